@@ -1,0 +1,6 @@
+package glomo
+
+// api/ is generated from openapi.yaml; never edit it by hand. The generator
+// version is the one pinned in go.mod (see tools.go), so `go generate` needs
+// nothing installed.
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml openapi.yaml

@@ -1,0 +1,615 @@
+package specsync
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Fix is one named, re-appliable correction of Glomo's published
+// description. Every fix is idempotent: applying it to its own output changes
+// nothing, so `make update-spec` can run all of them on any new vendor file.
+// docs/spec-changes.md lists each ID with its evidence.
+type Fix struct {
+	ID    string
+	Title string
+	Apply func(doc *yaml.Node) []string // what it changed, one line each
+}
+
+// Fixes returns the fixes in the order they are applied.
+func Fixes() []Fix {
+	return []Fix{
+		{"GG-01", "drop the synthetic RecursiveProbe test schema", dropInternalSchemas},
+		{"GG-02", "one server at /api; paths carry their /v1 or /v2 version", versionedPaths},
+		{"GG-03", "define the JWT bearer scheme and require it on every operation", bearerSecurity},
+		{"GG-04", "amounts are integer minor units (int64), never numbers", integerAmounts},
+		{"GG-05", "an enum that lists null has null in its type too", nullableEnums},
+		{"GG-06", "enum values the API sends but the files omit", enumAdditions},
+		{"GG-07", "error bodies: one open Error schema, no enum/const on error strings", openErrorBodies},
+		{"GG-08", "every operation declares 400/401/403/404/429 and 5xx with the error schema", declareErrorResponses},
+		{"GG-09", "ID path parameters shared once, with their prefixes as patterns", idPathParameters},
+		{"GG-10", "stale ID prefixes in examples", staleIDExamples},
+		{"GG-11", "examples outside their enum", examplesInsideEnums},
+		{"GG-12", "responses stay open: no additionalProperties:false on response schemas", openResponses},
+		{"GG-13", "optional response fields are nullable", nullableOptionals},
+		{"GG-14", "page_meta also carries total", pageMetaTotal},
+		{"GG-15", "customer pincode is required only for some countries", optionalPincode},
+	}
+}
+
+// Apply runs every fix on doc and returns a report line per change.
+func Apply(doc *yaml.Node) []string {
+	var out []string
+	for _, f := range Fixes() {
+		for _, c := range f.Apply(doc) {
+			out = append(out, f.ID+": "+c)
+		}
+	}
+	return out
+}
+
+// syntheticSchemas are test fixtures that leaked into a published file (the
+// 2026 file's self-referential cycle probe); they describe nothing on the
+// wire. (x-internal alone is not enough: 1.0.0 marks real request schemas
+// x-internal to hide them from its docs.)
+var syntheticSchemas = map[string]bool{"RecursiveProbe": true}
+
+func dropInternalSchemas(doc *yaml.Node) []string {
+	var out []string
+	schemas := at(doc, "components", "schemas")
+	for name := range syntheticSchemas {
+		if syntheticSchemas[name] && get(schemas, name) != nil {
+			del(schemas, name)
+			out = append(out, "removed schema "+name)
+			target := "#/components/schemas/" + name
+			eachSchemaRoot(doc, func(root *yaml.Node, loc string) {
+				walkSchemas(root, loc, func(s *yaml.Node, loc string) {
+					props := get(s, "properties")
+					for _, p := range keys(props) {
+						if r := at(props, p, "$ref"); r != nil && r.Value == target {
+							del(props, p)
+							out = append(out, "removed property "+loc+"/"+p)
+						}
+					}
+				})
+			})
+		}
+	}
+	return out
+}
+
+// APIRoot is the server every path hangs from.
+const APIRoot = "https://api.glomopay.com/api"
+
+func versionedPaths(doc *yaml.Node) []string {
+	var out []string
+	servers := get(doc, "servers")
+	if len(contentOf(servers)) != 1 || get(servers.Content[0], "url").Value != APIRoot {
+		set(doc, "servers", seq(mapping("url", APIRoot)))
+		out = append(out, "servers set to "+APIRoot)
+	}
+	paths := get(doc, "paths")
+	for i := 0; i+1 < len(contentOf(paths)); i += 2 {
+		p := paths.Content[i].Value
+		if strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "/v2/") {
+			continue
+		}
+		paths.Content[i].Value = "/v1" + p
+		out = append(out, p+" -> /v1"+p)
+	}
+	return out
+}
+
+func bearerSecurity(doc *yaml.Node) []string {
+	var out []string
+	schemes := ensureMap(ensureMap(doc, "components"), "securitySchemes")
+	if get(schemes, "JWT") == nil {
+		set(schemes, "JWT", mapping("type", "http", "scheme", "bearer", "bearerFormat", "JWT"))
+		out = append(out, "added securitySchemes.JWT")
+	}
+	jwt := func() *yaml.Node { return seq(mapping("JWT", seq())) }
+	if get(doc, "security") == nil {
+		set(doc, "security", jwt())
+		out = append(out, "added top-level security")
+	}
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		if get(op, "security") == nil {
+			set(op, "security", jwt())
+			out = append(out, "security on "+method+" "+path)
+		}
+	})
+	return out
+}
+
+// amountName matches the properties that hold money in minor units, plus the
+// other integer-only counts the files write as `number` (basis points and
+// reminder days).
+var amountName = regexp.MustCompile(`^(amount|.*_amount|bps|reminder_frequency)$`)
+
+func integerAmounts(doc *yaml.Node) []string {
+	var out []string
+	toInt := func(s *yaml.Node, loc string) {
+		if !hasType(s, "number") {
+			return
+		}
+		t := get(s, "type")
+		if t.Kind == yaml.ScalarNode {
+			t.Value = "integer"
+		} else {
+			for _, x := range t.Content {
+				if x.Value == "number" {
+					x.Value = "integer"
+				}
+			}
+		}
+		set(s, "format", str("int64"))
+		out = append(out, loc)
+	}
+	if a := at(doc, "components", "schemas", "Amount"); a != nil {
+		toInt(a, "#/components/schemas/Amount")
+	}
+	eachSchemaRoot(doc, func(root *yaml.Node, loc string) {
+		walkSchemas(root, loc, func(s *yaml.Node, loc string) {
+			props := get(s, "properties")
+			for i := 0; i+1 < len(contentOf(props)); i += 2 {
+				if amountName.MatchString(props.Content[i].Value) {
+					toInt(props.Content[i+1], loc+"/properties/"+props.Content[i].Value)
+				}
+			}
+		})
+	})
+	return out
+}
+
+func nullableEnums(doc *yaml.Node) []string {
+	var out []string
+	eachSchemaRoot(doc, func(root *yaml.Node, loc string) {
+		walkSchemas(root, loc, func(s *yaml.Node, loc string) {
+			enum := get(s, "enum")
+			if enum == nil {
+				return
+			}
+			for _, v := range enum.Content {
+				if v.Tag == "!!null" && addNull(s) {
+					out = append(out, loc)
+				}
+			}
+		})
+	})
+	return out
+}
+
+// addNull makes a schema accept null, the 3.1 way: "null" joins the type
+// array and, for an enum, the value list (JSON Schema checks enum after
+// type). The generator never sees enum nulls: codegen.overlay.yaml strips
+// them, since oapi-codegen cannot name a null constant.
+func addNull(s *yaml.Node) bool {
+	t := get(s, "type")
+	if t == nil {
+		return false
+	}
+	changed := false
+	if !hasType(s, "null") {
+		if t.Kind == yaml.ScalarNode {
+			set(s, "type", seq(str(t.Value), str("null")))
+		} else {
+			t.Content = append(t.Content, str("null"))
+		}
+		changed = true
+	}
+	if enum := get(s, "enum"); enum != nil && !slices.ContainsFunc(enum.Content, func(v *yaml.Node) bool { return v.Tag == "!!null" }) {
+		enum.Content = append(enum.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"})
+		changed = true
+	}
+	return changed
+}
+
+// enumExtras lists enum values seen on the wire or in Glomo's guides that
+// the published files leave out. Decoding never depends on these (generated
+// enums are plain strings), but the mock and the spec tests validate against
+// them.
+var enumExtras = []struct {
+	schema, prop string
+	values       []string
+}{
+	{"Payout", "status", []string{"pending_approval", "queued", "in_progress", "action_required", "success", "failed", "cancelled"}},
+	{"PaymentLink", "status", []string{"active", "paid", "failed", "action_required", "cancelled", "partially_paid", "under_review", "expired"}},
+	{"PaymentLinkResponse", "status", []string{"active", "paid", "failed", "action_required", "cancelled", "partially_paid", "under_review", "expired"}},
+}
+
+func enumAdditions(doc *yaml.Node) []string {
+	var out []string
+	schemas := at(doc, "components", "schemas")
+	for _, e := range enumExtras {
+		walkSchemas(get(schemas, e.schema), e.schema, func(s *yaml.Node, loc string) {
+			enum := at(s, "properties", e.prop, "enum")
+			if enum == nil {
+				return
+			}
+			have := scalars(enum)
+			for _, v := range e.values {
+				if !slices.Contains(have, v) {
+					enum.Content = append(enum.Content, str(v))
+					out = append(out, fmt.Sprintf("%s/%s += %s", loc, e.prop, v))
+				}
+			}
+		})
+	}
+	// The list filter for payouts takes the same statuses.
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		if get(op, "operationId") == nil || get(op, "operationId").Value != "getPayouts" {
+			return
+		}
+		for _, p := range contentOf(get(op, "parameters")) {
+			if v := get(p, "name"); v != nil && v.Value == "status" {
+				enum := at(p, "schema", "enum")
+				have := scalars(enum)
+				for _, v := range enumExtras[0].values {
+					if enum != nil && !slices.Contains(have, v) {
+						enum.Content = append(enum.Content, str(v))
+						out = append(out, "getPayouts status filter += "+v)
+					}
+				}
+			}
+		}
+	})
+	return out
+}
+
+// errorSchema is the flat body every error answer carries.
+func errorSchema() *yaml.Node {
+	nullable := func() *yaml.Node { return seq(str("string"), str("null")) }
+	return mapping(
+		"type", "object",
+		"properties", mapping(
+			"error", mapping("type", nullable()),
+			"message", mapping("type", nullable()),
+			"code", mapping("type", nullable()),
+		),
+	)
+}
+
+func openErrorBodies(doc *yaml.Node) []string {
+	var out []string
+	schemas := ensureMap(ensureMap(doc, "components"), "schemas")
+	if get(schemas, "Error") == nil {
+		set(schemas, "Error", errorSchema())
+		out = append(out, "added schema Error")
+	}
+	unpin := func(s *yaml.Node, loc string) {
+		for _, f := range []string{"error", "message", "code"} {
+			p := at(s, "properties", f)
+			if p == nil {
+				continue
+			}
+			if del(p, "enum") {
+				out = append(out, loc+"/"+f+": enum removed")
+			}
+			if del(p, "const") {
+				out = append(out, loc+"/"+f+": const removed")
+			}
+		}
+	}
+	unpin(get(schemas, "EntityNotFound"), "EntityNotFound")
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		for _, code := range keys(get(op, "responses")) {
+			if code[0] != '4' && code[0] != '5' {
+				continue
+			}
+			for _, mt := range keys(at(op, "responses", code, "content")) {
+				unpin(at(op, "responses", code, "content", mt, "schema"), method+" "+path+" "+code)
+			}
+		}
+	})
+	return out
+}
+
+// sharedErrors are the error answers every operation declares, by status.
+var sharedErrors = []struct{ code, name string }{
+	{"400", "BadRequest"},
+	{"401", "Unauthorized"},
+	{"403", "Forbidden"},
+	{"404", "NotFound"},
+	{"409", "Conflict"},
+	{"422", "UnprocessableEntity"},
+	{"429", "TooManyRequests"},
+	{"default", "ServerError"},
+}
+
+func declareErrorResponses(doc *yaml.Node) []string {
+	var out []string
+	responses := ensureMap(ensureMap(doc, "components"), "responses")
+	for _, e := range sharedErrors {
+		if get(responses, e.name) == nil {
+			set(responses, e.name, mapping(
+				"description", "Error "+e.code,
+				"content", mapping("application/json", mapping("schema", ref("#/components/schemas/Error"))),
+			))
+			out = append(out, "added response "+e.name)
+		}
+	}
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		rs := ensureMap(op, "responses")
+		for _, e := range sharedErrors {
+			if e.code == "409" && method == "get" {
+				continue // a read never conflicts
+			}
+			if e.code == "422" && get(rs, "422") == nil {
+				continue // only where the files say a business outcome can fail
+			}
+			cur := get(rs, e.code)
+			if cur != nil && !placeholderError(cur) {
+				continue
+			}
+			if cur != nil && get(cur, "$ref") != nil {
+				continue
+			}
+			set(rs, e.code, ref("#/components/responses/"+e.name))
+			out = append(out, fmt.Sprintf("%s %s %s -> %s", method, path, e.code, e.name))
+		}
+	})
+	return out
+}
+
+// placeholderError reports whether a vendor error response says nothing
+// beyond the generic shape (a bare object, or error/message strings only).
+func placeholderError(resp *yaml.Node) bool {
+	if get(resp, "$ref") != nil {
+		return true
+	}
+	content := get(resp, "content")
+	if content == nil {
+		return true
+	}
+	for _, mt := range keys(content) {
+		s := at(content, mt, "schema")
+		if s == nil {
+			continue
+		}
+		if r := get(s, "$ref"); r != nil {
+			return r.Value == "#/components/schemas/EntityNotFound" || r.Value == "#/components/schemas/Error"
+		}
+		for _, p := range keys(get(s, "properties")) {
+			if p != "error" && p != "message" && p != "code" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// idPrefixes maps a resource path segment to the prefix its IDs carry
+// (API-FACTS "ID prefixes"). Resources whose prefix is known only from
+// examples are left without a pattern.
+var idPrefixes = []struct{ segment, param, prefix string }{
+	{"beneficiaries", "BeneficiaryIdParam", "bene_"},
+	{"customer", "CustomerIdParam", "cust_"},
+	{"orders", "OrderIdParam", "order_"},
+	{"payin", "PaymentLinkIdParam", "plink_"},
+	{"payment", "PaymentIdParam", "payt_"},
+	{"refunds", "RefundIdParam", "refund_"},
+	{"payouts", "PayoutIdParam", "payout_"},
+	{"subscriptions", "SubscriptionIdParam", "sub_"},
+	{"settlements", "SettlementIdParam", "setl_"},
+	{"document", "DocumentIdParam", "doc_"},
+	{"rfis", "RfiIdParam", "rfi_"},
+	{"quotes", "QuoteIdParam", "quote_"},
+}
+
+// IDPrefix returns the ID prefix for a path such as /v1/payouts/{id}/cancel,
+// or "" when the resource has none on record.
+func IDPrefix(path string) string {
+	if _, prefix := idParamFor(path); prefix != "" {
+		return prefix
+	}
+	return ""
+}
+
+func idParamFor(path string) (param, prefix string) {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if len(segs) < 3 || segs[2] != "{id}" {
+		return "", ""
+	}
+	for _, p := range idPrefixes {
+		if segs[1] == p.segment {
+			return p.param, p.prefix
+		}
+	}
+	return "", ""
+}
+
+func idPathParameters(doc *yaml.Node) []string {
+	var out []string
+	params := ensureMap(ensureMap(doc, "components"), "parameters")
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		name, prefix := idParamFor(path)
+		if name == "" {
+			return
+		}
+		if get(params, name) == nil {
+			set(params, name, mapping(
+				"name", "id",
+				"in", "path",
+				"required", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+				"schema", mapping("type", "string", "pattern", "^"+prefix),
+				"example", prefix+"5JU9yv0lGSUP",
+			))
+			out = append(out, "added parameter "+name)
+		}
+		ps := get(op, "parameters")
+		for i, p := range contentOf(ps) {
+			if get(p, "in") != nil && get(p, "in").Value == "path" && get(p, "name").Value == "id" {
+				ps.Content[i] = ref("#/components/parameters/" + name)
+				out = append(out, method+" "+path+" id -> "+name)
+			}
+		}
+	})
+	return out
+}
+
+var staleExample = regexp.MustCompile(`^(pout|refu|payin|ben)_([A-Za-z0-9_]+)$`)
+var staleTo = map[string]string{"pout": "payout", "refu": "refund", "payin": "plink", "ben": "bene"}
+
+func staleIDExamples(doc *yaml.Node) []string {
+	var out []string
+	var walk func(n *yaml.Node, inExample bool)
+	walk = func(n *yaml.Node, inExample bool) {
+		if n.Kind == yaml.ScalarNode && inExample && n.Tag == "!!str" {
+			if m := staleExample.FindStringSubmatch(n.Value); m != nil {
+				nv := staleTo[m[1]] + "_" + m[2]
+				out = append(out, n.Value+" -> "+nv)
+				n.Value = nv
+			}
+			return
+		}
+		for i, c := range n.Content {
+			ex := inExample
+			if n.Kind == yaml.MappingNode {
+				if i%2 == 0 {
+					continue // a key names an example, it is not one
+				}
+				k := n.Content[i-1].Value
+				ex = ex || k == "example" || k == "examples"
+			}
+			walk(c, ex)
+		}
+	}
+	walk(doc, false)
+	return out
+}
+
+func examplesInsideEnums(doc *yaml.Node) []string {
+	var out []string
+	eachSchemaRoot(doc, func(root *yaml.Node, loc string) {
+		walkSchemas(root, loc, func(s *yaml.Node, loc string) {
+			enum, ex := get(s, "enum"), get(s, "example")
+			if enum == nil || ex == nil || ex.Kind != yaml.ScalarNode || len(enum.Content) == 0 {
+				return
+			}
+			if slices.Contains(scalars(enum), ex.Value) || ex.Tag == "!!null" {
+				return
+			}
+			out = append(out, fmt.Sprintf("%s: example %q -> %q", loc, ex.Value, enum.Content[0].Value))
+			set(s, "example", clone(enum.Content[0]))
+		})
+	})
+	return out
+}
+
+// responseSchemas returns the component schemas reachable from any response.
+func responseSchemas(doc *yaml.Node) map[string]bool {
+	schemas := at(doc, "components", "schemas")
+	seen := map[string]bool{}
+	var visit func(n *yaml.Node)
+	visit = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			if r := get(n, "$ref"); r != nil && strings.HasPrefix(r.Value, "#/components/schemas/") {
+				name := strings.TrimPrefix(r.Value, "#/components/schemas/")
+				if !seen[name] {
+					seen[name] = true
+					visit(get(schemas, name))
+				}
+			}
+		}
+		for _, c := range n.Content {
+			visit(c)
+		}
+	}
+	eachOperation(doc, func(path, method string, op *yaml.Node) { visit(get(op, "responses")) })
+	visit(at(doc, "components", "responses"))
+	return seen
+}
+
+// eachResponseSchema calls fn on every schema object a response can contain.
+func eachResponseSchema(doc *yaml.Node, fn func(s *yaml.Node, loc string)) {
+	reach := responseSchemas(doc)
+	names := make([]string, 0, len(reach))
+	for n := range reach {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		walkSchemas(at(doc, "components", "schemas", n), n, fn)
+	}
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		for _, code := range keys(get(op, "responses")) {
+			for _, mt := range keys(at(op, "responses", code, "content")) {
+				walkSchemas(at(op, "responses", code, "content", mt, "schema"), method+" "+path+" "+code, fn)
+			}
+		}
+	})
+}
+
+func openResponses(doc *yaml.Node) []string {
+	var out []string
+	eachResponseSchema(doc, func(s *yaml.Node, loc string) {
+		if ap := get(s, "additionalProperties"); ap != nil && ap.Value == "false" {
+			del(s, "additionalProperties")
+			out = append(out, loc)
+		}
+	})
+	return out
+}
+
+func nullableOptionals(doc *yaml.Node) []string {
+	var out []string
+	eachResponseSchema(doc, func(s *yaml.Node, loc string) {
+		req := scalars(get(s, "required"))
+		props := get(s, "properties")
+		for i := 0; i+1 < len(contentOf(props)); i += 2 {
+			name, p := props.Content[i].Value, props.Content[i+1]
+			if slices.Contains(req, name) {
+				continue
+			}
+			if hasType(p, "object") || get(p, "$ref") != nil {
+				continue // only scalars and arrays: object types keep their Go shape
+			}
+			if addNull(p) {
+				out = append(out, loc+"/"+name)
+			}
+		}
+	})
+	return out
+}
+
+func pageMetaTotal(doc *yaml.Node) []string {
+	props := at(doc, "components", "schemas", "PageMeta", "properties")
+	if props == nil || get(props, "total") != nil {
+		return nil
+	}
+	set(props, "total", mapping("type", seq(str("integer"), str("null"))))
+	return []string{"PageMeta.total added"}
+}
+
+func optionalPincode(doc *yaml.Node) []string {
+	var out []string
+	drop := func(s *yaml.Node, loc string) {
+		req := get(s, "required")
+		if req == nil {
+			return
+		}
+		for i, v := range req.Content {
+			if v.Value == "pincode" {
+				req.Content = append(req.Content[:i], req.Content[i+1:]...)
+				out = append(out, loc)
+				return
+			}
+		}
+	}
+	walkSchemas(at(doc, "components", "schemas", "Customer"), "Customer", drop)
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		if id := get(op, "operationId"); id != nil && id.Value == "createCustomer" {
+			for _, mt := range keys(at(op, "requestBody", "content")) {
+				walkSchemas(at(op, "requestBody", "content", mt, "schema"), "createCustomer body", drop)
+			}
+		}
+	})
+	return out
+}

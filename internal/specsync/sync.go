@@ -1,0 +1,268 @@
+package specsync
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Load parses a JSON or YAML document into its root mapping node.
+func Load(path string) (*yaml.Node, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b)
+}
+
+// Parse parses a JSON or YAML document into its root mapping node.
+func Parse(b []byte) (*yaml.Node, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal(b, &n); err != nil {
+		return nil, err
+	}
+	if n.Kind != yaml.DocumentNode || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not an OpenAPI document")
+	}
+	return n.Content[0], nil
+}
+
+// MergeVendor folds newer into base: an operation, path-level parameters,
+// a component of any kind present in newer replaces base's (the newer file
+// describes today's API); everything else in base stays.
+func MergeVendor(base, newer *yaml.Node) {
+	bp, np := ensureMap(base, "paths"), get(newer, "paths")
+	for _, p := range keys(np) {
+		item := get(np, p)
+		bi := get(bp, p)
+		if bi == nil {
+			set(bp, p, clone(item))
+			continue
+		}
+		for _, k := range keys(item) {
+			set(bi, k, clone(get(item, k)))
+		}
+	}
+	bc, nc := ensureMap(base, "components"), get(newer, "components")
+	for _, kind := range keys(nc) {
+		dst := ensureMap(bc, kind)
+		src := get(nc, kind)
+		for _, name := range keys(src) {
+			set(dst, name, clone(get(src, name)))
+		}
+	}
+}
+
+// proseKeys are the keys whose values are human text. Vendor text never
+// enters openapi.yaml: we write our own.
+var proseKeys = map[string]bool{"description": true, "summary": true}
+
+// dataKeys hold example payloads: data, kept as they are, never walked for
+// prose (an example object may well have a "description" field).
+var dataKeys = map[string]bool{"example": true, "examples": true, "default": true, "enum": true, "const": true}
+
+// stripProse removes every description and summary outside examples.
+func stripProse(n *yaml.Node) {
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			stripProse(c)
+		}
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if proseKeys[k.Value] && v.Kind == yaml.ScalarNode {
+			continue
+		}
+		kept = append(kept, k, v)
+		if !dataKeys[k.Value] && !strings.HasPrefix(k.Value, "x-") {
+			stripProse(v)
+		}
+	}
+	n.Content = kept
+}
+
+// carryProse copies our description/summary values from cur into next
+// wherever both documents have the same node.
+func carryProse(next, cur *yaml.Node) {
+	if next == nil || cur == nil || next.Kind != cur.Kind {
+		return
+	}
+	switch next.Kind {
+	case yaml.SequenceNode:
+		// Sequences of parameters are matched by name, others by index.
+		for i, c := range next.Content {
+			if m := matchInSeq(cur, c, i); m != nil {
+				carryProse(c, m)
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(cur.Content); i += 2 {
+			k, v := cur.Content[i].Value, cur.Content[i+1]
+			if proseKeys[k] && v.Kind == yaml.ScalarNode {
+				set(next, k, clone(v))
+				continue
+			}
+			if dataKeys[k] {
+				continue
+			}
+			carryProse(get(next, k), v)
+		}
+	}
+}
+
+func matchInSeq(cur, item *yaml.Node, i int) *yaml.Node {
+	if name := get(item, "name"); name != nil {
+		for _, c := range cur.Content {
+			if n := get(c, "name"); n != nil && n.Value == name.Value {
+				return c
+			}
+		}
+		return nil
+	}
+	if r := get(item, "$ref"); r != nil {
+		return nil
+	}
+	if i < len(cur.Content) {
+		return cur.Content[i]
+	}
+	return nil
+}
+
+// SourceKey marks what openapi.yaml adds beyond Glomo's files: operations
+// and components known from the docs, kept across `make update-spec`.
+const SourceKey = "x-glomo-source"
+
+// carryAdditions copies our docs-sourced operations and components into
+// next when the vendor files don't have them.
+func carryAdditions(next, cur *yaml.Node) []string {
+	var out []string
+	np, cp := ensureMap(next, "paths"), get(cur, "paths")
+	for _, p := range keys(cp) {
+		for _, m := range keys(get(cp, p)) {
+			op := at(cp, p, m)
+			if !isMethod(m) || get(op, SourceKey) == nil {
+				continue
+			}
+			item := ensureMap(np, p)
+			if get(item, m) == nil {
+				set(item, m, clone(op))
+				out = append(out, "kept docs-only "+strings.ToUpper(m)+" "+p)
+			}
+		}
+	}
+	nc, cc := ensureMap(next, "components"), get(cur, "components")
+	for _, kind := range keys(cc) {
+		for _, name := range keys(get(cc, kind)) {
+			c := at(cc, kind, name)
+			if get(c, SourceKey) == nil {
+				continue
+			}
+			dst := ensureMap(nc, kind)
+			if get(dst, name) == nil {
+				set(dst, name, clone(c))
+				out = append(out, "kept "+kind+"/"+name)
+			}
+		}
+	}
+	// Top-level prose-only sections are ours entirely.
+	for _, k := range []string{"info", "tags"} {
+		if v := get(cur, k); v != nil {
+			set(next, k, clone(v))
+		}
+	}
+	return out
+}
+
+// defaultResponseText fills the required response description where we have
+// not written one yet.
+func defaultResponseText(doc *yaml.Node) {
+	text := map[string]string{"200": "Success.", "201": "Created.", "202": "Accepted for asynchronous processing.", "204": "No content."}
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		rs := get(op, "responses")
+		for _, code := range keys(rs) {
+			r := get(rs, code)
+			if get(r, "$ref") != nil || get(r, "description") != nil {
+				continue
+			}
+			t, ok := text[code]
+			if !ok {
+				t = "Status " + code + "."
+			}
+			set(r, "description", str(t))
+		}
+	})
+	rs := at(doc, "components", "responses")
+	for _, name := range keys(rs) {
+		if get(get(rs, name), "description") == nil {
+			set(get(rs, name), "description", str(name+"."))
+		}
+	}
+}
+
+// Result is what Build produced.
+type Result struct {
+	Doc     *yaml.Node
+	Changes []string // fixes applied and additions kept, one line each
+}
+
+// Build makes the next openapi.yaml from Glomo's files (oldest first) and
+// the current openapi.yaml (nil for a first run).
+func Build(vendor []*yaml.Node, current *yaml.Node) (Result, error) {
+	if len(vendor) == 0 {
+		return Result{}, fmt.Errorf("no vendor document")
+	}
+	doc := clone(vendor[0])
+	for _, v := range vendor[1:] {
+		MergeVendor(doc, v)
+	}
+	changes := Apply(doc)
+	stripProse(doc)
+	if current != nil {
+		changes = append(changes, carryAdditions(doc, current)...)
+		carryProse(doc, current)
+	}
+	defaultResponseText(doc)
+	set(doc, "openapi", str("3.1.0"))
+	normalizeStyle(doc)
+	return Result{Doc: doc, Changes: changes}, nil
+}
+
+// normalizeStyle drops the JSON flow and quoting styles so the output reads
+// as YAML; the encoder quotes any string that would otherwise change type.
+func normalizeStyle(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			n.Style = 0
+		}
+		if strings.Contains(n.Value, "\n") && n.Tag == "!!str" {
+			n.Style = yaml.LiteralStyle
+		}
+	} else {
+		n.Style = 0
+	}
+	for _, c := range n.Content {
+		normalizeStyle(c)
+	}
+}
+
+// Encode renders the document as YAML with two-space indents.
+func Encode(doc *yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}}); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
