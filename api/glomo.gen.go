@@ -4074,6 +4074,9 @@ type PayoutIdParam = string
 // PerPageParam defines model for PerPageParam.
 type PerPageParam = int64
 
+// PriceIdParam defines model for PriceIdParam.
+type PriceIdParam = string
+
 // RefundIdParam defines model for RefundIdParam.
 type RefundIdParam = string
 
@@ -4082,6 +4085,9 @@ type SettlementIdParam = string
 
 // SubscriptionIdParam defines model for SubscriptionIdParam.
 type SubscriptionIdParam = string
+
+// WithdrawalAccountIdParam defines model for WithdrawalAccountIdParam.
+type WithdrawalAccountIdParam = string
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
@@ -5529,7 +5535,7 @@ type ClientInterface interface {
 	CreatePrice(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPriceById performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
-	GetPriceById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPriceById(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRefunds performs a GET /v1/refunds (the `GetRefunds` operationId) request.
 	GetRefunds(ctx context.Context, params *GetRefundsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5616,7 +5622,7 @@ type ClientInterface interface {
 	GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWithdrawalAccountById performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
-	GetWithdrawalAccountById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWithdrawalAccountById(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWithdrawals performs a GET /v1/withdrawals (the `GetWithdrawals` operationId) request.
 	GetWithdrawals(ctx context.Context, params *GetWithdrawalsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6515,7 +6521,7 @@ func (c *Client) CreatePrice(ctx context.Context, body CreatePriceJSONRequestBod
 }
 
 // GetPriceById performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
-func (c *Client) GetPriceById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPriceById(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPriceByIdRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -6852,7 +6858,7 @@ func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawa
 }
 
 // GetWithdrawalAccountById performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
-func (c *Client) GetWithdrawalAccountById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetWithdrawalAccountById(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWithdrawalAccountByIdRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -9422,7 +9428,7 @@ func NewCreatePriceRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewGetPriceByIdRequest constructs an http.Request for the GetPriceById method
-func NewGetPriceByIdRequest(server string, id string) (*http.Request, error) {
+func NewGetPriceByIdRequest(server string, id PriceIdParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10569,7 +10575,7 @@ func NewGetWithdrawalAccountsRequest(server string, params *GetWithdrawalAccount
 }
 
 // NewGetWithdrawalAccountByIdRequest constructs an http.Request for the GetWithdrawalAccountById method
-func NewGetWithdrawalAccountByIdRequest(server string, id string) (*http.Request, error) {
+func NewGetWithdrawalAccountByIdRequest(server string, id WithdrawalAccountIdParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11198,7 +11204,7 @@ type ClientWithResponsesInterface interface {
 	// GetPriceByIdWithResponse performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	GetPriceByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error)
+	GetPriceByIdWithResponse(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error)
 
 	// GetRefundsWithResponse performs a GET /v1/refunds (the `GetRefunds` operationId) request.
 	//
@@ -11323,7 +11329,7 @@ type ClientWithResponsesInterface interface {
 	// GetWithdrawalAccountByIdWithResponse performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	GetWithdrawalAccountByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountByIdResult, error)
+	GetWithdrawalAccountByIdWithResponse(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountByIdResult, error)
 
 	// GetWithdrawalsWithResponse performs a GET /v1/withdrawals (the `GetWithdrawals` operationId) request.
 	//
@@ -18197,7 +18203,7 @@ func (c *ClientWithResponses) CreatePriceWithResponse(ctx context.Context, body 
 // GetPriceByIdWithResponse performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) GetPriceByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error) {
+func (c *ClientWithResponses) GetPriceByIdWithResponse(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error) {
 	rsp, err := c.GetPriceById(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -18472,7 +18478,7 @@ func (c *ClientWithResponses) GetWithdrawalAccountsWithResponse(ctx context.Cont
 // GetWithdrawalAccountByIdWithResponse performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) GetWithdrawalAccountByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountByIdResult, error) {
+func (c *ClientWithResponses) GetWithdrawalAccountByIdWithResponse(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountByIdResult, error) {
 	rsp, err := c.GetWithdrawalAccountById(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err

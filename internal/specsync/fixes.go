@@ -385,58 +385,63 @@ func placeholderError(resp *yaml.Node) bool {
 // idPrefixes maps a resource path segment to the prefix its IDs carry
 // (API-FACTS "ID prefixes"). Resources whose prefix is known only from
 // examples are left without a pattern.
-var idPrefixes = []struct{ segment, param, prefix string }{
-	{"beneficiaries", "BeneficiaryIdParam", "bene_"},
-	{"customer", "CustomerIdParam", "cust_"},
-	{"orders", "OrderIdParam", "order_"},
-	{"payin", "PaymentLinkIdParam", "plink_"},
-	{"payment", "PaymentIdParam", "payt_"},
-	{"refunds", "RefundIdParam", "refund_"},
-	{"payouts", "PayoutIdParam", "payout_"},
-	{"subscriptions", "SubscriptionIdParam", "sub_"},
-	{"settlements", "SettlementIdParam", "setl_"},
-	{"document", "DocumentIdParam", "doc_"},
-	{"rfis", "RfiIdParam", "rfi_"},
-	{"quotes", "QuoteIdParam", "quote_"},
+var idPrefixes = []struct{ segment, param, prefix, example string }{
+	{"beneficiaries", "BeneficiaryIdParam", "bene_", "bene_5JU9yv0lGSUP"},
+	{"customer", "CustomerIdParam", "cust_", "cust_5JU9yv0lGSUP"},
+	{"orders", "OrderIdParam", "order_", "order_5JU9yv0lGSUP"},
+	{"payin", "PaymentLinkIdParam", "plink_", "plink_5JU9yv0lGSUP"},
+	{"payment", "PaymentIdParam", "payt_", "payt_5JU9yv0lGSUP"},
+	{"refunds", "RefundIdParam", "refund_", "refund_5JU9yv0lGSUP"},
+	{"payouts", "PayoutIdParam", "payout_", "payout_5JU9yv0lGSUP"},
+	{"subscriptions", "SubscriptionIdParam", "sub_", "sub_5JU9yv0lGSUP"},
+	{"settlements", "SettlementIdParam", "setl_", "setl_5JU9yv0lGSUP"},
+	{"document", "DocumentIdParam", "doc_", "doc_5JU9yv0lGSUP"},
+	{"rfis", "RfiIdParam", "rfi_", "rfi_5JU9yv0lGSUP"},
+	{"quotes", "QuoteIdParam", "quote_", "quote_5JU9yv0lGSUP"},
+	// Prefixes seen only in examples: shared parameter, no pattern.
+	{"prices", "PriceIdParam", "", "price_E602dMzgjpDC"},
+	{"withdrawal_accounts", "WithdrawalAccountIdParam", "", "accwith_5JU9yv0lGSUP"},
 }
 
 // IDPrefix returns the ID prefix for a path such as /v1/payouts/{id}/cancel,
 // or "" when the resource has none on record.
 func IDPrefix(path string) string {
-	if _, prefix := idParamFor(path); prefix != "" {
-		return prefix
-	}
-	return ""
+	_, prefix, _ := idParamFor(path)
+	return prefix
 }
 
-func idParamFor(path string) (param, prefix string) {
+func idParamFor(path string) (param, prefix, example string) {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	if len(segs) < 3 || segs[2] != "{id}" {
-		return "", ""
+		return "", "", ""
 	}
 	for _, p := range idPrefixes {
 		if segs[1] == p.segment {
-			return p.param, p.prefix
+			return p.param, p.prefix, p.example
 		}
 	}
-	return "", ""
+	return "", "", ""
 }
 
 func idPathParameters(doc *yaml.Node) []string {
 	var out []string
 	params := ensureMap(ensureMap(doc, "components"), "parameters")
 	eachOperation(doc, func(path, method string, op *yaml.Node) {
-		name, prefix := idParamFor(path)
+		name, prefix, example := idParamFor(path)
 		if name == "" {
 			return
 		}
 		if get(params, name) == nil {
+			schema := mapping("type", "string")
+			if prefix != "" {
+				set(schema, "pattern", str("^"+prefix))
+			}
 			set(params, name, mapping(
 				"name", "id",
 				"in", "path",
 				"required", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
-				"schema", mapping("type", "string", "pattern", "^"+prefix),
-				"example", prefix+"5JU9yv0lGSUP",
+				"schema", schema,
+				"example", example,
 			))
 			out = append(out, "added parameter "+name)
 		}

@@ -107,7 +107,7 @@ func carryProse(next, cur *yaml.Node) {
 		for i := 0; i+1 < len(cur.Content); i += 2 {
 			k, v := cur.Content[i].Value, cur.Content[i+1]
 			if proseKeys[k] && v.Kind == yaml.ScalarNode {
-				set(next, k, clone(v))
+				insertLike(next, cur, i, clone(v))
 				continue
 			}
 			if dataKeys[k] {
@@ -116,6 +116,28 @@ func carryProse(next, cur *yaml.Node) {
 			carryProse(get(next, k), v)
 		}
 	}
+}
+
+// insertLike stores cur's i-th key/value in next at the position it has in
+// cur (before the first later key both share), so carried prose keeps its
+// place and a round trip leaves the file unchanged.
+func insertLike(next, cur *yaml.Node, i int, v *yaml.Node) {
+	k := cur.Content[i].Value
+	if get(next, k) != nil {
+		set(next, k, v)
+		return
+	}
+	for j := i + 2; j+1 < len(cur.Content); j += 2 {
+		after := cur.Content[j].Value
+		for x := 0; x+1 < len(next.Content); x += 2 {
+			if next.Content[x].Value == after {
+				rest := append([]*yaml.Node{str(k), v}, next.Content[x:]...)
+				next.Content = append(next.Content[:x], rest...)
+				return
+			}
+		}
+	}
+	set(next, k, v)
 }
 
 func matchInSeq(cur, item *yaml.Node, i int) *yaml.Node {
@@ -207,6 +229,16 @@ func defaultResponseText(doc *yaml.Node) {
 	}
 }
 
+// MergeOnly merges Glomo's files (oldest first) as published: no fixes, no
+// prose handling. It is the baseline the fixes are measured against.
+func MergeOnly(vendor []*yaml.Node) *yaml.Node {
+	doc := clone(vendor[0])
+	for _, v := range vendor[1:] {
+		MergeVendor(doc, v)
+	}
+	return doc
+}
+
 // Result is what Build produced.
 type Result struct {
 	Doc     *yaml.Node
@@ -219,10 +251,7 @@ func Build(vendor []*yaml.Node, current *yaml.Node) (Result, error) {
 	if len(vendor) == 0 {
 		return Result{}, fmt.Errorf("no vendor document")
 	}
-	doc := clone(vendor[0])
-	for _, v := range vendor[1:] {
-		MergeVendor(doc, v)
-	}
+	doc := MergeOnly(vendor)
 	changes := Apply(doc)
 	stripProse(doc)
 	if current != nil {
