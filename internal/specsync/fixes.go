@@ -38,6 +38,7 @@ func Fixes() []Fix {
 		{"GG-13", "optional response fields are nullable", nullableOptionals},
 		{"GG-14", "page_meta also carries total", pageMetaTotal},
 		{"GG-15", "customer pincode is required only for some countries", optionalPincode},
+		{"GG-16", "prefixed IDs are not UUIDs", prefixedIDsAreNotUUIDs},
 	}
 }
 
@@ -615,6 +616,28 @@ func optionalPincode(doc *yaml.Node) []string {
 				walkSchemas(at(op, "requestBody", "content", mt, "schema"), "createCustomer body", drop)
 			}
 		}
+	})
+	return out
+}
+
+var uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// prefixedIDsAreNotUUIDs drops `format: uuid` from strings whose own example
+// is a prefixed ID (payout_..., accwith_...): Glomo's IDs are not UUIDs.
+func prefixedIDsAreNotUUIDs(doc *yaml.Node) []string {
+	var out []string
+	eachSchemaRoot(doc, func(root *yaml.Node, loc string) {
+		walkSchemas(root, loc, func(s *yaml.Node, loc string) {
+			f := get(s, "format")
+			if f == nil || f.Value != "uuid" {
+				return
+			}
+			if ex := get(s, "example"); ex != nil && uuidShape.MatchString(ex.Value) {
+				return
+			}
+			del(s, "format")
+			out = append(out, loc)
+		})
 	})
 	return out
 }
