@@ -1341,6 +1341,24 @@ func (e CreatePayoutWithoutQuoteRequestSourceCurrency) Valid() bool {
 	}
 }
 
+// Defines values for CreateQuoteRequestResource.
+const (
+	CreateQuoteRequestResourcePayin  CreateQuoteRequestResource = "payin"
+	CreateQuoteRequestResourcePayout CreateQuoteRequestResource = "payout"
+)
+
+// Valid indicates whether the value is a known member of the CreateQuoteRequestResource enum.
+func (e CreateQuoteRequestResource) Valid() bool {
+	switch e {
+	case CreateQuoteRequestResourcePayin:
+		return true
+	case CreateQuoteRequestResourcePayout:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateSubscriptionResponseStatus.
 const (
 	CreateSubscriptionResponseStatusActionRequired CreateSubscriptionResponseStatus = "action_required"
@@ -1380,6 +1398,24 @@ func (e CreateSubscriptionResponseStatus) Valid() bool {
 	case CreateSubscriptionResponseStatusPaused:
 		return true
 	case CreateSubscriptionResponseStatusUnderReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateVirtualAccountV2RequestPaymentType.
+const (
+	CreateVirtualAccountV2RequestPaymentTypeLocal CreateVirtualAccountV2RequestPaymentType = "local"
+	CreateVirtualAccountV2RequestPaymentTypeSwift CreateVirtualAccountV2RequestPaymentType = "swift"
+)
+
+// Valid indicates whether the value is a known member of the CreateVirtualAccountV2RequestPaymentType enum.
+func (e CreateVirtualAccountV2RequestPaymentType) Valid() bool {
+	switch e {
+	case CreateVirtualAccountV2RequestPaymentTypeLocal:
+		return true
+	case CreateVirtualAccountV2RequestPaymentTypeSwift:
 		return true
 	default:
 		return false
@@ -1536,6 +1572,24 @@ func (e MerchantStatus) Valid() bool {
 	case MerchantStatusPending:
 		return true
 	case MerchantStatusSuccess:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MockReviewBeneficiaryV2RequestReviewAction.
+const (
+	Approve MockReviewBeneficiaryV2RequestReviewAction = "approve"
+	Reject  MockReviewBeneficiaryV2RequestReviewAction = "reject"
+)
+
+// Valid indicates whether the value is a known member of the MockReviewBeneficiaryV2RequestReviewAction enum.
+func (e MockReviewBeneficiaryV2RequestReviewAction) Valid() bool {
+	switch e {
+	case Approve:
+		return true
+	case Reject:
 		return true
 	default:
 		return false
@@ -2793,6 +2847,24 @@ func (e GetSubscriptionsParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for CloseVirtualAccountParamsPaymentType.
+const (
+	CloseVirtualAccountParamsPaymentTypeLocal CloseVirtualAccountParamsPaymentType = "local"
+	CloseVirtualAccountParamsPaymentTypeSwift CloseVirtualAccountParamsPaymentType = "swift"
+)
+
+// Valid indicates whether the value is a known member of the CloseVirtualAccountParamsPaymentType enum.
+func (e CloseVirtualAccountParamsPaymentType) Valid() bool {
+	switch e {
+	case CloseVirtualAccountParamsPaymentTypeLocal:
+		return true
+	case CloseVirtualAccountParamsPaymentTypeSwift:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateVirtualAccountJSONBodyPaymentType.
 const (
 	CreateVirtualAccountJSONBodyPaymentTypeLocal CreateVirtualAccountJSONBodyPaymentType = "local"
@@ -2835,6 +2907,27 @@ func (e GetWithdrawalsParamsStatus) Valid() bool {
 	case GetWithdrawalsParamsStatusSuccess:
 		return true
 	case GetWithdrawalsParamsStatusUnderReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBeneficiariesV2ParamsStatus.
+const (
+	ListBeneficiariesV2ParamsStatusActive   ListBeneficiariesV2ParamsStatus = "active"
+	ListBeneficiariesV2ParamsStatusPending  ListBeneficiariesV2ParamsStatus = "pending"
+	ListBeneficiariesV2ParamsStatusRejected ListBeneficiariesV2ParamsStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ListBeneficiariesV2ParamsStatus enum.
+func (e ListBeneficiariesV2ParamsStatus) Valid() bool {
+	switch e {
+	case ListBeneficiariesV2ParamsStatusActive:
+		return true
+	case ListBeneficiariesV2ParamsStatusPending:
+		return true
+	case ListBeneficiariesV2ParamsStatusRejected:
 		return true
 	default:
 		return false
@@ -3152,6 +3245,64 @@ type CreatePaymentLinkWithQuoteRequest struct {
 	ReminderFrequency  *int64   `json:"reminder_frequency,omitempty"`
 }
 
+// CreatePaymentRequest Body of an S2S card payment. Exactly one of `order_id` and `subscription_id`. A first payment
+// sends `method`, `sequence: initial`, `card` and `callback_url`; a later charge on an
+// `as_presented` subscription sends `sequence: subsequent`, `amount` and `currency` instead of
+// card data. `request_id` is strongly recommended on every call.
+type CreatePaymentRequest struct {
+	// Amount Amount in minor units, for subsequent `as_presented` charges only (capped at the subscription's `max_amount`).
+	Amount *int64 `json:"amount,omitempty"`
+
+	// CallbackUrl HTTPS URL the customer returns to after 3-D Secure; Glomo adds `status` and a signature.
+	CallbackUrl *string `json:"callback_url,omitempty"`
+
+	// Card Raw card data (PCI scope: never log or store it). The JSON types of the expiry fields are not
+	// documented; they are modelled as strings (two-digit year).
+	Card *PaymentCard `json:"card,omitempty"`
+
+	// Currency ISO 4217 currency of `amount` (subsequent charges only).
+	Currency *string `json:"currency,omitempty"`
+
+	// Method Payment method; `card` is the only value seen.
+	Method *string `json:"method,omitempty"`
+
+	// OrderId The order being paid (prefix `order_`).
+	OrderId *string `json:"order_id,omitempty"`
+
+	// RequestId Your idempotency key, unique per merchant. A repeat gets 400 "already exists for this
+	// request_id" (the first call succeeded); look it up with `GET /v1/payment?request_id=`.
+	RequestId *string `json:"request_id,omitempty"`
+
+	// Sequence `initial` for a customer-present first payment, `subsequent` for a merchant-initiated
+	// later charge on an `as_presented` subscription. Other values are not documented.
+	Sequence *string `json:"sequence,omitempty"`
+
+	// SubscriptionId The subscription being charged (prefix `sub_`), instead of `order_id`.
+	SubscriptionId *string `json:"subscription_id,omitempty"`
+}
+
+// CreatePaymentResponse Answer to an S2S card payment. Note the id field is `payment_id`, not `id`. When 3-D Secure is
+// needed, `next_steps` holds a `redirect` action with the URL to send the customer to.
+type CreatePaymentResponse struct {
+	// NextSteps What the merchant must do next; empty or absent when nothing is needed.
+	NextSteps *[]struct {
+		// Action The kind of step; `redirect` is the only value seen.
+		Action *string `json:"action,omitempty"`
+
+		// Payload Data for the step.
+		Payload *struct {
+			// Url Where to send the customer (3-D Secure page).
+			Url *string `json:"url,omitempty"`
+		} `json:"payload,omitempty"`
+	} `json:"next_steps,omitempty"`
+
+	// PaymentId The new payment's id (prefix `payt_`).
+	PaymentId *string `json:"payment_id,omitempty"`
+
+	// Status Payment status at creation (see Payment.status); values beyond in_progress/success/failed/action_required may appear.
+	Status *string `json:"status,omitempty"`
+}
+
 // CreatePayoutWithQuoteRequest defines model for CreatePayoutWithQuoteRequest.
 type CreatePayoutWithQuoteRequest struct {
 	BeneficiaryId *string   `json:"beneficiary_id,omitempty"`
@@ -3186,6 +3337,30 @@ type CreatePayoutWithoutQuoteRequestPaymentRail string
 
 // CreatePayoutWithoutQuoteRequestSourceCurrency defines model for CreatePayoutWithoutQuoteRequest.SourceCurrency.
 type CreatePayoutWithoutQuoteRequestSourceCurrency string
+
+// CreateQuoteRequest What to quote. Send `source_amount` or `destination_amount`, not both.
+type CreateQuoteRequest struct {
+	// DestinationAmount Amount in minor units of `destination_currency`.
+	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+
+	// DestinationCurrency ISO 4217 currency received.
+	DestinationCurrency string `json:"destination_currency"`
+
+	// Method How the money will move.
+	Method *QuoteMethod `json:"method,omitempty"`
+
+	// Resource What the quote will be used for: `payout`, or `payin` (payment links and orders).
+	Resource CreateQuoteRequestResource `json:"resource"`
+
+	// SourceAmount Amount in minor units of `source_currency`.
+	SourceAmount *int64 `json:"source_amount,omitempty"`
+
+	// SourceCurrency ISO 4217 currency debited (payout) or paid by the customer (payin).
+	SourceCurrency string `json:"source_currency"`
+}
+
+// CreateQuoteRequestResource What the quote will be used for: `payout`, or `payin` (payment links and orders).
+type CreateQuoteRequestResource string
 
 // CreateSettlementRequest defines model for CreateSettlementRequest.
 type CreateSettlementRequest struct {
@@ -3243,6 +3418,18 @@ type CreateSubscriptionResponse struct {
 
 // CreateSubscriptionResponseStatus defines model for CreateSubscriptionResponse.Status.
 type CreateSubscriptionResponseStatus string
+
+// CreateVirtualAccountV2Request Same fields as the v1 create.
+type CreateVirtualAccountV2Request struct {
+	// Currency ISO 4217 currency of the account.
+	Currency string `json:"currency"`
+
+	// PaymentType `local` for the domestic rail of the currency, `swift` for international wires.
+	PaymentType CreateVirtualAccountV2RequestPaymentType `json:"payment_type"`
+}
+
+// CreateVirtualAccountV2RequestPaymentType `local` for the domestic rail of the currency, `swift` for international wires.
+type CreateVirtualAccountV2RequestPaymentType string
 
 // CreateWithdrawalRequest defines model for CreateWithdrawalRequest.
 type CreateWithdrawalRequest struct {
@@ -3428,9 +3615,18 @@ type MerchantCreateResponse struct {
 	Message *string   `json:"message,omitempty"`
 }
 
+// MockReviewBeneficiaryV2Request The simulated review decision.
+type MockReviewBeneficiaryV2Request struct {
+	// ReviewAction `approve` makes the beneficiary active, `reject` makes it rejected.
+	ReviewAction MockReviewBeneficiaryV2RequestReviewAction `json:"review_action"`
+}
+
+// MockReviewBeneficiaryV2RequestReviewAction `approve` makes the beneficiary active, `reject` makes it rejected.
+type MockReviewBeneficiaryV2RequestReviewAction string
+
 // MockUpdatePayoutStatusRequest defines model for MockUpdatePayoutStatusRequest.
 type MockUpdatePayoutStatusRequest struct {
-	Id             *openapi_types.UUID                  `json:"id,omitempty"`
+	Id             *string                              `json:"id,omitempty"`
 	RfiDocumentIds *[]string                            `json:"rfi_document_ids,omitempty"`
 	Status         *MockUpdatePayoutStatusRequestStatus `json:"status,omitempty"`
 }
@@ -3676,6 +3872,25 @@ type PaymentPaymentMethodType string
 // PaymentStatus defines model for Payment.Status.
 type PaymentStatus string
 
+// PaymentCard Raw card data (PCI scope: never log or store it). The JSON types of the expiry fields are not
+// documented; they are modelled as strings (two-digit year).
+type PaymentCard struct {
+	// Cvv Card security code.
+	Cvv *string `json:"cvv,omitempty"`
+
+	// ExpiryMonth Expiry month, two digits.
+	ExpiryMonth *string `json:"expiry_month,omitempty"`
+
+	// ExpiryYear Expiry year, two digits.
+	ExpiryYear *string `json:"expiry_year,omitempty"`
+
+	// HolderName Name on the card.
+	HolderName *string `json:"holder_name,omitempty"`
+
+	// Number Full card number (PAN), digits only.
+	Number *string `json:"number,omitempty"`
+}
+
 // PaymentLink defines model for PaymentLink.
 type PaymentLink struct {
 	Amount             *int64 `json:"amount,omitempty"`
@@ -3839,6 +4054,60 @@ type Product struct {
 	Name        string  `json:"name"`
 }
 
+// Quote A locked rate and fee breakdown, valid for 30 minutes and for a single use.
+type Quote struct {
+	// DestinationAmount Minor units of the destination currency.
+	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+
+	// DestinationCurrency ISO 4217 destination currency.
+	DestinationCurrency *string `json:"destination_currency,omitempty"`
+
+	// ExpiresAt ISO 8601 UTC time after which the quote can no longer be used.
+	ExpiresAt *string `json:"expires_at,omitempty"`
+
+	// Fees Fees charged, each in minor units.
+	Fees *struct {
+		FxFee  *Money `json:"fx_fee,omitempty"`
+		TxnFee *Money `json:"txn_fee,omitempty"`
+	} `json:"fees,omitempty"`
+
+	// FxRate Units of destination currency per unit of source currency (a decimal, not minor units).
+	FxRate *json.Number `json:"fx_rate,omitempty"`
+
+	// Id Quote id (prefix `quote_`), to pass as `quote_id`.
+	Id *string `json:"id,omitempty"`
+
+	// Method How the money will move.
+	Method *QuoteMethod `json:"method,omitempty"`
+
+	// Resource `payout` or `payin`.
+	Resource *string `json:"resource,omitempty"`
+
+	// SourceAmount Minor units of the source currency.
+	SourceAmount *int64 `json:"source_amount,omitempty"`
+
+	// SourceCurrency ISO 4217 source currency.
+	SourceCurrency *string `json:"source_currency,omitempty"`
+}
+
+// QuoteList The quotes on offer; use one `id` as `quote_id`.
+type QuoteList struct {
+	// Quotes One quote per eligible rail.
+	Quotes *[]Quote `json:"quotes,omitempty"`
+}
+
+// QuoteMethod How the money will move.
+type QuoteMethod struct {
+	// PaymentMethod `bank_transfer` or `pay_via_bank`.
+	PaymentMethod *string `json:"payment_method,omitempty"`
+
+	// PaymentRail The rail the quote is priced for (answers only), e.g. swift, upi, imps, neft, rtgs.
+	PaymentRail *string `json:"payment_rail,omitempty"`
+
+	// Subtype `local_transfer` or `swift_transfer`.
+	Subtype *string `json:"subtype,omitempty"`
+}
+
 // Refund defines model for Refund.
 type Refund struct {
 	Amount      *int64 `json:"amount,omitempty"`
@@ -3894,6 +4163,17 @@ type RefundReason string
 
 // RefundStatus defines model for Refund.Status.
 type RefundStatus string
+
+// Rfi A compliance request for information. Only `id` and `status` are expected with confidence;
+// the object is otherwise undocumented and kept open.
+type Rfi struct {
+	// Id RFI id (prefix `rfi_`).
+	Id *string `json:"id,omitempty"`
+
+	// Status Where the RFI stands; values not documented.
+	Status               *string                `json:"status,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
 
 // Settlement defines model for Settlement.
 type Settlement struct {
@@ -3987,6 +4267,30 @@ type Transaction struct {
 	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
 }
 
+// UpdateCustomerRequest The two fields that can change after creation; send one or both.
+type UpdateCustomerRequest struct {
+	// Email New email address. Customers are unique per merchant by email + country.
+	Email *string `json:"email,omitempty"`
+
+	// Phone New phone number with country code.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// UpdateMerchantStatusRequest Which child merchant and the status to simulate.
+type UpdateMerchantStatusRequest struct {
+	// MerchantId The child merchant (prefix `merch_`).
+	MerchantId string `json:"merchant_id"`
+
+	// TargetStatus The onboarding status to set; `success` is the only documented value.
+	TargetStatus string `json:"target_status"`
+}
+
+// UpdateNextPaymentDateRequest The new renewal date.
+type UpdateNextPaymentDateRequest struct {
+	// NextPaymentDate Date of the next charge, YYYY-MM-DD (UTC).
+	NextPaymentDate string `json:"next_payment_date"`
+}
+
 // VirtualAccount defines model for VirtualAccount.
 type VirtualAccount struct {
 	AccountId     *string               `json:"account_id,omitempty"`
@@ -4001,6 +4305,21 @@ type VirtualAccount struct {
 // VirtualAccountStatus defines model for VirtualAccount.Status.
 type VirtualAccountStatus string
 
+// VirtualAccountV2Accepted Acknowledgement of an asynchronous virtual-account request.
+type VirtualAccountV2Accepted struct {
+	// Data Who asked and where the request stands.
+	Data *struct {
+		// MerchantId The merchant the account is being opened for (prefix `merch_`).
+		MerchantId *string `json:"merchant_id,omitempty"`
+
+		// Status `pending` until the account is opened; a webhook reports the outcome.
+		Status *string `json:"status,omitempty"`
+	} `json:"data,omitempty"`
+
+	// Message Human-readable confirmation.
+	Message *string `json:"message,omitempty"`
+}
+
 // Withdrawal defines model for Withdrawal.
 type Withdrawal struct {
 	Amount              *int64                   `json:"amount,omitempty"`
@@ -4008,14 +4327,14 @@ type Withdrawal struct {
 	CreatedAt           *string                  `json:"created_at,omitempty"`
 	Currency            *string                  `json:"currency,omitempty"`
 	FxFees              *[]Balance               `json:"fx_fees,omitempty"`
-	Id                  *openapi_types.UUID      `json:"id,omitempty"`
+	Id                  *string                  `json:"id,omitempty"`
 	MidMarketRate       *[]ConversionRate        `json:"mid_market_rate,omitempty"`
 	PaymentMethod       *WithdrawalPaymentMethod `json:"payment_method,omitempty"`
 	PurposeCode         *string                  `json:"purpose_code,omitempty"`
 	Status              *WithdrawalStatus        `json:"status,omitempty"`
 	TxnFees             *[]Balance               `json:"txn_fees,omitempty"`
 	UpdatedAt           *string                  `json:"updated_at,omitempty"`
-	WithdrawalAccountId *openapi_types.UUID      `json:"withdrawal_account_id,omitempty"`
+	WithdrawalAccountId *string                  `json:"withdrawal_account_id,omitempty"`
 }
 
 // WithdrawalPaymentMethod defines model for Withdrawal.PaymentMethod.
@@ -4056,6 +4375,9 @@ type BeneficiaryIdParam = string
 // CustomerIdParam defines model for CustomerIdParam.
 type CustomerIdParam = string
 
+// DocumentIdParam defines model for DocumentIdParam.
+type DocumentIdParam = string
+
 // OrderIdParam defines model for OrderIdParam.
 type OrderIdParam = string
 
@@ -4079,6 +4401,9 @@ type PriceIdParam = string
 
 // RefundIdParam defines model for RefundIdParam.
 type RefundIdParam = string
+
+// RfiIdParam defines model for RfiIdParam.
+type RfiIdParam = string
 
 // SettlementIdParam defines model for SettlementIdParam.
 type SettlementIdParam = string
@@ -4306,6 +4631,9 @@ type CreateMockPaymentJSONBodyPaymentMethod string
 // CreateMockPaymentJSONBodyRemitterName defines parameters for CreateMockPayment.
 type CreateMockPaymentJSONBodyRemitterName string
 
+// ConnectPayinJSONBody defines parameters for ConnectPayin.
+type ConnectPayinJSONBody map[string]interface{}
+
 // UpdateRfiPaymentJSONBody defines parameters for UpdateRfiPayment.
 type UpdateRfiPaymentJSONBody struct {
 	Documents []AttachedDocument `json:"documents"`
@@ -4416,6 +4744,17 @@ type UpdateRfiRefundJSONBody struct {
 	Documents []AttachedDocument `json:"documents"`
 }
 
+// GetRfisParams defines parameters for GetRfis.
+type GetRfisParams struct {
+	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
+	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// RespondRfiJSONBody defines parameters for RespondRfi.
+type RespondRfiJSONBody map[string]interface{}
+
 // GetSettlementsParams defines parameters for GetSettlements.
 type GetSettlementsParams struct {
 	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
@@ -4446,6 +4785,18 @@ type GetSubscriptionsParams struct {
 
 // GetSubscriptionsParamsStatus defines parameters for GetSubscriptions.
 type GetSubscriptionsParamsStatus string
+
+// CloseVirtualAccountParams defines parameters for CloseVirtualAccount.
+type CloseVirtualAccountParams struct {
+	// PaymentType The rail type of the account to close.
+	PaymentType CloseVirtualAccountParamsPaymentType `form:"payment_type" json:"payment_type"`
+
+	// Currency ISO 4217 currency of the account to close.
+	Currency string `form:"currency" json:"currency"`
+}
+
+// CloseVirtualAccountParamsPaymentType defines parameters for CloseVirtualAccount.
+type CloseVirtualAccountParamsPaymentType string
 
 // GetVirtualAccountsParams defines parameters for GetVirtualAccounts.
 type GetVirtualAccountsParams struct {
@@ -4486,6 +4837,17 @@ type GetWithdrawalsParams struct {
 // GetWithdrawalsParamsStatus defines parameters for GetWithdrawals.
 type GetWithdrawalsParamsStatus string
 
+// ListBeneficiariesV2Params defines parameters for ListBeneficiariesV2.
+type ListBeneficiariesV2Params struct {
+	// Status Only beneficiaries in this review state.
+	Status  *ListBeneficiariesV2ParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Page    *PageParam                       `form:"page,omitempty" json:"page,omitempty"`
+	PerPage *PerPageParam                    `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
+// ListBeneficiariesV2ParamsStatus defines parameters for ListBeneficiariesV2.
+type ListBeneficiariesV2ParamsStatus string
+
 // RotateApiKeyJSONRequestBody defines body for RotateApiKey for application/json ContentType.
 type RotateApiKeyJSONRequestBody RotateApiKeyJSONBody
 
@@ -4500,6 +4862,9 @@ type CreateBeneficiaryJSONRequestBody = Beneficiary
 
 // CreateCustomerJSONRequestBody defines body for CreateCustomer for application/json ContentType.
 type CreateCustomerJSONRequestBody = Customer
+
+// UpdateCustomerJSONRequestBody defines body for UpdateCustomer for application/json ContentType.
+type UpdateCustomerJSONRequestBody = UpdateCustomerRequest
 
 // CreateLrsCustomerBankAccountJSONRequestBody defines body for CreateLrsCustomerBankAccount for application/json ContentType.
 type CreateLrsCustomerBankAccountJSONRequestBody = LrsCustomerBankAccount
@@ -4528,8 +4893,14 @@ type UpdatePayinJSONRequestBody UpdatePayinJSONBody
 // UpdatePayinRfiJSONRequestBody defines body for UpdatePayinRfi for application/json ContentType.
 type UpdatePayinRfiJSONRequestBody UpdatePayinRfiJSONBody
 
+// CreatePaymentJSONRequestBody defines body for CreatePayment for application/json ContentType.
+type CreatePaymentJSONRequestBody = CreatePaymentRequest
+
 // CreateMockPaymentJSONRequestBody defines body for CreateMockPayment for application/json ContentType.
 type CreateMockPaymentJSONRequestBody CreateMockPaymentJSONBody
+
+// ConnectPayinJSONRequestBody defines body for ConnectPayin for application/json ContentType.
+type ConnectPayinJSONRequestBody ConnectPayinJSONBody
 
 // UpdateRfiPaymentJSONRequestBody defines body for UpdateRfiPayment for application/json ContentType.
 type UpdateRfiPaymentJSONRequestBody UpdateRfiPaymentJSONBody
@@ -4546,8 +4917,14 @@ type UpdateRfiPayoutJSONRequestBody UpdateRfiPayoutJSONBody
 // OnboardMerchantJSONRequestBody defines body for OnboardMerchant for application/json ContentType.
 type OnboardMerchantJSONRequestBody = CreateMerchantRequest
 
+// UpdateMerchantStatusJSONRequestBody defines body for UpdateMerchantStatus for application/json ContentType.
+type UpdateMerchantStatusJSONRequestBody = UpdateMerchantStatusRequest
+
 // CreatePriceJSONRequestBody defines body for CreatePrice for application/json ContentType.
 type CreatePriceJSONRequestBody CreatePriceJSONBody
+
+// CreateQuoteJSONRequestBody defines body for CreateQuote for application/json ContentType.
+type CreateQuoteJSONRequestBody = CreateQuoteRequest
 
 // CreateRefundJSONRequestBody defines body for CreateRefund for application/json ContentType.
 type CreateRefundJSONRequestBody CreateRefundJSONBody
@@ -4558,11 +4935,17 @@ type MockUpdateRefundJSONRequestBody MockUpdateRefundJSONBody
 // UpdateRfiRefundJSONRequestBody defines body for UpdateRfiRefund for application/json ContentType.
 type UpdateRfiRefundJSONRequestBody UpdateRfiRefundJSONBody
 
+// RespondRfiJSONRequestBody defines body for RespondRfi for application/json ContentType.
+type RespondRfiJSONRequestBody RespondRfiJSONBody
+
 // CreateSettlementJSONRequestBody defines body for CreateSettlement for application/json ContentType.
 type CreateSettlementJSONRequestBody = CreateSettlementRequest
 
 // CreateSubscriptionJSONRequestBody defines body for CreateSubscription for application/json ContentType.
 type CreateSubscriptionJSONRequestBody = CreateSubscriptionRequest
+
+// UpdateNextPaymentDateJSONRequestBody defines body for UpdateNextPaymentDate for application/json ContentType.
+type UpdateNextPaymentDateJSONRequestBody = UpdateNextPaymentDateRequest
 
 // CreateVirtualAccountJSONRequestBody defines body for CreateVirtualAccount for application/json ContentType.
 type CreateVirtualAccountJSONRequestBody CreateVirtualAccountJSONBody
@@ -4572,6 +4955,95 @@ type CreateWithdrawalJSONRequestBody = CreateWithdrawalRequest
 
 // CreateBeneficiaryV2JSONRequestBody defines body for CreateBeneficiaryV2 for application/json ContentType.
 type CreateBeneficiaryV2JSONRequestBody = BeneficiaryV2CreateRequest
+
+// MockReviewBeneficiaryV2JSONRequestBody defines body for MockReviewBeneficiaryV2 for application/json ContentType.
+type MockReviewBeneficiaryV2JSONRequestBody = MockReviewBeneficiaryV2Request
+
+// CreateVirtualAccountV2JSONRequestBody defines body for CreateVirtualAccountV2 for application/json ContentType.
+type CreateVirtualAccountV2JSONRequestBody = CreateVirtualAccountV2Request
+
+// Getter for additional properties for Rfi. Returns the specified
+// element and whether it was found
+func (a Rfi) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for Rfi
+func (a *Rfi) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for Rfi to handle AdditionalProperties
+func (a *Rfi) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for Rfi to handle AdditionalProperties
+func (a Rfi) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Status != nil {
+		object["status"], err = json.Marshal(a.Status)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'status': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // AsPaymentPaymentMethodDetails0 returns the union data inside the Payment_PaymentMethod_Details as a PaymentPaymentMethodDetails0
 func (t Payment_PaymentMethod_Details) AsPaymentPaymentMethodDetails0() (PaymentPaymentMethodDetails0, error) {
@@ -5362,6 +5834,43 @@ type ClientInterface interface {
 	// GetCustomerById performs a GET /v1/customer/{id} (the `GetCustomerById` operationId) request.
 	GetCustomerById(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCustomerWithBody Change a customer's email or phone
+	//
+	// Only `email` and `phone` of a customer can change after creation; name, type and address
+	// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+	// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+	// our inference from the API's conventions (every other update is a PATCH on the resource).
+	// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+	// is assumed to be the updated Customer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+	UpdateCustomerWithBody(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCustomer Change a customer's email or phone
+	//
+	// Only `email` and `phone` of a customer can change after creation; name, type and address
+	// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+	// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+	// our inference from the API's conventions (every other update is a PATCH on the resource).
+	// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+	// is assumed to be the updated Customer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+	UpdateCustomer(ctx context.Context, id CustomerIdParam, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomerBankAccounts List a customer's Indian bank accounts (LRS)
+	//
+	// Returns the bank accounts registered for a customer for LRS remittances (see
+	// `createLrsCustomerBankAccount`). The LRS guide shows a bare JSON array, not the usual
+	// `{data, page_meta}` envelope.
+	//
+	// Corresponds with GET /v1/customer/{id}/bank_account (the `GetCustomerBankAccounts` operationId).
+	GetCustomerBankAccounts(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateLrsCustomerBankAccountWithBody performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
 	// with any type of body and a specified content type.
 	CreateLrsCustomerBankAccountWithBody(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5376,6 +5885,15 @@ type ClientInterface interface {
 	// CreateDocumentWithBody performs a POST /v1/document (the `CreateDocument` operationId) request,
 	// with any type of body and a specified content type.
 	CreateDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDocumentById Retrieve a document
+	//
+	// Returns one uploaded document by id. Named by Glomo's own client; the path follows the
+	// `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
+	// page). The body is assumed to be the Document returned by `createDocument`.
+	//
+	// Corresponds with GET /v1/document/{id} (the `GetDocumentById` operationId).
+	GetDocumentById(ctx context.Context, id DocumentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateInternalTransferWithBody performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
 	// with any type of body and a specified content type.
@@ -5457,6 +5975,56 @@ type ClientInterface interface {
 	// GetPayments performs a GET /v1/payment (the `GetPayments` operationId) request.
 	GetPayments(ctx context.Context, params *GetPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreatePaymentWithBody Charge a card server to server (S2S)
+	//
+	// Starts a card payment against an order or a subscription with card data collected on your own
+	// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+	// shape here comes from the S2S integration guide and from traffic seen by production
+	// integrations.
+	//
+	// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+	// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+	// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+	// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+	// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+	//
+	// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+	// ("... already exists for this request_id"), which means the first call went through. After a
+	// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+	// `GET /v1/payment?request_id=`.
+	//
+	// The body holds full card data: never log it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+	CreatePaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreatePayment Charge a card server to server (S2S)
+	//
+	// Starts a card payment against an order or a subscription with card data collected on your own
+	// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+	// shape here comes from the S2S integration guide and from traffic seen by production
+	// integrations.
+	//
+	// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+	// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+	// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+	// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+	// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+	//
+	// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+	// ("... already exists for this request_id"), which means the first call went through. After a
+	// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+	// `GET /v1/payment?request_id=`.
+	//
+	// The body holds full card data: never log it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+	CreatePayment(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateMockPaymentWithBody performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
 	// with any type of body and a specified content type.
 	CreateMockPaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5467,6 +6035,45 @@ type ClientInterface interface {
 
 	// GetPaymentById performs a GET /v1/payment/{id} (the `GetPaymentById` operationId) request.
 	GetPaymentById(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConnectPayinWithBody Attach an unmatched payment to a payin
+	//
+	// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+	// by connecting it to a payin created for the amount actually received (typically from a quote).
+	// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+	// path come from Glomo's own integration notes; the request and response fields are not
+	// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+	// expected but unconfirmed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+	ConnectPayinWithBody(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConnectPayin Attach an unmatched payment to a payin
+	//
+	// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+	// by connecting it to a payin created for the amount actually received (typically from a quote).
+	// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+	// path come from Glomo's own integration notes; the request and response fields are not
+	// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+	// expected but unconfirmed.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+	ConnectPayin(ctx context.Context, id PaymentIdParam, body ConnectPayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEligiblePayins List payins an unmatched payment can be attached to
+	//
+	// For a bank-transfer payment left `action_required` because it matched no active payin
+	// (`error_code` PAYIN_NOT_FOUND or PAYIN_AMOUNT_MISMATCH), lists the payment links and orders it
+	// could be connected to with `connectPayin`. Method and path come from Glomo's own integration
+	// notes; the response body is not documented, so it is described as an open object (a
+	// `{data, page_meta}` list is likely but unconfirmed).
+	//
+	// Corresponds with GET /v1/payment/{id}/eligible-payins (the `GetEligiblePayins` operationId).
+	GetEligiblePayins(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MockUpdatePaymentFundsAvailable performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
 	MockUpdatePaymentFundsAvailable(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5520,6 +6127,30 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	OnboardMerchant(ctx context.Context, body OnboardMerchantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateMerchantStatusWithBody Sandbox only - set a child merchant's onboarding status
+	//
+	// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+	// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+	// a live key. Values of `target_status` other than `success` are not documented. The response
+	// body is not documented and is kept open.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+	UpdateMerchantStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMerchantStatus Sandbox only - set a child merchant's onboarding status
+	//
+	// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+	// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+	// a live key. Values of `target_status` other than `success` are not documented. The response
+	// body is not documented and is kept open.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+	UpdateMerchantStatus(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMerchant performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
 	GetMerchant(ctx context.Context, merchantId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -5536,6 +6167,34 @@ type ClientInterface interface {
 
 	// GetPriceById performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
 	GetPriceById(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateQuoteWithBody Lock an FX rate and fees for a payin or payout
+	//
+	// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+	// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+	// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+	// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+	// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+	// Glomo's published files do not describe this call.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+	CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateQuote Lock an FX rate and fees for a payin or payout
+	//
+	// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+	// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+	// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+	// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+	// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+	// Glomo's published files do not describe this call.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+	CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRefunds performs a GET /v1/refunds (the `GetRefunds` operationId) request.
 	GetRefunds(ctx context.Context, params *GetRefundsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5567,6 +6226,48 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	UpdateRfiRefund(ctx context.Context, id RefundIdParam, body UpdateRfiRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetRfis List requests for information (RFIs)
+	//
+	// Lists the compliance requests for information raised on your account, for example the
+	// payment-screening RFI raised when a successful payment is held (`compliance_status:
+	// action_required`). Method and path come from Glomo's own integration notes; filters and the
+	// item shape are not documented. The list is assumed to follow the usual `{data, page_meta}`
+	// envelope and pagination parameters, with open items.
+	//
+	// Corresponds with GET /v1/rfis (the `GetRfis` operationId).
+	GetRfis(ctx context.Context, params *GetRfisParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRfi Retrieve a request for information
+	//
+	// Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
+	// carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
+	// object.
+	//
+	// Corresponds with GET /v1/rfis/{id} (the `GetRfi` operationId).
+	GetRfi(ctx context.Context, id RfiIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RespondRfiWithBody Answer a request for information
+	//
+	// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+	// An RFI left unanswered expires. The request and response fields are not documented; both are
+	// open objects here (a `documents` list of document ids is likely but unconfirmed).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+	RespondRfiWithBody(ctx context.Context, id RfiIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RespondRfi Answer a request for information
+	//
+	// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+	// An RFI left unanswered expires. The request and response fields are not documented; both are
+	// open objects here (a `documents` list of document ids is likely but unconfirmed).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+	RespondRfi(ctx context.Context, id RfiIdParam, body RespondRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetSettlements performs a GET /v1/settlements (the `GetSettlements` operationId) request.
 	GetSettlements(ctx context.Context, params *GetSettlementsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -5577,6 +6278,16 @@ type ClientInterface interface {
 	// CreateSettlement performs a POST /v1/settlements (the `CreateSettlement` operationId) request.
 	// Takes a body of the `application/json` content type.
 	CreateSettlement(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TriggerMockSettlement Sandbox only - run the settlement job now
+	//
+	// Runs the sandbox settlement job immediately instead of waiting for the schedule: eligible,
+	// funds-available payments in USD, EUR, GBP, AED and SGD are settled and `settlement` webhooks
+	// follow. Sandbox only: with a live key it answers 404. No request body is documented; the
+	// response body is not documented either and is kept open.
+	//
+	// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
+	TriggerMockSettlement(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetSettlementById performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
 	GetSettlementById(ctx context.Context, id SettlementIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5601,11 +6312,47 @@ type ClientInterface interface {
 	// CancelSubscription performs a PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId) request.
 	CancelSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateNextPaymentDateWithBody Move the next charge date of a subscription
+	//
+	// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+	// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+	// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+	// two days ahead (UTC); the renewal run charges on that date. The response body is not
+	// documented; it is most likely the subscription and is described as an open object.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+	UpdateNextPaymentDateWithBody(ctx context.Context, id SubscriptionIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateNextPaymentDate Move the next charge date of a subscription
+	//
+	// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+	// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+	// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+	// two days ahead (UTC); the renewal run charges on that date. The response body is not
+	// documented; it is most likely the subscription and is described as an open object.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+	UpdateNextPaymentDate(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PauseSubscription performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
 	PauseSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResumeSubscription performs a PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId) request.
 	ResumeSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CloseVirtualAccount Close a virtual account
+	//
+	// Closes the virtual account identified by its payment type and currency (one account per pair).
+	// Method and query parameters come from Glomo's own client fixtures; the docs page for this
+	// operation carries no details. The response body is not documented and is kept open (it may be
+	// the closed VirtualAccount or a message).
+	//
+	// Corresponds with DELETE /v1/virtual-accounts (the `CloseVirtualAccount` operationId).
+	CloseVirtualAccount(ctx context.Context, params *CloseVirtualAccountParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetVirtualAccounts performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
 	GetVirtualAccounts(ctx context.Context, params *GetVirtualAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5635,6 +6382,15 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	CreateWithdrawal(ctx context.Context, body CreateWithdrawalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListBeneficiariesV2 List beneficiaries (v2)
+	//
+	// Lists the beneficiaries created through the v2 API, newest first, optionally filtered by
+	// review status. Lives under `/api/v2`. The docs show only `status`, `page` and `per_page` as
+	// filters; whether `before`/`after` are honoured here is not documented.
+	//
+	// Corresponds with GET /v2/beneficiaries (the `ListBeneficiariesV2` operationId).
+	ListBeneficiariesV2(ctx context.Context, params *ListBeneficiariesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateBeneficiaryV2WithBody performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
 	// with any type of body and a specified content type.
 	CreateBeneficiaryV2WithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5645,6 +6401,52 @@ type ClientInterface interface {
 
 	// GetBeneficiaryByIdV2 performs a GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId) request.
 	GetBeneficiaryByIdV2(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MockReviewBeneficiaryV2WithBody Sandbox only - approve or reject a pending beneficiary
+	//
+	// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+	// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+	// only: with a live key this endpoint answers 404. The response body is not documented; it is
+	// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+	MockReviewBeneficiaryV2WithBody(ctx context.Context, id BeneficiaryIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MockReviewBeneficiaryV2 Sandbox only - approve or reject a pending beneficiary
+	//
+	// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+	// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+	// only: with a live key this endpoint answers 404. The response body is not documented; it is
+	// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+	MockReviewBeneficiaryV2(ctx context.Context, id BeneficiaryIdParam, body MockReviewBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateVirtualAccountV2WithBody Request a virtual account (asynchronous, v2)
+	//
+	// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+	// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+	// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+	CreateVirtualAccountV2WithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateVirtualAccountV2 Request a virtual account (asynchronous, v2)
+	//
+	// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+	// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+	// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+	CreateVirtualAccountV2(ctx context.Context, body CreateVirtualAccountV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // RotateApiKeyWithBody performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request,
@@ -5878,6 +6680,73 @@ func (c *Client) GetCustomerById(ctx context.Context, id CustomerIdParam, reqEdi
 	return c.Client.Do(req)
 }
 
+// UpdateCustomerWithBody Change a customer's email or phone
+//
+// Only `email` and `phone` of a customer can change after creation; name, type and address
+// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+// our inference from the API's conventions (every other update is a PATCH on the resource).
+// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+// is assumed to be the updated Customer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+func (c *Client) UpdateCustomerWithBody(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCustomerRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCustomer Change a customer's email or phone
+//
+// Only `email` and `phone` of a customer can change after creation; name, type and address
+// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+// our inference from the API's conventions (every other update is a PATCH on the resource).
+// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+// is assumed to be the updated Customer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+func (c *Client) UpdateCustomer(ctx context.Context, id CustomerIdParam, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCustomerRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomerBankAccounts List a customer's Indian bank accounts (LRS)
+//
+// Returns the bank accounts registered for a customer for LRS remittances (see
+// `createLrsCustomerBankAccount`). The LRS guide shows a bare JSON array, not the usual
+// `{data, page_meta}` envelope.
+//
+// Corresponds with GET /v1/customer/{id}/bank_account (the `GetCustomerBankAccounts` operationId).
+func (c *Client) GetCustomerBankAccounts(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerBankAccountsRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateLrsCustomerBankAccountWithBody performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
 // with any type of body and a specified content type.
 func (c *Client) CreateLrsCustomerBankAccountWithBody(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5923,6 +6792,25 @@ func (c *Client) GetDocuments(ctx context.Context, params *GetDocumentsParams, r
 // with any type of body and a specified content type.
 func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateDocumentRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocumentById Retrieve a document
+//
+// Returns one uploaded document by id. Named by Glomo's own client; the path follows the
+// `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
+// page). The body is assumed to be the Document returned by `createDocument`.
+//
+// Corresponds with GET /v1/document/{id} (the `GetDocumentById` operationId).
+func (c *Client) GetDocumentById(ctx context.Context, id DocumentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocumentByIdRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -6233,6 +7121,76 @@ func (c *Client) GetPayments(ctx context.Context, params *GetPaymentsParams, req
 	return c.Client.Do(req)
 }
 
+// CreatePaymentWithBody Charge a card server to server (S2S)
+//
+// Starts a card payment against an order or a subscription with card data collected on your own
+// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+// shape here comes from the S2S integration guide and from traffic seen by production
+// integrations.
+//
+// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+//
+// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+// ("... already exists for this request_id"), which means the first call went through. After a
+// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+// `GET /v1/payment?request_id=`.
+//
+// The body holds full card data: never log it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+func (c *Client) CreatePaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePaymentRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreatePayment Charge a card server to server (S2S)
+//
+// Starts a card payment against an order or a subscription with card data collected on your own
+// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+// shape here comes from the S2S integration guide and from traffic seen by production
+// integrations.
+//
+// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+//
+// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+// ("... already exists for this request_id"), which means the first call went through. After a
+// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+// `GET /v1/payment?request_id=`.
+//
+// The body holds full card data: never log it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+func (c *Client) CreatePayment(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePaymentRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateMockPaymentWithBody performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
 // with any type of body and a specified content type.
 func (c *Client) CreateMockPaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6264,6 +7222,75 @@ func (c *Client) CreateMockPayment(ctx context.Context, body CreateMockPaymentJS
 // GetPaymentById performs a GET /v1/payment/{id} (the `GetPaymentById` operationId) request.
 func (c *Client) GetPaymentById(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPaymentByIdRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConnectPayinWithBody Attach an unmatched payment to a payin
+//
+// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+// by connecting it to a payin created for the amount actually received (typically from a quote).
+// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+// path come from Glomo's own integration notes; the request and response fields are not
+// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+// expected but unconfirmed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+func (c *Client) ConnectPayinWithBody(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConnectPayinRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConnectPayin Attach an unmatched payment to a payin
+//
+// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+// by connecting it to a payin created for the amount actually received (typically from a quote).
+// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+// path come from Glomo's own integration notes; the request and response fields are not
+// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+// expected but unconfirmed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+func (c *Client) ConnectPayin(ctx context.Context, id PaymentIdParam, body ConnectPayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConnectPayinRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEligiblePayins List payins an unmatched payment can be attached to
+//
+// For a bank-transfer payment left `action_required` because it matched no active payin
+// (`error_code` PAYIN_NOT_FOUND or PAYIN_AMOUNT_MISMATCH), lists the payment links and orders it
+// could be connected to with `connectPayin`. Method and path come from Glomo's own integration
+// notes; the response body is not documented, so it is described as an open object (a
+// `{data, page_meta}` list is likely but unconfirmed).
+//
+// Corresponds with GET /v1/payment/{id}/eligible-payins (the `GetEligiblePayins` operationId).
+func (c *Client) GetEligiblePayins(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEligiblePayinsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -6466,6 +7493,50 @@ func (c *Client) OnboardMerchant(ctx context.Context, body OnboardMerchantJSONRe
 	return c.Client.Do(req)
 }
 
+// UpdateMerchantStatusWithBody Sandbox only - set a child merchant's onboarding status
+//
+// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+// a live key. Values of `target_status` other than `success` are not documented. The response
+// body is not documented and is kept open.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+func (c *Client) UpdateMerchantStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMerchantStatusRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMerchantStatus Sandbox only - set a child merchant's onboarding status
+//
+// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+// a live key. Values of `target_status` other than `success` are not documented. The response
+// body is not documented and is kept open.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+func (c *Client) UpdateMerchantStatus(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMerchantStatusRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMerchant performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
 func (c *Client) GetMerchant(ctx context.Context, merchantId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMerchantRequest(c.Server, merchantId)
@@ -6523,6 +7594,54 @@ func (c *Client) CreatePrice(ctx context.Context, body CreatePriceJSONRequestBod
 // GetPriceById performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
 func (c *Client) GetPriceById(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPriceByIdRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateQuoteWithBody Lock an FX rate and fees for a payin or payout
+//
+// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+// Glomo's published files do not describe this call.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateQuote Lock an FX rate and fees for a payin or payout
+//
+// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+// Glomo's published files do not describe this call.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6643,6 +7762,88 @@ func (c *Client) UpdateRfiRefund(ctx context.Context, id RefundIdParam, body Upd
 	return c.Client.Do(req)
 }
 
+// GetRfis List requests for information (RFIs)
+//
+// Lists the compliance requests for information raised on your account, for example the
+// payment-screening RFI raised when a successful payment is held (`compliance_status:
+// action_required`). Method and path come from Glomo's own integration notes; filters and the
+// item shape are not documented. The list is assumed to follow the usual `{data, page_meta}`
+// envelope and pagination parameters, with open items.
+//
+// Corresponds with GET /v1/rfis (the `GetRfis` operationId).
+func (c *Client) GetRfis(ctx context.Context, params *GetRfisParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRfisRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRfi Retrieve a request for information
+//
+// Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
+// carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
+// object.
+//
+// Corresponds with GET /v1/rfis/{id} (the `GetRfi` operationId).
+func (c *Client) GetRfi(ctx context.Context, id RfiIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRfiRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RespondRfiWithBody Answer a request for information
+//
+// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+// An RFI left unanswered expires. The request and response fields are not documented; both are
+// open objects here (a `documents` list of document ids is likely but unconfirmed).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+func (c *Client) RespondRfiWithBody(ctx context.Context, id RfiIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRespondRfiRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RespondRfi Answer a request for information
+//
+// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+// An RFI left unanswered expires. The request and response fields are not documented; both are
+// open objects here (a `documents` list of document ids is likely but unconfirmed).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+func (c *Client) RespondRfi(ctx context.Context, id RfiIdParam, body RespondRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRespondRfiRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetSettlements performs a GET /v1/settlements (the `GetSettlements` operationId) request.
 func (c *Client) GetSettlements(ctx context.Context, params *GetSettlementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSettlementsRequest(c.Server, params)
@@ -6674,6 +7875,26 @@ func (c *Client) CreateSettlementWithBody(ctx context.Context, contentType strin
 // Takes a body of the `application/json` content type.
 func (c *Client) CreateSettlement(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSettlementRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TriggerMockSettlement Sandbox only - run the settlement job now
+//
+// Runs the sandbox settlement job immediately instead of waiting for the schedule: eligible,
+// funds-available payments in USD, EUR, GBP, AED and SGD are settled and `settlement` webhooks
+// follow. Sandbox only: with a live key it answers 404. No request body is documented; the
+// response body is not documented either and is kept open.
+//
+// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
+func (c *Client) TriggerMockSettlement(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTriggerMockSettlementRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -6777,6 +7998,52 @@ func (c *Client) CancelSubscription(ctx context.Context, id SubscriptionIdParam,
 	return c.Client.Do(req)
 }
 
+// UpdateNextPaymentDateWithBody Move the next charge date of a subscription
+//
+// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+// two days ahead (UTC); the renewal run charges on that date. The response body is not
+// documented; it is most likely the subscription and is described as an open object.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+func (c *Client) UpdateNextPaymentDateWithBody(ctx context.Context, id SubscriptionIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNextPaymentDateRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateNextPaymentDate Move the next charge date of a subscription
+//
+// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+// two days ahead (UTC); the renewal run charges on that date. The response body is not
+// documented; it is most likely the subscription and is described as an open object.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+func (c *Client) UpdateNextPaymentDate(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateNextPaymentDateRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PauseSubscription performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
 func (c *Client) PauseSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPauseSubscriptionRequest(c.Server, id)
@@ -6793,6 +8060,26 @@ func (c *Client) PauseSubscription(ctx context.Context, id SubscriptionIdParam, 
 // ResumeSubscription performs a PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId) request.
 func (c *Client) ResumeSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewResumeSubscriptionRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CloseVirtualAccount Close a virtual account
+//
+// Closes the virtual account identified by its payment type and currency (one account per pair).
+// Method and query parameters come from Glomo's own client fixtures; the docs page for this
+// operation carries no details. The response body is not documented and is kept open (it may be
+// the closed VirtualAccount or a message).
+//
+// Corresponds with DELETE /v1/virtual-accounts (the `CloseVirtualAccount` operationId).
+func (c *Client) CloseVirtualAccount(ctx context.Context, params *CloseVirtualAccountParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseVirtualAccountRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6911,6 +8198,25 @@ func (c *Client) CreateWithdrawal(ctx context.Context, body CreateWithdrawalJSON
 	return c.Client.Do(req)
 }
 
+// ListBeneficiariesV2 List beneficiaries (v2)
+//
+// Lists the beneficiaries created through the v2 API, newest first, optionally filtered by
+// review status. Lives under `/api/v2`. The docs show only `status`, `page` and `per_page` as
+// filters; whether `before`/`after` are honoured here is not documented.
+//
+// Corresponds with GET /v2/beneficiaries (the `ListBeneficiariesV2` operationId).
+func (c *Client) ListBeneficiariesV2(ctx context.Context, params *ListBeneficiariesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBeneficiariesV2Request(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateBeneficiaryV2WithBody performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
 // with any type of body and a specified content type.
 func (c *Client) CreateBeneficiaryV2WithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6942,6 +8248,92 @@ func (c *Client) CreateBeneficiaryV2(ctx context.Context, body CreateBeneficiary
 // GetBeneficiaryByIdV2 performs a GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId) request.
 func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBeneficiaryByIdV2Request(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MockReviewBeneficiaryV2WithBody Sandbox only - approve or reject a pending beneficiary
+//
+// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+// only: with a live key this endpoint answers 404. The response body is not documented; it is
+// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+func (c *Client) MockReviewBeneficiaryV2WithBody(ctx context.Context, id BeneficiaryIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMockReviewBeneficiaryV2RequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MockReviewBeneficiaryV2 Sandbox only - approve or reject a pending beneficiary
+//
+// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+// only: with a live key this endpoint answers 404. The response body is not documented; it is
+// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id BeneficiaryIdParam, body MockReviewBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMockReviewBeneficiaryV2Request(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateVirtualAccountV2WithBody Request a virtual account (asynchronous, v2)
+//
+// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+func (c *Client) CreateVirtualAccountV2WithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVirtualAccountV2RequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateVirtualAccountV2 Request a virtual account (asynchronous, v2)
+//
+// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+func (c *Client) CreateVirtualAccountV2(ctx context.Context, body CreateVirtualAccountV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVirtualAccountV2Request(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7715,6 +9107,87 @@ func NewGetCustomerByIdRequest(server string, id CustomerIdParam) (*http.Request
 	return req, nil
 }
 
+// NewUpdateCustomerRequest calls the generic UpdateCustomer builder with application/json body
+func NewUpdateCustomerRequest(server string, id CustomerIdParam, body UpdateCustomerJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCustomerRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateCustomerRequestWithBody constructs an http.Request for the UpdateCustomer method, with any body, and a specified content type
+func NewUpdateCustomerRequestWithBody(server string, id CustomerIdParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/customer/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCustomerBankAccountsRequest constructs an http.Request for the GetCustomerBankAccounts method
+func NewGetCustomerBankAccountsRequest(server string, id CustomerIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/customer/%s/bank_account", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateLrsCustomerBankAccountRequest calls the generic CreateLrsCustomerBankAccount builder with application/json body
 func NewCreateLrsCustomerBankAccountRequest(server string, id CustomerIdParam, body CreateLrsCustomerBankAccountJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -7877,6 +9350,40 @@ func NewCreateDocumentRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDocumentByIdRequest constructs an http.Request for the GetDocumentById method
+func NewGetDocumentByIdRequest(server string, id DocumentIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/document/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -8759,6 +10266,46 @@ func NewGetPaymentsRequest(server string, params *GetPaymentsParams) (*http.Requ
 	return req, nil
 }
 
+// NewCreatePaymentRequest calls the generic CreatePayment builder with application/json body
+func NewCreatePaymentRequest(server string, body CreatePaymentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreatePaymentRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreatePaymentRequestWithBody constructs an http.Request for the CreatePayment method, with any body, and a specified content type
+func NewCreatePaymentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payment")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewCreateMockPaymentRequest calls the generic CreateMockPayment builder with application/json body
 func NewCreateMockPaymentRequest(server string, body CreateMockPaymentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8816,6 +10363,87 @@ func NewGetPaymentByIdRequest(server string, id PaymentIdParam) (*http.Request, 
 	}
 
 	operationPath := fmt.Sprintf("/v1/payment/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewConnectPayinRequest calls the generic ConnectPayin builder with application/json body
+func NewConnectPayinRequest(server string, id PaymentIdParam, body ConnectPayinJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewConnectPayinRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewConnectPayinRequestWithBody constructs an http.Request for the ConnectPayin method, with any body, and a specified content type
+func NewConnectPayinRequestWithBody(server string, id PaymentIdParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payment/%s/connect-payin", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetEligiblePayinsRequest constructs an http.Request for the GetEligiblePayins method
+func NewGetEligiblePayinsRequest(server string, id PaymentIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payment/%s/eligible-payins", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -9263,6 +10891,46 @@ func NewOnboardMerchantRequestWithBody(server string, contentType string, body i
 	return req, nil
 }
 
+// NewUpdateMerchantStatusRequest calls the generic UpdateMerchantStatus builder with application/json body
+func NewUpdateMerchantStatusRequest(server string, body UpdateMerchantStatusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateMerchantStatusRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdateMerchantStatusRequestWithBody constructs an http.Request for the UpdateMerchantStatus method, with any body, and a specified content type
+func NewUpdateMerchantStatusRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/platform/merchants/status-update")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetMerchantRequest constructs an http.Request for the GetMerchant method
 func NewGetMerchantRequest(server string, merchantId string) (*http.Request, error) {
 	var err error
@@ -9457,6 +11125,46 @@ func NewGetPriceByIdRequest(server string, id PriceIdParam) (*http.Request, erro
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewCreateQuoteRequest calls the generic CreateQuote builder with application/json body
+func NewCreateQuoteRequest(server string, body CreateQuoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateQuoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateQuoteRequestWithBody constructs an http.Request for the CreateQuote method, with any body, and a specified content type
+func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/quotes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9767,6 +11475,177 @@ func NewUpdateRfiRefundRequestWithBody(server string, id RefundIdParam, contentT
 	return req, nil
 }
 
+// NewGetRfisRequest constructs an http.Request for the GetRfis method
+func NewGetRfisRequest(server string, params *GetRfisParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rfis")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRfiRequest constructs an http.Request for the GetRfi method
+func NewGetRfiRequest(server string, id RfiIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rfis/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRespondRfiRequest calls the generic RespondRfi builder with application/json body
+func NewRespondRfiRequest(server string, id RfiIdParam, body RespondRfiJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRespondRfiRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewRespondRfiRequestWithBody constructs an http.Request for the RespondRfi method, with any body, and a specified content type
+func NewRespondRfiRequestWithBody(server string, id RfiIdParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/rfis/%s/respond", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetSettlementsRequest constructs an http.Request for the GetSettlements method
 func NewGetSettlementsRequest(server string, params *GetSettlementsParams) (*http.Request, error) {
 	var err error
@@ -9893,6 +11772,33 @@ func NewCreateSettlementRequestWithBody(server string, contentType string, body 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewTriggerMockSettlementRequest constructs an http.Request for the TriggerMockSettlement method
+func NewTriggerMockSettlementRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/settlements/mock-trigger")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -10274,6 +12180,53 @@ func NewCancelSubscriptionRequest(server string, id SubscriptionIdParam) (*http.
 	return req, nil
 }
 
+// NewUpdateNextPaymentDateRequest calls the generic UpdateNextPaymentDate builder with application/json body
+func NewUpdateNextPaymentDateRequest(server string, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateNextPaymentDateRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateNextPaymentDateRequestWithBody constructs an http.Request for the UpdateNextPaymentDate method, with any body, and a specified content type
+func NewUpdateNextPaymentDateRequestWithBody(server string, id SubscriptionIdParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/subscriptions/%s/next-payment-date", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPauseSubscriptionRequest constructs an http.Request for the PauseSubscription method
 func NewPauseSubscriptionRequest(server string, id SubscriptionIdParam) (*http.Request, error) {
 	var err error
@@ -10335,6 +12288,64 @@ func NewResumeSubscriptionRequest(server string, id SubscriptionIdParam) (*http.
 	}
 
 	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCloseVirtualAccountRequest constructs an http.Request for the CloseVirtualAccount method
+func NewCloseVirtualAccountRequest(server string, params *CloseVirtualAccountParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/virtual-accounts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "payment_type", params.PaymentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currency", params.Currency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -10762,6 +12773,84 @@ func NewCreateWithdrawalRequestWithBody(server string, contentType string, body 
 	return req, nil
 }
 
+// NewListBeneficiariesV2Request constructs an http.Request for the ListBeneficiariesV2 method
+func NewListBeneficiariesV2Request(server string, params *ListBeneficiariesV2Params) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/beneficiaries")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateBeneficiaryV2Request calls the generic CreateBeneficiaryV2 builder with application/json body
 func NewCreateBeneficiaryV2Request(server string, body CreateBeneficiaryV2JSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -10832,6 +12921,93 @@ func NewGetBeneficiaryByIdV2Request(server string, id BeneficiaryIdParam) (*http
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewMockReviewBeneficiaryV2Request calls the generic MockReviewBeneficiaryV2 builder with application/json body
+func NewMockReviewBeneficiaryV2Request(server string, id BeneficiaryIdParam, body MockReviewBeneficiaryV2JSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMockReviewBeneficiaryV2RequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewMockReviewBeneficiaryV2RequestWithBody constructs an http.Request for the MockReviewBeneficiaryV2 method, with any body, and a specified content type
+func NewMockReviewBeneficiaryV2RequestWithBody(server string, id BeneficiaryIdParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/beneficiaries/%s/mock-review", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateVirtualAccountV2Request calls the generic CreateVirtualAccountV2 builder with application/json body
+func NewCreateVirtualAccountV2Request(server string, body CreateVirtualAccountV2JSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateVirtualAccountV2RequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateVirtualAccountV2RequestWithBody constructs an http.Request for the CreateVirtualAccountV2 method, with any body, and a specified content type
+func NewCreateVirtualAccountV2RequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/virtual-accounts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -10965,6 +13141,45 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	GetCustomerByIdWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerByIdResult, error)
 
+	// UpdateCustomerWithBodyWithResponse Change a customer's email or phone
+	//
+	// Only `email` and `phone` of a customer can change after creation; name, type and address
+	// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+	// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+	// our inference from the API's conventions (every other update is a PATCH on the resource).
+	// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+	// is assumed to be the updated Customer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+	UpdateCustomerWithBodyWithResponse(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCustomerResult, error)
+
+	// UpdateCustomerWithResponse Change a customer's email or phone
+	//
+	// Only `email` and `phone` of a customer can change after creation; name, type and address
+	// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+	// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+	// our inference from the API's conventions (every other update is a PATCH on the resource).
+	// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+	// is assumed to be the updated Customer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+	UpdateCustomerWithResponse(ctx context.Context, id CustomerIdParam, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCustomerResult, error)
+
+	// GetCustomerBankAccountsWithResponse List a customer's Indian bank accounts (LRS)
+	//
+	// Returns the bank accounts registered for a customer for LRS remittances (see
+	// `createLrsCustomerBankAccount`). The LRS guide shows a bare JSON array, not the usual
+	// `{data, page_meta}` envelope.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/customer/{id}/bank_account (the `GetCustomerBankAccounts` operationId).
+	GetCustomerBankAccountsWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerBankAccountsResult, error)
+
 	// CreateLrsCustomerBankAccountWithBodyWithResponse performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -10985,6 +13200,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	CreateDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResult, error)
+
+	// GetDocumentByIdWithResponse Retrieve a document
+	//
+	// Returns one uploaded document by id. Named by Glomo's own client; the path follows the
+	// `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
+	// page). The body is assumed to be the Document returned by `createDocument`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/document/{id} (the `GetDocumentById` operationId).
+	GetDocumentByIdWithResponse(ctx context.Context, id DocumentIdParam, reqEditors ...RequestEditorFn) (*GetDocumentByIdResult, error)
 
 	// CreateInternalTransferWithBodyWithResponse performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
 	// with any type of body and a specified content type.
@@ -11096,6 +13322,56 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	GetPaymentsWithResponse(ctx context.Context, params *GetPaymentsParams, reqEditors ...RequestEditorFn) (*GetPaymentsResult, error)
 
+	// CreatePaymentWithBodyWithResponse Charge a card server to server (S2S)
+	//
+	// Starts a card payment against an order or a subscription with card data collected on your own
+	// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+	// shape here comes from the S2S integration guide and from traffic seen by production
+	// integrations.
+	//
+	// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+	// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+	// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+	// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+	// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+	//
+	// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+	// ("... already exists for this request_id"), which means the first call went through. After a
+	// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+	// `GET /v1/payment?request_id=`.
+	//
+	// The body holds full card data: never log it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+	CreatePaymentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePaymentResult, error)
+
+	// CreatePaymentWithResponse Charge a card server to server (S2S)
+	//
+	// Starts a card payment against an order or a subscription with card data collected on your own
+	// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+	// shape here comes from the S2S integration guide and from traffic seen by production
+	// integrations.
+	//
+	// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+	// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+	// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+	// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+	// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+	//
+	// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+	// ("... already exists for this request_id"), which means the first call went through. After a
+	// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+	// `GET /v1/payment?request_id=`.
+	//
+	// The body holds full card data: never log it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+	CreatePaymentWithResponse(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePaymentResult, error)
+
 	// CreateMockPaymentWithBodyWithResponse performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -11110,6 +13386,47 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	GetPaymentByIdWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*GetPaymentByIdResult, error)
+
+	// ConnectPayinWithBodyWithResponse Attach an unmatched payment to a payin
+	//
+	// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+	// by connecting it to a payin created for the amount actually received (typically from a quote).
+	// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+	// path come from Glomo's own integration notes; the request and response fields are not
+	// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+	// expected but unconfirmed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+	ConnectPayinWithBodyWithResponse(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConnectPayinResult, error)
+
+	// ConnectPayinWithResponse Attach an unmatched payment to a payin
+	//
+	// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+	// by connecting it to a payin created for the amount actually received (typically from a quote).
+	// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+	// path come from Glomo's own integration notes; the request and response fields are not
+	// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+	// expected but unconfirmed.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+	ConnectPayinWithResponse(ctx context.Context, id PaymentIdParam, body ConnectPayinJSONRequestBody, reqEditors ...RequestEditorFn) (*ConnectPayinResult, error)
+
+	// GetEligiblePayinsWithResponse List payins an unmatched payment can be attached to
+	//
+	// For a bank-transfer payment left `action_required` because it matched no active payin
+	// (`error_code` PAYIN_NOT_FOUND or PAYIN_AMOUNT_MISMATCH), lists the payment links and orders it
+	// could be connected to with `connectPayin`. Method and path come from Glomo's own integration
+	// notes; the response body is not documented, so it is described as an open object (a
+	// `{data, page_meta}` list is likely but unconfirmed).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payment/{id}/eligible-payins (the `GetEligiblePayins` operationId).
+	GetEligiblePayinsWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*GetEligiblePayinsResult, error)
 
 	// MockUpdatePaymentFundsAvailableWithResponse performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
 	//
@@ -11181,6 +13498,30 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	OnboardMerchantWithResponse(ctx context.Context, body OnboardMerchantJSONRequestBody, reqEditors ...RequestEditorFn) (*OnboardMerchantResult, error)
 
+	// UpdateMerchantStatusWithBodyWithResponse Sandbox only - set a child merchant's onboarding status
+	//
+	// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+	// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+	// a live key. Values of `target_status` other than `success` are not documented. The response
+	// body is not documented and is kept open.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+	UpdateMerchantStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMerchantStatusResult, error)
+
+	// UpdateMerchantStatusWithResponse Sandbox only - set a child merchant's onboarding status
+	//
+	// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+	// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+	// a live key. Values of `target_status` other than `success` are not documented. The response
+	// body is not documented and is kept open.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+	UpdateMerchantStatusWithResponse(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMerchantStatusResult, error)
+
 	// GetMerchantWithResponse performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11205,6 +13546,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	GetPriceByIdWithResponse(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error)
+
+	// CreateQuoteWithBodyWithResponse Lock an FX rate and fees for a payin or payout
+	//
+	// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+	// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+	// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+	// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+	// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+	// Glomo's published files do not describe this call.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+	CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResult, error)
+
+	// CreateQuoteWithResponse Lock an FX rate and fees for a payin or payout
+	//
+	// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+	// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+	// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+	// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+	// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+	// Glomo's published files do not describe this call.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+	CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResult, error)
 
 	// GetRefundsWithResponse performs a GET /v1/refunds (the `GetRefunds` operationId) request.
 	//
@@ -11246,6 +13615,52 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	UpdateRfiRefundWithResponse(ctx context.Context, id RefundIdParam, body UpdateRfiRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiRefundResult, error)
 
+	// GetRfisWithResponse List requests for information (RFIs)
+	//
+	// Lists the compliance requests for information raised on your account, for example the
+	// payment-screening RFI raised when a successful payment is held (`compliance_status:
+	// action_required`). Method and path come from Glomo's own integration notes; filters and the
+	// item shape are not documented. The list is assumed to follow the usual `{data, page_meta}`
+	// envelope and pagination parameters, with open items.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rfis (the `GetRfis` operationId).
+	GetRfisWithResponse(ctx context.Context, params *GetRfisParams, reqEditors ...RequestEditorFn) (*GetRfisResult, error)
+
+	// GetRfiWithResponse Retrieve a request for information
+	//
+	// Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
+	// carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
+	// object.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/rfis/{id} (the `GetRfi` operationId).
+	GetRfiWithResponse(ctx context.Context, id RfiIdParam, reqEditors ...RequestEditorFn) (*GetRfiResult, error)
+
+	// RespondRfiWithBodyWithResponse Answer a request for information
+	//
+	// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+	// An RFI left unanswered expires. The request and response fields are not documented; both are
+	// open objects here (a `documents` list of document ids is likely but unconfirmed).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+	RespondRfiWithBodyWithResponse(ctx context.Context, id RfiIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RespondRfiResult, error)
+
+	// RespondRfiWithResponse Answer a request for information
+	//
+	// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+	// An RFI left unanswered expires. The request and response fields are not documented; both are
+	// open objects here (a `documents` list of document ids is likely but unconfirmed).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+	RespondRfiWithResponse(ctx context.Context, id RfiIdParam, body RespondRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*RespondRfiResult, error)
+
 	// GetSettlementsWithResponse performs a GET /v1/settlements (the `GetSettlements` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11260,6 +13675,18 @@ type ClientWithResponsesInterface interface {
 	// CreateSettlementWithResponse performs a POST /v1/settlements (the `CreateSettlement` operationId) request.
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	CreateSettlementWithResponse(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSettlementResult, error)
+
+	// TriggerMockSettlementWithResponse Sandbox only - run the settlement job now
+	//
+	// Runs the sandbox settlement job immediately instead of waiting for the schedule: eligible,
+	// funds-available payments in USD, EUR, GBP, AED and SGD are settled and `settlement` webhooks
+	// follow. Sandbox only: with a live key it answers 404. No request body is documented; the
+	// response body is not documented either and is kept open.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
+	TriggerMockSettlementWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*TriggerMockSettlementResult, error)
 
 	// GetSettlementByIdWithResponse performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
 	//
@@ -11296,6 +13723,32 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	CancelSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*CancelSubscriptionResult, error)
 
+	// UpdateNextPaymentDateWithBodyWithResponse Move the next charge date of a subscription
+	//
+	// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+	// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+	// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+	// two days ahead (UTC); the renewal run charges on that date. The response body is not
+	// documented; it is most likely the subscription and is described as an open object.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+	UpdateNextPaymentDateWithBodyWithResponse(ctx context.Context, id SubscriptionIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNextPaymentDateResult, error)
+
+	// UpdateNextPaymentDateWithResponse Move the next charge date of a subscription
+	//
+	// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+	// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+	// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+	// two days ahead (UTC); the renewal run charges on that date. The response body is not
+	// documented; it is most likely the subscription and is described as an open object.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+	UpdateNextPaymentDateWithResponse(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNextPaymentDateResult, error)
+
 	// PauseSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11305,6 +13758,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	ResumeSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*ResumeSubscriptionResult, error)
+
+	// CloseVirtualAccountWithResponse Close a virtual account
+	//
+	// Closes the virtual account identified by its payment type and currency (one account per pair).
+	// Method and query parameters come from Glomo's own client fixtures; the docs page for this
+	// operation carries no details. The response body is not documented and is kept open (it may be
+	// the closed VirtualAccount or a message).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/virtual-accounts (the `CloseVirtualAccount` operationId).
+	CloseVirtualAccountWithResponse(ctx context.Context, params *CloseVirtualAccountParams, reqEditors ...RequestEditorFn) (*CloseVirtualAccountResult, error)
 
 	// GetVirtualAccountsWithResponse performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
 	//
@@ -11346,6 +13811,17 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	CreateWithdrawalWithResponse(ctx context.Context, body CreateWithdrawalJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWithdrawalResult, error)
 
+	// ListBeneficiariesV2WithResponse List beneficiaries (v2)
+	//
+	// Lists the beneficiaries created through the v2 API, newest first, optionally filtered by
+	// review status. Lives under `/api/v2`. The docs show only `status`, `page` and `per_page` as
+	// filters; whether `before`/`after` are honoured here is not documented.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/beneficiaries (the `ListBeneficiariesV2` operationId).
+	ListBeneficiariesV2WithResponse(ctx context.Context, params *ListBeneficiariesV2Params, reqEditors ...RequestEditorFn) (*ListBeneficiariesV2Result, error)
+
 	// CreateBeneficiaryV2WithBodyWithResponse performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -11360,6 +13836,52 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a wrapper object for the known response body format(s).
 	GetBeneficiaryByIdV2WithResponse(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*GetBeneficiaryByIdV2Result, error)
+
+	// MockReviewBeneficiaryV2WithBodyWithResponse Sandbox only - approve or reject a pending beneficiary
+	//
+	// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+	// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+	// only: with a live key this endpoint answers 404. The response body is not documented; it is
+	// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+	MockReviewBeneficiaryV2WithBodyWithResponse(ctx context.Context, id BeneficiaryIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MockReviewBeneficiaryV2Result, error)
+
+	// MockReviewBeneficiaryV2WithResponse Sandbox only - approve or reject a pending beneficiary
+	//
+	// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+	// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+	// only: with a live key this endpoint answers 404. The response body is not documented; it is
+	// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+	MockReviewBeneficiaryV2WithResponse(ctx context.Context, id BeneficiaryIdParam, body MockReviewBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*MockReviewBeneficiaryV2Result, error)
+
+	// CreateVirtualAccountV2WithBodyWithResponse Request a virtual account (asynchronous, v2)
+	//
+	// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+	// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+	// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+	CreateVirtualAccountV2WithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVirtualAccountV2Result, error)
+
+	// CreateVirtualAccountV2WithResponse Request a virtual account (asynchronous, v2)
+	//
+	// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+	// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+	// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+	CreateVirtualAccountV2WithResponse(ctx context.Context, body CreateVirtualAccountV2JSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVirtualAccountV2Result, error)
 }
 
 type RotateApiKeyResult struct {
@@ -12423,6 +14945,179 @@ func (r GetCustomerByIdResult) ContentType() string {
 	return ""
 }
 
+type UpdateCustomerResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Customer
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateCustomerResult) GetJSON200() *Customer {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateCustomerResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateCustomerResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateCustomerResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateCustomerResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateCustomerResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateCustomerResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateCustomerResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateCustomerResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateCustomerResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateCustomerResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateCustomerResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCustomerBankAccountsResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]LrsCustomerBankAccount
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSON200() *[]LrsCustomerBankAccount {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCustomerBankAccountsResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomerBankAccountsResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomerBankAccountsResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomerBankAccountsResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomerBankAccountsResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type CreateLrsCustomerBankAccountResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12686,6 +15381,89 @@ func (r CreateDocumentResult) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateDocumentResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDocumentByIdResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDocumentByIdResult) GetJSON200() *Document {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetDocumentByIdResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetDocumentByIdResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetDocumentByIdResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDocumentByIdResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetDocumentByIdResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetDocumentByIdResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocumentByIdResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocumentByIdResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocumentByIdResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocumentByIdResult) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14025,6 +16803,103 @@ func (r GetPaymentsResult) ContentType() string {
 	return ""
 }
 
+type CreatePaymentResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CreatePaymentResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CreatePaymentResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreatePaymentResult) GetJSON200() *CreatePaymentResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreatePaymentResult) GetJSON201() *CreatePaymentResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreatePaymentResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreatePaymentResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreatePaymentResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreatePaymentResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreatePaymentResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreatePaymentResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreatePaymentResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreatePaymentResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreatePaymentResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreatePaymentResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreatePaymentResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type CreateMockPaymentResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14192,6 +17067,179 @@ func (r GetPaymentByIdResult) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPaymentByIdResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ConnectPayinResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConnectPayinResult) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ConnectPayinResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ConnectPayinResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ConnectPayinResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ConnectPayinResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ConnectPayinResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ConnectPayinResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ConnectPayinResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ConnectPayinResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConnectPayinResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConnectPayinResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConnectPayinResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetEligiblePayinsResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEligiblePayinsResult) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetEligiblePayinsResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetEligiblePayinsResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetEligiblePayinsResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetEligiblePayinsResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetEligiblePayinsResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEligiblePayinsResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEligiblePayinsResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEligiblePayinsResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEligiblePayinsResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEligiblePayinsResult) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15006,6 +18054,96 @@ func (r OnboardMerchantResult) ContentType() string {
 	return ""
 }
 
+type UpdateMerchantStatusResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateMerchantStatusResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateMerchantStatusResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateMerchantStatusResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateMerchantStatusResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateMerchantStatusResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateMerchantStatusResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetMerchantResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15363,6 +18501,103 @@ func (r GetPriceByIdResult) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPriceByIdResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateQuoteResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *QuoteList
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *QuoteList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateQuoteResult) GetJSON200() *QuoteList {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateQuoteResult) GetJSON201() *QuoteList {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateQuoteResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateQuoteResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateQuoteResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateQuoteResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateQuoteResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateQuoteResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateQuoteResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateQuoteResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateQuoteResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateQuoteResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateQuoteResult) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15811,6 +19046,270 @@ func (r UpdateRfiRefundResult) ContentType() string {
 	return ""
 }
 
+type GetRfisResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Data The RFIs on this page.
+		Data     *[]Rfi    `json:"data,omitempty"`
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRfisResult) GetJSON200() *struct {
+	// Data The RFIs on this page.
+	Data     *[]Rfi    `json:"data,omitempty"`
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetRfisResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRfisResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetRfisResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRfisResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRfisResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRfisResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRfisResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRfisResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRfisResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRfisResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRfiResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Rfi
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRfiResult) GetJSON200() *Rfi {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetRfiResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRfiResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetRfiResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRfiResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRfiResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRfiResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRfiResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRfiResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRfiResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRfiResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RespondRfiResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Rfi
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RespondRfiResult) GetJSON200() *Rfi {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RespondRfiResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RespondRfiResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RespondRfiResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RespondRfiResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RespondRfiResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RespondRfiResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RespondRfiResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RespondRfiResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RespondRfiResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RespondRfiResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RespondRfiResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetSettlementsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15991,6 +19490,96 @@ func (r CreateSettlementResult) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateSettlementResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TriggerMockSettlementResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r TriggerMockSettlementResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TriggerMockSettlementResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TriggerMockSettlementResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TriggerMockSettlementResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TriggerMockSettlementResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TriggerMockSettlementResult) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16563,6 +20152,96 @@ func (r CancelSubscriptionResult) ContentType() string {
 	return ""
 }
 
+type UpdateNextPaymentDateResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateNextPaymentDateResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateNextPaymentDateResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateNextPaymentDateResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateNextPaymentDateResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateNextPaymentDateResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PauseSubscriptionResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16779,6 +20458,96 @@ func (r ResumeSubscriptionResult) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ResumeSubscriptionResult) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CloseVirtualAccountResult struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CloseVirtualAccountResult) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CloseVirtualAccountResult) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CloseVirtualAccountResult) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CloseVirtualAccountResult) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CloseVirtualAccountResult) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CloseVirtualAccountResult) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17315,6 +21084,97 @@ func (r CreateWithdrawalResult) ContentType() string {
 	return ""
 }
 
+type ListBeneficiariesV2Result struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Data The beneficiaries on this page.
+		Data     *[]BeneficiaryV2 `json:"data,omitempty"`
+		PageMeta *PageMeta        `json:"page_meta,omitempty"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBeneficiariesV2Result) GetJSON200() *struct {
+	// Data The beneficiaries on this page.
+	Data     *[]BeneficiaryV2 `json:"data,omitempty"`
+	PageMeta *PageMeta        `json:"page_meta,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListBeneficiariesV2Result) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListBeneficiariesV2Result) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListBeneficiariesV2Result) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListBeneficiariesV2Result) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListBeneficiariesV2Result) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListBeneficiariesV2Result) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBeneficiariesV2Result) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBeneficiariesV2Result) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBeneficiariesV2Result) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBeneficiariesV2Result) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type CreateBeneficiaryV2Result struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17489,6 +21349,193 @@ func (r GetBeneficiaryByIdV2Result) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetBeneficiaryByIdV2Result) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type MockReviewBeneficiaryV2Result struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeneficiaryV2
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON200() *BeneficiaryV2 {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r MockReviewBeneficiaryV2Result) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MockReviewBeneficiaryV2Result) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MockReviewBeneficiaryV2Result) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MockReviewBeneficiaryV2Result) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MockReviewBeneficiaryV2Result) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateVirtualAccountV2Result struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *VirtualAccountV2Accepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServerError
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON202() *VirtualAccountV2Accepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateVirtualAccountV2Result) GetJSONDefault() *ServerError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateVirtualAccountV2Result) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateVirtualAccountV2Result) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateVirtualAccountV2Result) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateVirtualAccountV2Result) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17682,6 +21729,63 @@ func (c *ClientWithResponses) GetCustomerByIdWithResponse(ctx context.Context, i
 	return ParseGetCustomerByIdResult(rsp)
 }
 
+// UpdateCustomerWithBodyWithResponse Change a customer's email or phone
+//
+// Only `email` and `phone` of a customer can change after creation; name, type and address
+// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+// our inference from the API's conventions (every other update is a PATCH on the resource).
+// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+// is assumed to be the updated Customer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+func (c *ClientWithResponses) UpdateCustomerWithBodyWithResponse(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCustomerResult, error) {
+	rsp, err := c.UpdateCustomerWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCustomerResult(rsp)
+}
+
+// UpdateCustomerWithResponse Change a customer's email or phone
+//
+// Only `email` and `phone` of a customer can change after creation; name, type and address
+// cannot. The operation name and that rule come from Glomo's own client and integration notes;
+// the method and path are NOT documented anywhere we found: PATCH on the customer resource is
+// our inference from the API's conventions (every other update is a PATCH on the resource).
+// Treat a 404 or 405 as "this route is different" rather than "customer not found". The answer
+// is assumed to be the updated Customer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/customer/{id} (the `UpdateCustomer` operationId).
+func (c *ClientWithResponses) UpdateCustomerWithResponse(ctx context.Context, id CustomerIdParam, body UpdateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCustomerResult, error) {
+	rsp, err := c.UpdateCustomer(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCustomerResult(rsp)
+}
+
+// GetCustomerBankAccountsWithResponse List a customer's Indian bank accounts (LRS)
+//
+// Returns the bank accounts registered for a customer for LRS remittances (see
+// `createLrsCustomerBankAccount`). The LRS guide shows a bare JSON array, not the usual
+// `{data, page_meta}` envelope.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/customer/{id}/bank_account (the `GetCustomerBankAccounts` operationId).
+func (c *ClientWithResponses) GetCustomerBankAccountsWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerBankAccountsResult, error) {
+	rsp, err := c.GetCustomerBankAccounts(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomerBankAccountsResult(rsp)
+}
+
 // CreateLrsCustomerBankAccountWithBodyWithResponse performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -17725,6 +21829,23 @@ func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Con
 		return nil, err
 	}
 	return ParseCreateDocumentResult(rsp)
+}
+
+// GetDocumentByIdWithResponse Retrieve a document
+//
+// Returns one uploaded document by id. Named by Glomo's own client; the path follows the
+// `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
+// page). The body is assumed to be the Document returned by `createDocument`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/document/{id} (the `GetDocumentById` operationId).
+func (c *ClientWithResponses) GetDocumentByIdWithResponse(ctx context.Context, id DocumentIdParam, reqEditors ...RequestEditorFn) (*GetDocumentByIdResult, error) {
+	rsp, err := c.GetDocumentById(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocumentByIdResult(rsp)
 }
 
 // CreateInternalTransferWithBodyWithResponse performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
@@ -17969,6 +22090,68 @@ func (c *ClientWithResponses) GetPaymentsWithResponse(ctx context.Context, param
 	return ParseGetPaymentsResult(rsp)
 }
 
+// CreatePaymentWithBodyWithResponse Charge a card server to server (S2S)
+//
+// Starts a card payment against an order or a subscription with card data collected on your own
+// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+// shape here comes from the S2S integration guide and from traffic seen by production
+// integrations.
+//
+// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+//
+// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+// ("... already exists for this request_id"), which means the first call went through. After a
+// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+// `GET /v1/payment?request_id=`.
+//
+// The body holds full card data: never log it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+func (c *ClientWithResponses) CreatePaymentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePaymentResult, error) {
+	rsp, err := c.CreatePaymentWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreatePaymentResult(rsp)
+}
+
+// CreatePaymentWithResponse Charge a card server to server (S2S)
+//
+// Starts a card payment against an order or a subscription with card data collected on your own
+// PCI-DSS certified systems. Neither of Glomo's published OpenAPI files describes this call; the
+// shape here comes from the S2S integration guide and from traffic seen by production
+// integrations.
+//
+// Send exactly one of `order_id` or `subscription_id`. A first payment carries the `card`, the
+// `method` and an HTTPS `callback_url`; later charges on an `as_presented` subscription reuse the
+// last successful card and instead send `sequence: subsequent`, `amount`, `currency` and a fresh
+// `request_id`. The answer usually asks you to send the customer to a 3-D Secure page
+// (`next_steps[].action: redirect`); the final outcome arrives by callback and webhook.
+//
+// `request_id` makes the call idempotent: a repeated `request_id` is answered with 400
+// ("... already exists for this request_id"), which means the first call went through. After a
+// 5xx the outcome is unknown: retry with the same `request_id` only, or look the payment up with
+// `GET /v1/payment?request_id=`.
+//
+// The body holds full card data: never log it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
+func (c *ClientWithResponses) CreatePaymentWithResponse(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePaymentResult, error) {
+	rsp, err := c.CreatePayment(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreatePaymentResult(rsp)
+}
+
 // CreateMockPaymentWithBodyWithResponse performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -18000,6 +22183,65 @@ func (c *ClientWithResponses) GetPaymentByIdWithResponse(ctx context.Context, id
 		return nil, err
 	}
 	return ParseGetPaymentByIdResult(rsp)
+}
+
+// ConnectPayinWithBodyWithResponse Attach an unmatched payment to a payin
+//
+// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+// by connecting it to a payin created for the amount actually received (typically from a quote).
+// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+// path come from Glomo's own integration notes; the request and response fields are not
+// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+// expected but unconfirmed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+func (c *ClientWithResponses) ConnectPayinWithBodyWithResponse(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConnectPayinResult, error) {
+	rsp, err := c.ConnectPayinWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConnectPayinResult(rsp)
+}
+
+// ConnectPayinWithResponse Attach an unmatched payment to a payin
+//
+// Resolves an `action_required` bank-transfer payment (PAYIN_NOT_FOUND / PAYIN_AMOUNT_MISMATCH)
+// by connecting it to a payin created for the amount actually received (typically from a quote).
+// Sanctions and monitoring holds (SANCTION_HIT, TXM_HOLD) cannot be resolved this way. Method and
+// path come from Glomo's own integration notes; the request and response fields are not
+// documented, so both are open objects. A field naming the payin (for example `payin_id`) is
+// expected but unconfirmed.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payment/{id}/connect-payin (the `ConnectPayin` operationId).
+func (c *ClientWithResponses) ConnectPayinWithResponse(ctx context.Context, id PaymentIdParam, body ConnectPayinJSONRequestBody, reqEditors ...RequestEditorFn) (*ConnectPayinResult, error) {
+	rsp, err := c.ConnectPayin(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConnectPayinResult(rsp)
+}
+
+// GetEligiblePayinsWithResponse List payins an unmatched payment can be attached to
+//
+// For a bank-transfer payment left `action_required` because it matched no active payin
+// (`error_code` PAYIN_NOT_FOUND or PAYIN_AMOUNT_MISMATCH), lists the payment links and orders it
+// could be connected to with `connectPayin`. Method and path come from Glomo's own integration
+// notes; the response body is not documented, so it is described as an open object (a
+// `{data, page_meta}` list is likely but unconfirmed).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payment/{id}/eligible-payins (the `GetEligiblePayins` operationId).
+func (c *ClientWithResponses) GetEligiblePayinsWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*GetEligiblePayinsResult, error) {
+	rsp, err := c.GetEligiblePayins(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEligiblePayinsResult(rsp)
 }
 
 // MockUpdatePaymentFundsAvailableWithResponse performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
@@ -18156,6 +22398,42 @@ func (c *ClientWithResponses) OnboardMerchantWithResponse(ctx context.Context, b
 	return ParseOnboardMerchantResult(rsp)
 }
 
+// UpdateMerchantStatusWithBodyWithResponse Sandbox only - set a child merchant's onboarding status
+//
+// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+// a live key. Values of `target_status` other than `success` are not documented. The response
+// body is not documented and is kept open.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+func (c *ClientWithResponses) UpdateMerchantStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMerchantStatusResult, error) {
+	rsp, err := c.UpdateMerchantStatusWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMerchantStatusResult(rsp)
+}
+
+// UpdateMerchantStatusWithResponse Sandbox only - set a child merchant's onboarding status
+//
+// For platform accounts in sandbox: simulates the onboarding decision on a child merchant, for
+// example moving it to `success`. Listed with Glomo's sandbox mock endpoints, so expect 404 with
+// a live key. Values of `target_status` other than `success` are not documented. The response
+// body is not documented and is kept open.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
+func (c *ClientWithResponses) UpdateMerchantStatusWithResponse(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMerchantStatusResult, error) {
+	rsp, err := c.UpdateMerchantStatus(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMerchantStatusResult(rsp)
+}
+
 // GetMerchantWithResponse performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -18209,6 +22487,46 @@ func (c *ClientWithResponses) GetPriceByIdWithResponse(ctx context.Context, id P
 		return nil, err
 	}
 	return ParseGetPriceByIdResult(rsp)
+}
+
+// CreateQuoteWithBodyWithResponse Lock an FX rate and fees for a payin or payout
+//
+// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+// Glomo's published files do not describe this call.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResult, error) {
+	rsp, err := c.CreateQuoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateQuoteResult(rsp)
+}
+
+// CreateQuoteWithResponse Lock an FX rate and fees for a payin or payout
+//
+// Returns one or more quotes that fix the exchange rate and fees for a future payout, payment
+// link or order; pass the chosen quote's `id` as `quote_id` on that create call (and then do not
+// send amounts, currencies or rail). A quote expires 30 minutes after creation and can be used
+// once. For INR with `local_transfer` the answer holds one quote per rail (upi, imps, neft,
+// rtgs). Send either `source_amount` or `destination_amount`. From the quotes product guide;
+// Glomo's published files do not describe this call.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
+func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResult, error) {
+	rsp, err := c.CreateQuote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateQuoteResult(rsp)
 }
 
 // GetRefundsWithResponse performs a GET /v1/refunds (the `GetRefunds` operationId) request.
@@ -18299,6 +22617,76 @@ func (c *ClientWithResponses) UpdateRfiRefundWithResponse(ctx context.Context, i
 	return ParseUpdateRfiRefundResult(rsp)
 }
 
+// GetRfisWithResponse List requests for information (RFIs)
+//
+// Lists the compliance requests for information raised on your account, for example the
+// payment-screening RFI raised when a successful payment is held (`compliance_status:
+// action_required`). Method and path come from Glomo's own integration notes; filters and the
+// item shape are not documented. The list is assumed to follow the usual `{data, page_meta}`
+// envelope and pagination parameters, with open items.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rfis (the `GetRfis` operationId).
+func (c *ClientWithResponses) GetRfisWithResponse(ctx context.Context, params *GetRfisParams, reqEditors ...RequestEditorFn) (*GetRfisResult, error) {
+	rsp, err := c.GetRfis(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRfisResult(rsp)
+}
+
+// GetRfiWithResponse Retrieve a request for information
+//
+// Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
+// carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
+// object.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/rfis/{id} (the `GetRfi` operationId).
+func (c *ClientWithResponses) GetRfiWithResponse(ctx context.Context, id RfiIdParam, reqEditors ...RequestEditorFn) (*GetRfiResult, error) {
+	rsp, err := c.GetRfi(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRfiResult(rsp)
+}
+
+// RespondRfiWithBodyWithResponse Answer a request for information
+//
+// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+// An RFI left unanswered expires. The request and response fields are not documented; both are
+// open objects here (a `documents` list of document ids is likely but unconfirmed).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+func (c *ClientWithResponses) RespondRfiWithBodyWithResponse(ctx context.Context, id RfiIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RespondRfiResult, error) {
+	rsp, err := c.RespondRfiWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRespondRfiResult(rsp)
+}
+
+// RespondRfiWithResponse Answer a request for information
+//
+// Submits the response to an RFI, typically documents uploaded first with `POST /v1/document`.
+// An RFI left unanswered expires. The request and response fields are not documented; both are
+// open objects here (a `documents` list of document ids is likely but unconfirmed).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
+func (c *ClientWithResponses) RespondRfiWithResponse(ctx context.Context, id RfiIdParam, body RespondRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*RespondRfiResult, error) {
+	rsp, err := c.RespondRfi(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRespondRfiResult(rsp)
+}
+
 // GetSettlementsWithResponse performs a GET /v1/settlements (the `GetSettlements` operationId) request.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -18330,6 +22718,24 @@ func (c *ClientWithResponses) CreateSettlementWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseCreateSettlementResult(rsp)
+}
+
+// TriggerMockSettlementWithResponse Sandbox only - run the settlement job now
+//
+// Runs the sandbox settlement job immediately instead of waiting for the schedule: eligible,
+// funds-available payments in USD, EUR, GBP, AED and SGD are settled and `settlement` webhooks
+// follow. Sandbox only: with a live key it answers 404. No request body is documented; the
+// response body is not documented either and is kept open.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
+func (c *ClientWithResponses) TriggerMockSettlementWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*TriggerMockSettlementResult, error) {
+	rsp, err := c.TriggerMockSettlement(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTriggerMockSettlementResult(rsp)
 }
 
 // GetSettlementByIdWithResponse performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
@@ -18409,6 +22815,44 @@ func (c *ClientWithResponses) CancelSubscriptionWithResponse(ctx context.Context
 	return ParseCancelSubscriptionResult(rsp)
 }
 
+// UpdateNextPaymentDateWithBodyWithResponse Move the next charge date of a subscription
+//
+// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+// two days ahead (UTC); the renewal run charges on that date. The response body is not
+// documented; it is most likely the subscription and is described as an open object.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+func (c *ClientWithResponses) UpdateNextPaymentDateWithBodyWithResponse(ctx context.Context, id SubscriptionIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateNextPaymentDateResult, error) {
+	rsp, err := c.UpdateNextPaymentDateWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNextPaymentDateResult(rsp)
+}
+
+// UpdateNextPaymentDateWithResponse Move the next charge date of a subscription
+//
+// Changes the date of the next renewal charge of an `active` fixed-frequency (`month`/`year`)
+// subscription; `as_presented` subscriptions are charged on demand and have no schedule. The
+// dashboard limits the new date to a 28-day window and Glomo's notes say it must be at least
+// two days ahead (UTC); the renewal run charges on that date. The response body is not
+// documented; it is most likely the subscription and is described as an open object.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
+func (c *ClientWithResponses) UpdateNextPaymentDateWithResponse(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNextPaymentDateResult, error) {
+	rsp, err := c.UpdateNextPaymentDate(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateNextPaymentDateResult(rsp)
+}
+
 // PauseSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -18429,6 +22873,24 @@ func (c *ClientWithResponses) ResumeSubscriptionWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseResumeSubscriptionResult(rsp)
+}
+
+// CloseVirtualAccountWithResponse Close a virtual account
+//
+// Closes the virtual account identified by its payment type and currency (one account per pair).
+// Method and query parameters come from Glomo's own client fixtures; the docs page for this
+// operation carries no details. The response body is not documented and is kept open (it may be
+// the closed VirtualAccount or a message).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/virtual-accounts (the `CloseVirtualAccount` operationId).
+func (c *ClientWithResponses) CloseVirtualAccountWithResponse(ctx context.Context, params *CloseVirtualAccountParams, reqEditors ...RequestEditorFn) (*CloseVirtualAccountResult, error) {
+	rsp, err := c.CloseVirtualAccount(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCloseVirtualAccountResult(rsp)
 }
 
 // GetVirtualAccountsWithResponse performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
@@ -18519,6 +22981,23 @@ func (c *ClientWithResponses) CreateWithdrawalWithResponse(ctx context.Context, 
 	return ParseCreateWithdrawalResult(rsp)
 }
 
+// ListBeneficiariesV2WithResponse List beneficiaries (v2)
+//
+// Lists the beneficiaries created through the v2 API, newest first, optionally filtered by
+// review status. Lives under `/api/v2`. The docs show only `status`, `page` and `per_page` as
+// filters; whether `before`/`after` are honoured here is not documented.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/beneficiaries (the `ListBeneficiariesV2` operationId).
+func (c *ClientWithResponses) ListBeneficiariesV2WithResponse(ctx context.Context, params *ListBeneficiariesV2Params, reqEditors ...RequestEditorFn) (*ListBeneficiariesV2Result, error) {
+	rsp, err := c.ListBeneficiariesV2(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBeneficiariesV2Result(rsp)
+}
+
 // CreateBeneficiaryV2WithBodyWithResponse performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -18550,6 +23029,76 @@ func (c *ClientWithResponses) GetBeneficiaryByIdV2WithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseGetBeneficiaryByIdV2Result(rsp)
+}
+
+// MockReviewBeneficiaryV2WithBodyWithResponse Sandbox only - approve or reject a pending beneficiary
+//
+// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+// only: with a live key this endpoint answers 404. The response body is not documented; it is
+// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+func (c *ClientWithResponses) MockReviewBeneficiaryV2WithBodyWithResponse(ctx context.Context, id BeneficiaryIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MockReviewBeneficiaryV2Result, error) {
+	rsp, err := c.MockReviewBeneficiaryV2WithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMockReviewBeneficiaryV2Result(rsp)
+}
+
+// MockReviewBeneficiaryV2WithResponse Sandbox only - approve or reject a pending beneficiary
+//
+// Simulates the compliance review of a v2 beneficiary that is `pending`: `approve` makes it
+// `active`, `reject` makes it `rejected`. A beneficiary that is not `pending` gets 422. Sandbox
+// only: with a live key this endpoint answers 404. The response body is not documented; it is
+// most likely the updated beneficiary, so it is described as BeneficiaryV2 (an open object).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/beneficiaries/{id}/mock-review (the `MockReviewBeneficiaryV2` operationId).
+func (c *ClientWithResponses) MockReviewBeneficiaryV2WithResponse(ctx context.Context, id BeneficiaryIdParam, body MockReviewBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*MockReviewBeneficiaryV2Result, error) {
+	rsp, err := c.MockReviewBeneficiaryV2(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMockReviewBeneficiaryV2Result(rsp)
+}
+
+// CreateVirtualAccountV2WithBodyWithResponse Request a virtual account (asynchronous, v2)
+//
+// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+func (c *ClientWithResponses) CreateVirtualAccountV2WithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVirtualAccountV2Result, error) {
+	rsp, err := c.CreateVirtualAccountV2WithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateVirtualAccountV2Result(rsp)
+}
+
+// CreateVirtualAccountV2WithResponse Request a virtual account (asynchronous, v2)
+//
+// Asks Glomo to open a virtual account for a currency and payment type. Unlike the v1 call, the
+// account is not created in the request: Glomo answers 202 with a `pending` acknowledgement and
+// sends a `virtual_account` webhook once the account is active. Lives under `/api/v2`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/virtual-accounts (the `CreateVirtualAccountV2` operationId).
+func (c *ClientWithResponses) CreateVirtualAccountV2WithResponse(ctx context.Context, body CreateVirtualAccountV2JSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVirtualAccountV2Result, error) {
+	rsp, err := c.CreateVirtualAccountV2(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateVirtualAccountV2Result(rsp)
 }
 
 // ParseRotateApiKeyResult parses an HTTP response from a RotateApiKeyWithResponse call
@@ -19418,6 +23967,149 @@ func ParseGetCustomerByIdResult(rsp *http.Response) (*GetCustomerByIdResult, err
 	return response, nil
 }
 
+// ParseUpdateCustomerResult parses an HTTP response from a UpdateCustomerWithResponse call
+func ParseUpdateCustomerResult(rsp *http.Response) (*UpdateCustomerResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateCustomerResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Customer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomerBankAccountsResult parses an HTTP response from a GetCustomerBankAccountsWithResponse call
+func ParseGetCustomerBankAccountsResult(rsp *http.Response) (*GetCustomerBankAccountsResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomerBankAccountsResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []LrsCustomerBankAccount
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCreateLrsCustomerBankAccountResult parses an HTTP response from a CreateLrsCustomerBankAccountWithResponse call
 func ParseCreateLrsCustomerBankAccountResult(rsp *http.Response) (*CreateLrsCustomerBankAccountResult, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19619,6 +24311,74 @@ func ParseCreateDocumentResult(rsp *http.Response) (*CreateDocumentResult, error
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDocumentByIdResult parses an HTTP response from a GetDocumentByIdWithResponse call
+func ParseGetDocumentByIdResult(rsp *http.Response) (*GetDocumentByIdResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocumentByIdResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -20738,6 +25498,88 @@ func ParseGetPaymentsResult(rsp *http.Response) (*GetPaymentsResult, error) {
 	return response, nil
 }
 
+// ParseCreatePaymentResult parses an HTTP response from a CreatePaymentWithResponse call
+func ParseCreatePaymentResult(rsp *http.Response) (*CreatePaymentResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreatePaymentResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CreatePaymentResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CreatePaymentResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCreateMockPaymentResult parses an HTTP response from a CreateMockPaymentWithResponse call
 func ParseCreateMockPaymentResult(rsp *http.Response) (*CreateMockPaymentResult, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20829,6 +25671,149 @@ func ParseGetPaymentByIdResult(rsp *http.Response) (*GetPaymentByIdResult, error
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest Payment
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseConnectPayinResult parses an HTTP response from a ConnectPayinWithResponse call
+func ParseConnectPayinResult(rsp *http.Response) (*ConnectPayinResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConnectPayinResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetEligiblePayinsResult parses an HTTP response from a GetEligiblePayinsWithResponse call
+func ParseGetEligiblePayinsResult(rsp *http.Response) (*GetEligiblePayinsResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEligiblePayinsResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -21548,6 +26533,81 @@ func ParseOnboardMerchantResult(rsp *http.Response) (*OnboardMerchantResult, err
 	return response, nil
 }
 
+// ParseUpdateMerchantStatusResult parses an HTTP response from a UpdateMerchantStatusWithResponse call
+func ParseUpdateMerchantStatusResult(rsp *http.Response) (*UpdateMerchantStatusResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateMerchantStatusResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetMerchantResult parses an HTTP response from a GetMerchantWithResponse call
 func ParseGetMerchantResult(rsp *http.Response) (*GetMerchantResult, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21819,6 +26879,88 @@ func ParseGetPriceByIdResult(rsp *http.Response) (*GetPriceByIdResult, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateQuoteResult parses an HTTP response from a CreateQuoteWithResponse call
+func ParseCreateQuoteResult(rsp *http.Response) (*CreateQuoteResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateQuoteResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest QuoteList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest QuoteList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -22203,6 +27345,221 @@ func ParseUpdateRfiRefundResult(rsp *http.Response) (*UpdateRfiRefundResult, err
 	return response, nil
 }
 
+// ParseGetRfisResult parses an HTTP response from a GetRfisWithResponse call
+func ParseGetRfisResult(rsp *http.Response) (*GetRfisResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRfisResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Data The RFIs on this page.
+			Data     *[]Rfi    `json:"data,omitempty"`
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRfiResult parses an HTTP response from a GetRfiWithResponse call
+func ParseGetRfiResult(rsp *http.Response) (*GetRfiResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRfiResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Rfi
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRespondRfiResult parses an HTTP response from a RespondRfiWithResponse call
+func ParseRespondRfiResult(rsp *http.Response) (*RespondRfiResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RespondRfiResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Rfi
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetSettlementsResult parses an HTTP response from a GetSettlementsWithResponse call
 func ParseGetSettlementsResult(rsp *http.Response) (*GetSettlementsResult, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -22336,6 +27693,81 @@ func ParseCreateSettlementResult(rsp *http.Response) (*CreateSettlementResult, e
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTriggerMockSettlementResult parses an HTTP response from a TriggerMockSettlementWithResponse call
+func ParseTriggerMockSettlementResult(rsp *http.Response) (*TriggerMockSettlementResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TriggerMockSettlementResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -22805,6 +28237,81 @@ func ParseCancelSubscriptionResult(rsp *http.Response) (*CancelSubscriptionResul
 	return response, nil
 }
 
+// ParseUpdateNextPaymentDateResult parses an HTTP response from a UpdateNextPaymentDateWithResponse call
+func ParseUpdateNextPaymentDateResult(rsp *http.Response) (*UpdateNextPaymentDateResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateNextPaymentDateResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParsePauseSubscriptionResult parses an HTTP response from a PauseSubscriptionWithResponse call
 func ParsePauseSubscriptionResult(rsp *http.Response) (*PauseSubscriptionResult, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -22917,6 +28424,81 @@ func ParseResumeSubscriptionResult(rsp *http.Response) (*ResumeSubscriptionResul
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest Subscription
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCloseVirtualAccountResult parses an HTTP response from a CloseVirtualAccountWithResponse call
+func ParseCloseVirtualAccountResult(rsp *http.Response) (*CloseVirtualAccountResult, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CloseVirtualAccountResult{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23407,6 +28989,78 @@ func ParseCreateWithdrawalResult(rsp *http.Response) (*CreateWithdrawalResult, e
 	return response, nil
 }
 
+// ParseListBeneficiariesV2Result parses an HTTP response from a ListBeneficiariesV2WithResponse call
+func ParseListBeneficiariesV2Result(rsp *http.Response) (*ListBeneficiariesV2Result, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBeneficiariesV2Result{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Data The beneficiaries on this page.
+			Data     *[]BeneficiaryV2 `json:"data,omitempty"`
+			PageMeta *PageMeta        `json:"page_meta,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCreateBeneficiaryV2Result parses an HTTP response from a CreateBeneficiaryV2WithResponse call
 func ParseCreateBeneficiaryV2Result(rsp *http.Response) (*CreateBeneficiaryV2Result, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23537,6 +29191,163 @@ func ParseGetBeneficiaryByIdV2Result(rsp *http.Response) (*GetBeneficiaryByIdV2R
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMockReviewBeneficiaryV2Result parses an HTTP response from a MockReviewBeneficiaryV2WithResponse call
+func ParseMockReviewBeneficiaryV2Result(rsp *http.Response) (*MockReviewBeneficiaryV2Result, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MockReviewBeneficiaryV2Result{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeneficiaryV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateVirtualAccountV2Result parses an HTTP response from a CreateVirtualAccountV2WithResponse call
+func ParseCreateVirtualAccountV2Result(rsp *http.Response) (*CreateVirtualAccountV2Result, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateVirtualAccountV2Result{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest VirtualAccountV2Accepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
