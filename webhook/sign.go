@@ -1,4 +1,3 @@
-// Package webhook verifies, decodes and dispatches the webhooks Glomo sends.
 package webhook
 
 import (
@@ -7,11 +6,16 @@ import (
 	"encoding/hex"
 )
 
-// Sign returns the signature Glomo puts in the X-Glomopay-Signature header:
-// the lowercase hex HMAC-SHA256 of body keyed with secret. It is exported so
-// mock servers and tests can produce webhooks that Verify accepts.
+// Sign returns the value Glomo puts in the [SignatureHeader] header: the
+// lowercase hex HMAC-SHA256 of body keyed with secret. It is exported so that
+// mock servers and tests can produce deliveries that [Verify] accepts; it
+// signs the bytes exactly as given, so send exactly those bytes.
 func Sign(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return hex.EncodeToString(mac.Sum(nil))
+	return hex.EncodeToString(mac(secret, body))
+}
+
+func mac(secret string, body []byte) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return m.Sum(nil)
 }
