@@ -37,6 +37,13 @@ update-spec: ## SPEC="glomo-1.0.0.json [newer.json]": re-import Glomo's descript
 	$(GO) test -count=1 $(PKGS)
 	@git --no-pager diff --stat -- openapi.yaml api/ 2>/dev/null || true
 
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+
+lint: ## staticcheck and actionlint, pinned and run with go run (they never enter go.mod)
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
+
 build: ## build every package and the binaries
 	$(GO) build $(PKGS)
 
