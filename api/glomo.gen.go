@@ -2934,100 +2934,177 @@ func (e ListBeneficiariesV2ParamsStatus) Valid() bool {
 	}
 }
 
-// AllBalances defines model for AllBalances.
+// AllBalances Balances of the account, one entry per enabled currency.
 type AllBalances struct {
+	// Available Funds you can use now, per currency.
 	Available *[]struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"available,omitempty"`
+
+	// Pending Funds collected but not yet usable, per currency.
 	Pending *[]struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"pending,omitempty"`
 }
 
-// Amount defines model for Amount.
+// Amount An integer amount in minor units of the accompanying currency.
 type Amount = int64
 
-// AttachedDocument defines model for AttachedDocument.
+// AttachedDocument A document attached to a payment or payout, and its review state.
 type AttachedDocument struct {
-	Id       *string                 `json:"id,omitempty"`
-	RfiDocId *string                 `json:"rfi_doc_id,omitempty"`
-	Status   *AttachedDocumentStatus `json:"status,omitempty"`
-	Type     *string                 `json:"type,omitempty"`
+	// Id Document id (prefix `doc_`).
+	Id *string `json:"id,omitempty"`
+
+	// RfiDocId The RFI request this document answers, if any.
+	RfiDocId *string `json:"rfi_doc_id,omitempty"`
+
+	// Status Review state of the document.
+	Status *AttachedDocumentStatus `json:"status,omitempty"`
+	Type   *string                 `json:"type,omitempty"`
 }
 
-// AttachedDocumentStatus defines model for AttachedDocument.Status.
+// AttachedDocumentStatus Review state of the document.
 type AttachedDocumentStatus string
 
-// Balance defines model for Balance.
+// Balance An amount in one currency (used in withdrawal breakdowns).
 type Balance struct {
-	Amount   *int64  `json:"amount,omitempty"`
+	// Amount Amount in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// Currency ISO 4217 currency code.
 	Currency *string `json:"currency,omitempty"`
 }
 
-// BalanceConversion defines model for BalanceConversion.
+// BalanceConversion A conversion between two of your currency balances.
 type BalanceConversion struct {
-	CreatedAt     *time.Time               `json:"created_at,omitempty"`
-	Fees          *Money                   `json:"fees,omitempty"`
-	From          *Money                   `json:"from,omitempty"`
-	Id            *string                  `json:"id,omitempty"`
-	MidMarketRate *ConversionRate          `json:"mid_market_rate,omitempty"`
-	Status        *BalanceConversionStatus `json:"status,omitempty"`
-	To            *Money                   `json:"to,omitempty"`
+	// CreatedAt When the conversion was created (ISO 8601, UTC).
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Fees The fee charged for the conversion.
+	Fees *Money `json:"fees,omitempty"`
+
+	// From What was sold.
+	From *Money `json:"from,omitempty"`
+
+	// Id Conversion id (prefix `conv_`).
+	Id *string `json:"id,omitempty"`
+
+	// MidMarketRate The mid-market rate at the time of conversion.
+	MidMarketRate *ConversionRate `json:"mid_market_rate,omitempty"`
+
+	// Status Outcome: `pending`, `success` or `failed`.
+	Status *BalanceConversionStatus `json:"status,omitempty"`
+
+	// To What was bought.
+	To *Money `json:"to,omitempty"`
 }
 
-// BalanceConversionStatus defines model for BalanceConversion.Status.
+// BalanceConversionStatus Outcome: `pending`, `success` or `failed`.
 type BalanceConversionStatus string
 
-// BankAccount defines model for BankAccount.
+// BankAccount Bank account details to validate.
 type BankAccount struct {
+	// AccountNumber Account number or IBAN.
 	AccountNumber *string `json:"account_number,omitempty"`
-	BicPrimary    *string `json:"bic_primary,omitempty"`
-	BicSecondary  *string `json:"bic_secondary,omitempty"`
-	Country       *string `json:"country,omitempty"`
-	HolderName    *string `json:"holder_name,omitempty"`
+
+	// BicPrimary SWIFT/BIC code of the bank.
+	BicPrimary *string `json:"bic_primary,omitempty"`
+
+	// BicSecondary Local routing code (IFSC, sort code, ABA...).
+	BicSecondary *string `json:"bic_secondary,omitempty"`
+
+	// Country Country of the bank (ISO 3166-1 alpha-3).
+	Country *string `json:"country,omitempty"`
+
+	// HolderName Name the account is held in.
+	HolderName *string `json:"holder_name,omitempty"`
 }
 
-// BankAccountValidation defines model for BankAccountValidation.
+// BankAccountValidation The result of one bank-account validation.
 type BankAccountValidation struct {
-	FeeCharged        *Money                       `json:"fee_charged,omitempty"`
-	Id                *string                      `json:"id,omitempty"`
-	Status            *BankAccountValidationStatus `json:"status,omitempty"`
-	ValidationMessage *string                      `json:"validation_message,omitempty"`
+	// FeeCharged The fee taken for the check.
+	FeeCharged *Money `json:"fee_charged,omitempty"`
+
+	// Id Validation id (prefix `aval_`).
+	Id *string `json:"id,omitempty"`
+
+	// Status Whether the validation could be performed (`success`) or not (`failed`); it does not say whether the account is valid.
+	Status *BankAccountValidationStatus `json:"status,omitempty"`
+
+	// ValidationMessage What the bank network reported, e.g. the registered holder name.
+	ValidationMessage *string `json:"validation_message,omitempty"`
 }
 
-// BankAccountValidationStatus defines model for BankAccountValidation.Status.
+// BankAccountValidationStatus Whether the validation could be performed (`success`) or not (`failed`); it does not say whether the account is valid.
 type BankAccountValidationStatus string
 
-// Beneficiary defines model for Beneficiary.
+// Beneficiary A payout recipient in the v1 flat format.
 type Beneficiary struct {
-	AccountNumber             *string                     `json:"account_number,omitempty"`
-	AddressLine1              *string                     `json:"address_line1,omitempty"`
-	AddressLine2              *string                     `json:"address_line2,omitempty"`
-	BankName                  *string                     `json:"bank_name,omitempty"`
-	BeneficiaryType           *BeneficiaryBeneficiaryType `json:"beneficiary_type,omitempty"`
-	BicPrimary                *string                     `json:"bic_primary,omitempty"`
-	BicSecondary              *string                     `json:"bic_secondary,omitempty"`
-	City                      *string                     `json:"city,omitempty"`
-	Country                   *string                     `json:"country,omitempty"`
-	CreatedAt                 *string                     `json:"created_at,omitempty"`
-	Email                     *openapi_types.Email        `json:"email,omitempty"`
-	HolderName                *string                     `json:"holder_name,omitempty"`
-	Id                        *string                     `json:"id,omitempty"`
-	IntermediateBankCountry   *string                     `json:"intermediate_bank_country,omitempty"`
-	IntermediateBankName      *string                     `json:"intermediate_bank_name,omitempty"`
-	IntermediateBankSwiftCode *string                     `json:"intermediate_bank_swift_code,omitempty"`
-	Nickname                  *string                     `json:"nickname,omitempty"`
-	Pincode                   *string                     `json:"pincode,omitempty"`
-	State                     *string                     `json:"state,omitempty"`
-	UpdatedAt                 *string                     `json:"updated_at,omitempty"`
+	// AccountNumber Account number or IBAN of the recipient.
+	AccountNumber *string `json:"account_number,omitempty"`
+	AddressLine1  *string `json:"address_line1,omitempty"`
+	AddressLine2  *string `json:"address_line2,omitempty"`
+
+	// BankName Name of the recipient's bank.
+	BankName *string `json:"bank_name,omitempty"`
+
+	// BeneficiaryType `individual` or `business`.
+	BeneficiaryType *BeneficiaryBeneficiaryType `json:"beneficiary_type,omitempty"`
+
+	// BicPrimary SWIFT/BIC of the recipient's bank.
+	BicPrimary *string `json:"bic_primary,omitempty"`
+
+	// BicSecondary Local routing code (IFSC, sort code, ABA...).
+	BicSecondary *string `json:"bic_secondary,omitempty"`
+	City         *string `json:"city,omitempty"`
+
+	// Country Recipient's country (ISO 3166-1 alpha-3).
+	Country *string `json:"country,omitempty"`
+
+	// CreatedAt When the beneficiary was created (ISO 8601, UTC).
+	CreatedAt *string `json:"created_at,omitempty"`
+
+	// Email Recipient's email address.
+	Email *openapi_types.Email `json:"email,omitempty"`
+
+	// HolderName Name the receiving account is held in.
+	HolderName *string `json:"holder_name,omitempty"`
+
+	// Id Beneficiary id (prefix `bene_`).
+	Id *string `json:"id,omitempty"`
+
+	// IntermediateBankCountry Country of the correspondent bank.
+	IntermediateBankCountry *string `json:"intermediate_bank_country,omitempty"`
+
+	// IntermediateBankName Correspondent bank, when the route needs one.
+	IntermediateBankName *string `json:"intermediate_bank_name,omitempty"`
+
+	// IntermediateBankSwiftCode SWIFT/BIC of the correspondent bank.
+	IntermediateBankSwiftCode *string `json:"intermediate_bank_swift_code,omitempty"`
+
+	// Nickname Your label for the beneficiary.
+	Nickname *string `json:"nickname,omitempty"`
+
+	// Pincode Postal code.
+	Pincode *string `json:"pincode,omitempty"`
+	State   *string `json:"state,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *string `json:"updated_at,omitempty"`
 }
 
-// BeneficiaryBeneficiaryType defines model for Beneficiary.BeneficiaryType.
+// BeneficiaryBeneficiaryType `individual` or `business`.
 type BeneficiaryBeneficiaryType string
 
-// BeneficiaryV2 defines model for BeneficiaryV2.
+// BeneficiaryV2 A beneficiary in the v2 format, with its review state.
 type BeneficiaryV2 struct {
 	Address *struct {
 		AddressLine1 *string `json:"address_line1,omitempty"`
@@ -3058,33 +3135,43 @@ type BeneficiaryV2 struct {
 		Name               *string `json:"name,omitempty"`
 		SwiftCode          *string `json:"swift_code,omitempty"`
 	} `json:"bank_account,omitempty"`
-	Category   *BeneficiaryV2Category `json:"category,omitempty"`
-	CreatedAt  *time.Time             `json:"created_at,omitempty"`
-	Documents  *[]string              `json:"documents,omitempty"`
-	Email      *openapi_types.Email   `json:"email,omitempty"`
-	Id         *string                `json:"id,omitempty"`
-	Name       *string                `json:"name,omitempty"`
-	Nickname   *string                `json:"nickname,omitempty"`
-	Notes      *Notes                 `json:"notes,omitempty"`
-	Phone      *string                `json:"phone,omitempty"`
-	Status     *BeneficiaryV2Status   `json:"status,omitempty"`
-	Type       *BeneficiaryV2Type     `json:"type,omitempty"`
-	UpdatedAt  *time.Time             `json:"updated_at,omitempty"`
+
+	// Category `payout` or `lrs`.
+	Category *BeneficiaryV2Category `json:"category,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
+	CreatedAt *time.Time           `json:"created_at,omitempty"`
+	Documents *[]string            `json:"documents,omitempty"`
+	Email     *openapi_types.Email `json:"email,omitempty"`
+
+	// Id Beneficiary id (prefix `bene_`).
+	Id       *string `json:"id,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Nickname *string `json:"nickname,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes  `json:"notes,omitempty"`
+	Phone *string `json:"phone,omitempty"`
+
+	// Status Review state: `pending`, `active` (payable) or `rejected`.
+	Status     *BeneficiaryV2Status `json:"status,omitempty"`
+	Type       *BeneficiaryV2Type   `json:"type,omitempty"`
+	UpdatedAt  *time.Time           `json:"updated_at,omitempty"`
 	UpiAccount *struct {
 		UpiId *string `json:"upi_id,omitempty"`
 	} `json:"upi_account,omitempty"`
 }
 
-// BeneficiaryV2Category defines model for BeneficiaryV2.Category.
+// BeneficiaryV2Category `payout` or `lrs`.
 type BeneficiaryV2Category string
 
-// BeneficiaryV2Status defines model for BeneficiaryV2.Status.
+// BeneficiaryV2Status Review state: `pending`, `active` (payable) or `rejected`.
 type BeneficiaryV2Status string
 
 // BeneficiaryV2Type defines model for BeneficiaryV2.Type.
 type BeneficiaryV2Type string
 
-// BeneficiaryV2CreateRequest defines model for BeneficiaryV2CreateRequest.
+// BeneficiaryV2CreateRequest A v2 beneficiary to create - the party, its address, and a bank account or UPI id.
 type BeneficiaryV2CreateRequest struct {
 	BankAccount *struct {
 		AccountNumber string `json:"account_number"`
@@ -3096,6 +3183,8 @@ type BeneficiaryV2CreateRequest struct {
 			PostalCode   *string `json:"postal_code,omitempty"`
 			State        string  `json:"state"`
 		} `json:"address,omitempty"`
+
+		// Currency Currency the account receives (ISO 4217).
 		Currency         string `json:"currency"`
 		IntermediateBank *struct {
 			AccountNumber *string `json:"account_number,omitempty"`
@@ -3103,61 +3192,90 @@ type BeneficiaryV2CreateRequest struct {
 			Name          *string `json:"name,omitempty"`
 			SwiftCode     *string `json:"swift_code,omitempty"`
 		} `json:"intermediate_bank,omitempty"`
+
+		// LocalRoutingNumber Local routing code (IFSC, sort code, BSB...); required for LRS.
 		LocalRoutingNumber *string `json:"local_routing_number,omitempty"`
 		Name               *string `json:"name,omitempty"`
-		SwiftCode          *string `json:"swift_code,omitempty"`
+
+		// SwiftCode SWIFT/BIC (8 to 11 characters; 8 for LRS).
+		SwiftCode *string `json:"swift_code,omitempty"`
 	} `json:"bank_account,omitempty"`
 	Beneficiary struct {
 		Address struct {
 			AddressLine1 string  `json:"address_line1"`
 			AddressLine2 *string `json:"address_line2,omitempty"`
 			City         string  `json:"city"`
-			CountryCode  string  `json:"country_code"`
-			PostalCode   *string `json:"postal_code,omitempty"`
-			State        string  `json:"state"`
+
+			// CountryCode Country (ISO 3166-1 alpha-3).
+			CountryCode string  `json:"country_code"`
+			PostalCode  *string `json:"postal_code,omitempty"`
+			State       string  `json:"state"`
 		} `json:"address"`
-		Documents *[]string                                 `json:"documents,omitempty"`
-		Email     *openapi_types.Email                      `json:"email,omitempty"`
-		Name      string                                    `json:"name"`
-		Nickname  *string                                   `json:"nickname,omitempty"`
-		Phone     *string                                   `json:"phone,omitempty"`
-		Type      BeneficiaryV2CreateRequestBeneficiaryType `json:"type"`
+		Documents *[]string            `json:"documents,omitempty"`
+		Email     *openapi_types.Email `json:"email,omitempty"`
+
+		// Name Name of the person or business.
+		Name     string  `json:"name"`
+		Nickname *string `json:"nickname,omitempty"`
+		Phone    *string `json:"phone,omitempty"`
+
+		// Type `individual` or `business` (default business).
+		Type BeneficiaryV2CreateRequestBeneficiaryType `json:"type"`
 	} `json:"beneficiary"`
-	Category   BeneficiaryV2CreateRequestCategory `json:"category"`
-	Notes      *Notes                             `json:"notes,omitempty"`
+
+	// Category `payout` for ordinary payouts, `lrs` for LRS remittance recipients.
+	Category BeneficiaryV2CreateRequestCategory `json:"category"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes      *Notes `json:"notes,omitempty"`
 	UpiAccount *struct {
+		// UpiId UPI id (INR payouts), instead of a bank account.
 		UpiId *string `json:"upi_id,omitempty"`
 	} `json:"upi_account,omitempty"`
 }
 
-// BeneficiaryV2CreateRequestBeneficiaryType defines model for BeneficiaryV2CreateRequest.Beneficiary.Type.
+// BeneficiaryV2CreateRequestBeneficiaryType `individual` or `business` (default business).
 type BeneficiaryV2CreateRequestBeneficiaryType string
 
-// BeneficiaryV2CreateRequestCategory defines model for BeneficiaryV2CreateRequest.Category.
+// BeneficiaryV2CreateRequestCategory `payout` for ordinary payouts, `lrs` for LRS remittance recipients.
 type BeneficiaryV2CreateRequestCategory string
 
-// ConversionRate defines model for ConversionRate.
+// ConversionRate An exchange rate quoted against a currency.
 type ConversionRate struct {
-	Currency *string      `json:"currency,omitempty"`
-	Rate     *json.Number `json:"rate,omitempty"`
+	// Currency The currency the rate is expressed in (ISO 4217).
+	Currency *string `json:"currency,omitempty"`
+
+	// Rate The rate as a decimal number (not minor units); kept exact in Go.
+	Rate *json.Number `json:"rate,omitempty"`
 }
 
-// CreateInternalTransferRequest defines model for CreateInternalTransferRequest.
+// CreateInternalTransferRequest A transfer between two merchants of one platform.
 type CreateInternalTransferRequest struct {
-	Amount         int64                                 `json:"amount"`
-	Currency       CreateInternalTransferRequestCurrency `json:"currency"`
-	FromMerchantId string                                `json:"from_merchant_id"`
-	Reference      string                                `json:"reference"`
-	ToMerchantId   string                                `json:"to_merchant_id"`
+	// Amount Amount in minor units.
+	Amount int64 `json:"amount"`
+
+	// Currency Only AED is supported.
+	Currency CreateInternalTransferRequestCurrency `json:"currency"`
+
+	// FromMerchantId Merchant debited (`merch_` id).
+	FromMerchantId string `json:"from_merchant_id"`
+
+	// Reference Your reference, at most 100 characters.
+	Reference string `json:"reference"`
+
+	// ToMerchantId Merchant credited; must differ from the sender.
+	ToMerchantId string `json:"to_merchant_id"`
 }
 
-// CreateInternalTransferRequestCurrency defines model for CreateInternalTransferRequest.Currency.
+// CreateInternalTransferRequestCurrency Only AED is supported.
 type CreateInternalTransferRequestCurrency string
 
-// CreateLrsQuoteRequest defines model for CreateLrsQuoteRequest.
+// CreateLrsQuoteRequest An LRS remittance to price.
 type CreateLrsQuoteRequest struct {
-	BankCode       *string                             `json:"bank_code,omitempty"`
-	Resource       *CreateLrsQuoteRequestResource      `json:"resource,omitempty"`
+	BankCode *string                        `json:"bank_code,omitempty"`
+	Resource *CreateLrsQuoteRequestResource `json:"resource,omitempty"`
+
+	// SourceAmount Amount in minor units of `source_currency` (paise for INR).
 	SourceAmount   int64                               `json:"source_amount"`
 	SourceCurrency CreateLrsQuoteRequestSourceCurrency `json:"source_currency"`
 	TargetCurrency CreateLrsQuoteRequestTargetCurrency `json:"target_currency"`
@@ -3172,28 +3290,36 @@ type CreateLrsQuoteRequestSourceCurrency string
 // CreateLrsQuoteRequestTargetCurrency defines model for CreateLrsQuoteRequest.TargetCurrency.
 type CreateLrsQuoteRequestTargetCurrency string
 
-// CreateMerchantRequest defines model for CreateMerchantRequest.
+// CreateMerchantRequest A child merchant to onboard (platform businesses).
 type CreateMerchantRequest struct {
-	AddressLine1        string                           `json:"address_line1"`
-	AddressLine2        *string                          `json:"address_line2,omitempty"`
-	Category            CreateMerchantRequestCategory    `json:"category"`
-	City                string                           `json:"city"`
-	DateOfBirth         *openapi_types.Date              `json:"date_of_birth,omitempty"`
-	EntityType          CreateMerchantRequestEntityType  `json:"entity_type"`
-	Gender              *CreateMerchantRequestGender     `json:"gender,omitempty"`
-	Name                string                           `json:"name"`
-	OperationCountries  []string                         `json:"operation_countries"`
-	Pincode             string                           `json:"pincode"`
+	AddressLine1 string  `json:"address_line1"`
+	AddressLine2 *string `json:"address_line2,omitempty"`
+
+	// Category Business category; `sub_category` must belong to it.
+	Category    CreateMerchantRequestCategory `json:"category"`
+	City        string                        `json:"city"`
+	DateOfBirth *openapi_types.Date           `json:"date_of_birth,omitempty"`
+
+	// EntityType `individual` or `business`.
+	EntityType CreateMerchantRequestEntityType `json:"entity_type"`
+	Gender     *CreateMerchantRequestGender    `json:"gender,omitempty"`
+	Name       string                          `json:"name"`
+
+	// OperationCountries Countries the merchant operates in (alpha-3).
+	OperationCountries []string `json:"operation_countries"`
+	Pincode            string   `json:"pincode"`
+
+	// RegistrationCountry Country of registration (ISO 3166-1 alpha-3).
 	RegistrationCountry string                           `json:"registration_country"`
 	RegistrationNumber  string                           `json:"registration_number"`
 	State               string                           `json:"state"`
 	SubCategory         CreateMerchantRequestSubCategory `json:"sub_category"`
 }
 
-// CreateMerchantRequestCategory defines model for CreateMerchantRequest.Category.
+// CreateMerchantRequestCategory Business category; `sub_category` must belong to it.
 type CreateMerchantRequestCategory string
 
-// CreateMerchantRequestEntityType defines model for CreateMerchantRequest.EntityType.
+// CreateMerchantRequestEntityType `individual` or `business`.
 type CreateMerchantRequestEntityType string
 
 // CreateMerchantRequestGender defines model for CreateMerchantRequest.Gender.
@@ -3202,7 +3328,7 @@ type CreateMerchantRequestGender string
 // CreateMerchantRequestSubCategory defines model for CreateMerchantRequest.SubCategory.
 type CreateMerchantRequestSubCategory string
 
-// CreateOrderWithQuoteRequest defines model for CreateOrderWithQuoteRequest.
+// CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency come from the quote and must not be sent.
 type CreateOrderWithQuoteRequest struct {
 	BankAccountDetails *struct {
 		AccountNumber  string  `json:"account_number"`
@@ -3210,20 +3336,28 @@ type CreateOrderWithQuoteRequest struct {
 		BicPrimary     *string `json:"bic_primary,omitempty"`
 		BicSecondary   *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CustomerId         *string  `json:"customer_id,omitempty"`
-	DocumentId         *string  `json:"document_id,omitempty"`
-	InvoiceAmount      *int64   `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string  `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string  `json:"invoice_number,omitempty"`
-	Notes              *Notes   `json:"notes,omitempty"`
-	Product            *Product `json:"product,omitempty"`
-	PurposeCode        *string  `json:"purpose_code,omitempty"`
-	QuoteId            *string  `json:"quote_id,omitempty"`
-	ReferenceNumber    *string  `json:"reference_number,omitempty"`
-	RequestId          *string  `json:"request_id,omitempty"`
+	CustomerId         *string `json:"customer_id,omitempty"`
+	DocumentId         *string `json:"document_id,omitempty"`
+	InvoiceAmount      *int64  `json:"invoice_amount,omitempty"`
+	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceNumber      *string `json:"invoice_number,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes `json:"notes,omitempty"`
+
+	// Product What the customer is paying for, shown on checkout.
+	Product     *Product `json:"product,omitempty"`
+	PurposeCode *string  `json:"purpose_code,omitempty"`
+
+	// QuoteId An unexpired, unused payin quote (`quote_` id).
+	QuoteId         *string `json:"quote_id,omitempty"`
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
+	RequestId *string `json:"request_id,omitempty"`
 }
 
-// CreatePaymentLinkWithQuoteRequest defines model for CreatePaymentLinkWithQuoteRequest.
+// CreatePaymentLinkWithQuoteRequest A payment link priced by a payin quote; amount and currency come from the quote.
 type CreatePaymentLinkWithQuoteRequest struct {
 	BankAccountDetails *struct {
 		AccountNumber  string  `json:"account_number"`
@@ -3231,18 +3365,24 @@ type CreatePaymentLinkWithQuoteRequest struct {
 		BicPrimary     *string `json:"bic_primary,omitempty"`
 		BicSecondary   *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CustomerId         *string  `json:"customer_id,omitempty"`
-	DocumentId         *string  `json:"document_id,omitempty"`
-	InvoiceAmount      *int64   `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string  `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string  `json:"invoice_number,omitempty"`
-	Notes              *Notes   `json:"notes,omitempty"`
-	NotifyCustomer     *bool    `json:"notify_customer,omitempty"`
-	Product            *Product `json:"product,omitempty"`
-	PurposeCode        *string  `json:"purpose_code,omitempty"`
-	QuoteId            *string  `json:"quote_id,omitempty"`
-	ReferenceNumber    *string  `json:"reference_number,omitempty"`
-	ReminderFrequency  *int64   `json:"reminder_frequency,omitempty"`
+	CustomerId         *string `json:"customer_id,omitempty"`
+	DocumentId         *string `json:"document_id,omitempty"`
+	InvoiceAmount      *int64  `json:"invoice_amount,omitempty"`
+	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceNumber      *string `json:"invoice_number,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes          *Notes `json:"notes,omitempty"`
+	NotifyCustomer *bool  `json:"notify_customer,omitempty"`
+
+	// Product What the customer is paying for, shown on checkout.
+	Product     *Product `json:"product,omitempty"`
+	PurposeCode *string  `json:"purpose_code,omitempty"`
+
+	// QuoteId An unexpired, unused payin quote (`quote_` id).
+	QuoteId           *string `json:"quote_id,omitempty"`
+	ReferenceNumber   *string `json:"reference_number,omitempty"`
+	ReminderFrequency *int64  `json:"reminder_frequency,omitempty"`
 }
 
 // CreatePaymentRequest Body of an S2S card payment. Exactly one of `order_id` and `subscription_id`. A first payment
@@ -3303,39 +3443,63 @@ type CreatePaymentResponse struct {
 	Status *string `json:"status,omitempty"`
 }
 
-// CreatePayoutWithQuoteRequest defines model for CreatePayoutWithQuoteRequest.
+// CreatePayoutWithQuoteRequest A payout priced by a payout quote; amounts, currencies and rail come from the quote and must not be sent.
 type CreatePayoutWithQuoteRequest struct {
+	// BeneficiaryId An `active` beneficiary compatible with the quote's rail.
 	BeneficiaryId *string   `json:"beneficiary_id,omitempty"`
 	Documents     *[]string `json:"documents,omitempty"`
 	InvoiceNumber *string   `json:"invoice_number,omitempty"`
-	Notes         *Notes    `json:"notes,omitempty"`
-	PurposeCode   *string   `json:"purpose_code,omitempty"`
-	QuoteId       *string   `json:"quote_id,omitempty"`
-	RequestId     *string   `json:"request_id,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes       *Notes  `json:"notes,omitempty"`
+	PurposeCode *string `json:"purpose_code,omitempty"`
+
+	// QuoteId An unexpired, unused payout quote (`quote_` id).
+	QuoteId *string `json:"quote_id,omitempty"`
+
+	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
+	RequestId *string `json:"request_id,omitempty"`
 }
 
-// CreatePayoutWithoutQuoteRequest defines model for CreatePayoutWithoutQuoteRequest.
+// CreatePayoutWithoutQuoteRequest A payout priced at creation - currencies and amount given inline.
 type CreatePayoutWithoutQuoteRequest struct {
-	BeneficiaryId       *string                                             `json:"beneficiary_id,omitempty"`
-	DestinationAmount   *int64                                              `json:"destination_amount,omitempty"`
+	// BeneficiaryId An `active` beneficiary (`bene_` id).
+	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+
+	// DestinationAmount Amount to deliver, in minor units.
+	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+
+	// DestinationCurrency Currency the beneficiary receives (ISO 4217).
 	DestinationCurrency *CreatePayoutWithoutQuoteRequestDestinationCurrency `json:"destination_currency,omitempty"`
-	Documents           *[]string                                           `json:"documents,omitempty"`
-	InvoiceNumber       *string                                             `json:"invoice_number,omitempty"`
-	Notes               *Notes                                              `json:"notes,omitempty"`
-	PaymentRail         *CreatePayoutWithoutQuoteRequestPaymentRail         `json:"payment_rail,omitempty"`
-	PurposeCode         *string                                             `json:"purpose_code,omitempty"`
-	RequestId           *string                                             `json:"request_id,omitempty"`
-	SourceAmount        *int64                                              `json:"source_amount,omitempty"`
-	SourceCurrency      *CreatePayoutWithoutQuoteRequestSourceCurrency      `json:"source_currency,omitempty"`
+
+	// Documents Supporting `doc_` ids.
+	Documents     *[]string `json:"documents,omitempty"`
+	InvoiceNumber *string   `json:"invoice_number,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes `json:"notes,omitempty"`
+
+	// PaymentRail Rail to use; SWIFT when omitted.
+	PaymentRail *CreatePayoutWithoutQuoteRequestPaymentRail `json:"payment_rail,omitempty"`
+	PurposeCode *string                                     `json:"purpose_code,omitempty"`
+
+	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
+	RequestId *string `json:"request_id,omitempty"`
+
+	// SourceAmount Amount to debit, in minor units (give this or destination_amount).
+	SourceAmount *int64 `json:"source_amount,omitempty"`
+
+	// SourceCurrency Balance to debit (ISO 4217).
+	SourceCurrency *CreatePayoutWithoutQuoteRequestSourceCurrency `json:"source_currency,omitempty"`
 }
 
-// CreatePayoutWithoutQuoteRequestDestinationCurrency defines model for CreatePayoutWithoutQuoteRequest.DestinationCurrency.
+// CreatePayoutWithoutQuoteRequestDestinationCurrency Currency the beneficiary receives (ISO 4217).
 type CreatePayoutWithoutQuoteRequestDestinationCurrency string
 
-// CreatePayoutWithoutQuoteRequestPaymentRail defines model for CreatePayoutWithoutQuoteRequest.PaymentRail.
+// CreatePayoutWithoutQuoteRequestPaymentRail Rail to use; SWIFT when omitted.
 type CreatePayoutWithoutQuoteRequestPaymentRail string
 
-// CreatePayoutWithoutQuoteRequestSourceCurrency defines model for CreatePayoutWithoutQuoteRequest.SourceCurrency.
+// CreatePayoutWithoutQuoteRequestSourceCurrency Balance to debit (ISO 4217).
 type CreatePayoutWithoutQuoteRequestSourceCurrency string
 
 // CreateQuoteRequest What to quote. Send `source_amount` or `destination_amount`, not both.
@@ -3362,58 +3526,99 @@ type CreateQuoteRequest struct {
 // CreateQuoteRequestResource What the quote will be used for: `payout`, or `payin` (payment links and orders).
 type CreateQuoteRequestResource string
 
-// CreateSettlementRequest defines model for CreateSettlementRequest.
+// CreateSettlementRequest What to settle.
 type CreateSettlementRequest struct {
-	Amount          *int64    `json:"amount,omitempty"`
-	BalanceCurrency *string   `json:"balance_currency,omitempty"`
-	PaymentIds      *[]string `json:"payment_ids,omitempty"`
+	// Amount Amount in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// BalanceCurrency Balance to settle from (ISO 4217).
+	BalanceCurrency *string `json:"balance_currency,omitempty"`
+
+	// PaymentIds The payments (`payt_` ids) to settle.
+	PaymentIds *[]string `json:"payment_ids,omitempty"`
 }
 
-// CreateSubscriptionRequest defines model for CreateSubscriptionRequest.
+// CreateSubscriptionRequest What to bill, how much and how often.
 type CreateSubscriptionRequest struct {
-	Amount                 Amount              `json:"amount"`
-	BillingCycles          *int64              `json:"billing_cycles,omitempty"`
-	Currency               Currency            `json:"currency"`
-	CustomerId             string              `json:"customer_id"`
-	ExpiresAt              openapi_types.Date  `json:"expires_at"`
-	IntervalCount          *IntervalCount      `json:"interval_count,omitempty"`
-	IntervalType           IntervalType        `json:"interval_type"`
-	MaxAmount              *int64              `json:"max_amount,omitempty"`
-	Notes                  *Notes              `json:"notes,omitempty"`
-	NotifyCustomer         bool                `json:"notify_customer"`
-	PlanDescription        *string             `json:"plan_description,omitempty"`
-	PlanName               *string             `json:"plan_name,omitempty"`
-	ProductDescription     string              `json:"product_description"`
-	ProductName            string              `json:"product_name"`
-	ReferenceNumber        *string             `json:"reference_number,omitempty"`
-	SplitIds               *SplitIds           `json:"split_ids,omitempty"`
-	StartDate              *openapi_types.Date `json:"start_date,omitempty"`
-	StartsWithFirstPayment bool                `json:"starts_with_first_payment"`
+	// Amount An integer amount in minor units of the accompanying currency.
+	Amount Amount `json:"amount"`
+
+	// BillingCycles Number of charges (not for `as_presented`).
+	BillingCycles *int64 `json:"billing_cycles,omitempty"`
+
+	// Currency An ISO 4217 currency code, upper case.
+	Currency Currency `json:"currency"`
+
+	// CustomerId The customer to bill (`cust_` id).
+	CustomerId string `json:"customer_id"`
+
+	// ExpiresAt Deadline for the customer to authorise it.
+	ExpiresAt openapi_types.Date `json:"expires_at"`
+
+	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+	IntervalCount *IntervalCount `json:"interval_count,omitempty"`
+
+	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+	IntervalType IntervalType `json:"interval_type"`
+
+	// MaxAmount Ceiling of a single on-demand charge, in minor units (`as_presented` only).
+	MaxAmount *int64 `json:"max_amount,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes `json:"notes,omitempty"`
+
+	// NotifyCustomer Whether Glomo emails the customer.
+	NotifyCustomer     bool      `json:"notify_customer"`
+	PlanDescription    *string   `json:"plan_description,omitempty"`
+	PlanName           *string   `json:"plan_name,omitempty"`
+	ProductDescription string    `json:"product_description"`
+	ProductName        string    `json:"product_name"`
+	ReferenceNumber    *string   `json:"reference_number,omitempty"`
+	SplitIds           *SplitIds `json:"split_ids,omitempty"`
+
+	// StartDate First billing date, YYYY-MM-DD (not for `as_presented`).
+	StartDate *openapi_types.Date `json:"start_date,omitempty"`
+
+	// StartsWithFirstPayment Whether the first charge happens at authorisation.
+	StartsWithFirstPayment bool `json:"starts_with_first_payment"`
 }
 
-// CreateSubscriptionResponse defines model for CreateSubscriptionResponse.
+// CreateSubscriptionResponse The subscription as returned on creation.
 type CreateSubscriptionResponse struct {
-	Amount              Amount                           `json:"amount"`
-	BillingCycles       *int64                           `json:"billing_cycles,omitempty"`
-	CancelledAt         *openapi_types.Date              `json:"cancelled_at,omitempty"`
-	Currency            Currency                         `json:"currency"`
-	CustomerId          string                           `json:"customer_id"`
-	EndDate             *openapi_types.Date              `json:"end_date,omitempty"`
-	ExpiresAt           openapi_types.Date               `json:"expires_at"`
-	Id                  string                           `json:"id"`
-	IntervalCount       *IntervalCount                   `json:"interval_count,omitempty"`
-	IntervalType        IntervalType                     `json:"interval_type"`
-	MaxAmount           *int64                           `json:"max_amount,omitempty"`
-	NextPaymentDate     *openapi_types.Date              `json:"next_payment_date,omitempty"`
-	Notes               *Notes                           `json:"notes,omitempty"`
-	PlanDescription     *string                          `json:"plan_description,omitempty"`
-	PlanName            *string                          `json:"plan_name,omitempty"`
-	ProductDescription  string                           `json:"product_description"`
-	ProductName         string                           `json:"product_name"`
-	ReferenceNumber     *string                          `json:"reference_number,omitempty"`
-	StartDate           openapi_types.Date               `json:"start_date"`
-	Status              CreateSubscriptionResponseStatus `json:"status"`
-	SubscriptionLinkUrl string                           `json:"subscription_link_url"`
+	// Amount An integer amount in minor units of the accompanying currency.
+	Amount        Amount              `json:"amount"`
+	BillingCycles *int64              `json:"billing_cycles,omitempty"`
+	CancelledAt   *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+	// Currency An ISO 4217 currency code, upper case.
+	Currency   Currency            `json:"currency"`
+	CustomerId string              `json:"customer_id"`
+	EndDate    *openapi_types.Date `json:"end_date,omitempty"`
+	ExpiresAt  openapi_types.Date  `json:"expires_at"`
+
+	// Id Subscription id (prefix `sub_`).
+	Id string `json:"id"`
+
+	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+	IntervalCount *IntervalCount `json:"interval_count,omitempty"`
+
+	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+	IntervalType    IntervalType        `json:"interval_type"`
+	MaxAmount       *int64              `json:"max_amount,omitempty"`
+	NextPaymentDate *openapi_types.Date `json:"next_payment_date,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes              *Notes                           `json:"notes,omitempty"`
+	PlanDescription    *string                          `json:"plan_description,omitempty"`
+	PlanName           *string                          `json:"plan_name,omitempty"`
+	ProductDescription string                           `json:"product_description"`
+	ProductName        string                           `json:"product_name"`
+	ReferenceNumber    *string                          `json:"reference_number,omitempty"`
+	StartDate          openapi_types.Date               `json:"start_date"`
+	Status             CreateSubscriptionResponseStatus `json:"status"`
+
+	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+	SubscriptionLinkUrl string `json:"subscription_link_url"`
 }
 
 // CreateSubscriptionResponseStatus defines model for CreateSubscriptionResponse.Status.
@@ -3431,148 +3636,237 @@ type CreateVirtualAccountV2Request struct {
 // CreateVirtualAccountV2RequestPaymentType `local` for the domestic rail of the currency, `swift` for international wires.
 type CreateVirtualAccountV2RequestPaymentType string
 
-// CreateWithdrawalRequest defines model for CreateWithdrawalRequest.
+// CreateWithdrawalRequest What to withdraw and where to.
 type CreateWithdrawalRequest struct {
-	Amount              *int64  `json:"amount,omitempty"`
-	BalanceCurrency     *string `json:"balance_currency,omitempty"`
+	// Amount Amount in minor units of `balance_currency`.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// BalanceCurrency The balance to debit (ISO 4217); the credited currency is the account's.
+	BalanceCurrency *string `json:"balance_currency,omitempty"`
+
+	// WithdrawalAccountId Your registered withdrawal account.
 	WithdrawalAccountId *string `json:"withdrawal_account_id,omitempty"`
 }
 
-// Currency defines model for Currency.
+// Currency An ISO 4217 currency code, upper case.
 type Currency = string
 
-// Customer defines model for Customer.
+// Customer A person or business who pays you. Answers may carry fields not listed here (`address_v2`,
+// `metadata`, `user_id`, `deleted_at`) and null in `dob` and `nationality`.
 type Customer struct {
-	Address                 *string               `json:"address,omitempty"`
-	City                    *string               `json:"city,omitempty"`
-	Country                 *string               `json:"country,omitempty"`
-	CreatedAt               *time.Time            `json:"created_at,omitempty"`
-	CustomerType            *CustomerCustomerType `json:"customer_type,omitempty"`
-	Dob                     *openapi_types.Date   `json:"dob,omitempty"`
-	Email                   *openapi_types.Email  `json:"email,omitempty"`
-	Id                      *string               `json:"id,omitempty"`
-	Name                    *string               `json:"name,omitempty"`
-	Nationality             *string               `json:"nationality,omitempty"`
-	Phone                   *string               `json:"phone,omitempty"`
-	Pincode                 *string               `json:"pincode,omitempty"`
-	State                   *string               `json:"state,omitempty"`
-	Status                  *string               `json:"status,omitempty"`
-	TaxIdentificationNumber *string               `json:"tax_identification_number,omitempty"`
-	UpdatedAt               *time.Time            `json:"updated_at,omitempty"`
+	// Address Street address.
+	Address *string `json:"address,omitempty"`
+	City    *string `json:"city,omitempty"`
+
+	// Country Country of residence (ISO 3166-1 alpha-3).
+	Country *string `json:"country,omitempty"`
+
+	// CreatedAt When the customer was created (ISO 8601, UTC).
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// CustomerType `individual` or `business`.
+	CustomerType *CustomerCustomerType `json:"customer_type,omitempty"`
+
+	// Dob Date of birth (individuals), YYYY-MM-DD.
+	Dob *openapi_types.Date `json:"dob,omitempty"`
+
+	// Email Email address; unique per merchant together with `country`. Can be changed later.
+	Email *openapi_types.Email `json:"email,omitempty"`
+
+	// Id Customer id (prefix `cust_`).
+	Id *string `json:"id,omitempty"`
+
+	// Name Full name or business name (2-128 characters; letters, digits, spaces and `& . , ' -`).
+	Name *string `json:"name,omitempty"`
+
+	// Nationality Nationality (ISO 3166-1 alpha-3).
+	Nationality *string `json:"nationality,omitempty"`
+
+	// Phone Phone number with country code. Can be changed later.
+	Phone *string `json:"phone,omitempty"`
+
+	// Pincode Postal code; required only for some countries.
+	Pincode *string `json:"pincode,omitempty"`
+	State   *string `json:"state,omitempty"`
+
+	// Status Customer status (e.g. `active`).
+	Status *string `json:"status,omitempty"`
+
+	// TaxIdentificationNumber Tax id of the customer.
+	TaxIdentificationNumber *string `json:"tax_identification_number,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-// CustomerCustomerType defines model for Customer.CustomerType.
+// CustomerCustomerType `individual` or `business`.
 type CustomerCustomerType string
 
-// Document defines model for Document.
+// Document An uploaded document.
 type Document struct {
 	CreatedAt    *time.Time `json:"created_at,omitempty"`
 	DocumentName *string    `json:"document_name,omitempty"`
 	FileName     *string    `json:"file_name,omitempty"`
-	Id           *string    `json:"id,omitempty"`
-	PreviewUrl   *string    `json:"preview_url,omitempty"`
-	Status       *string    `json:"status,omitempty"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+
+	// Id Document id (prefix `doc_`).
+	Id *string `json:"id,omitempty"`
+
+	// PreviewUrl Temporary URL to view the file.
+	PreviewUrl *string    `json:"preview_url,omitempty"`
+	Status     *string    `json:"status,omitempty"`
+	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
 }
 
-// DocumentResponse defines model for DocumentResponse.
+// DocumentResponse An uploaded document as listed by `getDocuments`.
 type DocumentResponse struct {
-	CreatedAt    *string `json:"created_at,omitempty"`
+	// CreatedAt When it was uploaded (ISO 8601, UTC).
+	CreatedAt *string `json:"created_at,omitempty"`
+
+	// DocumentName The name you gave the document.
 	DocumentName *string `json:"document_name,omitempty"`
-	FileName     *string `json:"file_name,omitempty"`
-	Id           *string `json:"id,omitempty"`
-	Status       *string `json:"status,omitempty"`
-	UpdatedAt    *string `json:"updated_at,omitempty"`
+
+	// FileName Name of the uploaded file.
+	FileName *string `json:"file_name,omitempty"`
+
+	// Id Document id (prefix `doc_`).
+	Id *string `json:"id,omitempty"`
+
+	// Status Processing status of the document.
+	Status    *string `json:"status,omitempty"`
+	UpdatedAt *string `json:"updated_at,omitempty"`
 }
 
-// Error defines model for Error.
+// Error Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type Error struct {
-	Code    *string `json:"code,omitempty"`
-	Error   *string `json:"error,omitempty"`
+	// Code Machine-readable reason where given (e.g. INSUFFICIENT_BALANCE).
+	Code *string `json:"code,omitempty"`
+
+	// Error Short reason (e.g. "Bad Request").
+	Error *string `json:"error,omitempty"`
+
+	// Message Human-readable detail.
 	Message *string `json:"message,omitempty"`
 }
 
-// FeeBreakdownEntry defines model for FeeBreakdownEntry.
+// FeeBreakdownEntry One component of a fee, who bears it and when it is collected.
 type FeeBreakdownEntry struct {
-	Amount         *int64                           `json:"amount,omitempty"`
-	Bearer         *FeeBreakdownEntryBearer         `json:"bearer,omitempty"`
+	// Amount Fee in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// Bearer `customer` or `merchant`.
+	Bearer *FeeBreakdownEntryBearer `json:"bearer,omitempty"`
+
+	// CollectionMode `immediate` or `deferred`.
 	CollectionMode *FeeBreakdownEntryCollectionMode `json:"collection_mode,omitempty"`
 	Currency       *string                          `json:"currency,omitempty"`
 	Taxes          *[]TaxLine                       `json:"taxes,omitempty"`
 }
 
-// FeeBreakdownEntryBearer defines model for FeeBreakdownEntry.Bearer.
+// FeeBreakdownEntryBearer `customer` or `merchant`.
 type FeeBreakdownEntryBearer string
 
-// FeeBreakdownEntryCollectionMode defines model for FeeBreakdownEntry.CollectionMode.
+// FeeBreakdownEntryCollectionMode `immediate` or `deferred`.
 type FeeBreakdownEntryCollectionMode string
 
-// InternalTransfer defines model for InternalTransfer.
+// InternalTransfer A completed or attempted transfer between merchants of one platform.
 type InternalTransfer struct {
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt        *time.Time `json:"created_at,omitempty"`
 	ErrorCode        *string    `json:"error_code,omitempty"`
 	ErrorDescription *string    `json:"error_description,omitempty"`
 	Fees             *struct {
-		FxFee  *Money `json:"fx_fee,omitempty"`
+		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+		FxFee *Money `json:"fx_fee,omitempty"`
+
+		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		TxnFee *Money `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
-	FromMerchantId   *string    `json:"from_merchant_id,omitempty"`
-	Id               *string    `json:"id,omitempty"`
-	OwnerMerchantId  *string    `json:"owner_merchant_id,omitempty"`
-	Reference        *string    `json:"reference,omitempty"`
-	ToMerchantId     *string    `json:"to_merchant_id,omitempty"`
-	TransferAmount   *int64     `json:"transfer_amount,omitempty"`
+	FromMerchantId *string `json:"from_merchant_id,omitempty"`
+
+	// Id Transfer id (prefix `inttransfer_`).
+	Id              *string `json:"id,omitempty"`
+	OwnerMerchantId *string `json:"owner_merchant_id,omitempty"`
+	Reference       *string `json:"reference,omitempty"`
+	ToMerchantId    *string `json:"to_merchant_id,omitempty"`
+
+	// TransferAmount Amount moved, in minor units.
+	TransferAmount *int64 `json:"transfer_amount,omitempty"`
+
+	// TransferCurrency ISO 4217 currency moved.
 	TransferCurrency *string    `json:"transfer_currency,omitempty"`
 	UpdatedAt        *time.Time `json:"updated_at,omitempty"`
 }
 
-// IntervalCount defines model for IntervalCount.
+// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
 type IntervalCount int64
 
-// IntervalType defines model for IntervalType.
+// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
 type IntervalType string
 
-// LrsBank defines model for LrsBank.
+// LrsBank An Indian bank supported for LRS remittances.
 type LrsBank struct {
+	// BankCode Code to use in quotes and bank accounts (e.g. hdfc).
 	BankCode *string `json:"bank_code,omitempty"`
+
+	// BankName Display name.
 	BankName *string `json:"bank_name,omitempty"`
 }
 
-// LrsCustomerBankAccount defines model for LrsCustomerBankAccount.
+// LrsCustomerBankAccount An LRS customer's Indian bank account.
 type LrsCustomerBankAccount struct {
-	AccountNumber  *string `json:"account_number,omitempty"`
-	BankCode       *string `json:"bank_code,omitempty"`
+	AccountNumber *string `json:"account_number,omitempty"`
+
+	// BankCode The bank (see getLrsBanks).
+	BankCode *string `json:"bank_code,omitempty"`
+
+	// BankCustomerId The customer's id at that bank.
 	BankCustomerId *string `json:"bank_customer_id,omitempty"`
-	Id             *string `json:"id,omitempty"`
+
+	// Id Bank account id (prefix `acclrs_`).
+	Id *string `json:"id,omitempty"`
 }
 
-// LrsOrderDetails defines model for LrsOrderDetails.
+// LrsOrderDetails LRS details of an order.
 type LrsOrderDetails struct {
-	BankAccountId         *string `json:"bank_account_id,omitempty"`
-	BeneficiaryId         *string `json:"beneficiary_id,omitempty"`
-	LrsQuoteId            string  `json:"lrs_quote_id"`
-	RemittanceInformation string  `json:"remittance_information"`
+	// BankAccountId The customer's registered Indian bank account (`acclrs_` id).
+	BankAccountId *string `json:"bank_account_id,omitempty"`
+	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+
+	// LrsQuoteId The LRS quote the order is priced with.
+	LrsQuoteId string `json:"lrs_quote_id"`
+
+	// RemittanceInformation Purpose text sent with the remittance.
+	RemittanceInformation string `json:"remittance_information"`
 }
 
-// LrsQuote defines model for LrsQuote.
+// LrsQuote Price of an LRS remittance.
 type LrsQuote struct {
 	BankCode  *string    `json:"bank_code,omitempty"`
 	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// ExpiresAt When the quote lapses (ISO 8601, UTC).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	From      *struct {
 		Amount   *int64  `json:"amount,omitempty"`
 		Currency *string `json:"currency,omitempty"`
 	} `json:"from,omitempty"`
+
+	// FxRate Rate applied, as a decimal string.
 	FxRate *string `json:"fx_rate,omitempty"`
-	Id     *string `json:"id,omitempty"`
-	To     *struct {
+
+	// Id Quote id.
+	Id *string `json:"id,omitempty"`
+	To *struct {
 		Amount   *int64  `json:"amount,omitempty"`
 		Currency *string `json:"currency,omitempty"`
 	} `json:"to,omitempty"`
+
+	// TotalTax Taxes in minor units. Glomo's guide shows a decimal string here ("10.0"); the published file says integer.
 	TotalTax *int64 `json:"total_tax,omitempty"`
 }
 
-// Merchant defines model for Merchant.
+// Merchant A child merchant of your platform.
 type Merchant struct {
 	Address struct {
 		AddressLine1 string  `json:"address_line1"`
@@ -3582,22 +3876,32 @@ type Merchant struct {
 		Pincode      string  `json:"pincode"`
 		State        string  `json:"state"`
 	} `json:"address"`
-	Category            *string             `json:"category,omitempty"`
-	CreatedAt           time.Time           `json:"created_at"`
-	DateOfBirth         *openapi_types.Date `json:"date_of_birth,omitempty"`
-	EntityType          *MerchantEntityType `json:"entity_type,omitempty"`
-	Gender              *MerchantGender     `json:"gender,omitempty"`
-	JwtToken            string              `json:"jwt_token"`
-	MerchantId          string              `json:"merchant_id"`
-	Name                string              `json:"name"`
-	OperationCountries  []string            `json:"operation_countries"`
-	OwnerMerchantId     string              `json:"owner_merchant_id"`
-	PublicKey           *string             `json:"public_key,omitempty"`
-	RegistrationCountry string              `json:"registration_country"`
-	RegistrationNumber  string              `json:"registration_number"`
-	Status              MerchantStatus      `json:"status"`
-	SubCategory         *string             `json:"sub_category,omitempty"`
-	UpdatedAt           time.Time           `json:"updated_at"`
+	Category *string `json:"category,omitempty"`
+
+	// CreatedAt When it was onboarded (ISO 8601, UTC).
+	CreatedAt   time.Time           `json:"created_at"`
+	DateOfBirth *openapi_types.Date `json:"date_of_birth,omitempty"`
+	EntityType  *MerchantEntityType `json:"entity_type,omitempty"`
+	Gender      *MerchantGender     `json:"gender,omitempty"`
+
+	// JwtToken A secret key for the child merchant; treat it as a credential.
+	JwtToken string `json:"jwt_token"`
+
+	// MerchantId The child's id (prefix `merch_`).
+	MerchantId         string   `json:"merchant_id"`
+	Name               string   `json:"name"`
+	OperationCountries []string `json:"operation_countries"`
+
+	// OwnerMerchantId Your platform's merchant id.
+	OwnerMerchantId     string  `json:"owner_merchant_id"`
+	PublicKey           *string `json:"public_key,omitempty"`
+	RegistrationCountry string  `json:"registration_country"`
+	RegistrationNumber  string  `json:"registration_number"`
+
+	// Status Onboarding outcome: `pending`, `success` or `failed`.
+	Status      MerchantStatus `json:"status"`
+	SubCategory *string        `json:"sub_category,omitempty"`
+	UpdatedAt   time.Time      `json:"updated_at"`
 }
 
 // MerchantEntityType defines model for Merchant.EntityType.
@@ -3606,13 +3910,16 @@ type MerchantEntityType string
 // MerchantGender defines model for Merchant.Gender.
 type MerchantGender string
 
-// MerchantStatus defines model for Merchant.Status.
+// MerchantStatus Onboarding outcome: `pending`, `success` or `failed`.
 type MerchantStatus string
 
-// MerchantCreateResponse defines model for MerchantCreateResponse.
+// MerchantCreateResponse Answer to an onboarding request.
 type MerchantCreateResponse struct {
-	Data    *Merchant `json:"data,omitempty"`
-	Message *string   `json:"message,omitempty"`
+	// Data The merchant.
+	Data *Merchant `json:"data,omitempty"`
+
+	// Message Human-readable confirmation.
+	Message *string `json:"message,omitempty"`
 }
 
 // MockReviewBeneficiaryV2Request The simulated review decision.
@@ -3624,27 +3931,34 @@ type MockReviewBeneficiaryV2Request struct {
 // MockReviewBeneficiaryV2RequestReviewAction `approve` makes the beneficiary active, `reject` makes it rejected.
 type MockReviewBeneficiaryV2RequestReviewAction string
 
-// MockUpdatePayoutStatusRequest defines model for MockUpdatePayoutStatusRequest.
+// MockUpdatePayoutStatusRequest The payout and the status to simulate (sandbox).
 type MockUpdatePayoutStatusRequest struct {
-	Id             *string                              `json:"id,omitempty"`
-	RfiDocumentIds *[]string                            `json:"rfi_document_ids,omitempty"`
-	Status         *MockUpdatePayoutStatusRequestStatus `json:"status,omitempty"`
+	// Id The payout (`payout_` id).
+	Id             *string   `json:"id,omitempty"`
+	RfiDocumentIds *[]string `json:"rfi_document_ids,omitempty"`
+
+	// Status Target status; only legal transitions are accepted.
+	Status *MockUpdatePayoutStatusRequestStatus `json:"status,omitempty"`
 }
 
-// MockUpdatePayoutStatusRequestStatus defines model for MockUpdatePayoutStatusRequest.Status.
+// MockUpdatePayoutStatusRequestStatus Target status; only legal transitions are accepted.
 type MockUpdatePayoutStatusRequestStatus string
 
-// Money defines model for Money.
+// Money An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 type Money struct {
-	Amount   *int64  `json:"amount,omitempty"`
+	// Amount Integer amount in minor units of `currency` (1000 USD = 10.00).
+	Amount *int64 `json:"amount,omitempty"`
+
+	// Currency ISO 4217 currency code, upper case.
 	Currency *string `json:"currency,omitempty"`
 }
 
-// Notes defines model for Notes.
+// Notes Free-form key/value strings you attach to an object; returned as given.
 type Notes map[string]string
 
-// OrderResponse defines model for OrderResponse.
+// OrderResponse An order as Glomo returns it, with any documents its RFI requires.
 type OrderResponse struct {
+	// Amount Amount to collect, in minor units.
 	Amount             *int64 `json:"amount,omitempty"`
 	BankAccountDetails *struct {
 		AccountNumber  *string `json:"account_number,omitempty"`
@@ -3652,32 +3966,62 @@ type OrderResponse struct {
 		BicPrimary     *string `json:"bic_primary,omitempty"`
 		BicSecondary   *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CreatedAt          *time.Time                     `json:"created_at,omitempty"`
-	Currency           *OrderResponseCurrency         `json:"currency,omitempty"`
-	CustomerId         *string                        `json:"customer_id,omitempty"`
-	DocumentId         *string                        `json:"document_id,omitempty"`
-	Id                 *string                        `json:"id,omitempty"`
-	InvoiceAmount      *int64                         `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string                        `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string                        `json:"invoice_number,omitempty"`
-	Lrs                *LrsOrderDetails               `json:"lrs,omitempty"`
-	Notes              *Notes                         `json:"notes,omitempty"`
-	PaymentMethods     *[]OrderResponsePaymentMethods `json:"payment_methods,omitempty"`
-	PriceId            *string                        `json:"price_id,omitempty"`
-	Product            *Product                       `json:"product,omitempty"`
-	PurposeCode        *string                        `json:"purpose_code,omitempty"`
-	ReferenceNumber    *string                        `json:"reference_number,omitempty"`
-	RequestId          *string                        `json:"request_id,omitempty"`
-	RfiDocuments       *[]struct {
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Currency ISO 4217 currency of `amount`.
+	Currency *OrderResponseCurrency `json:"currency,omitempty"`
+
+	// CustomerId The paying customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// DocumentId Document holding the supporting paperwork for the payin (`doc_` id).
+	DocumentId *string `json:"document_id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+
+	// InvoiceAmount Invoice total in minor units; may exceed the order amount.
+	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+
+	// InvoiceDescription What the invoice is for.
+	InvoiceDescription *string `json:"invoice_description,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// Lrs LRS remittance details, for LRS orders only.
+	Lrs *LrsOrderDetails `json:"lrs,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes          *Notes                         `json:"notes,omitempty"`
+	PaymentMethods *[]OrderResponsePaymentMethods `json:"payment_methods,omitempty"`
+
+	// PriceId Referral price to apply (platform businesses).
+	PriceId *string `json:"price_id,omitempty"`
+
+	// Product What the customer is paying for, shown on checkout.
+	Product *Product `json:"product,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list (payin codes look like P####).
+	PurposeCode *string `json:"purpose_code,omitempty"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
+	RequestId *string `json:"request_id,omitempty"`
+
+	// RfiDocuments Documents compliance needs before the order can be paid; answer with `updateOrderRfi`.
+	RfiDocuments *[]struct {
 		Name     string `json:"name"`
 		RfiDocId string `json:"rfi_doc_id"`
 	} `json:"rfi_documents,omitempty"`
+
+	// SplitIds Ids of pricing splits to apply to the payin.
 	SplitIds  *SplitIds            `json:"split_ids,omitempty"`
 	Status    *OrderResponseStatus `json:"status,omitempty"`
 	UpdatedAt *time.Time           `json:"updated_at,omitempty"`
 }
 
-// OrderResponseCurrency defines model for OrderResponse.Currency.
+// OrderResponseCurrency ISO 4217 currency of `amount`.
 type OrderResponseCurrency string
 
 // OrderResponsePaymentMethods defines model for OrderResponse.PaymentMethods.
@@ -3686,71 +4030,137 @@ type OrderResponsePaymentMethods string
 // OrderResponseStatus defines model for OrderResponse.Status.
 type OrderResponseStatus string
 
-// Orders defines model for Orders.
+// Orders An order: a request to be paid a given amount by a customer. Used both as the create body
+// (without quote) and inside answers.
 type Orders struct {
-	Amount             *int64 `json:"amount,omitempty"`
+	// Amount Amount to collect, in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// BankAccountDetails Third-party verification - the account the customer must pay from (instead of a registered `bank_account_id`).
 	BankAccountDetails *struct {
 		AccountNumber  string  `json:"account_number"`
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
 		BicPrimary     *string `json:"bic_primary,omitempty"`
 		BicSecondary   *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CreatedAt          *time.Time              `json:"created_at,omitempty"`
-	Currency           *OrdersCurrency         `json:"currency,omitempty"`
-	CustomerId         *string                 `json:"customer_id,omitempty"`
-	DocumentId         *string                 `json:"document_id,omitempty"`
-	Id                 *string                 `json:"id,omitempty"`
-	InvoiceAmount      *int64                  `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string                 `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string                 `json:"invoice_number,omitempty"`
-	Lrs                *LrsOrderDetails        `json:"lrs,omitempty"`
-	Notes              *Notes                  `json:"notes,omitempty"`
-	PaymentMethods     *[]OrdersPaymentMethods `json:"payment_methods,omitempty"`
-	PriceId            *string                 `json:"price_id,omitempty"`
-	Product            *Product                `json:"product,omitempty"`
-	PurposeCode        *string                 `json:"purpose_code,omitempty"`
-	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
-	RequestId          *string                 `json:"request_id,omitempty"`
-	SplitIds           *SplitIds               `json:"split_ids,omitempty"`
-	Status             *OrdersStatus           `json:"status,omitempty"`
-	UpdatedAt          *time.Time              `json:"updated_at,omitempty"`
+
+	// CreatedAt When the order was created (ISO 8601, UTC).
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Currency ISO 4217 currency of `amount`.
+	Currency *OrdersCurrency `json:"currency,omitempty"`
+
+	// CustomerId The paying customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// DocumentId Document holding the supporting paperwork for the payin (`doc_` id).
+	DocumentId *string `json:"document_id,omitempty"`
+
+	// Id Order id (prefix `order_`).
+	Id *string `json:"id,omitempty"`
+
+	// InvoiceAmount Invoice total in minor units; may exceed the order amount.
+	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+
+	// InvoiceDescription What the invoice is for.
+	InvoiceDescription *string `json:"invoice_description,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// Lrs LRS remittance details, for LRS orders only.
+	Lrs *LrsOrderDetails `json:"lrs,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes `json:"notes,omitempty"`
+
+	// PaymentMethods Payment methods offered on checkout (e.g. card, bank_transfer).
+	PaymentMethods *[]OrdersPaymentMethods `json:"payment_methods,omitempty"`
+
+	// PriceId Referral price to apply (platform businesses).
+	PriceId *string `json:"price_id,omitempty"`
+
+	// Product What the customer is paying for, shown on checkout.
+	Product *Product `json:"product,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list (payin codes look like P####).
+	PurposeCode *string `json:"purpose_code,omitempty"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
+	RequestId *string `json:"request_id,omitempty"`
+
+	// SplitIds Ids of pricing splits to apply to the payin.
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
+
+	// Status Order status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
+	Status    *OrdersStatus `json:"status,omitempty"`
+	UpdatedAt *time.Time    `json:"updated_at,omitempty"`
 }
 
-// OrdersCurrency defines model for Orders.Currency.
+// OrdersCurrency ISO 4217 currency of `amount`.
 type OrdersCurrency string
 
 // OrdersPaymentMethods defines model for Orders.PaymentMethods.
 type OrdersPaymentMethods string
 
-// OrdersStatus defines model for Orders.Status.
+// OrdersStatus Order status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
 type OrdersStatus string
 
-// PageMeta defines model for PageMeta.
+// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+// list. Some integrations read `total`; the documented count field is `count`.
 type PageMeta struct {
-	Count    *int64 `json:"count,omitempty"`
-	Current  *int64 `json:"current,omitempty"`
-	Next     *int64 `json:"next,omitempty"`
-	Pages    *int64 `json:"pages,omitempty"`
-	PerPage  *int64 `json:"per_page,omitempty"`
+	// Count Number of items across all pages.
+	Count *int64 `json:"count,omitempty"`
+
+	// Current This page's number (from 1).
+	Current *int64 `json:"current,omitempty"`
+
+	// Next The next page's number, null on the last page.
+	Next *int64 `json:"next,omitempty"`
+
+	// Pages Number of pages.
+	Pages *int64 `json:"pages,omitempty"`
+
+	// PerPage Items per page (default 20, at most 100; larger values are clamped).
+	PerPage *int64 `json:"per_page,omitempty"`
+
+	// Previous The previous page's number, null on the first page.
 	Previous *int64 `json:"previous,omitempty"`
-	Total    *int64 `json:"total,omitempty"`
+
+	// Total Same meaning as `count`, seen in some answers; prefer `count`.
+	Total *int64 `json:"total,omitempty"`
 }
 
-// Payment defines model for Payment.
+// Payment One payment attempt by a customer against an order, payment link or subscription (or a
+// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
+// later review of a successful payment that can hold its settlement.
 type Payment struct {
-	AutoDebit                *bool                    `json:"auto_debit?,omitempty"`
-	ComplianceStatus         *PaymentComplianceStatus `json:"compliance_status,omitempty"`
-	ConvertedAmount          *int64                   `json:"converted_amount,omitempty"`
-	ConvertedCurrency        *string                  `json:"converted_currency,omitempty"`
-	Country                  *string                  `json:"country,omitempty"`
-	CreatedAt                *time.Time               `json:"created_at,omitempty"`
-	CustomerErrorDescription *string                  `json:"customer_error_description,omitempty"`
-	CustomerId               *string                  `json:"customer_id,omitempty"`
-	Documents                *[]AttachedDocument      `json:"documents,omitempty"`
-	ErrorCode                *string                  `json:"error_code,omitempty"`
-	ErrorDescription         *string                  `json:"error_description,omitempty"`
-	FeeBearer                *PaymentFeeBearer        `json:"fee_bearer,omitempty"`
-	FeeBreakdown             *struct {
+	AutoDebit *bool `json:"auto_debit?,omitempty"`
+
+	// ComplianceStatus Outcome of the post-payment compliance review, if one happened.
+	ComplianceStatus *PaymentComplianceStatus `json:"compliance_status,omitempty"`
+
+	// ConvertedAmount Converted amount in minor units.
+	ConvertedAmount *int64 `json:"converted_amount,omitempty"`
+
+	// ConvertedCurrency Currency the payment was converted to (ISO 4217).
+	ConvertedCurrency *string `json:"converted_currency,omitempty"`
+	Country           *string `json:"country,omitempty"`
+
+	// CreatedAt When the attempt was created (ISO 8601, UTC).
+	CreatedAt                *time.Time          `json:"created_at,omitempty"`
+	CustomerErrorDescription *string             `json:"customer_error_description,omitempty"`
+	CustomerId               *string             `json:"customer_id,omitempty"`
+	Documents                *[]AttachedDocument `json:"documents,omitempty"`
+
+	// ErrorCode Machine reason of a failure or hold (e.g. PAYIN_NOT_FOUND, SANCTION_HIT).
+	ErrorCode        *string           `json:"error_code,omitempty"`
+	ErrorDescription *string           `json:"error_description,omitempty"`
+	FeeBearer        *PaymentFeeBearer `json:"fee_bearer,omitempty"`
+	FeeBreakdown     *struct {
 		FxFee       *[]FeeBreakdownEntry `json:"fx_fee,omitempty"`
 		ReferralFee *[]FeeBreakdownEntry `json:"referral_fee,omitempty"`
 		TxnFee      *[]FeeBreakdownEntry `json:"txn_fee,omitempty"`
@@ -3758,19 +4168,38 @@ type Payment struct {
 	FeeCollectionMode *PaymentFeeCollectionMode `json:"fee_collection_mode,omitempty"`
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Fees *struct {
-		FxFee       *Money `json:"fx_fee,omitempty"`
+		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+		FxFee *Money `json:"fx_fee,omitempty"`
+
+		// ReferralFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		ReferralFee *Money `json:"referral_fee,omitempty"`
-		TxnFee      *Money `json:"txn_fee,omitempty"`
+
+		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+		TxnFee *Money `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
-	FundsAvailable  *bool              `json:"funds_available,omitempty"`
-	Id              *string            `json:"id,omitempty"`
-	MerchantId      *string            `json:"merchant_id,omitempty"`
-	Notes           *map[string]string `json:"notes,omitempty"`
-	PaidAt          *time.Time         `json:"paid_at,omitempty"`
-	PayinId         *string            `json:"payin_id,omitempty"`
-	PayinType       *PaymentPayinType  `json:"payin_type,omitempty"`
-	PaymentAmount   *int64             `json:"payment_amount,omitempty"`
-	PaymentCurrency *string            `json:"payment_currency,omitempty"`
+
+	// FundsAvailable True once the money can be paid out or settled; false while in transit.
+	FundsAvailable *bool `json:"funds_available,omitempty"`
+
+	// Id Payment id (prefix `payt_`).
+	Id         *string            `json:"id,omitempty"`
+	MerchantId *string            `json:"merchant_id,omitempty"`
+	Notes      *map[string]string `json:"notes,omitempty"`
+
+	// PaidAt When the payment succeeded (ISO 8601, UTC).
+	PaidAt *time.Time `json:"paid_at,omitempty"`
+
+	// PayinId The payment link or order paid, if any.
+	PayinId *string `json:"payin_id,omitempty"`
+
+	// PayinType `payment_link`, `orders` or `add_funds` (a balance top-up).
+	PayinType *PaymentPayinType `json:"payin_type,omitempty"`
+
+	// PaymentAmount Amount the customer was charged, in minor units of `payment_currency`.
+	PaymentAmount *int64 `json:"payment_amount,omitempty"`
+
+	// PaymentCurrency Currency the customer was charged in (ISO 4217).
+	PaymentCurrency *string `json:"payment_currency,omitempty"`
 
 	// PaymentMethod Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
 	PaymentMethod *struct {
@@ -3780,9 +4209,13 @@ type Payment struct {
 	ProductDescription *string `json:"product_description,omitempty"`
 	ProductName        *string `json:"product_name,omitempty"`
 	PurposeCode        *string `json:"purpose_code,omitempty"`
-	RequestedAmount    *int64  `json:"requested_amount,omitempty"`
-	RequestedCurrency  *string `json:"requested_currency,omitempty"`
-	Rfi                *struct {
+
+	// RequestedAmount Amount of the order or link, in minor units.
+	RequestedAmount *int64 `json:"requested_amount,omitempty"`
+
+	// RequestedCurrency Currency of the order or link (ISO 4217).
+	RequestedCurrency *string `json:"requested_currency,omitempty"`
+	Rfi               *struct {
 		DocumentsRequired *[]struct {
 			Description     *string `json:"description,omitempty"`
 			MaxCount        *int64  `json:"max_count,omitempty"`
@@ -3794,14 +4227,20 @@ type Payment struct {
 		ReasonCodeDescription *string    `json:"reason_code_description,omitempty"`
 		ResponseDeadline      *time.Time `json:"response_deadline,omitempty"`
 	} `json:"rfi,omitempty"`
-	SenderName     *string        `json:"sender_name,omitempty"`
-	SettlementId   *string        `json:"settlement_id,omitempty"`
-	Status         *PaymentStatus `json:"status,omitempty"`
-	SubscriptionId *string        `json:"subscription_id,omitempty"`
-	UpdatedAt      *time.Time     `json:"updated_at,omitempty"`
+	SenderName *string `json:"sender_name,omitempty"`
+
+	// SettlementId The settlement batch that covered this payment.
+	SettlementId *string `json:"settlement_id,omitempty"`
+
+	// Status in_progress, action_required, under_review, success or failed; new values may appear.
+	Status *PaymentStatus `json:"status,omitempty"`
+
+	// SubscriptionId The subscription charged, if any.
+	SubscriptionId *string    `json:"subscription_id,omitempty"`
+	UpdatedAt      *time.Time `json:"updated_at,omitempty"`
 }
 
-// PaymentComplianceStatus defines model for Payment.ComplianceStatus.
+// PaymentComplianceStatus Outcome of the post-payment compliance review, if one happened.
 type PaymentComplianceStatus string
 
 // PaymentFeeBearer defines model for Payment.FeeBearer.
@@ -3810,7 +4249,7 @@ type PaymentFeeBearer string
 // PaymentFeeCollectionMode defines model for Payment.FeeCollectionMode.
 type PaymentFeeCollectionMode string
 
-// PaymentPayinType defines model for Payment.PayinType.
+// PaymentPayinType `payment_link`, `orders` or `add_funds` (a balance top-up).
 type PaymentPayinType string
 
 // PaymentPaymentMethodDetails0 defines model for Payment.PaymentMethod.Details.0.
@@ -3869,7 +4308,7 @@ type Payment_PaymentMethod_Details struct {
 // PaymentPaymentMethodType defines model for Payment.PaymentMethod.Type.
 type PaymentPaymentMethodType string
 
-// PaymentStatus defines model for Payment.Status.
+// PaymentStatus in_progress, action_required, under_review, success or failed; new values may appear.
 type PaymentStatus string
 
 // PaymentCard Raw card data (PCI scope: never log or store it). The JSON types of the expiry fields are not
@@ -3891,8 +4330,9 @@ type PaymentCard struct {
 	Number *string `json:"number,omitempty"`
 }
 
-// PaymentLink defines model for PaymentLink.
+// PaymentLink A hosted payment page for a customer (the `/payin` resource). Used as the create body (without quote) and inside answers.
 type PaymentLink struct {
+	// Amount Amount to collect, in minor units.
 	Amount             *int64 `json:"amount,omitempty"`
 	BankAccountDetails *struct {
 		AccountNumber  string  `json:"account_number"`
@@ -3900,41 +4340,70 @@ type PaymentLink struct {
 		BicPrimary     *string `json:"bic_primary,omitempty"`
 		BicSecondary   *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CreatedAt          *time.Time                   `json:"created_at,omitempty"`
-	Currency           *PaymentLinkCurrency         `json:"currency,omitempty"`
-	CustomerId         *string                      `json:"customer_id,omitempty"`
-	DocumentId         *string                      `json:"document_id,omitempty"`
-	ExpiresAt          *time.Time                   `json:"expires_at,omitempty"`
-	Id                 *string                      `json:"id,omitempty"`
-	InvoiceAmount      *int64                       `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string                      `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string                      `json:"invoice_number,omitempty"`
-	LastReminderSentAt *time.Time                   `json:"last_reminder_sent_at,omitempty"`
-	Notes              *Notes                       `json:"notes,omitempty"`
-	NotifyCustomer     *bool                        `json:"notify_customer,omitempty"`
-	PaymentLink        *string                      `json:"payment_link,omitempty"`
-	PaymentMethods     *[]PaymentLinkPaymentMethods `json:"payment_methods,omitempty"`
-	PriceId            *string                      `json:"price_id,omitempty"`
-	Product            *Product                     `json:"product,omitempty"`
-	PurposeCode        *string                      `json:"purpose_code,omitempty"`
-	ReferenceNumber    *string                      `json:"reference_number,omitempty"`
-	ReminderFrequency  *int64                       `json:"reminder_frequency,omitempty"`
-	SplitIds           *SplitIds                    `json:"split_ids,omitempty"`
-	Status             *PaymentLinkStatus           `json:"status,omitempty"`
-	UpdatedAt          *time.Time                   `json:"updated_at,omitempty"`
+
+	// CreatedAt When the link was created (ISO 8601, UTC).
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Currency ISO 4217 currency of `amount`.
+	Currency *PaymentLinkCurrency `json:"currency,omitempty"`
+
+	// CustomerId The paying customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+	DocumentId *string `json:"document_id,omitempty"`
+
+	// ExpiresAt When the link stops accepting payments (ISO 8601; at most six months ahead).
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// Id Payment link id.
+	Id *string `json:"id,omitempty"`
+
+	// InvoiceAmount Invoice total in minor units; may exceed `amount`.
+	InvoiceAmount      *int64     `json:"invoice_amount,omitempty"`
+	InvoiceDescription *string    `json:"invoice_description,omitempty"`
+	InvoiceNumber      *string    `json:"invoice_number,omitempty"`
+	LastReminderSentAt *time.Time `json:"last_reminder_sent_at,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes          *Notes `json:"notes,omitempty"`
+	NotifyCustomer *bool  `json:"notify_customer,omitempty"`
+
+	// PaymentLink The URL to send to the customer.
+	PaymentLink    *string                      `json:"payment_link,omitempty"`
+	PaymentMethods *[]PaymentLinkPaymentMethods `json:"payment_methods,omitempty"`
+
+	// PriceId Referral price to apply; required for platform users.
+	PriceId *string `json:"price_id,omitempty"`
+
+	// Product What the customer is paying for, shown on checkout.
+	Product *Product `json:"product,omitempty"`
+
+	// PurposeCode Regulatory purpose code (required when the account has no default).
+	PurposeCode     *string `json:"purpose_code,omitempty"`
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// ReminderFrequency Days between reminder emails (1, 2, 7 or 14).
+	ReminderFrequency *int64 `json:"reminder_frequency,omitempty"`
+
+	// SplitIds Ids of pricing splits to apply to the payin.
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
+
+	// Status Link status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
+	Status    *PaymentLinkStatus `json:"status,omitempty"`
+	UpdatedAt *time.Time         `json:"updated_at,omitempty"`
 }
 
-// PaymentLinkCurrency defines model for PaymentLink.Currency.
+// PaymentLinkCurrency ISO 4217 currency of `amount`.
 type PaymentLinkCurrency string
 
 // PaymentLinkPaymentMethods defines model for PaymentLink.PaymentMethods.
 type PaymentLinkPaymentMethods string
 
-// PaymentLinkStatus defines model for PaymentLink.Status.
+// PaymentLinkStatus Link status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
 type PaymentLinkStatus string
 
-// PaymentLinkResponse defines model for PaymentLinkResponse.
+// PaymentLinkResponse A payment link as Glomo returns it, with any documents its RFI requires.
 type PaymentLinkResponse struct {
+	// Amount Amount to collect, in minor units.
 	Amount             *int64 `json:"amount,omitempty"`
 	BankAccountDetails *struct {
 		AccountNumber  *string `json:"account_number,omitempty"`
@@ -3942,35 +4411,55 @@ type PaymentLinkResponse struct {
 		BicPrimary     *string `json:"bic_primary,omitempty"`
 		BicSecondary   *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CreatedAt          *time.Time                           `json:"created_at,omitempty"`
-	Currency           *PaymentLinkResponseCurrency         `json:"currency,omitempty"`
-	CustomerId         *string                              `json:"customer_id,omitempty"`
-	DocumentId         *string                              `json:"document_id,omitempty"`
-	ExpiresAt          interface{}                          `json:"expires_at,omitempty"`
-	Id                 *string                              `json:"id,omitempty"`
-	InvoiceAmount      *int64                               `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string                              `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string                              `json:"invoice_number,omitempty"`
-	LastReminderSentAt *time.Time                           `json:"last_reminder_sent_at,omitempty"`
-	Notes              *Notes                               `json:"notes,omitempty"`
-	NotifyCustomer     *bool                                `json:"notify_customer,omitempty"`
-	PaymentLink        *string                              `json:"payment_link,omitempty"`
-	PaymentMethods     *[]PaymentLinkResponsePaymentMethods `json:"payment_methods,omitempty"`
-	PriceId            *string                              `json:"price_id,omitempty"`
-	Product            *Product                             `json:"product,omitempty"`
-	PurposeCode        *string                              `json:"purpose_code,omitempty"`
-	ReferenceNumber    *string                              `json:"reference_number,omitempty"`
-	ReminderFrequency  *int64                               `json:"reminder_frequency,omitempty"`
-	RfiDocuments       *[]struct {
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Currency ISO 4217 currency of `amount`.
+	Currency *PaymentLinkResponseCurrency `json:"currency,omitempty"`
+
+	// CustomerId The paying customer (`cust_` id).
+	CustomerId *string     `json:"customer_id,omitempty"`
+	DocumentId *string     `json:"document_id,omitempty"`
+	ExpiresAt  interface{} `json:"expires_at,omitempty"`
+	Id         *string     `json:"id,omitempty"`
+
+	// InvoiceAmount Invoice total in minor units; may exceed `amount`.
+	InvoiceAmount      *int64     `json:"invoice_amount,omitempty"`
+	InvoiceDescription *string    `json:"invoice_description,omitempty"`
+	InvoiceNumber      *string    `json:"invoice_number,omitempty"`
+	LastReminderSentAt *time.Time `json:"last_reminder_sent_at,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes          *Notes                               `json:"notes,omitempty"`
+	NotifyCustomer *bool                                `json:"notify_customer,omitempty"`
+	PaymentLink    *string                              `json:"payment_link,omitempty"`
+	PaymentMethods *[]PaymentLinkResponsePaymentMethods `json:"payment_methods,omitempty"`
+
+	// PriceId Referral price to apply; required for platform users.
+	PriceId *string `json:"price_id,omitempty"`
+
+	// Product What the customer is paying for, shown on checkout.
+	Product *Product `json:"product,omitempty"`
+
+	// PurposeCode Regulatory purpose code (required when the account has no default).
+	PurposeCode     *string `json:"purpose_code,omitempty"`
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// ReminderFrequency Days between reminder emails (1, 2, 7 or 14).
+	ReminderFrequency *int64 `json:"reminder_frequency,omitempty"`
+
+	// RfiDocuments Documents compliance needs; answer with `updatePayinRfi`.
+	RfiDocuments *[]struct {
 		Name     string `json:"name"`
 		RfiDocId string `json:"rfi_doc_id"`
 	} `json:"rfi_documents,omitempty"`
+
+	// SplitIds Ids of pricing splits to apply to the payin.
 	SplitIds  *SplitIds                  `json:"split_ids,omitempty"`
 	Status    *PaymentLinkResponseStatus `json:"status,omitempty"`
 	UpdatedAt *time.Time                 `json:"updated_at,omitempty"`
 }
 
-// PaymentLinkResponseCurrency defines model for PaymentLinkResponse.Currency.
+// PaymentLinkResponseCurrency ISO 4217 currency of `amount`.
 type PaymentLinkResponseCurrency string
 
 // PaymentLinkResponsePaymentMethods defines model for PaymentLinkResponse.PaymentMethods.
@@ -3979,18 +4468,29 @@ type PaymentLinkResponsePaymentMethods string
 // PaymentLinkResponseStatus defines model for PaymentLinkResponse.Status.
 type PaymentLinkResponseStatus string
 
-// Payout defines model for Payout.
+// Payout Money sent from your balance to a beneficiary.
 type Payout struct {
-	BeneficiaryId            *string             `json:"beneficiary_id,omitempty"`
-	CreatedAt                *time.Time          `json:"created_at,omitempty"`
-	CustomerErrorDescription *string             `json:"customer_error_description,omitempty"`
-	DestinationAmount        *int64              `json:"destination_amount,omitempty"`
-	DestinationCurrency      *string             `json:"destination_currency,omitempty"`
-	Documents                *[]AttachedDocument `json:"documents,omitempty"`
-	ErrorCode                *PayoutErrorCode    `json:"error_code,omitempty"`
-	ErrorDescription         *string             `json:"error_description,omitempty"`
-	FeeCollectionMode        *string             `json:"fee_collection_mode,omitempty"`
-	Fees                     *struct {
+	// BeneficiaryId The recipient (`bene_` id).
+	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+
+	// CreatedAt When the payout was created (ISO 8601, UTC).
+	CreatedAt                *time.Time `json:"created_at,omitempty"`
+	CustomerErrorDescription *string    `json:"customer_error_description,omitempty"`
+
+	// DestinationAmount Amount the beneficiary receives, in minor units of `destination_currency`.
+	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+
+	// DestinationCurrency ISO 4217 currency received.
+	DestinationCurrency *string             `json:"destination_currency,omitempty"`
+	Documents           *[]AttachedDocument `json:"documents,omitempty"`
+
+	// ErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
+	ErrorCode         *PayoutErrorCode `json:"error_code,omitempty"`
+	ErrorDescription  *string          `json:"error_description,omitempty"`
+	FeeCollectionMode *string          `json:"fee_collection_mode,omitempty"`
+
+	// Fees Fees charged, in minor units.
+	Fees *struct {
 		FxFee *struct {
 			Amount   *int64  `json:"amount,omitempty"`
 			Currency *string `json:"currency,omitempty"`
@@ -4000,58 +4500,96 @@ type Payout struct {
 			Currency *string `json:"currency,omitempty"`
 		} `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
+
+	// Id Payout id (prefix `payout_`).
 	Id            *string `json:"id,omitempty"`
 	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// MidMarketRate Mid-market rate at creation.
 	MidMarketRate *struct {
 		Currency *string      `json:"currency,omitempty"`
 		Rate     *json.Number `json:"rate,omitempty"`
 	} `json:"mid_market_rate,omitempty"`
-	Notes          *Notes             `json:"notes,omitempty"`
-	PaymentRail    *PayoutPaymentRail `json:"payment_rail,omitempty"`
-	PurposeCode    *string            `json:"purpose_code,omitempty"`
-	QuoteId        *string            `json:"quote_id,omitempty"`
-	RequestId      *string            `json:"request_id,omitempty"`
-	SourceAmount   *int64             `json:"source_amount,omitempty"`
-	SourceCurrency *string            `json:"source_currency,omitempty"`
-	Status         *PayoutStatus      `json:"status,omitempty"`
-	Taxes          *[]struct {
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes `json:"notes,omitempty"`
+
+	// PaymentRail Rail used (swift when none was requested).
+	PaymentRail *PayoutPaymentRail `json:"payment_rail,omitempty"`
+
+	// PurposeCode Regulatory purpose code from the payout list.
+	PurposeCode *string `json:"purpose_code,omitempty"`
+
+	// QuoteId The quote the payout was priced with, if any.
+	QuoteId *string `json:"quote_id,omitempty"`
+
+	// RequestId Your idempotency key; a repeat is a 409.
+	RequestId *string `json:"request_id,omitempty"`
+
+	// SourceAmount Amount debited from your balance, in minor units of `source_currency`.
+	SourceAmount *int64 `json:"source_amount,omitempty"`
+
+	// SourceCurrency ISO 4217 currency debited.
+	SourceCurrency *string `json:"source_currency,omitempty"`
+
+	// Status pending_approval, queued, in_progress, action_required, success, failed or cancelled.
+	// `success`, `failed` and `cancelled` are final; new values may appear.
+	Status *PayoutStatus `json:"status,omitempty"`
+	Taxes  *[]struct {
 		Amount   *int64  `json:"amount,omitempty"`
 		Bps      *int64  `json:"bps,omitempty"`
 		Currency *string `json:"currency,omitempty"`
 		Name     *string `json:"name,omitempty"`
 	} `json:"taxes,omitempty"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	Utr       *string    `json:"utr,omitempty"`
+
+	// Utr Bank reference of the transfer once sent.
+	Utr *string `json:"utr,omitempty"`
 }
 
-// PayoutErrorCode defines model for Payout.ErrorCode.
+// PayoutErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
 type PayoutErrorCode string
 
-// PayoutPaymentRail defines model for Payout.PaymentRail.
+// PayoutPaymentRail Rail used (swift when none was requested).
 type PayoutPaymentRail string
 
-// PayoutStatus defines model for Payout.Status.
+// PayoutStatus pending_approval, queued, in_progress, action_required, success, failed or cancelled.
+// `success`, `failed` and `cancelled` are final; new values may appear.
 type PayoutStatus string
 
-// Price defines model for Price.
+// Price A referral-fee configuration (platform businesses), fixed or in basis points.
 type Price struct {
-	Bps          *int64            `json:"bps,omitempty"`
-	CreatedAt    *time.Time        `json:"created_at,omitempty"`
-	FeesAmount   *int64            `json:"fees_amount,omitempty"`
-	FeesCurrency *string           `json:"fees_currency,omitempty"`
-	Id           *string           `json:"id,omitempty"`
-	PricingType  *PricePricingType `json:"pricing_type,omitempty"`
-	SetAsDefault *bool             `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time        `json:"updated_at,omitempty"`
+	// Bps Percentage fee in basis points (100 bps = 1 %).
+	Bps       *int64     `json:"bps,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// FeesAmount Fixed fee in minor units of `fees_currency`.
+	FeesAmount *int64 `json:"fees_amount,omitempty"`
+
+	// FeesCurrency ISO 4217 currency of the fixed fee.
+	FeesCurrency *string `json:"fees_currency,omitempty"`
+
+	// Id Price id (prefix `price_`).
+	Id *string `json:"id,omitempty"`
+
+	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
+	PricingType *PricePricingType `json:"pricing_type,omitempty"`
+
+	// SetAsDefault Whether this price applies when none is given.
+	SetAsDefault *bool      `json:"set_as_default,omitempty"`
+	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 }
 
-// PricePricingType defines model for Price.PricingType.
+// PricePricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
 type PricePricingType string
 
-// Product defines model for Product.
+// Product What the customer is paying for, shown on checkout.
 type Product struct {
+	// Description Short product description.
 	Description *string `json:"description,omitempty"`
-	Name        string  `json:"name"`
+
+	// Name Product name.
+	Name string `json:"name"`
 }
 
 // Quote A locked rate and fee breakdown, valid for 30 minutes and for a single use.
@@ -4067,7 +4605,10 @@ type Quote struct {
 
 	// Fees Fees charged, each in minor units.
 	Fees *struct {
-		FxFee  *Money `json:"fx_fee,omitempty"`
+		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+		FxFee *Money `json:"fx_fee,omitempty"`
+
+		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		TxnFee *Money `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
 
@@ -4108,28 +4649,48 @@ type QuoteMethod struct {
 	Subtype *string `json:"subtype,omitempty"`
 }
 
-// Refund defines model for Refund.
+// Refund Money returned to a customer for a successful payment.
 type Refund struct {
+	// Amount Amount refunded, in minor units.
 	Amount      *int64 `json:"amount,omitempty"`
 	BalanceUsed *struct {
 		Amount   *int64  `json:"amount,omitempty"`
 		Currency *string `json:"currency,omitempty"`
 	} `json:"balance_used,omitempty"`
-	CreatedAt  *time.Time               `json:"created_at,omitempty"`
+
+	// CreatedAt When the refund was created (ISO 8601, UTC).
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Currency ISO 4217 currency of `amount`.
 	Currency   *string                  `json:"currency,omitempty"`
 	CustomerId *string                  `json:"customer_id,omitempty"`
 	Documents  *[]Refund_Documents_Item `json:"documents,omitempty"`
 	Fees       *struct {
-		FxFees  *Money `json:"fx_fees,omitempty"`
+		// FxFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+		FxFees *Money `json:"fx_fees,omitempty"`
+
+		// TxnFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		TxnFees *Money `json:"txn_fees,omitempty"`
 	} `json:"fees,omitempty"`
-	Id            *string       `json:"id,omitempty"`
-	PartialRefund *bool         `json:"partial_refund,omitempty"`
-	PaymentId     *string       `json:"payment_id,omitempty"`
-	Reason        *RefundReason `json:"reason,omitempty"`
-	Status        *RefundStatus `json:"status,omitempty"`
-	UpdatedAt     *time.Time    `json:"updated_at,omitempty"`
-	Utr           *string       `json:"utr,omitempty"`
+
+	// Id Refund id (prefix `refund_`).
+	Id *string `json:"id,omitempty"`
+
+	// PartialRefund True when only part of the payment was refunded.
+	PartialRefund *bool `json:"partial_refund,omitempty"`
+
+	// PaymentId The payment refunded (`payt_` id).
+	PaymentId *string `json:"payment_id,omitempty"`
+
+	// Reason Why; one of the documented phrases.
+	Reason *RefundReason `json:"reason,omitempty"`
+
+	// Status in_progress, under_review, action_required, success, failed or cancelled (the older enum's `pending` shows up as in_progress).
+	Status    *RefundStatus `json:"status,omitempty"`
+	UpdatedAt *time.Time    `json:"updated_at,omitempty"`
+
+	// Utr Bank reference of the refund once sent.
+	Utr *string `json:"utr,omitempty"`
 }
 
 // RefundDocuments0 defines model for Refund.Documents.0.
@@ -4158,10 +4719,10 @@ type Refund_Documents_Item struct {
 	union json.RawMessage
 }
 
-// RefundReason defines model for Refund.Reason.
+// RefundReason Why; one of the documented phrases.
 type RefundReason string
 
-// RefundStatus defines model for Refund.Status.
+// RefundStatus in_progress, under_review, action_required, success, failed or cancelled (the older enum's `pending` shows up as in_progress).
 type RefundStatus string
 
 // Rfi A compliance request for information. Only `id` and `status` are expected with confidence;
@@ -4175,12 +4736,17 @@ type Rfi struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// Settlement defines model for Settlement.
+// Settlement A batch paying out collected funds.
 type Settlement struct {
-	Amount    *int64     `json:"amount,omitempty"`
+	// Amount Amount settled, in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// CreatedAt When the settlement was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
-	Currency  *string    `json:"currency,omitempty"`
-	Fees      *struct {
+
+	// Currency ISO 4217 currency settled.
+	Currency *string `json:"currency,omitempty"`
+	Fees     *struct {
 		FxFee *struct {
 			Amount   *int64  `json:"amount,omitempty"`
 			Currency *string `json:"currency,omitempty"`
@@ -4190,52 +4756,90 @@ type Settlement struct {
 			Currency *string `json:"currency,omitempty"`
 		} `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
-	Id            *string    `json:"id,omitempty"`
-	PaymentMethod *string    `json:"payment_method,omitempty"`
-	Status        *string    `json:"status,omitempty"`
-	UpdatedAt     *time.Time `json:"updated_at,omitempty"`
-	Utr           *string    `json:"utr,omitempty"`
+
+	// Id Settlement id (prefix `setl_`).
+	Id            *string `json:"id,omitempty"`
+	PaymentMethod *string `json:"payment_method,omitempty"`
+
+	// Status Settlement status.
+	Status    *string    `json:"status,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+
+	// Utr Bank reference of the transfer.
+	Utr *string `json:"utr,omitempty"`
 }
 
-// SplitIds defines model for SplitIds.
+// SplitIds Ids of pricing splits to apply to the payin.
 type SplitIds = []string
 
-// Subscription defines model for Subscription.
+// Subscription A recurring card-billing agreement with a customer.
 type Subscription struct {
-	Amount              Amount                  `json:"amount"`
-	BillingCycles       int64                   `json:"billing_cycles"`
-	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-	Currency            Currency                `json:"currency"`
-	CustomerId          string                  `json:"customer_id"`
-	EndDate             openapi_types.Date      `json:"end_date"`
-	ExpiresAt           openapi_types.Date      `json:"expires_at"`
-	Id                  string                  `json:"id"`
-	IntervalCount       *IntervalCount          `json:"interval_count"`
-	IntervalType        IntervalType            `json:"interval_type"`
-	NextPaymentDate     *openapi_types.Date     `json:"next_payment_date,omitempty"`
-	Notes               *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription     *string                 `json:"plan_description,omitempty"`
-	PlanName            *string                 `json:"plan_name,omitempty"`
-	ProductDescription  string                  `json:"product_description"`
-	ProductName         string                  `json:"product_name"`
-	ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-	StartDate           openapi_types.Date      `json:"start_date"`
-	Status              SubscriptionStatus      `json:"status"`
-	SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+	// Amount An integer amount in minor units of the accompanying currency.
+	Amount Amount `json:"amount"`
+
+	// BillingCycles Number of charges before the subscription completes.
+	BillingCycles int64 `json:"billing_cycles"`
+
+	// CancelledAt When it was cancelled.
+	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+	// Currency An ISO 4217 currency code, upper case.
+	Currency Currency `json:"currency"`
+
+	// CustomerId The customer billed (`cust_` id).
+	CustomerId string `json:"customer_id"`
+
+	// EndDate Last billing date (YYYY-MM-DD).
+	EndDate openapi_types.Date `json:"end_date"`
+
+	// ExpiresAt Deadline for the customer to authorise the subscription.
+	ExpiresAt openapi_types.Date `json:"expires_at"`
+
+	// Id Subscription id (prefix `sub_`).
+	Id string `json:"id"`
+
+	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+	IntervalCount *IntervalCount `json:"interval_count"`
+
+	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+	IntervalType IntervalType `json:"interval_type"`
+
+	// NextPaymentDate Date of the next renewal charge, null when none is scheduled.
+	NextPaymentDate    *openapi_types.Date     `json:"next_payment_date,omitempty"`
+	Notes              *map[string]interface{} `json:"notes,omitempty"`
+	PlanDescription    *string                 `json:"plan_description,omitempty"`
+	PlanName           *string                 `json:"plan_name,omitempty"`
+	ProductDescription string                  `json:"product_description"`
+	ProductName        string                  `json:"product_name"`
+	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+	// StartDate First billing date (YYYY-MM-DD).
+	StartDate openapi_types.Date `json:"start_date"`
+
+	// Status created, authorized, active, paused, halted, action_required, under_review, completed, cancelled, expired or failed.
+	Status SubscriptionStatus `json:"status"`
+
+	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+	SubscriptionLinkUrl string `json:"subscription_link_url"`
 }
 
-// SubscriptionStatus defines model for Subscription.Status.
+// SubscriptionStatus created, authorized, active, paused, halted, action_required, under_review, completed, cancelled, expired or failed.
 type SubscriptionStatus string
 
-// TaxLine defines model for TaxLine.
+// TaxLine One tax applied to a fee.
 type TaxLine struct {
-	Amount   *int64  `json:"amount,omitempty"`
+	// Amount Tax in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// Bps Rate in basis points.
 	Bps      *int64  `json:"bps,omitempty"`
 	Currency *string `json:"currency,omitempty"`
-	Name     *string `json:"name,omitempty"`
+
+	// Name Tax name (e.g. GST).
+	Name *string `json:"name,omitempty"`
 }
 
-// Transaction defines model for Transaction.
+// Transaction One money movement covered by a settlement.
 type Transaction struct {
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 	Credit    *struct {
@@ -4256,13 +4860,21 @@ type Transaction struct {
 			Currency *string `json:"currency,omitempty"`
 		} `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
-	Id            *string    `json:"id,omitempty"`
+
+	// Id Transaction id.
+	Id *string `json:"id,omitempty"`
+
+	// ProcessedAt When it was processed (ISO 8601, UTC).
 	ProcessedAt   *time.Time `json:"processed_at,omitempty"`
 	SettledAmount *struct {
 		Amount   *int64  `json:"amount,omitempty"`
 		Currency *string `json:"currency,omitempty"`
 	} `json:"settled_amount,omitempty"`
-	SourceId   *string    `json:"source_id,omitempty"`
+
+	// SourceId Id of the payment, refund or other object behind the movement.
+	SourceId *string `json:"source_id,omitempty"`
+
+	// SourceType Kind of that object.
 	SourceType *string    `json:"source_type,omitempty"`
 	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
 }
@@ -4291,18 +4903,29 @@ type UpdateNextPaymentDateRequest struct {
 	NextPaymentDate string `json:"next_payment_date"`
 }
 
-// VirtualAccount defines model for VirtualAccount.
+// VirtualAccount A dedicated account number for receiving transfers in one currency.
 type VirtualAccount struct {
-	AccountId     *string               `json:"account_id,omitempty"`
-	AccountNumber *string               `json:"account_number,omitempty"`
-	CreatedAt     *time.Time            `json:"created_at,omitempty"`
-	Currency      *Currency             `json:"currency,omitempty"`
-	Name          *string               `json:"name,omitempty"`
-	Status        *VirtualAccountStatus `json:"status,omitempty"`
-	UpdatedAt     *time.Time            `json:"updated_at,omitempty"`
+	// AccountId Virtual account id.
+	AccountId *string `json:"account_id,omitempty"`
+
+	// AccountNumber The number (often an IBAN) payers send to.
+	AccountNumber *string `json:"account_number,omitempty"`
+
+	// CreatedAt When it was opened (ISO 8601, UTC).
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Currency An ISO 4217 currency code, upper case.
+	Currency *Currency `json:"currency,omitempty"`
+
+	// Name Account holder name.
+	Name *string `json:"name,omitempty"`
+
+	// Status `active`, `inactive` or `disabled`.
+	Status    *VirtualAccountStatus `json:"status,omitempty"`
+	UpdatedAt *time.Time            `json:"updated_at,omitempty"`
 }
 
-// VirtualAccountStatus defines model for VirtualAccount.Status.
+// VirtualAccountStatus `active`, `inactive` or `disabled`.
 type VirtualAccountStatus string
 
 // VirtualAccountV2Accepted Acknowledgement of an asynchronous virtual-account request.
@@ -4320,47 +4943,62 @@ type VirtualAccountV2Accepted struct {
 	Message *string `json:"message,omitempty"`
 }
 
-// Withdrawal defines model for Withdrawal.
+// Withdrawal A transfer from your balance to your own withdrawal account.
 type Withdrawal struct {
-	Amount              *int64                   `json:"amount,omitempty"`
-	BalanceUsed         *[]Balance               `json:"balance_used,omitempty"`
-	CreatedAt           *string                  `json:"created_at,omitempty"`
-	Currency            *string                  `json:"currency,omitempty"`
-	FxFees              *[]Balance               `json:"fx_fees,omitempty"`
-	Id                  *string                  `json:"id,omitempty"`
-	MidMarketRate       *[]ConversionRate        `json:"mid_market_rate,omitempty"`
-	PaymentMethod       *WithdrawalPaymentMethod `json:"payment_method,omitempty"`
-	PurposeCode         *string                  `json:"purpose_code,omitempty"`
-	Status              *WithdrawalStatus        `json:"status,omitempty"`
-	TxnFees             *[]Balance               `json:"txn_fees,omitempty"`
-	UpdatedAt           *string                  `json:"updated_at,omitempty"`
-	WithdrawalAccountId *string                  `json:"withdrawal_account_id,omitempty"`
+	// Amount Amount in minor units.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// BalanceUsed Balances debited.
+	BalanceUsed *[]Balance `json:"balance_used,omitempty"`
+	CreatedAt   *string    `json:"created_at,omitempty"`
+
+	// Currency ISO 4217 currency credited.
+	Currency *string    `json:"currency,omitempty"`
+	FxFees   *[]Balance `json:"fx_fees,omitempty"`
+
+	// Id Withdrawal id.
+	Id            *string                  `json:"id,omitempty"`
+	MidMarketRate *[]ConversionRate        `json:"mid_market_rate,omitempty"`
+	PaymentMethod *WithdrawalPaymentMethod `json:"payment_method,omitempty"`
+	PurposeCode   *string                  `json:"purpose_code,omitempty"`
+
+	// Status in_progress, success, failed, action_required, cancelled or under_review.
+	Status    *WithdrawalStatus `json:"status,omitempty"`
+	TxnFees   *[]Balance        `json:"txn_fees,omitempty"`
+	UpdatedAt *string           `json:"updated_at,omitempty"`
+
+	// WithdrawalAccountId Destination account.
+	WithdrawalAccountId *string `json:"withdrawal_account_id,omitempty"`
 }
 
 // WithdrawalPaymentMethod defines model for Withdrawal.PaymentMethod.
 type WithdrawalPaymentMethod string
 
-// WithdrawalStatus defines model for Withdrawal.Status.
+// WithdrawalStatus in_progress, success, failed, action_required, cancelled or under_review.
 type WithdrawalStatus string
 
-// WithdrawalAccount defines model for WithdrawalAccount.
+// WithdrawalAccount One of your own bank accounts, registered for withdrawals.
 type WithdrawalAccount struct {
-	AccountNumber *string              `json:"account_number,omitempty"`
-	AddressLine1  *string              `json:"address_line1,omitempty"`
-	AddressLine2  *string              `json:"address_line2,omitempty"`
-	BankName      *string              `json:"bank_name,omitempty"`
-	BicPrimary    *string              `json:"bic_primary,omitempty"`
-	BicSecondary  *string              `json:"bic_secondary,omitempty"`
-	City          *string              `json:"city,omitempty"`
-	Country       *string              `json:"country,omitempty"`
-	CreatedAt     *string              `json:"created_at,omitempty"`
-	Currency      *string              `json:"currency,omitempty"`
-	Email         *openapi_types.Email `json:"email,omitempty"`
-	HolderName    *string              `json:"holder_name,omitempty"`
-	Id            *string              `json:"id,omitempty"`
-	Pincode       *string              `json:"pincode,omitempty"`
-	State         *string              `json:"state,omitempty"`
-	UpdatedAt     *string              `json:"updated_at,omitempty"`
+	AccountNumber *string `json:"account_number,omitempty"`
+	AddressLine1  *string `json:"address_line1,omitempty"`
+	AddressLine2  *string `json:"address_line2,omitempty"`
+	BankName      *string `json:"bank_name,omitempty"`
+	BicPrimary    *string `json:"bic_primary,omitempty"`
+	BicSecondary  *string `json:"bic_secondary,omitempty"`
+	City          *string `json:"city,omitempty"`
+	Country       *string `json:"country,omitempty"`
+	CreatedAt     *string `json:"created_at,omitempty"`
+
+	// Currency Currency the account receives (ISO 4217).
+	Currency   *string              `json:"currency,omitempty"`
+	Email      *openapi_types.Email `json:"email,omitempty"`
+	HolderName *string              `json:"holder_name,omitempty"`
+
+	// Id Withdrawal account id.
+	Id        *string `json:"id,omitempty"`
+	Pincode   *string `json:"pincode,omitempty"`
+	State     *string `json:"state,omitempty"`
+	UpdatedAt *string `json:"updated_at,omitempty"`
 }
 
 // AfterParam defines model for AfterParam.
@@ -4414,28 +5052,36 @@ type SubscriptionIdParam = string
 // WithdrawalAccountIdParam defines model for WithdrawalAccountIdParam.
 type WithdrawalAccountIdParam = string
 
-// BadRequest defines model for BadRequest.
+// BadRequest Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type BadRequest = Error
 
-// Conflict defines model for Conflict.
+// Conflict Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type Conflict = Error
 
-// Forbidden defines model for Forbidden.
+// Forbidden Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type Forbidden = Error
 
-// NotFound defines model for NotFound.
+// NotFound Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type NotFound = Error
 
-// ServerError defines model for ServerError.
+// ServerError Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type ServerError = Error
 
-// TooManyRequests defines model for TooManyRequests.
+// TooManyRequests Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type TooManyRequests = Error
 
-// Unauthorized defines model for Unauthorized.
+// Unauthorized Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type Unauthorized = Error
 
-// UnprocessableEntity defines model for UnprocessableEntity.
+// UnprocessableEntity Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
+// and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type UnprocessableEntity = Error
 
 // RotateApiKeyJSONBody defines parameters for RotateApiKey.
@@ -4445,12 +5091,23 @@ type RotateApiKeyJSONBody struct {
 
 // GetBalanceConversionsParams defines parameters for GetBalanceConversions.
 type GetBalanceConversionsParams struct {
-	SourceCurrency *string       `form:"source_currency,omitempty" json:"source_currency,omitempty"`
-	TargetCurrency *string       `form:"target_currency,omitempty" json:"target_currency,omitempty"`
-	Before         *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After          *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
-	PerPage        *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page           *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// SourceCurrency Only conversions that sold this currency (ISO 4217).
+	SourceCurrency *string `form:"source_currency,omitempty" json:"source_currency,omitempty"`
+
+	// TargetCurrency Only conversions that bought this currency (ISO 4217).
+	TargetCurrency *string `form:"target_currency,omitempty" json:"target_currency,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // CreateBalanceConversionJSONBody defines parameters for CreateBalanceConversion.
@@ -4474,12 +5131,23 @@ type CreateBalanceConversionJSONBody1 struct {
 
 // GetBankAccountValidationsParams defines parameters for GetBankAccountValidations.
 type GetBankAccountValidationsParams struct {
-	BeneficiaryAccountId *string       `form:"beneficiary_account_id,omitempty" json:"beneficiary_account_id,omitempty"`
-	Country              *string       `form:"country,omitempty" json:"country,omitempty"`
-	Before               *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After                *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
-	PerPage              *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page                 *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// BeneficiaryAccountId Only validations of this beneficiary's account.
+	BeneficiaryAccountId *string `form:"beneficiary_account_id,omitempty" json:"beneficiary_account_id,omitempty"`
+
+	// Country Only accounts in this country (ISO 3166-1 alpha-3).
+	Country *string `form:"country,omitempty" json:"country,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // ValidateBankAccountJSONBody defines parameters for ValidateBankAccount.
@@ -4494,12 +5162,23 @@ type ValidateBankAccountJSONBody1 struct {
 
 // GetBeneficiariesParams defines parameters for GetBeneficiaries.
 type GetBeneficiariesParams struct {
+	// BeneficiaryType Only `individual` or only `business` beneficiaries.
 	BeneficiaryType *GetBeneficiariesParamsBeneficiaryType `form:"beneficiary_type,omitempty" json:"beneficiary_type,omitempty"`
-	Country         *string                                `form:"country,omitempty" json:"country,omitempty"`
-	Before          *BeforeParam                           `form:"before,omitempty" json:"before,omitempty"`
-	After           *AfterParam                            `form:"after,omitempty" json:"after,omitempty"`
-	PerPage         *PerPageParam                          `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page            *PageParam                             `form:"page,omitempty" json:"page,omitempty"`
+
+	// Country Only beneficiaries in this country (ISO 3166-1 alpha-3, e.g. IND).
+	Country *string `form:"country,omitempty" json:"country,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetBeneficiariesParamsBeneficiaryType defines parameters for GetBeneficiaries.
@@ -4507,13 +5186,26 @@ type GetBeneficiariesParamsBeneficiaryType string
 
 // GetCustomersParams defines parameters for GetCustomers.
 type GetCustomersParams struct {
-	CustomerType            *GetCustomersParamsCustomerType `form:"customer_type,omitempty" json:"customer_type,omitempty"`
-	EmailAddress            *openapi_types.Email            `form:"email_address,omitempty" json:"email_address,omitempty"`
-	TaxIdentificationNumber *string                         `form:"tax_identification_number,omitempty" json:"tax_identification_number,omitempty"`
-	Before                  *BeforeParam                    `form:"before,omitempty" json:"before,omitempty"`
-	After                   *AfterParam                     `form:"after,omitempty" json:"after,omitempty"`
-	PerPage                 *PerPageParam                   `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page                    *PageParam                      `form:"page,omitempty" json:"page,omitempty"`
+	// CustomerType Only `individual` or only `business` customers.
+	CustomerType *GetCustomersParamsCustomerType `form:"customer_type,omitempty" json:"customer_type,omitempty"`
+
+	// EmailAddress Only the customer with this email address (URL-encode the `@`).
+	EmailAddress *openapi_types.Email `form:"email_address,omitempty" json:"email_address,omitempty"`
+
+	// TaxIdentificationNumber Only customers with this tax id.
+	TaxIdentificationNumber *string `form:"tax_identification_number,omitempty" json:"tax_identification_number,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetCustomersParamsCustomerType defines parameters for GetCustomers.
@@ -4521,10 +5213,17 @@ type GetCustomersParamsCustomerType string
 
 // GetDocumentsParams defines parameters for GetDocuments.
 type GetDocumentsParams struct {
-	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // CreateDocumentMultipartBody defines parameters for CreateDocument.
@@ -4535,12 +5234,23 @@ type CreateDocumentMultipartBody struct {
 
 // GetOrdersParams defines parameters for GetOrders.
 type GetOrdersParams struct {
-	CustomerId *string                `form:"customer_id,omitempty" json:"customer_id,omitempty"`
-	Status     *GetOrdersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	Before     *BeforeParam           `form:"before,omitempty" json:"before,omitempty"`
-	After      *AfterParam            `form:"after,omitempty" json:"after,omitempty"`
-	PerPage    *PerPageParam          `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page       *PageParam             `form:"page,omitempty" json:"page,omitempty"`
+	// CustomerId Only orders of this customer (`cust_` id).
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Status Only orders in this status.
+	Status *GetOrdersParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetOrdersParamsStatus defines parameters for GetOrders.
@@ -4561,12 +5271,23 @@ type UpdateOrderRfiJSONBody struct {
 
 // GetPayinsParams defines parameters for GetPayins.
 type GetPayinsParams struct {
-	CustomerId *string                `form:"customer_id,omitempty" json:"customer_id,omitempty"`
-	Status     *GetPayinsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	Before     *BeforeParam           `form:"before,omitempty" json:"before,omitempty"`
-	After      *AfterParam            `form:"after,omitempty" json:"after,omitempty"`
-	PerPage    *PerPageParam          `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page       *PageParam             `form:"page,omitempty" json:"page,omitempty"`
+	// CustomerId Only links of this customer.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Status Only links in this status.
+	Status *GetPayinsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetPayinsParamsStatus defines parameters for GetPayins.
@@ -4593,18 +5314,41 @@ type UpdatePayinRfiJSONBody struct {
 
 // GetPaymentsParams defines parameters for GetPayments.
 type GetPaymentsParams struct {
-	CustomerId       *string                            `form:"customer_id,omitempty" json:"customer_id,omitempty"`
-	Status           *GetPaymentsParamsStatus           `form:"status,omitempty" json:"status,omitempty"`
+	// CustomerId Only payments of this customer.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Status Coarse status filter; accepts in_progress, success, failed and action_required only.
+	Status *GetPaymentsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// ComplianceStatus Only payments with this compliance outcome (most payments have none).
 	ComplianceStatus *GetPaymentsParamsComplianceStatus `form:"compliance_status,omitempty" json:"compliance_status,omitempty"`
-	PayinId          *string                            `form:"payin_id,omitempty" json:"payin_id,omitempty"`
-	PaymentType      *GetPaymentsParamsPaymentType      `form:"payment_type,omitempty" json:"payment_type,omitempty"`
-	SubscriptionId   *string                            `form:"subscription_id,omitempty" json:"subscription_id,omitempty"`
-	Currency         *string                            `form:"currency,omitempty" json:"currency,omitempty"`
-	RequestId        *string                            `form:"request_id,omitempty" json:"request_id,omitempty"`
-	Before           *BeforeParam                       `form:"before,omitempty" json:"before,omitempty"`
-	After            *AfterParam                        `form:"after,omitempty" json:"after,omitempty"`
-	PerPage          *PerPageParam                      `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page             *PageParam                         `form:"page,omitempty" json:"page,omitempty"`
+
+	// PayinId Only payments against this payment link or order.
+	PayinId *string `form:"payin_id,omitempty" json:"payin_id,omitempty"`
+
+	// PaymentType Only payments of this payin type; `add_funds` lists balance top-ups.
+	PaymentType *GetPaymentsParamsPaymentType `form:"payment_type,omitempty" json:"payment_type,omitempty"`
+
+	// SubscriptionId Only payments of this subscription.
+	SubscriptionId *string `form:"subscription_id,omitempty" json:"subscription_id,omitempty"`
+
+	// Currency Filters on the requested currency of the order or link, not on the currency the customer was charged in.
+	Currency *string `form:"currency,omitempty" json:"currency,omitempty"`
+
+	// RequestId The payment created with this idempotency key.
+	RequestId *string `form:"request_id,omitempty" json:"request_id,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetPaymentsParamsStatus defines parameters for GetPayments.
@@ -4641,12 +5385,23 @@ type UpdateRfiPaymentJSONBody struct {
 
 // GetPayoutsParams defines parameters for GetPayouts.
 type GetPayoutsParams struct {
-	BeneficiaryId *string                 `form:"beneficiary_id,omitempty" json:"beneficiary_id,omitempty"`
-	Status        *GetPayoutsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	Before        *BeforeParam            `form:"before,omitempty" json:"before,omitempty"`
-	After         *AfterParam             `form:"after,omitempty" json:"after,omitempty"`
-	PerPage       *PerPageParam           `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page          *PageParam              `form:"page,omitempty" json:"page,omitempty"`
+	// BeneficiaryId Only payouts to this beneficiary.
+	BeneficiaryId *string `form:"beneficiary_id,omitempty" json:"beneficiary_id,omitempty"`
+
+	// Status Only payouts in this status.
+	Status *GetPayoutsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetPayoutsParamsStatus defines parameters for GetPayouts.
@@ -4667,22 +5422,40 @@ type UpdateRfiPayoutJSONBody struct {
 
 // GetPricesParams defines parameters for GetPrices.
 type GetPricesParams struct {
-	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // CreatePriceJSONBody defines parameters for CreatePrice.
 type CreatePriceJSONBody struct {
-	Bps          *int64                          `json:"bps,omitempty"`
-	CreatedAt    *time.Time                      `json:"created_at,omitempty"`
-	FeesAmount   *int64                          `json:"fees_amount,omitempty"`
-	FeesCurrency *string                         `json:"fees_currency,omitempty"`
-	Id           *string                         `json:"id,omitempty"`
-	PricingType  *CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty"`
-	SetAsDefault *bool                           `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time                      `json:"updated_at,omitempty"`
+	// Bps Percentage fee in basis points (100 bps = 1 %).
+	Bps       *int64     `json:"bps,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// FeesAmount Fixed fee in minor units of `fees_currency`.
+	FeesAmount *int64 `json:"fees_amount,omitempty"`
+
+	// FeesCurrency ISO 4217 currency of the fixed fee.
+	FeesCurrency *string `json:"fees_currency,omitempty"`
+
+	// Id Price id (prefix `price_`).
+	Id *string `json:"id,omitempty"`
+
+	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
+	PricingType *CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty"`
+
+	// SetAsDefault Whether this price applies when none is given.
+	SetAsDefault *bool      `json:"set_as_default,omitempty"`
+	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 	union        json.RawMessage
 }
 
@@ -4707,14 +5480,29 @@ type GetPriceById200JSONResponseBodyPricingType string
 
 // GetRefundsParams defines parameters for GetRefunds.
 type GetRefundsParams struct {
-	CustomerId    *string                 `form:"customer_id,omitempty" json:"customer_id,omitempty"`
-	PaymentMethod *string                 `form:"payment_method,omitempty" json:"payment_method,omitempty"`
-	PaymentId     *string                 `form:"payment_id,omitempty" json:"payment_id,omitempty"`
-	Status        *GetRefundsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	Before        *BeforeParam            `form:"before,omitempty" json:"before,omitempty"`
-	After         *AfterParam             `form:"after,omitempty" json:"after,omitempty"`
-	PerPage       *PerPageParam           `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page          *PageParam              `form:"page,omitempty" json:"page,omitempty"`
+	// CustomerId Only refunds of this customer.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// PaymentMethod Only refunds of payments made with this method.
+	PaymentMethod *string `form:"payment_method,omitempty" json:"payment_method,omitempty"`
+
+	// PaymentId Only refunds of this payment.
+	PaymentId *string `form:"payment_id,omitempty" json:"payment_id,omitempty"`
+
+	// Status Only refunds in this status.
+	Status *GetRefundsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetRefundsParamsStatus defines parameters for GetRefunds.
@@ -4746,10 +5534,17 @@ type UpdateRfiRefundJSONBody struct {
 
 // GetRfisParams defines parameters for GetRfis.
 type GetRfisParams struct {
-	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // RespondRfiJSONBody defines parameters for RespondRfi.
@@ -4757,30 +5552,59 @@ type RespondRfiJSONBody map[string]interface{}
 
 // GetSettlementsParams defines parameters for GetSettlements.
 type GetSettlementsParams struct {
-	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetTransactionsLinkedToSettlementParams defines parameters for GetTransactionsLinkedToSettlement.
 type GetTransactionsLinkedToSettlementParams struct {
-	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetSubscriptionsParams defines parameters for GetSubscriptions.
 type GetSubscriptionsParams struct {
-	Status     *GetSubscriptionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	CustomerId *string                       `form:"customer_id,omitempty" json:"customer_id,omitempty"`
-	StartDate  *openapi_types.Date           `form:"start_date,omitempty" json:"start_date,omitempty"`
-	EndDate    *openapi_types.Date           `form:"end_date,omitempty" json:"end_date,omitempty"`
-	Before     *BeforeParam                  `form:"before,omitempty" json:"before,omitempty"`
-	After      *AfterParam                   `form:"after,omitempty" json:"after,omitempty"`
-	PerPage    *PerPageParam                 `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page       *PageParam                    `form:"page,omitempty" json:"page,omitempty"`
+	// Status Only subscriptions in this status.
+	Status *GetSubscriptionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// CustomerId Only subscriptions of this customer.
+	CustomerId *string `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// StartDate Only subscriptions starting on or after this date (YYYY-MM-DD, UTC).
+	StartDate *openapi_types.Date `form:"start_date,omitempty" json:"start_date,omitempty"`
+
+	// EndDate Only subscriptions ending on or before this date (YYYY-MM-DD, UTC).
+	EndDate *openapi_types.Date `form:"end_date,omitempty" json:"end_date,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetSubscriptionsParamsStatus defines parameters for GetSubscriptions.
@@ -4800,15 +5624,25 @@ type CloseVirtualAccountParamsPaymentType string
 
 // GetVirtualAccountsParams defines parameters for GetVirtualAccounts.
 type GetVirtualAccountsParams struct {
-	Currency *Currency     `form:"currency,omitempty" json:"currency,omitempty"`
-	Before   *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After    *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
-	PerPage  *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page     *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	// Currency Only accounts in this currency.
+	Currency *Currency `form:"currency,omitempty" json:"currency,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // CreateVirtualAccountJSONBody defines parameters for CreateVirtualAccount.
 type CreateVirtualAccountJSONBody struct {
+	// Currency An ISO 4217 currency code, upper case.
 	Currency    Currency                                `json:"currency"`
 	PaymentType CreateVirtualAccountJSONBodyPaymentType `json:"payment_type"`
 }
@@ -4818,20 +5652,38 @@ type CreateVirtualAccountJSONBodyPaymentType string
 
 // GetWithdrawalAccountsParams defines parameters for GetWithdrawalAccounts.
 type GetWithdrawalAccountsParams struct {
-	Before  *BeforeParam  `form:"before,omitempty" json:"before,omitempty"`
-	After   *AfterParam   `form:"after,omitempty" json:"after,omitempty"`
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetWithdrawalsParams defines parameters for GetWithdrawals.
 type GetWithdrawalsParams struct {
-	WithdrawalAccountId *string                     `form:"withdrawal_account_id,omitempty" json:"withdrawal_account_id,omitempty"`
-	Status              *GetWithdrawalsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	Before              *BeforeParam                `form:"before,omitempty" json:"before,omitempty"`
-	After               *AfterParam                 `form:"after,omitempty" json:"after,omitempty"`
-	PerPage             *PerPageParam               `form:"per_page,omitempty" json:"per_page,omitempty"`
-	Page                *PageParam                  `form:"page,omitempty" json:"page,omitempty"`
+	// WithdrawalAccountId Only withdrawals to this account.
+	WithdrawalAccountId *string `form:"withdrawal_account_id,omitempty" json:"withdrawal_account_id,omitempty"`
+
+	// Status Only withdrawals in this status.
+	Status *GetWithdrawalsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
+	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
+
+	// After Only records created after this time (ISO 8601, UTC).
+	After *AfterParam `form:"after,omitempty" json:"after,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
 // GetWithdrawalsParamsStatus defines parameters for GetWithdrawals.
@@ -4840,9 +5692,13 @@ type GetWithdrawalsParamsStatus string
 // ListBeneficiariesV2Params defines parameters for ListBeneficiariesV2.
 type ListBeneficiariesV2Params struct {
 	// Status Only beneficiaries in this review state.
-	Status  *ListBeneficiariesV2ParamsStatus `form:"status,omitempty" json:"status,omitempty"`
-	Page    *PageParam                       `form:"page,omitempty" json:"page,omitempty"`
-	PerPage *PerPageParam                    `form:"per_page,omitempty" json:"per_page,omitempty"`
+	Status *ListBeneficiariesV2ParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Page Page number, from 1.
+	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage Items per page, 1 to 100 (default 20; larger values are clamped).
+	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // ListBeneficiariesV2ParamsStatus defines parameters for ListBeneficiariesV2.
@@ -5773,65 +6629,172 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
-	// RotateApiKeyWithBody performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request,
-	// with any type of body and a specified content type.
+	// RotateApiKeyWithBody Rotate the secret API key
+	//
+	// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+	// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+	// key is shown only in this answer: store it before doing anything else.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 	RotateApiKeyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RotateApiKey performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request.
+	// RotateApiKey Rotate the secret API key
+	//
+	// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+	// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+	// key is shown only in this answer: store it before doing anything else.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 	RotateApiKey(ctx context.Context, body RotateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBalanceConversions performs a GET /v1/balance_conversions (the `GetBalanceConversions` operationId) request.
+	// GetBalanceConversions List balance conversions
+	//
+	// Lists your balance conversions, newest first, optionally filtered by currency pair.
+	//
+	// Corresponds with GET /v1/balance_conversions (the `GetBalanceConversions` operationId).
 	GetBalanceConversions(ctx context.Context, params *GetBalanceConversionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateBalanceConversionWithBody performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateBalanceConversionWithBody Convert between two currency balances
+	//
+	// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+	// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+	// computes the other side and the fee.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 	CreateBalanceConversionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateBalanceConversion performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request.
+	// CreateBalanceConversion Convert between two currency balances
+	//
+	// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+	// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+	// computes the other side and the fee.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 	CreateBalanceConversion(ctx context.Context, body CreateBalanceConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBalance performs a GET /v1/balances (the `GetBalance` operationId) request.
+	// GetBalance Retrieve balances
+	//
+	// Returns what the account holds in every enabled currency: `available` can be spent (payouts,
+	// withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
+	// `deficit`, an amount owed to Glomo after a chargeback or RFI debit hit an insufficient
+	// balance; it is recovered from the next top-up.
+	//
+	// Corresponds with GET /v1/balances (the `GetBalance` operationId).
 	GetBalance(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBankAccountValidations performs a GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId) request.
+	// GetBankAccountValidations List bank account validations
+	//
+	// Lists past bank-account validations, newest first.
+	//
+	// Corresponds with GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId).
 	GetBankAccountValidations(ctx context.Context, params *GetBankAccountValidationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ValidateBankAccountWithBody performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request,
-	// with any type of body and a specified content type.
+	// ValidateBankAccountWithBody Validate a bank account
+	//
+	// Asks the bank network whether an account exists and who holds it, either for account details
+	// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+	// `status` says whether the check could run, not whether the account is valid: read
+	// `validation_message`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 	ValidateBankAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ValidateBankAccount performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request.
+	// ValidateBankAccount Validate a bank account
+	//
+	// Asks the bank network whether an account exists and who holds it, either for account details
+	// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+	// `status` says whether the check could run, not whether the account is valid: read
+	// `validation_message`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 	ValidateBankAccount(ctx context.Context, body ValidateBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBeneficiaries performs a GET /v1/beneficiaries (the `GetBeneficiaries` operationId) request.
+	// GetBeneficiaries List beneficiaries (v1)
+	//
+	// Lists beneficiaries, newest first, optionally filtered by type and country.
+	//
+	// Corresponds with GET /v1/beneficiaries (the `GetBeneficiaries` operationId).
 	GetBeneficiaries(ctx context.Context, params *GetBeneficiariesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateBeneficiaryWithBody performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateBeneficiaryWithBody Create a beneficiary (v1)
+	//
+	// Registers a payout recipient in the flat v1 format. New integrations should prefer
+	// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+	// pages; described from the published file.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 	CreateBeneficiaryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateBeneficiary performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request.
+	// CreateBeneficiary Create a beneficiary (v1)
+	//
+	// Registers a payout recipient in the flat v1 format. New integrations should prefer
+	// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+	// pages; described from the published file.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 	CreateBeneficiary(ctx context.Context, body CreateBeneficiaryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBeneficiaryById performs a GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId) request.
+	// GetBeneficiaryById Retrieve a beneficiary (v1)
+	//
+	// Returns one beneficiary by its `bene_` id.
+	//
+	// Corresponds with GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId).
 	GetBeneficiaryById(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetCustomers performs a GET /v1/customer (the `GetCustomers` operationId) request.
+	// GetCustomers List customers
+	//
+	// Lists your customers, newest first, with optional filters.
+	//
+	// Corresponds with GET /v1/customer (the `GetCustomers` operationId).
 	GetCustomers(ctx context.Context, params *GetCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateCustomerWithBody performs a POST /v1/customer (the `CreateCustomer` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateCustomerWithBody Create a customer
+	//
+	// Registers a person or business who will pay you; orders and payment links need its `cust_`
+	// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+	// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+	// `request_id`. Only email and phone can change later, so get the name, type and address right.
+	// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 	CreateCustomerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateCustomer performs a POST /v1/customer (the `CreateCustomer` operationId) request.
+	// CreateCustomer Create a customer
+	//
+	// Registers a person or business who will pay you; orders and payment links need its `cust_`
+	// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+	// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+	// `request_id`. Only email and phone can change later, so get the name, type and address right.
+	// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 	CreateCustomer(ctx context.Context, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetCustomerById performs a GET /v1/customer/{id} (the `GetCustomerById` operationId) request.
+	// GetCustomerById Retrieve a customer
+	//
+	// Returns one customer by its `cust_` id.
+	//
+	// Corresponds with GET /v1/customer/{id} (the `GetCustomerById` operationId).
 	GetCustomerById(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCustomerWithBody Change a customer's email or phone
@@ -5871,19 +6834,39 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/customer/{id}/bank_account (the `GetCustomerBankAccounts` operationId).
 	GetCustomerBankAccounts(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateLrsCustomerBankAccountWithBody performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateLrsCustomerBankAccountWithBody Register a customer's Indian bank account (LRS)
+	//
+	// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 	CreateLrsCustomerBankAccountWithBody(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateLrsCustomerBankAccount performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request.
+	// CreateLrsCustomerBankAccount Register a customer's Indian bank account (LRS)
+	//
+	// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 	CreateLrsCustomerBankAccount(ctx context.Context, id CustomerIdParam, body CreateLrsCustomerBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetDocuments performs a GET /v1/document (the `GetDocuments` operationId) request.
+	// GetDocuments List documents
+	//
+	// Lists uploaded documents, newest first.
+	//
+	// Corresponds with GET /v1/document (the `GetDocuments` operationId).
 	GetDocuments(ctx context.Context, params *GetDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateDocumentWithBody performs a POST /v1/document (the `CreateDocument` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateDocumentWithBody Upload a document
+	//
+	// Uploads a file as multipart form data and returns a `doc_` id to reference from orders,
+	// payment links, payouts, refunds and RFI answers.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/document (the `CreateDocument` operationId).
 	CreateDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDocumentById Retrieve a document
@@ -5895,84 +6878,224 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/document/{id} (the `GetDocumentById` operationId).
 	GetDocumentById(ctx context.Context, id DocumentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateInternalTransferWithBody performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateInternalTransferWithBody Move funds between merchants of a platform
+	//
+	// Transfers a balance between a platform and its children, or between two children of the same
+	// platform. Only AED is supported; the two merchants must differ.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 	CreateInternalTransferWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateInternalTransfer performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request.
+	// CreateInternalTransfer Move funds between merchants of a platform
+	//
+	// Transfers a balance between a platform and its children, or between two children of the same
+	// platform. Only AED is supported; the two merchants must differ.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 	CreateInternalTransfer(ctx context.Context, body CreateInternalTransferJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetLrsBanks performs a GET /v1/lrs/banks (the `GetLrsBanks` operationId) request.
+	// GetLrsBanks List banks supported for LRS
+	//
+	// Returns the Indian banks an LRS remittance can be made from, with the `bank_code` to use in quotes and bank accounts.
+	//
+	// Corresponds with GET /v1/lrs/banks (the `GetLrsBanks` operationId).
 	GetLrsBanks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateLrsQuoteWithBody performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateLrsQuoteWithBody Quote an LRS remittance
+	//
+	// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+	// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 	CreateLrsQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateLrsQuote performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request.
+	// CreateLrsQuote Quote an LRS remittance
+	//
+	// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+	// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 	CreateLrsQuote(ctx context.Context, body CreateLrsQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetOrders performs a GET /v1/orders (the `GetOrders` operationId) request.
+	// GetOrders List orders
+	//
+	// Lists orders, newest first, optionally filtered by customer and status.
+	//
+	// Corresponds with GET /v1/orders (the `GetOrders` operationId).
 	GetOrders(ctx context.Context, params *GetOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateOrderWithBody performs a POST /v1/orders (the `CreateOrder` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateOrderWithBody Create an order
+	//
+	// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+	// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+	// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+	//
+	// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+	// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+	// order comes back `action_required` with `rfi_documents`; upload them and call
+	// `updateOrderRfi`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 	CreateOrderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateOrder performs a POST /v1/orders (the `CreateOrder` operationId) request.
+	// CreateOrder Create an order
+	//
+	// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+	// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+	// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+	//
+	// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+	// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+	// order comes back `action_required` with `rfi_documents`; upload them and call
+	// `updateOrderRfi`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 	CreateOrder(ctx context.Context, body CreateOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetOrderById performs a GET /v1/orders/{id} (the `GetOrderById` operationId) request.
+	// GetOrderById Retrieve an order
+	//
+	// Returns one order by its `order_` id.
+	//
+	// Corresponds with GET /v1/orders/{id} (the `GetOrderById` operationId).
 	GetOrderById(ctx context.Context, id OrderIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateOrderRfiWithBody performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateOrderRfiWithBody Attach documents requested for an order
+	//
+	// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+	// response), give the `doc_` id of the file you uploaded. The order then moves to
+	// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+	// the underscore form of the published file answers 404; this description keeps the published
+	// path until that is confirmed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 	UpdateOrderRfiWithBody(ctx context.Context, id OrderIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateOrderRfi performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request.
+	// UpdateOrderRfi Attach documents requested for an order
+	//
+	// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+	// response), give the `doc_` id of the file you uploaded. The order then moves to
+	// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+	// the underscore form of the published file answers 404; this description keeps the published
+	// path until that is confirmed.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 	UpdateOrderRfi(ctx context.Context, id OrderIdParam, body UpdateOrderRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayins performs a GET /v1/payin (the `GetPayins` operationId) request.
+	// GetPayins List payment links
+	//
+	// Lists payment links, newest first.
+	//
+	// Corresponds with GET /v1/payin (the `GetPayins` operationId).
 	GetPayins(ctx context.Context, params *GetPayinsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreatePayinWithBody performs a POST /v1/payin (the `CreatePayin` operationId) request,
-	// with any type of body and a specified content type.
+	// CreatePayinWithBody Create a payment link
+	//
+	// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+	// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+	// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+	// create that timed out, look for the link with `getPayins`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 	CreatePayinWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreatePayin performs a POST /v1/payin (the `CreatePayin` operationId) request.
+	// CreatePayin Create a payment link
+	//
+	// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+	// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+	// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+	// create that timed out, look for the link with `getPayins`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 	CreatePayin(ctx context.Context, body CreatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayinById performs a GET /v1/payin/{id} (the `GetPayinById` operationId) request.
+	// GetPayinById Retrieve a payment link
+	//
+	// Returns one payment link by id.
+	//
+	// Corresponds with GET /v1/payin/{id} (the `GetPayinById` operationId).
 	GetPayinById(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdatePayinWithBody performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdatePayinWithBody Update a payment link
+	//
+	// Changes the reminder frequency and/or the expiry of an active payment link.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 	UpdatePayinWithBody(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdatePayin performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request.
+	// UpdatePayin Update a payment link
+	//
+	// Changes the reminder frequency and/or the expiry of an active payment link.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 	UpdatePayin(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelPayin performs a PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId) request.
+	// CancelPayin Cancel a payment link
+	//
+	// Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
+	//
+	// Corresponds with PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId).
 	CancelPayin(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// MockReviewPaymentLink performs a PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId) request.
+	// MockReviewPaymentLink Sandbox only - finish the review of a payment link
+	//
+	// Moves a payment link from `under_review` to `active`, as a compliance analyst would. Sandbox only; 404 with a live key.
+	//
+	// Corresponds with PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId).
 	MockReviewPaymentLink(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdatePayinRfiWithBody performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdatePayinRfiWithBody Attach documents requested for a payment link
+	//
+	// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+	// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+	// (`update-rfi`); unconfirmed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 	UpdatePayinRfiWithBody(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdatePayinRfi performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request.
+	// UpdatePayinRfi Attach documents requested for a payment link
+	//
+	// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+	// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+	// (`update-rfi`); unconfirmed.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 	UpdatePayinRfi(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayments performs a GET /v1/payment (the `GetPayments` operationId) request.
+	// GetPayments List payments
+	//
+	// Lists payments, newest first. `payin_id` and `subscription_id` cannot be combined. The
+	// `status` filter is coarse (it does not map one-to-one onto the returned `status`), so read
+	// each payment's status. Use `request_id` to find the payment an S2S create made.
+	//
+	// Corresponds with GET /v1/payment (the `GetPayments` operationId).
 	GetPayments(ctx context.Context, params *GetPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePaymentWithBody Charge a card server to server (S2S)
@@ -6025,15 +7148,35 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
 	CreatePayment(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateMockPaymentWithBody performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateMockPaymentWithBody Sandbox only - simulate an inbound bank transfer
+	//
+	// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+	// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+	// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+	// hit. Sandbox only; 404 with a live key.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 	CreateMockPaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateMockPayment performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request.
+	// CreateMockPayment Sandbox only - simulate an inbound bank transfer
+	//
+	// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+	// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+	// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+	// hit. Sandbox only; 404 with a live key.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 	CreateMockPayment(ctx context.Context, body CreateMockPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPaymentById performs a GET /v1/payment/{id} (the `GetPaymentById` operationId) request.
+	// GetPaymentById Retrieve a payment
+	//
+	// Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
+	//
+	// Corresponds with GET /v1/payment/{id} (the `GetPaymentById` operationId).
 	GetPaymentById(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConnectPayinWithBody Attach an unmatched payment to a payin
@@ -6075,56 +7218,146 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/payment/{id}/eligible-payins (the `GetEligiblePayins` operationId).
 	GetEligiblePayins(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// MockUpdatePaymentFundsAvailable performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
+	// MockUpdatePaymentFundsAvailable Sandbox only - mark a payment's funds as cleared
+	//
+	// Sets `funds_available` on a payment, as if the money had arrived, and sends the matching webhook. Sandbox only; 404 with a live key.
+	//
+	// Corresponds with PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId).
 	MockUpdatePaymentFundsAvailable(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateRfiPaymentWithBody performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateRfiPaymentWithBody Attach documents requested for a payment
+	//
+	// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 	UpdateRfiPaymentWithBody(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateRfiPayment performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request.
+	// UpdateRfiPayment Attach documents requested for a payment
+	//
+	// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 	UpdateRfiPayment(ctx context.Context, id PaymentIdParam, body UpdateRfiPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayouts performs a GET /v1/payouts (the `GetPayouts` operationId) request.
+	// GetPayouts List payouts
+	//
+	// Lists payouts, newest first.
+	//
+	// Corresponds with GET /v1/payouts (the `GetPayouts` operationId).
 	GetPayouts(ctx context.Context, params *GetPayoutsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreatePayoutWithBody performs a POST /v1/payouts (the `CreatePayout` operationId) request,
-	// with any type of body and a specified content type.
+	// CreatePayoutWithBody Create a payout
+	//
+	// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+	// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+	// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+	//
+	// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+	// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+	// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+	// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 	CreatePayoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreatePayout performs a POST /v1/payouts (the `CreatePayout` operationId) request.
+	// CreatePayout Create a payout
+	//
+	// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+	// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+	// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+	//
+	// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+	// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+	// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+	// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 	CreatePayout(ctx context.Context, body CreatePayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// MockUpdatePayoutStatusWithBody performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request,
-	// with any type of body and a specified content type.
+	// MockUpdatePayoutStatusWithBody Sandbox only - move a payout to another status
+	//
+	// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+	// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+	// failure has no `error_code`. Sandbox only; 404 with a live key.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 	MockUpdatePayoutStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// MockUpdatePayoutStatus performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request.
+	// MockUpdatePayoutStatus Sandbox only - move a payout to another status
+	//
+	// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+	// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+	// failure has no `error_code`. Sandbox only; 404 with a live key.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 	MockUpdatePayoutStatus(ctx context.Context, body MockUpdatePayoutStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayoutById performs a GET /v1/payouts/{id} (the `GetPayoutById` operationId) request.
+	// GetPayoutById Retrieve a payout
+	//
+	// Returns one payout by its `payout_` id.
+	//
+	// Corresponds with GET /v1/payouts/{id} (the `GetPayoutById` operationId).
 	GetPayoutById(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelPayout performs a PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId) request.
+	// CancelPayout Cancel a payout
+	//
+	// Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
+	// cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
+	// answer's body is not described by Glomo and is kept open.
+	//
+	// Corresponds with PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId).
 	CancelPayout(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateRfiPayoutWithBody performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateRfiPayoutWithBody Attach documents requested for a payout
+	//
+	// Answers a payout's RFI with uploaded `doc_` ids.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 	UpdateRfiPayoutWithBody(ctx context.Context, id PayoutIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateRfiPayout performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request.
+	// UpdateRfiPayout Attach documents requested for a payout
+	//
+	// Answers a payout's RFI with uploaded `doc_` ids.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 	UpdateRfiPayout(ctx context.Context, id PayoutIdParam, body UpdateRfiPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// OnboardMerchantWithBody performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request,
-	// with any type of body and a specified content type.
+	// OnboardMerchantWithBody Onboard a child merchant
+	//
+	// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+	// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+	// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 	OnboardMerchantWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// OnboardMerchant performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request.
+	// OnboardMerchant Onboard a child merchant
+	//
+	// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+	// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+	// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 	OnboardMerchant(ctx context.Context, body OnboardMerchantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMerchantStatusWithBody Sandbox only - set a child merchant's onboarding status
@@ -6151,21 +7384,45 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
 	UpdateMerchantStatus(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetMerchant performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
+	// GetMerchant Retrieve a child merchant
+	//
+	// Returns one of your platform's merchants by its `merch_` id.
+	//
+	// Corresponds with GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId).
 	GetMerchant(ctx context.Context, merchantId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPrices performs a GET /v1/prices (the `GetPrices` operationId) request.
+	// GetPrices List prices
+	//
+	// Lists prices, newest first.
+	//
+	// Corresponds with GET /v1/prices (the `GetPrices` operationId).
 	GetPrices(ctx context.Context, params *GetPricesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreatePriceWithBody performs a POST /v1/prices (the `CreatePrice` operationId) request,
-	// with any type of body and a specified content type.
+	// CreatePriceWithBody Create a price
+	//
+	// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+	// Only platform businesses can create prices; the first one becomes the business default.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 	CreatePriceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreatePrice performs a POST /v1/prices (the `CreatePrice` operationId) request.
+	// CreatePrice Create a price
+	//
+	// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+	// Only platform businesses can create prices; the first one becomes the business default.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 	CreatePrice(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPriceById performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
+	// GetPriceById Retrieve a price
+	//
+	// Returns one price by id.
+	//
+	// Corresponds with GET /v1/prices/{id} (the `GetPriceById` operationId).
 	GetPriceById(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuoteWithBody Lock an FX rate and fees for a payin or payout
@@ -6196,34 +7453,92 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
 	CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetRefunds performs a GET /v1/refunds (the `GetRefunds` operationId) request.
+	// GetRefunds List refunds
+	//
+	// Lists refunds, newest first.
+	//
+	// Corresponds with GET /v1/refunds (the `GetRefunds` operationId).
 	GetRefunds(ctx context.Context, params *GetRefundsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateRefundWithBody performs a POST /v1/refunds (the `CreateRefund` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateRefundWithBody Refund a payment
+	//
+	// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+	// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+	// enabled. `reason` takes the documented phrases only.
+	//
+	// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+	// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+	// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+	// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+	// (failed at creation); those answers are not declared here yet.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 	CreateRefundWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateRefund performs a POST /v1/refunds (the `CreateRefund` operationId) request.
+	// CreateRefund Refund a payment
+	//
+	// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+	// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+	// enabled. `reason` takes the documented phrases only.
+	//
+	// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+	// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+	// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+	// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+	// (failed at creation); those answers are not declared here yet.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 	CreateRefund(ctx context.Context, body CreateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetRefundById performs a GET /v1/refunds/{id} (the `GetRefundById` operationId) request.
+	// GetRefundById Retrieve a refund
+	//
+	// Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
+	//
+	// Corresponds with GET /v1/refunds/{id} (the `GetRefundById` operationId).
 	GetRefundById(ctx context.Context, id RefundIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// MockUpdateRefundWithBody performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request,
-	// with any type of body and a specified content type.
+	// MockUpdateRefundWithBody Sandbox only - settle a refund as success or failure
+	//
+	// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+	// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+	// shortly. Sandbox only; 404 with a live key.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 	MockUpdateRefundWithBody(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// MockUpdateRefund performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request.
+	// MockUpdateRefund Sandbox only - settle a refund as success or failure
+	//
+	// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+	// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+	// shortly. Sandbox only; 404 with a live key.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 	MockUpdateRefund(ctx context.Context, id RefundIdParam, body MockUpdateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateRfiRefundWithBody performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateRfiRefundWithBody Attach documents requested for a refund
+	//
+	// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 	UpdateRfiRefundWithBody(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateRfiRefund performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request.
+	// UpdateRfiRefund Attach documents requested for a refund
+	//
+	// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 	UpdateRfiRefund(ctx context.Context, id RefundIdParam, body UpdateRfiRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRfis List requests for information (RFIs)
@@ -6268,15 +7583,31 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
 	RespondRfi(ctx context.Context, id RfiIdParam, body RespondRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSettlements performs a GET /v1/settlements (the `GetSettlements` operationId) request.
+	// GetSettlements List settlements
+	//
+	// Lists settlements, newest first.
+	//
+	// Corresponds with GET /v1/settlements (the `GetSettlements` operationId).
 	GetSettlements(ctx context.Context, params *GetSettlementsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateSettlementWithBody performs a POST /v1/settlements (the `CreateSettlement` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateSettlementWithBody Create a settlement
+	//
+	// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+	// 422 when the business outcome fails.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 	CreateSettlementWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateSettlement performs a POST /v1/settlements (the `CreateSettlement` operationId) request.
+	// CreateSettlement Create a settlement
+	//
+	// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+	// 422 when the business outcome fails.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 	CreateSettlement(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerMockSettlement Sandbox only - run the settlement job now
@@ -6289,27 +7620,65 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
 	TriggerMockSettlement(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSettlementById performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
+	// GetSettlementById Retrieve a settlement
+	//
+	// Returns one settlement by its `setl_` id.
+	//
+	// Corresponds with GET /v1/settlements/{id} (the `GetSettlementById` operationId).
 	GetSettlementById(ctx context.Context, id SettlementIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetTransactionsLinkedToSettlement performs a GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId) request.
+	// GetTransactionsLinkedToSettlement List the transactions of a settlement
+	//
+	// Lists the payments and other movements a settlement covered, with the fees and amounts settled.
+	//
+	// Corresponds with GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId).
 	GetTransactionsLinkedToSettlement(ctx context.Context, id SettlementIdParam, params *GetTransactionsLinkedToSettlementParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSubscriptions performs a GET /v1/subscriptions (the `GetSubscriptions` operationId) request.
+	// GetSubscriptions List subscriptions
+	//
+	// Lists subscriptions, newest first.
+	//
+	// Corresponds with GET /v1/subscriptions (the `GetSubscriptions` operationId).
 	GetSubscriptions(ctx context.Context, params *GetSubscriptionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateSubscriptionWithBody performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateSubscriptionWithBody Create a subscription
+	//
+	// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+	// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+	// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+	// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+	// Indian-issued cards are not supported.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 	CreateSubscriptionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateSubscription performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request.
+	// CreateSubscription Create a subscription
+	//
+	// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+	// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+	// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+	// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+	// Indian-issued cards are not supported.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 	CreateSubscription(ctx context.Context, body CreateSubscriptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSubscriptionById performs a GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId) request.
+	// GetSubscriptionById Retrieve a subscription
+	//
+	// Returns one subscription by its `sub_` id.
+	//
+	// Corresponds with GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId).
 	GetSubscriptionById(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelSubscription performs a PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId) request.
+	// CancelSubscription Cancel a subscription
+	//
+	// Ends a subscription for good; this cannot be undone.
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId).
 	CancelSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateNextPaymentDateWithBody Move the next charge date of a subscription
@@ -6338,10 +7707,18 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
 	UpdateNextPaymentDate(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PauseSubscription performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
+	// PauseSubscription Pause a subscription
+	//
+	// Stops renewal charges until the subscription is resumed.
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId).
 	PauseSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ResumeSubscription performs a PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId) request.
+	// ResumeSubscription Resume a subscription
+	//
+	// Restarts renewal charges of a `paused` subscription (only paused ones can resume).
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId).
 	ResumeSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CloseVirtualAccount Close a virtual account
@@ -6354,32 +7731,74 @@ type ClientInterface interface {
 	// Corresponds with DELETE /v1/virtual-accounts (the `CloseVirtualAccount` operationId).
 	CloseVirtualAccount(ctx context.Context, params *CloseVirtualAccountParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetVirtualAccounts performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
+	// GetVirtualAccounts List virtual accounts
+	//
+	// Lists your virtual accounts.
+	//
+	// Corresponds with GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId).
 	GetVirtualAccounts(ctx context.Context, params *GetVirtualAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateVirtualAccountWithBody performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateVirtualAccountWithBody Create a virtual account (v1)
+	//
+	// Opens an account number in your name for receiving transfers in a currency over the local rail
+	// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+	// See `createVirtualAccountV2` for the asynchronous variant.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 	CreateVirtualAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateVirtualAccount performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request.
+	// CreateVirtualAccount Create a virtual account (v1)
+	//
+	// Opens an account number in your name for receiving transfers in a currency over the local rail
+	// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+	// See `createVirtualAccountV2` for the asynchronous variant.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 	CreateVirtualAccount(ctx context.Context, body CreateVirtualAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetWithdrawalAccounts performs a GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId) request.
+	// GetWithdrawalAccounts List withdrawal accounts
+	//
+	// Lists the bank accounts your withdrawals can go to.
+	//
+	// Corresponds with GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId).
 	GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetWithdrawalAccountById performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
+	// GetWithdrawalAccountById Retrieve a withdrawal account
+	//
+	// Returns one withdrawal account by id.
+	//
+	// Corresponds with GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId).
 	GetWithdrawalAccountById(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetWithdrawals performs a GET /v1/withdrawals (the `GetWithdrawals` operationId) request.
+	// GetWithdrawals List withdrawals
+	//
+	// Lists withdrawals, newest first.
+	//
+	// Corresponds with GET /v1/withdrawals (the `GetWithdrawals` operationId).
 	GetWithdrawals(ctx context.Context, params *GetWithdrawalsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateWithdrawalWithBody performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateWithdrawalWithBody Withdraw to your own bank account
+	//
+	// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+	// the currency credited is the account's. Conversion fees apply when they differ.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 	CreateWithdrawalWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateWithdrawal performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request.
+	// CreateWithdrawal Withdraw to your own bank account
+	//
+	// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+	// the currency credited is the account's. Conversion fees apply when they differ.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 	CreateWithdrawal(ctx context.Context, body CreateWithdrawalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBeneficiariesV2 List beneficiaries (v2)
@@ -6391,15 +7810,33 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/beneficiaries (the `ListBeneficiariesV2` operationId).
 	ListBeneficiariesV2(ctx context.Context, params *ListBeneficiariesV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateBeneficiaryV2WithBody performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateBeneficiaryV2WithBody Create a beneficiary (v2)
+	//
+	// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+	// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+	// review; only `active` ones can be paid. A duplicate bank account is a 422.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 	CreateBeneficiaryV2WithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateBeneficiaryV2 performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request.
+	// CreateBeneficiaryV2 Create a beneficiary (v2)
+	//
+	// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+	// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+	// review; only `active` ones can be paid. A duplicate bank account is a 422.
+	//
 	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 	CreateBeneficiaryV2(ctx context.Context, body CreateBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBeneficiaryByIdV2 performs a GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId) request.
+	// GetBeneficiaryByIdV2 Retrieve a beneficiary (v2)
+	//
+	// Returns one v2 beneficiary by id (under `/api/v2`).
+	//
+	// Corresponds with GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId).
 	GetBeneficiaryByIdV2(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MockReviewBeneficiaryV2WithBody Sandbox only - approve or reject a pending beneficiary
@@ -6449,8 +7886,15 @@ type ClientInterface interface {
 	CreateVirtualAccountV2(ctx context.Context, body CreateVirtualAccountV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
-// RotateApiKeyWithBody performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request,
-// with any type of body and a specified content type.
+// RotateApiKeyWithBody Rotate the secret API key
+//
+// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+// key is shown only in this answer: store it before doing anything else.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 func (c *Client) RotateApiKeyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateApiKeyRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6463,8 +7907,15 @@ func (c *Client) RotateApiKeyWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// RotateApiKey performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request.
+// RotateApiKey Rotate the secret API key
+//
+// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+// key is shown only in this answer: store it before doing anything else.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 func (c *Client) RotateApiKey(ctx context.Context, body RotateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateApiKeyRequest(c.Server, body)
 	if err != nil {
@@ -6477,7 +7928,11 @@ func (c *Client) RotateApiKey(ctx context.Context, body RotateApiKeyJSONRequestB
 	return c.Client.Do(req)
 }
 
-// GetBalanceConversions performs a GET /v1/balance_conversions (the `GetBalanceConversions` operationId) request.
+// GetBalanceConversions List balance conversions
+//
+// Lists your balance conversions, newest first, optionally filtered by currency pair.
+//
+// Corresponds with GET /v1/balance_conversions (the `GetBalanceConversions` operationId).
 func (c *Client) GetBalanceConversions(ctx context.Context, params *GetBalanceConversionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBalanceConversionsRequest(c.Server, params)
 	if err != nil {
@@ -6490,8 +7945,15 @@ func (c *Client) GetBalanceConversions(ctx context.Context, params *GetBalanceCo
 	return c.Client.Do(req)
 }
 
-// CreateBalanceConversionWithBody performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request,
-// with any type of body and a specified content type.
+// CreateBalanceConversionWithBody Convert between two currency balances
+//
+// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+// computes the other side and the fee.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 func (c *Client) CreateBalanceConversionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBalanceConversionRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6504,8 +7966,15 @@ func (c *Client) CreateBalanceConversionWithBody(ctx context.Context, contentTyp
 	return c.Client.Do(req)
 }
 
-// CreateBalanceConversion performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request.
+// CreateBalanceConversion Convert between two currency balances
+//
+// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+// computes the other side and the fee.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 func (c *Client) CreateBalanceConversion(ctx context.Context, body CreateBalanceConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBalanceConversionRequest(c.Server, body)
 	if err != nil {
@@ -6518,7 +7987,14 @@ func (c *Client) CreateBalanceConversion(ctx context.Context, body CreateBalance
 	return c.Client.Do(req)
 }
 
-// GetBalance performs a GET /v1/balances (the `GetBalance` operationId) request.
+// GetBalance Retrieve balances
+//
+// Returns what the account holds in every enabled currency: `available` can be spent (payouts,
+// withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
+// `deficit`, an amount owed to Glomo after a chargeback or RFI debit hit an insufficient
+// balance; it is recovered from the next top-up.
+//
+// Corresponds with GET /v1/balances (the `GetBalance` operationId).
 func (c *Client) GetBalance(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBalanceRequest(c.Server)
 	if err != nil {
@@ -6531,7 +8007,11 @@ func (c *Client) GetBalance(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
-// GetBankAccountValidations performs a GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId) request.
+// GetBankAccountValidations List bank account validations
+//
+// Lists past bank-account validations, newest first.
+//
+// Corresponds with GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId).
 func (c *Client) GetBankAccountValidations(ctx context.Context, params *GetBankAccountValidationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBankAccountValidationsRequest(c.Server, params)
 	if err != nil {
@@ -6544,8 +8024,16 @@ func (c *Client) GetBankAccountValidations(ctx context.Context, params *GetBankA
 	return c.Client.Do(req)
 }
 
-// ValidateBankAccountWithBody performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request,
-// with any type of body and a specified content type.
+// ValidateBankAccountWithBody Validate a bank account
+//
+// Asks the bank network whether an account exists and who holds it, either for account details
+// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+// `status` says whether the check could run, not whether the account is valid: read
+// `validation_message`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 func (c *Client) ValidateBankAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewValidateBankAccountRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6558,8 +8046,16 @@ func (c *Client) ValidateBankAccountWithBody(ctx context.Context, contentType st
 	return c.Client.Do(req)
 }
 
-// ValidateBankAccount performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request.
+// ValidateBankAccount Validate a bank account
+//
+// Asks the bank network whether an account exists and who holds it, either for account details
+// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+// `status` says whether the check could run, not whether the account is valid: read
+// `validation_message`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 func (c *Client) ValidateBankAccount(ctx context.Context, body ValidateBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewValidateBankAccountRequest(c.Server, body)
 	if err != nil {
@@ -6572,7 +8068,11 @@ func (c *Client) ValidateBankAccount(ctx context.Context, body ValidateBankAccou
 	return c.Client.Do(req)
 }
 
-// GetBeneficiaries performs a GET /v1/beneficiaries (the `GetBeneficiaries` operationId) request.
+// GetBeneficiaries List beneficiaries (v1)
+//
+// Lists beneficiaries, newest first, optionally filtered by type and country.
+//
+// Corresponds with GET /v1/beneficiaries (the `GetBeneficiaries` operationId).
 func (c *Client) GetBeneficiaries(ctx context.Context, params *GetBeneficiariesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBeneficiariesRequest(c.Server, params)
 	if err != nil {
@@ -6585,8 +8085,15 @@ func (c *Client) GetBeneficiaries(ctx context.Context, params *GetBeneficiariesP
 	return c.Client.Do(req)
 }
 
-// CreateBeneficiaryWithBody performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request,
-// with any type of body and a specified content type.
+// CreateBeneficiaryWithBody Create a beneficiary (v1)
+//
+// Registers a payout recipient in the flat v1 format. New integrations should prefer
+// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+// pages; described from the published file.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 func (c *Client) CreateBeneficiaryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBeneficiaryRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6599,8 +8106,15 @@ func (c *Client) CreateBeneficiaryWithBody(ctx context.Context, contentType stri
 	return c.Client.Do(req)
 }
 
-// CreateBeneficiary performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request.
+// CreateBeneficiary Create a beneficiary (v1)
+//
+// Registers a payout recipient in the flat v1 format. New integrations should prefer
+// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+// pages; described from the published file.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 func (c *Client) CreateBeneficiary(ctx context.Context, body CreateBeneficiaryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBeneficiaryRequest(c.Server, body)
 	if err != nil {
@@ -6613,7 +8127,11 @@ func (c *Client) CreateBeneficiary(ctx context.Context, body CreateBeneficiaryJS
 	return c.Client.Do(req)
 }
 
-// GetBeneficiaryById performs a GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId) request.
+// GetBeneficiaryById Retrieve a beneficiary (v1)
+//
+// Returns one beneficiary by its `bene_` id.
+//
+// Corresponds with GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId).
 func (c *Client) GetBeneficiaryById(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBeneficiaryByIdRequest(c.Server, id)
 	if err != nil {
@@ -6626,7 +8144,11 @@ func (c *Client) GetBeneficiaryById(ctx context.Context, id BeneficiaryIdParam, 
 	return c.Client.Do(req)
 }
 
-// GetCustomers performs a GET /v1/customer (the `GetCustomers` operationId) request.
+// GetCustomers List customers
+//
+// Lists your customers, newest first, with optional filters.
+//
+// Corresponds with GET /v1/customer (the `GetCustomers` operationId).
 func (c *Client) GetCustomers(ctx context.Context, params *GetCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCustomersRequest(c.Server, params)
 	if err != nil {
@@ -6639,8 +8161,17 @@ func (c *Client) GetCustomers(ctx context.Context, params *GetCustomersParams, r
 	return c.Client.Do(req)
 }
 
-// CreateCustomerWithBody performs a POST /v1/customer (the `CreateCustomer` operationId) request,
-// with any type of body and a specified content type.
+// CreateCustomerWithBody Create a customer
+//
+// Registers a person or business who will pay you; orders and payment links need its `cust_`
+// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+// `request_id`. Only email and phone can change later, so get the name, type and address right.
+// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 func (c *Client) CreateCustomerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateCustomerRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6653,8 +8184,17 @@ func (c *Client) CreateCustomerWithBody(ctx context.Context, contentType string,
 	return c.Client.Do(req)
 }
 
-// CreateCustomer performs a POST /v1/customer (the `CreateCustomer` operationId) request.
+// CreateCustomer Create a customer
+//
+// Registers a person or business who will pay you; orders and payment links need its `cust_`
+// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+// `request_id`. Only email and phone can change later, so get the name, type and address right.
+// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 func (c *Client) CreateCustomer(ctx context.Context, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateCustomerRequest(c.Server, body)
 	if err != nil {
@@ -6667,7 +8207,11 @@ func (c *Client) CreateCustomer(ctx context.Context, body CreateCustomerJSONRequ
 	return c.Client.Do(req)
 }
 
-// GetCustomerById performs a GET /v1/customer/{id} (the `GetCustomerById` operationId) request.
+// GetCustomerById Retrieve a customer
+//
+// Returns one customer by its `cust_` id.
+//
+// Corresponds with GET /v1/customer/{id} (the `GetCustomerById` operationId).
 func (c *Client) GetCustomerById(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCustomerByIdRequest(c.Server, id)
 	if err != nil {
@@ -6747,8 +8291,13 @@ func (c *Client) GetCustomerBankAccounts(ctx context.Context, id CustomerIdParam
 	return c.Client.Do(req)
 }
 
-// CreateLrsCustomerBankAccountWithBody performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
-// with any type of body and a specified content type.
+// CreateLrsCustomerBankAccountWithBody Register a customer's Indian bank account (LRS)
+//
+// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 func (c *Client) CreateLrsCustomerBankAccountWithBody(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateLrsCustomerBankAccountRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -6761,8 +8310,13 @@ func (c *Client) CreateLrsCustomerBankAccountWithBody(ctx context.Context, id Cu
 	return c.Client.Do(req)
 }
 
-// CreateLrsCustomerBankAccount performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request.
+// CreateLrsCustomerBankAccount Register a customer's Indian bank account (LRS)
+//
+// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id CustomerIdParam, body CreateLrsCustomerBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateLrsCustomerBankAccountRequest(c.Server, id, body)
 	if err != nil {
@@ -6775,7 +8329,11 @@ func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id CustomerId
 	return c.Client.Do(req)
 }
 
-// GetDocuments performs a GET /v1/document (the `GetDocuments` operationId) request.
+// GetDocuments List documents
+//
+// Lists uploaded documents, newest first.
+//
+// Corresponds with GET /v1/document (the `GetDocuments` operationId).
 func (c *Client) GetDocuments(ctx context.Context, params *GetDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDocumentsRequest(c.Server, params)
 	if err != nil {
@@ -6788,8 +8346,14 @@ func (c *Client) GetDocuments(ctx context.Context, params *GetDocumentsParams, r
 	return c.Client.Do(req)
 }
 
-// CreateDocumentWithBody performs a POST /v1/document (the `CreateDocument` operationId) request,
-// with any type of body and a specified content type.
+// CreateDocumentWithBody Upload a document
+//
+// Uploads a file as multipart form data and returns a `doc_` id to reference from orders,
+// payment links, payouts, refunds and RFI answers.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/document (the `CreateDocument` operationId).
 func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateDocumentRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6821,8 +8385,14 @@ func (c *Client) GetDocumentById(ctx context.Context, id DocumentIdParam, reqEdi
 	return c.Client.Do(req)
 }
 
-// CreateInternalTransferWithBody performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
-// with any type of body and a specified content type.
+// CreateInternalTransferWithBody Move funds between merchants of a platform
+//
+// Transfers a balance between a platform and its children, or between two children of the same
+// platform. Only AED is supported; the two merchants must differ.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 func (c *Client) CreateInternalTransferWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateInternalTransferRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6835,8 +8405,14 @@ func (c *Client) CreateInternalTransferWithBody(ctx context.Context, contentType
 	return c.Client.Do(req)
 }
 
-// CreateInternalTransfer performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request.
+// CreateInternalTransfer Move funds between merchants of a platform
+//
+// Transfers a balance between a platform and its children, or between two children of the same
+// platform. Only AED is supported; the two merchants must differ.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 func (c *Client) CreateInternalTransfer(ctx context.Context, body CreateInternalTransferJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateInternalTransferRequest(c.Server, body)
 	if err != nil {
@@ -6849,7 +8425,11 @@ func (c *Client) CreateInternalTransfer(ctx context.Context, body CreateInternal
 	return c.Client.Do(req)
 }
 
-// GetLrsBanks performs a GET /v1/lrs/banks (the `GetLrsBanks` operationId) request.
+// GetLrsBanks List banks supported for LRS
+//
+// Returns the Indian banks an LRS remittance can be made from, with the `bank_code` to use in quotes and bank accounts.
+//
+// Corresponds with GET /v1/lrs/banks (the `GetLrsBanks` operationId).
 func (c *Client) GetLrsBanks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetLrsBanksRequest(c.Server)
 	if err != nil {
@@ -6862,8 +8442,14 @@ func (c *Client) GetLrsBanks(ctx context.Context, reqEditors ...RequestEditorFn)
 	return c.Client.Do(req)
 }
 
-// CreateLrsQuoteWithBody performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request,
-// with any type of body and a specified content type.
+// CreateLrsQuoteWithBody Quote an LRS remittance
+//
+// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 func (c *Client) CreateLrsQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateLrsQuoteRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6876,8 +8462,14 @@ func (c *Client) CreateLrsQuoteWithBody(ctx context.Context, contentType string,
 	return c.Client.Do(req)
 }
 
-// CreateLrsQuote performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request.
+// CreateLrsQuote Quote an LRS remittance
+//
+// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 func (c *Client) CreateLrsQuote(ctx context.Context, body CreateLrsQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateLrsQuoteRequest(c.Server, body)
 	if err != nil {
@@ -6890,7 +8482,11 @@ func (c *Client) CreateLrsQuote(ctx context.Context, body CreateLrsQuoteJSONRequ
 	return c.Client.Do(req)
 }
 
-// GetOrders performs a GET /v1/orders (the `GetOrders` operationId) request.
+// GetOrders List orders
+//
+// Lists orders, newest first, optionally filtered by customer and status.
+//
+// Corresponds with GET /v1/orders (the `GetOrders` operationId).
 func (c *Client) GetOrders(ctx context.Context, params *GetOrdersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrdersRequest(c.Server, params)
 	if err != nil {
@@ -6903,8 +8499,20 @@ func (c *Client) GetOrders(ctx context.Context, params *GetOrdersParams, reqEdit
 	return c.Client.Do(req)
 }
 
-// CreateOrderWithBody performs a POST /v1/orders (the `CreateOrder` operationId) request,
-// with any type of body and a specified content type.
+// CreateOrderWithBody Create an order
+//
+// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+//
+// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+// order comes back `action_required` with `rfi_documents`; upload them and call
+// `updateOrderRfi`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 func (c *Client) CreateOrderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrderRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6917,8 +8525,20 @@ func (c *Client) CreateOrderWithBody(ctx context.Context, contentType string, bo
 	return c.Client.Do(req)
 }
 
-// CreateOrder performs a POST /v1/orders (the `CreateOrder` operationId) request.
+// CreateOrder Create an order
+//
+// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+//
+// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+// order comes back `action_required` with `rfi_documents`; upload them and call
+// `updateOrderRfi`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 func (c *Client) CreateOrder(ctx context.Context, body CreateOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrderRequest(c.Server, body)
 	if err != nil {
@@ -6931,7 +8551,11 @@ func (c *Client) CreateOrder(ctx context.Context, body CreateOrderJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetOrderById performs a GET /v1/orders/{id} (the `GetOrderById` operationId) request.
+// GetOrderById Retrieve an order
+//
+// Returns one order by its `order_` id.
+//
+// Corresponds with GET /v1/orders/{id} (the `GetOrderById` operationId).
 func (c *Client) GetOrderById(ctx context.Context, id OrderIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrderByIdRequest(c.Server, id)
 	if err != nil {
@@ -6944,8 +8568,17 @@ func (c *Client) GetOrderById(ctx context.Context, id OrderIdParam, reqEditors .
 	return c.Client.Do(req)
 }
 
-// UpdateOrderRfiWithBody performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request,
-// with any type of body and a specified content type.
+// UpdateOrderRfiWithBody Attach documents requested for an order
+//
+// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+// response), give the `doc_` id of the file you uploaded. The order then moves to
+// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+// the underscore form of the published file answers 404; this description keeps the published
+// path until that is confirmed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 func (c *Client) UpdateOrderRfiWithBody(ctx context.Context, id OrderIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateOrderRfiRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -6958,8 +8591,17 @@ func (c *Client) UpdateOrderRfiWithBody(ctx context.Context, id OrderIdParam, co
 	return c.Client.Do(req)
 }
 
-// UpdateOrderRfi performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request.
+// UpdateOrderRfi Attach documents requested for an order
+//
+// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+// response), give the `doc_` id of the file you uploaded. The order then moves to
+// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+// the underscore form of the published file answers 404; this description keeps the published
+// path until that is confirmed.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 func (c *Client) UpdateOrderRfi(ctx context.Context, id OrderIdParam, body UpdateOrderRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateOrderRfiRequest(c.Server, id, body)
 	if err != nil {
@@ -6972,7 +8614,11 @@ func (c *Client) UpdateOrderRfi(ctx context.Context, id OrderIdParam, body Updat
 	return c.Client.Do(req)
 }
 
-// GetPayins performs a GET /v1/payin (the `GetPayins` operationId) request.
+// GetPayins List payment links
+//
+// Lists payment links, newest first.
+//
+// Corresponds with GET /v1/payin (the `GetPayins` operationId).
 func (c *Client) GetPayins(ctx context.Context, params *GetPayinsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPayinsRequest(c.Server, params)
 	if err != nil {
@@ -6985,8 +8631,16 @@ func (c *Client) GetPayins(ctx context.Context, params *GetPayinsParams, reqEdit
 	return c.Client.Do(req)
 }
 
-// CreatePayinWithBody performs a POST /v1/payin (the `CreatePayin` operationId) request,
-// with any type of body and a specified content type.
+// CreatePayinWithBody Create a payment link
+//
+// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+// create that timed out, look for the link with `getPayins`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 func (c *Client) CreatePayinWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePayinRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -6999,8 +8653,16 @@ func (c *Client) CreatePayinWithBody(ctx context.Context, contentType string, bo
 	return c.Client.Do(req)
 }
 
-// CreatePayin performs a POST /v1/payin (the `CreatePayin` operationId) request.
+// CreatePayin Create a payment link
+//
+// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+// create that timed out, look for the link with `getPayins`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 func (c *Client) CreatePayin(ctx context.Context, body CreatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePayinRequest(c.Server, body)
 	if err != nil {
@@ -7013,7 +8675,11 @@ func (c *Client) CreatePayin(ctx context.Context, body CreatePayinJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetPayinById performs a GET /v1/payin/{id} (the `GetPayinById` operationId) request.
+// GetPayinById Retrieve a payment link
+//
+// Returns one payment link by id.
+//
+// Corresponds with GET /v1/payin/{id} (the `GetPayinById` operationId).
 func (c *Client) GetPayinById(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPayinByIdRequest(c.Server, id)
 	if err != nil {
@@ -7026,8 +8692,13 @@ func (c *Client) GetPayinById(ctx context.Context, id PaymentLinkIdParam, reqEdi
 	return c.Client.Do(req)
 }
 
-// UpdatePayinWithBody performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request,
-// with any type of body and a specified content type.
+// UpdatePayinWithBody Update a payment link
+//
+// Changes the reminder frequency and/or the expiry of an active payment link.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 func (c *Client) UpdatePayinWithBody(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdatePayinRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -7040,8 +8711,13 @@ func (c *Client) UpdatePayinWithBody(ctx context.Context, id PaymentLinkIdParam,
 	return c.Client.Do(req)
 }
 
-// UpdatePayin performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request.
+// UpdatePayin Update a payment link
+//
+// Changes the reminder frequency and/or the expiry of an active payment link.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 func (c *Client) UpdatePayin(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdatePayinRequest(c.Server, id, body)
 	if err != nil {
@@ -7054,7 +8730,11 @@ func (c *Client) UpdatePayin(ctx context.Context, id PaymentLinkIdParam, body Up
 	return c.Client.Do(req)
 }
 
-// CancelPayin performs a PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId) request.
+// CancelPayin Cancel a payment link
+//
+// Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
+//
+// Corresponds with PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId).
 func (c *Client) CancelPayin(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelPayinRequest(c.Server, id)
 	if err != nil {
@@ -7067,7 +8747,11 @@ func (c *Client) CancelPayin(ctx context.Context, id PaymentLinkIdParam, reqEdit
 	return c.Client.Do(req)
 }
 
-// MockReviewPaymentLink performs a PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId) request.
+// MockReviewPaymentLink Sandbox only - finish the review of a payment link
+//
+// Moves a payment link from `under_review` to `active`, as a compliance analyst would. Sandbox only; 404 with a live key.
+//
+// Corresponds with PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId).
 func (c *Client) MockReviewPaymentLink(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMockReviewPaymentLinkRequest(c.Server, id)
 	if err != nil {
@@ -7080,8 +8764,15 @@ func (c *Client) MockReviewPaymentLink(ctx context.Context, id PaymentLinkIdPara
 	return c.Client.Do(req)
 }
 
-// UpdatePayinRfiWithBody performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request,
-// with any type of body and a specified content type.
+// UpdatePayinRfiWithBody Attach documents requested for a payment link
+//
+// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+// (`update-rfi`); unconfirmed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 func (c *Client) UpdatePayinRfiWithBody(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdatePayinRfiRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -7094,8 +8785,15 @@ func (c *Client) UpdatePayinRfiWithBody(ctx context.Context, id PaymentLinkIdPar
 	return c.Client.Do(req)
 }
 
-// UpdatePayinRfi performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request.
+// UpdatePayinRfi Attach documents requested for a payment link
+//
+// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+// (`update-rfi`); unconfirmed.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 func (c *Client) UpdatePayinRfi(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdatePayinRfiRequest(c.Server, id, body)
 	if err != nil {
@@ -7108,7 +8806,13 @@ func (c *Client) UpdatePayinRfi(ctx context.Context, id PaymentLinkIdParam, body
 	return c.Client.Do(req)
 }
 
-// GetPayments performs a GET /v1/payment (the `GetPayments` operationId) request.
+// GetPayments List payments
+//
+// Lists payments, newest first. `payin_id` and `subscription_id` cannot be combined. The
+// `status` filter is coarse (it does not map one-to-one onto the returned `status`), so read
+// each payment's status. Use `request_id` to find the payment an S2S create made.
+//
+// Corresponds with GET /v1/payment (the `GetPayments` operationId).
 func (c *Client) GetPayments(ctx context.Context, params *GetPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPaymentsRequest(c.Server, params)
 	if err != nil {
@@ -7191,8 +8895,16 @@ func (c *Client) CreatePayment(ctx context.Context, body CreatePaymentJSONReques
 	return c.Client.Do(req)
 }
 
-// CreateMockPaymentWithBody performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
-// with any type of body and a specified content type.
+// CreateMockPaymentWithBody Sandbox only - simulate an inbound bank transfer
+//
+// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+// hit. Sandbox only; 404 with a live key.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 func (c *Client) CreateMockPaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateMockPaymentRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7205,8 +8917,16 @@ func (c *Client) CreateMockPaymentWithBody(ctx context.Context, contentType stri
 	return c.Client.Do(req)
 }
 
-// CreateMockPayment performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request.
+// CreateMockPayment Sandbox only - simulate an inbound bank transfer
+//
+// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+// hit. Sandbox only; 404 with a live key.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 func (c *Client) CreateMockPayment(ctx context.Context, body CreateMockPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateMockPaymentRequest(c.Server, body)
 	if err != nil {
@@ -7219,7 +8939,11 @@ func (c *Client) CreateMockPayment(ctx context.Context, body CreateMockPaymentJS
 	return c.Client.Do(req)
 }
 
-// GetPaymentById performs a GET /v1/payment/{id} (the `GetPaymentById` operationId) request.
+// GetPaymentById Retrieve a payment
+//
+// Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
+//
+// Corresponds with GET /v1/payment/{id} (the `GetPaymentById` operationId).
 func (c *Client) GetPaymentById(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPaymentByIdRequest(c.Server, id)
 	if err != nil {
@@ -7301,7 +9025,11 @@ func (c *Client) GetEligiblePayins(ctx context.Context, id PaymentIdParam, reqEd
 	return c.Client.Do(req)
 }
 
-// MockUpdatePaymentFundsAvailable performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
+// MockUpdatePaymentFundsAvailable Sandbox only - mark a payment's funds as cleared
+//
+// Sets `funds_available` on a payment, as if the money had arrived, and sends the matching webhook. Sandbox only; 404 with a live key.
+//
+// Corresponds with PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId).
 func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMockUpdatePaymentFundsAvailableRequest(c.Server, id)
 	if err != nil {
@@ -7314,8 +9042,13 @@ func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id Payment
 	return c.Client.Do(req)
 }
 
-// UpdateRfiPaymentWithBody performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request,
-// with any type of body and a specified content type.
+// UpdateRfiPaymentWithBody Attach documents requested for a payment
+//
+// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 func (c *Client) UpdateRfiPaymentWithBody(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRfiPaymentRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -7328,8 +9061,13 @@ func (c *Client) UpdateRfiPaymentWithBody(ctx context.Context, id PaymentIdParam
 	return c.Client.Do(req)
 }
 
-// UpdateRfiPayment performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request.
+// UpdateRfiPayment Attach documents requested for a payment
+//
+// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 func (c *Client) UpdateRfiPayment(ctx context.Context, id PaymentIdParam, body UpdateRfiPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRfiPaymentRequest(c.Server, id, body)
 	if err != nil {
@@ -7342,7 +9080,11 @@ func (c *Client) UpdateRfiPayment(ctx context.Context, id PaymentIdParam, body U
 	return c.Client.Do(req)
 }
 
-// GetPayouts performs a GET /v1/payouts (the `GetPayouts` operationId) request.
+// GetPayouts List payouts
+//
+// Lists payouts, newest first.
+//
+// Corresponds with GET /v1/payouts (the `GetPayouts` operationId).
 func (c *Client) GetPayouts(ctx context.Context, params *GetPayoutsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPayoutsRequest(c.Server, params)
 	if err != nil {
@@ -7355,8 +9097,20 @@ func (c *Client) GetPayouts(ctx context.Context, params *GetPayoutsParams, reqEd
 	return c.Client.Do(req)
 }
 
-// CreatePayoutWithBody performs a POST /v1/payouts (the `CreatePayout` operationId) request,
-// with any type of body and a specified content type.
+// CreatePayoutWithBody Create a payout
+//
+// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+//
+// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 func (c *Client) CreatePayoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePayoutRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7369,8 +9123,20 @@ func (c *Client) CreatePayoutWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// CreatePayout performs a POST /v1/payouts (the `CreatePayout` operationId) request.
+// CreatePayout Create a payout
+//
+// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+//
+// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 func (c *Client) CreatePayout(ctx context.Context, body CreatePayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePayoutRequest(c.Server, body)
 	if err != nil {
@@ -7383,8 +9149,15 @@ func (c *Client) CreatePayout(ctx context.Context, body CreatePayoutJSONRequestB
 	return c.Client.Do(req)
 }
 
-// MockUpdatePayoutStatusWithBody performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request,
-// with any type of body and a specified content type.
+// MockUpdatePayoutStatusWithBody Sandbox only - move a payout to another status
+//
+// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+// failure has no `error_code`. Sandbox only; 404 with a live key.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 func (c *Client) MockUpdatePayoutStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMockUpdatePayoutStatusRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7397,8 +9170,15 @@ func (c *Client) MockUpdatePayoutStatusWithBody(ctx context.Context, contentType
 	return c.Client.Do(req)
 }
 
-// MockUpdatePayoutStatus performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request.
+// MockUpdatePayoutStatus Sandbox only - move a payout to another status
+//
+// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+// failure has no `error_code`. Sandbox only; 404 with a live key.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body MockUpdatePayoutStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMockUpdatePayoutStatusRequest(c.Server, body)
 	if err != nil {
@@ -7411,7 +9191,11 @@ func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body MockUpdatePayo
 	return c.Client.Do(req)
 }
 
-// GetPayoutById performs a GET /v1/payouts/{id} (the `GetPayoutById` operationId) request.
+// GetPayoutById Retrieve a payout
+//
+// Returns one payout by its `payout_` id.
+//
+// Corresponds with GET /v1/payouts/{id} (the `GetPayoutById` operationId).
 func (c *Client) GetPayoutById(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPayoutByIdRequest(c.Server, id)
 	if err != nil {
@@ -7424,7 +9208,13 @@ func (c *Client) GetPayoutById(ctx context.Context, id PayoutIdParam, reqEditors
 	return c.Client.Do(req)
 }
 
-// CancelPayout performs a PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId) request.
+// CancelPayout Cancel a payout
+//
+// Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
+// cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
+// answer's body is not described by Glomo and is kept open.
+//
+// Corresponds with PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId).
 func (c *Client) CancelPayout(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelPayoutRequest(c.Server, id)
 	if err != nil {
@@ -7437,8 +9227,13 @@ func (c *Client) CancelPayout(ctx context.Context, id PayoutIdParam, reqEditors 
 	return c.Client.Do(req)
 }
 
-// UpdateRfiPayoutWithBody performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request,
-// with any type of body and a specified content type.
+// UpdateRfiPayoutWithBody Attach documents requested for a payout
+//
+// Answers a payout's RFI with uploaded `doc_` ids.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 func (c *Client) UpdateRfiPayoutWithBody(ctx context.Context, id PayoutIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRfiPayoutRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -7451,8 +9246,13 @@ func (c *Client) UpdateRfiPayoutWithBody(ctx context.Context, id PayoutIdParam, 
 	return c.Client.Do(req)
 }
 
-// UpdateRfiPayout performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request.
+// UpdateRfiPayout Attach documents requested for a payout
+//
+// Answers a payout's RFI with uploaded `doc_` ids.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 func (c *Client) UpdateRfiPayout(ctx context.Context, id PayoutIdParam, body UpdateRfiPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRfiPayoutRequest(c.Server, id, body)
 	if err != nil {
@@ -7465,8 +9265,15 @@ func (c *Client) UpdateRfiPayout(ctx context.Context, id PayoutIdParam, body Upd
 	return c.Client.Do(req)
 }
 
-// OnboardMerchantWithBody performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request,
-// with any type of body and a specified content type.
+// OnboardMerchantWithBody Onboard a child merchant
+//
+// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 func (c *Client) OnboardMerchantWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOnboardMerchantRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7479,8 +9286,15 @@ func (c *Client) OnboardMerchantWithBody(ctx context.Context, contentType string
 	return c.Client.Do(req)
 }
 
-// OnboardMerchant performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request.
+// OnboardMerchant Onboard a child merchant
+//
+// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 func (c *Client) OnboardMerchant(ctx context.Context, body OnboardMerchantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOnboardMerchantRequest(c.Server, body)
 	if err != nil {
@@ -7537,7 +9351,11 @@ func (c *Client) UpdateMerchantStatus(ctx context.Context, body UpdateMerchantSt
 	return c.Client.Do(req)
 }
 
-// GetMerchant performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
+// GetMerchant Retrieve a child merchant
+//
+// Returns one of your platform's merchants by its `merch_` id.
+//
+// Corresponds with GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId).
 func (c *Client) GetMerchant(ctx context.Context, merchantId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMerchantRequest(c.Server, merchantId)
 	if err != nil {
@@ -7550,7 +9368,11 @@ func (c *Client) GetMerchant(ctx context.Context, merchantId string, reqEditors 
 	return c.Client.Do(req)
 }
 
-// GetPrices performs a GET /v1/prices (the `GetPrices` operationId) request.
+// GetPrices List prices
+//
+// Lists prices, newest first.
+//
+// Corresponds with GET /v1/prices (the `GetPrices` operationId).
 func (c *Client) GetPrices(ctx context.Context, params *GetPricesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPricesRequest(c.Server, params)
 	if err != nil {
@@ -7563,8 +9385,14 @@ func (c *Client) GetPrices(ctx context.Context, params *GetPricesParams, reqEdit
 	return c.Client.Do(req)
 }
 
-// CreatePriceWithBody performs a POST /v1/prices (the `CreatePrice` operationId) request,
-// with any type of body and a specified content type.
+// CreatePriceWithBody Create a price
+//
+// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+// Only platform businesses can create prices; the first one becomes the business default.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 func (c *Client) CreatePriceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePriceRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7577,8 +9405,14 @@ func (c *Client) CreatePriceWithBody(ctx context.Context, contentType string, bo
 	return c.Client.Do(req)
 }
 
-// CreatePrice performs a POST /v1/prices (the `CreatePrice` operationId) request.
+// CreatePrice Create a price
+//
+// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+// Only platform businesses can create prices; the first one becomes the business default.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 func (c *Client) CreatePrice(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePriceRequest(c.Server, body)
 	if err != nil {
@@ -7591,7 +9425,11 @@ func (c *Client) CreatePrice(ctx context.Context, body CreatePriceJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetPriceById performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
+// GetPriceById Retrieve a price
+//
+// Returns one price by id.
+//
+// Corresponds with GET /v1/prices/{id} (the `GetPriceById` operationId).
 func (c *Client) GetPriceById(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPriceByIdRequest(c.Server, id)
 	if err != nil {
@@ -7652,7 +9490,11 @@ func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetRefunds performs a GET /v1/refunds (the `GetRefunds` operationId) request.
+// GetRefunds List refunds
+//
+// Lists refunds, newest first.
+//
+// Corresponds with GET /v1/refunds (the `GetRefunds` operationId).
 func (c *Client) GetRefunds(ctx context.Context, params *GetRefundsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRefundsRequest(c.Server, params)
 	if err != nil {
@@ -7665,8 +9507,21 @@ func (c *Client) GetRefunds(ctx context.Context, params *GetRefundsParams, reqEd
 	return c.Client.Do(req)
 }
 
-// CreateRefundWithBody performs a POST /v1/refunds (the `CreateRefund` operationId) request,
-// with any type of body and a specified content type.
+// CreateRefundWithBody Refund a payment
+//
+// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+// enabled. `reason` takes the documented phrases only.
+//
+// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+// (failed at creation); those answers are not declared here yet.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 func (c *Client) CreateRefundWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateRefundRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7679,8 +9534,21 @@ func (c *Client) CreateRefundWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// CreateRefund performs a POST /v1/refunds (the `CreateRefund` operationId) request.
+// CreateRefund Refund a payment
+//
+// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+// enabled. `reason` takes the documented phrases only.
+//
+// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+// (failed at creation); those answers are not declared here yet.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 func (c *Client) CreateRefund(ctx context.Context, body CreateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateRefundRequest(c.Server, body)
 	if err != nil {
@@ -7693,7 +9561,11 @@ func (c *Client) CreateRefund(ctx context.Context, body CreateRefundJSONRequestB
 	return c.Client.Do(req)
 }
 
-// GetRefundById performs a GET /v1/refunds/{id} (the `GetRefundById` operationId) request.
+// GetRefundById Retrieve a refund
+//
+// Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
+//
+// Corresponds with GET /v1/refunds/{id} (the `GetRefundById` operationId).
 func (c *Client) GetRefundById(ctx context.Context, id RefundIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRefundByIdRequest(c.Server, id)
 	if err != nil {
@@ -7706,8 +9578,15 @@ func (c *Client) GetRefundById(ctx context.Context, id RefundIdParam, reqEditors
 	return c.Client.Do(req)
 }
 
-// MockUpdateRefundWithBody performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request,
-// with any type of body and a specified content type.
+// MockUpdateRefundWithBody Sandbox only - settle a refund as success or failure
+//
+// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+// shortly. Sandbox only; 404 with a live key.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 func (c *Client) MockUpdateRefundWithBody(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMockUpdateRefundRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -7720,8 +9599,15 @@ func (c *Client) MockUpdateRefundWithBody(ctx context.Context, id RefundIdParam,
 	return c.Client.Do(req)
 }
 
-// MockUpdateRefund performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request.
+// MockUpdateRefund Sandbox only - settle a refund as success or failure
+//
+// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+// shortly. Sandbox only; 404 with a live key.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 func (c *Client) MockUpdateRefund(ctx context.Context, id RefundIdParam, body MockUpdateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMockUpdateRefundRequest(c.Server, id, body)
 	if err != nil {
@@ -7734,8 +9620,13 @@ func (c *Client) MockUpdateRefund(ctx context.Context, id RefundIdParam, body Mo
 	return c.Client.Do(req)
 }
 
-// UpdateRfiRefundWithBody performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request,
-// with any type of body and a specified content type.
+// UpdateRfiRefundWithBody Attach documents requested for a refund
+//
+// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 func (c *Client) UpdateRfiRefundWithBody(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRfiRefundRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
@@ -7748,8 +9639,13 @@ func (c *Client) UpdateRfiRefundWithBody(ctx context.Context, id RefundIdParam, 
 	return c.Client.Do(req)
 }
 
-// UpdateRfiRefund performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request.
+// UpdateRfiRefund Attach documents requested for a refund
+//
+// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 func (c *Client) UpdateRfiRefund(ctx context.Context, id RefundIdParam, body UpdateRfiRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateRfiRefundRequest(c.Server, id, body)
 	if err != nil {
@@ -7844,7 +9740,11 @@ func (c *Client) RespondRfi(ctx context.Context, id RfiIdParam, body RespondRfiJ
 	return c.Client.Do(req)
 }
 
-// GetSettlements performs a GET /v1/settlements (the `GetSettlements` operationId) request.
+// GetSettlements List settlements
+//
+// Lists settlements, newest first.
+//
+// Corresponds with GET /v1/settlements (the `GetSettlements` operationId).
 func (c *Client) GetSettlements(ctx context.Context, params *GetSettlementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSettlementsRequest(c.Server, params)
 	if err != nil {
@@ -7857,8 +9757,14 @@ func (c *Client) GetSettlements(ctx context.Context, params *GetSettlementsParam
 	return c.Client.Do(req)
 }
 
-// CreateSettlementWithBody performs a POST /v1/settlements (the `CreateSettlement` operationId) request,
-// with any type of body and a specified content type.
+// CreateSettlementWithBody Create a settlement
+//
+// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+// 422 when the business outcome fails.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 func (c *Client) CreateSettlementWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSettlementRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7871,8 +9777,14 @@ func (c *Client) CreateSettlementWithBody(ctx context.Context, contentType strin
 	return c.Client.Do(req)
 }
 
-// CreateSettlement performs a POST /v1/settlements (the `CreateSettlement` operationId) request.
+// CreateSettlement Create a settlement
+//
+// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+// 422 when the business outcome fails.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 func (c *Client) CreateSettlement(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSettlementRequest(c.Server, body)
 	if err != nil {
@@ -7905,7 +9817,11 @@ func (c *Client) TriggerMockSettlement(ctx context.Context, reqEditors ...Reques
 	return c.Client.Do(req)
 }
 
-// GetSettlementById performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
+// GetSettlementById Retrieve a settlement
+//
+// Returns one settlement by its `setl_` id.
+//
+// Corresponds with GET /v1/settlements/{id} (the `GetSettlementById` operationId).
 func (c *Client) GetSettlementById(ctx context.Context, id SettlementIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSettlementByIdRequest(c.Server, id)
 	if err != nil {
@@ -7918,7 +9834,11 @@ func (c *Client) GetSettlementById(ctx context.Context, id SettlementIdParam, re
 	return c.Client.Do(req)
 }
 
-// GetTransactionsLinkedToSettlement performs a GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId) request.
+// GetTransactionsLinkedToSettlement List the transactions of a settlement
+//
+// Lists the payments and other movements a settlement covered, with the fees and amounts settled.
+//
+// Corresponds with GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId).
 func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id SettlementIdParam, params *GetTransactionsLinkedToSettlementParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTransactionsLinkedToSettlementRequest(c.Server, id, params)
 	if err != nil {
@@ -7931,7 +9851,11 @@ func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id Settl
 	return c.Client.Do(req)
 }
 
-// GetSubscriptions performs a GET /v1/subscriptions (the `GetSubscriptions` operationId) request.
+// GetSubscriptions List subscriptions
+//
+// Lists subscriptions, newest first.
+//
+// Corresponds with GET /v1/subscriptions (the `GetSubscriptions` operationId).
 func (c *Client) GetSubscriptions(ctx context.Context, params *GetSubscriptionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSubscriptionsRequest(c.Server, params)
 	if err != nil {
@@ -7944,8 +9868,17 @@ func (c *Client) GetSubscriptions(ctx context.Context, params *GetSubscriptionsP
 	return c.Client.Do(req)
 }
 
-// CreateSubscriptionWithBody performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request,
-// with any type of body and a specified content type.
+// CreateSubscriptionWithBody Create a subscription
+//
+// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+// Indian-issued cards are not supported.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 func (c *Client) CreateSubscriptionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSubscriptionRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -7958,8 +9891,17 @@ func (c *Client) CreateSubscriptionWithBody(ctx context.Context, contentType str
 	return c.Client.Do(req)
 }
 
-// CreateSubscription performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request.
+// CreateSubscription Create a subscription
+//
+// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+// Indian-issued cards are not supported.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 func (c *Client) CreateSubscription(ctx context.Context, body CreateSubscriptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSubscriptionRequest(c.Server, body)
 	if err != nil {
@@ -7972,7 +9914,11 @@ func (c *Client) CreateSubscription(ctx context.Context, body CreateSubscription
 	return c.Client.Do(req)
 }
 
-// GetSubscriptionById performs a GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId) request.
+// GetSubscriptionById Retrieve a subscription
+//
+// Returns one subscription by its `sub_` id.
+//
+// Corresponds with GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId).
 func (c *Client) GetSubscriptionById(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSubscriptionByIdRequest(c.Server, id)
 	if err != nil {
@@ -7985,7 +9931,11 @@ func (c *Client) GetSubscriptionById(ctx context.Context, id SubscriptionIdParam
 	return c.Client.Do(req)
 }
 
-// CancelSubscription performs a PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId) request.
+// CancelSubscription Cancel a subscription
+//
+// Ends a subscription for good; this cannot be undone.
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId).
 func (c *Client) CancelSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelSubscriptionRequest(c.Server, id)
 	if err != nil {
@@ -8044,7 +9994,11 @@ func (c *Client) UpdateNextPaymentDate(ctx context.Context, id SubscriptionIdPar
 	return c.Client.Do(req)
 }
 
-// PauseSubscription performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
+// PauseSubscription Pause a subscription
+//
+// Stops renewal charges until the subscription is resumed.
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId).
 func (c *Client) PauseSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPauseSubscriptionRequest(c.Server, id)
 	if err != nil {
@@ -8057,7 +10011,11 @@ func (c *Client) PauseSubscription(ctx context.Context, id SubscriptionIdParam, 
 	return c.Client.Do(req)
 }
 
-// ResumeSubscription performs a PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId) request.
+// ResumeSubscription Resume a subscription
+//
+// Restarts renewal charges of a `paused` subscription (only paused ones can resume).
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId).
 func (c *Client) ResumeSubscription(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewResumeSubscriptionRequest(c.Server, id)
 	if err != nil {
@@ -8090,7 +10048,11 @@ func (c *Client) CloseVirtualAccount(ctx context.Context, params *CloseVirtualAc
 	return c.Client.Do(req)
 }
 
-// GetVirtualAccounts performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
+// GetVirtualAccounts List virtual accounts
+//
+// Lists your virtual accounts.
+//
+// Corresponds with GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId).
 func (c *Client) GetVirtualAccounts(ctx context.Context, params *GetVirtualAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetVirtualAccountsRequest(c.Server, params)
 	if err != nil {
@@ -8103,8 +10065,15 @@ func (c *Client) GetVirtualAccounts(ctx context.Context, params *GetVirtualAccou
 	return c.Client.Do(req)
 }
 
-// CreateVirtualAccountWithBody performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request,
-// with any type of body and a specified content type.
+// CreateVirtualAccountWithBody Create a virtual account (v1)
+//
+// Opens an account number in your name for receiving transfers in a currency over the local rail
+// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+// See `createVirtualAccountV2` for the asynchronous variant.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 func (c *Client) CreateVirtualAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateVirtualAccountRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -8117,8 +10086,15 @@ func (c *Client) CreateVirtualAccountWithBody(ctx context.Context, contentType s
 	return c.Client.Do(req)
 }
 
-// CreateVirtualAccount performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request.
+// CreateVirtualAccount Create a virtual account (v1)
+//
+// Opens an account number in your name for receiving transfers in a currency over the local rail
+// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+// See `createVirtualAccountV2` for the asynchronous variant.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 func (c *Client) CreateVirtualAccount(ctx context.Context, body CreateVirtualAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateVirtualAccountRequest(c.Server, body)
 	if err != nil {
@@ -8131,7 +10107,11 @@ func (c *Client) CreateVirtualAccount(ctx context.Context, body CreateVirtualAcc
 	return c.Client.Do(req)
 }
 
-// GetWithdrawalAccounts performs a GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId) request.
+// GetWithdrawalAccounts List withdrawal accounts
+//
+// Lists the bank accounts your withdrawals can go to.
+//
+// Corresponds with GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId).
 func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWithdrawalAccountsRequest(c.Server, params)
 	if err != nil {
@@ -8144,7 +10124,11 @@ func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawa
 	return c.Client.Do(req)
 }
 
-// GetWithdrawalAccountById performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
+// GetWithdrawalAccountById Retrieve a withdrawal account
+//
+// Returns one withdrawal account by id.
+//
+// Corresponds with GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId).
 func (c *Client) GetWithdrawalAccountById(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWithdrawalAccountByIdRequest(c.Server, id)
 	if err != nil {
@@ -8157,7 +10141,11 @@ func (c *Client) GetWithdrawalAccountById(ctx context.Context, id WithdrawalAcco
 	return c.Client.Do(req)
 }
 
-// GetWithdrawals performs a GET /v1/withdrawals (the `GetWithdrawals` operationId) request.
+// GetWithdrawals List withdrawals
+//
+// Lists withdrawals, newest first.
+//
+// Corresponds with GET /v1/withdrawals (the `GetWithdrawals` operationId).
 func (c *Client) GetWithdrawals(ctx context.Context, params *GetWithdrawalsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWithdrawalsRequest(c.Server, params)
 	if err != nil {
@@ -8170,8 +10158,14 @@ func (c *Client) GetWithdrawals(ctx context.Context, params *GetWithdrawalsParam
 	return c.Client.Do(req)
 }
 
-// CreateWithdrawalWithBody performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request,
-// with any type of body and a specified content type.
+// CreateWithdrawalWithBody Withdraw to your own bank account
+//
+// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+// the currency credited is the account's. Conversion fees apply when they differ.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 func (c *Client) CreateWithdrawalWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateWithdrawalRequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -8184,8 +10178,14 @@ func (c *Client) CreateWithdrawalWithBody(ctx context.Context, contentType strin
 	return c.Client.Do(req)
 }
 
-// CreateWithdrawal performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request.
+// CreateWithdrawal Withdraw to your own bank account
+//
+// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+// the currency credited is the account's. Conversion fees apply when they differ.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 func (c *Client) CreateWithdrawal(ctx context.Context, body CreateWithdrawalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateWithdrawalRequest(c.Server, body)
 	if err != nil {
@@ -8217,8 +10217,15 @@ func (c *Client) ListBeneficiariesV2(ctx context.Context, params *ListBeneficiar
 	return c.Client.Do(req)
 }
 
-// CreateBeneficiaryV2WithBody performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
-// with any type of body and a specified content type.
+// CreateBeneficiaryV2WithBody Create a beneficiary (v2)
+//
+// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+// review; only `active` ones can be paid. A duplicate bank account is a 422.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 func (c *Client) CreateBeneficiaryV2WithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBeneficiaryV2RequestWithBody(c.Server, contentType, body)
 	if err != nil {
@@ -8231,8 +10238,15 @@ func (c *Client) CreateBeneficiaryV2WithBody(ctx context.Context, contentType st
 	return c.Client.Do(req)
 }
 
-// CreateBeneficiaryV2 performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request.
+// CreateBeneficiaryV2 Create a beneficiary (v2)
+//
+// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+// review; only `active` ones can be paid. A duplicate bank account is a 422.
+//
 // Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 func (c *Client) CreateBeneficiaryV2(ctx context.Context, body CreateBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBeneficiaryV2Request(c.Server, body)
 	if err != nil {
@@ -8245,7 +10259,11 @@ func (c *Client) CreateBeneficiaryV2(ctx context.Context, body CreateBeneficiary
 	return c.Client.Do(req)
 }
 
-// GetBeneficiaryByIdV2 performs a GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId) request.
+// GetBeneficiaryByIdV2 Retrieve a beneficiary (v2)
+//
+// Returns one v2 beneficiary by id (under `/api/v2`).
+//
+// Corresponds with GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId).
 func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBeneficiaryByIdV2Request(c.Server, id)
 	if err != nil {
@@ -13056,89 +15074,186 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
-	// RotateApiKeyWithBodyWithResponse performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request,
-	// with any type of body and a specified content type.
+	// RotateApiKeyWithBodyWithResponse Rotate the secret API key
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+	// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+	// key is shown only in this answer: store it before doing anything else.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 	RotateApiKeyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateApiKeyResult, error)
 
-	// RotateApiKeyWithResponse performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request.
+	// RotateApiKeyWithResponse Rotate the secret API key
+	//
+	// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+	// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+	// key is shown only in this answer: store it before doing anything else.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 	RotateApiKeyWithResponse(ctx context.Context, body RotateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateApiKeyResult, error)
 
-	// GetBalanceConversionsWithResponse performs a GET /v1/balance_conversions (the `GetBalanceConversions` operationId) request.
+	// GetBalanceConversionsWithResponse List balance conversions
+	//
+	// Lists your balance conversions, newest first, optionally filtered by currency pair.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/balance_conversions (the `GetBalanceConversions` operationId).
 	GetBalanceConversionsWithResponse(ctx context.Context, params *GetBalanceConversionsParams, reqEditors ...RequestEditorFn) (*GetBalanceConversionsResult, error)
 
-	// CreateBalanceConversionWithBodyWithResponse performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateBalanceConversionWithBodyWithResponse Convert between two currency balances
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+	// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+	// computes the other side and the fee.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 	CreateBalanceConversionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBalanceConversionResult, error)
 
-	// CreateBalanceConversionWithResponse performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request.
+	// CreateBalanceConversionWithResponse Convert between two currency balances
+	//
+	// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+	// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+	// computes the other side and the fee.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 	CreateBalanceConversionWithResponse(ctx context.Context, body CreateBalanceConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBalanceConversionResult, error)
 
-	// GetBalanceWithResponse performs a GET /v1/balances (the `GetBalance` operationId) request.
+	// GetBalanceWithResponse Retrieve balances
+	//
+	// Returns what the account holds in every enabled currency: `available` can be spent (payouts,
+	// withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
+	// `deficit`, an amount owed to Glomo after a chargeback or RFI debit hit an insufficient
+	// balance; it is recovered from the next top-up.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/balances (the `GetBalance` operationId).
 	GetBalanceWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBalanceResult, error)
 
-	// GetBankAccountValidationsWithResponse performs a GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId) request.
+	// GetBankAccountValidationsWithResponse List bank account validations
+	//
+	// Lists past bank-account validations, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId).
 	GetBankAccountValidationsWithResponse(ctx context.Context, params *GetBankAccountValidationsParams, reqEditors ...RequestEditorFn) (*GetBankAccountValidationsResult, error)
 
-	// ValidateBankAccountWithBodyWithResponse performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request,
-	// with any type of body and a specified content type.
+	// ValidateBankAccountWithBodyWithResponse Validate a bank account
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Asks the bank network whether an account exists and who holds it, either for account details
+	// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+	// `status` says whether the check could run, not whether the account is valid: read
+	// `validation_message`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 	ValidateBankAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateBankAccountResult, error)
 
-	// ValidateBankAccountWithResponse performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request.
+	// ValidateBankAccountWithResponse Validate a bank account
+	//
+	// Asks the bank network whether an account exists and who holds it, either for account details
+	// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+	// `status` says whether the check could run, not whether the account is valid: read
+	// `validation_message`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 	ValidateBankAccountWithResponse(ctx context.Context, body ValidateBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateBankAccountResult, error)
 
-	// GetBeneficiariesWithResponse performs a GET /v1/beneficiaries (the `GetBeneficiaries` operationId) request.
+	// GetBeneficiariesWithResponse List beneficiaries (v1)
+	//
+	// Lists beneficiaries, newest first, optionally filtered by type and country.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/beneficiaries (the `GetBeneficiaries` operationId).
 	GetBeneficiariesWithResponse(ctx context.Context, params *GetBeneficiariesParams, reqEditors ...RequestEditorFn) (*GetBeneficiariesResult, error)
 
-	// CreateBeneficiaryWithBodyWithResponse performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateBeneficiaryWithBodyWithResponse Create a beneficiary (v1)
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Registers a payout recipient in the flat v1 format. New integrations should prefer
+	// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+	// pages; described from the published file.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 	CreateBeneficiaryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBeneficiaryResult, error)
 
-	// CreateBeneficiaryWithResponse performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request.
+	// CreateBeneficiaryWithResponse Create a beneficiary (v1)
+	//
+	// Registers a payout recipient in the flat v1 format. New integrations should prefer
+	// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+	// pages; described from the published file.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 	CreateBeneficiaryWithResponse(ctx context.Context, body CreateBeneficiaryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBeneficiaryResult, error)
 
-	// GetBeneficiaryByIdWithResponse performs a GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId) request.
+	// GetBeneficiaryByIdWithResponse Retrieve a beneficiary (v1)
+	//
+	// Returns one beneficiary by its `bene_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId).
 	GetBeneficiaryByIdWithResponse(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*GetBeneficiaryByIdResult, error)
 
-	// GetCustomersWithResponse performs a GET /v1/customer (the `GetCustomers` operationId) request.
+	// GetCustomersWithResponse List customers
+	//
+	// Lists your customers, newest first, with optional filters.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/customer (the `GetCustomers` operationId).
 	GetCustomersWithResponse(ctx context.Context, params *GetCustomersParams, reqEditors ...RequestEditorFn) (*GetCustomersResult, error)
 
-	// CreateCustomerWithBodyWithResponse performs a POST /v1/customer (the `CreateCustomer` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateCustomerWithBodyWithResponse Create a customer
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Registers a person or business who will pay you; orders and payment links need its `cust_`
+	// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+	// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+	// `request_id`. Only email and phone can change later, so get the name, type and address right.
+	// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 	CreateCustomerWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCustomerResult, error)
 
-	// CreateCustomerWithResponse performs a POST /v1/customer (the `CreateCustomer` operationId) request.
+	// CreateCustomerWithResponse Create a customer
+	//
+	// Registers a person or business who will pay you; orders and payment links need its `cust_`
+	// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+	// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+	// `request_id`. Only email and phone can change later, so get the name, type and address right.
+	// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 	CreateCustomerWithResponse(ctx context.Context, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCustomerResult, error)
 
-	// GetCustomerByIdWithResponse performs a GET /v1/customer/{id} (the `GetCustomerById` operationId) request.
+	// GetCustomerByIdWithResponse Retrieve a customer
+	//
+	// Returns one customer by its `cust_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/customer/{id} (the `GetCustomerById` operationId).
 	GetCustomerByIdWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerByIdResult, error)
 
 	// UpdateCustomerWithBodyWithResponse Change a customer's email or phone
@@ -13180,25 +15295,41 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/customer/{id}/bank_account (the `GetCustomerBankAccounts` operationId).
 	GetCustomerBankAccountsWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerBankAccountsResult, error)
 
-	// CreateLrsCustomerBankAccountWithBodyWithResponse performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateLrsCustomerBankAccountWithBodyWithResponse Register a customer's Indian bank account (LRS)
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 	CreateLrsCustomerBankAccountWithBodyWithResponse(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLrsCustomerBankAccountResult, error)
 
-	// CreateLrsCustomerBankAccountWithResponse performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request.
+	// CreateLrsCustomerBankAccountWithResponse Register a customer's Indian bank account (LRS)
+	//
+	// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 	CreateLrsCustomerBankAccountWithResponse(ctx context.Context, id CustomerIdParam, body CreateLrsCustomerBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLrsCustomerBankAccountResult, error)
 
-	// GetDocumentsWithResponse performs a GET /v1/document (the `GetDocuments` operationId) request.
+	// GetDocumentsWithResponse List documents
+	//
+	// Lists uploaded documents, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/document (the `GetDocuments` operationId).
 	GetDocumentsWithResponse(ctx context.Context, params *GetDocumentsParams, reqEditors ...RequestEditorFn) (*GetDocumentsResult, error)
 
-	// CreateDocumentWithBodyWithResponse performs a POST /v1/document (the `CreateDocument` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateDocumentWithBodyWithResponse Upload a document
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Uploads a file as multipart form data and returns a `doc_` id to reference from orders,
+	// payment links, payouts, refunds and RFI answers.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/document (the `CreateDocument` operationId).
 	CreateDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResult, error)
 
 	// GetDocumentByIdWithResponse Retrieve a document
@@ -13212,114 +15343,240 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/document/{id} (the `GetDocumentById` operationId).
 	GetDocumentByIdWithResponse(ctx context.Context, id DocumentIdParam, reqEditors ...RequestEditorFn) (*GetDocumentByIdResult, error)
 
-	// CreateInternalTransferWithBodyWithResponse performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateInternalTransferWithBodyWithResponse Move funds between merchants of a platform
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Transfers a balance between a platform and its children, or between two children of the same
+	// platform. Only AED is supported; the two merchants must differ.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 	CreateInternalTransferWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInternalTransferResult, error)
 
-	// CreateInternalTransferWithResponse performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request.
+	// CreateInternalTransferWithResponse Move funds between merchants of a platform
+	//
+	// Transfers a balance between a platform and its children, or between two children of the same
+	// platform. Only AED is supported; the two merchants must differ.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 	CreateInternalTransferWithResponse(ctx context.Context, body CreateInternalTransferJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInternalTransferResult, error)
 
-	// GetLrsBanksWithResponse performs a GET /v1/lrs/banks (the `GetLrsBanks` operationId) request.
+	// GetLrsBanksWithResponse List banks supported for LRS
+	//
+	// Returns the Indian banks an LRS remittance can be made from, with the `bank_code` to use in quotes and bank accounts.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/lrs/banks (the `GetLrsBanks` operationId).
 	GetLrsBanksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLrsBanksResult, error)
 
-	// CreateLrsQuoteWithBodyWithResponse performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateLrsQuoteWithBodyWithResponse Quote an LRS remittance
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+	// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 	CreateLrsQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLrsQuoteResult, error)
 
-	// CreateLrsQuoteWithResponse performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request.
+	// CreateLrsQuoteWithResponse Quote an LRS remittance
+	//
+	// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+	// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 	CreateLrsQuoteWithResponse(ctx context.Context, body CreateLrsQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLrsQuoteResult, error)
 
-	// GetOrdersWithResponse performs a GET /v1/orders (the `GetOrders` operationId) request.
+	// GetOrdersWithResponse List orders
+	//
+	// Lists orders, newest first, optionally filtered by customer and status.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/orders (the `GetOrders` operationId).
 	GetOrdersWithResponse(ctx context.Context, params *GetOrdersParams, reqEditors ...RequestEditorFn) (*GetOrdersResult, error)
 
-	// CreateOrderWithBodyWithResponse performs a POST /v1/orders (the `CreateOrder` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateOrderWithBodyWithResponse Create an order
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+	// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+	// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+	//
+	// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+	// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+	// order comes back `action_required` with `rfi_documents`; upload them and call
+	// `updateOrderRfi`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 	CreateOrderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrderResult, error)
 
-	// CreateOrderWithResponse performs a POST /v1/orders (the `CreateOrder` operationId) request.
+	// CreateOrderWithResponse Create an order
+	//
+	// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+	// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+	// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+	//
+	// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+	// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+	// order comes back `action_required` with `rfi_documents`; upload them and call
+	// `updateOrderRfi`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 	CreateOrderWithResponse(ctx context.Context, body CreateOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrderResult, error)
 
-	// GetOrderByIdWithResponse performs a GET /v1/orders/{id} (the `GetOrderById` operationId) request.
+	// GetOrderByIdWithResponse Retrieve an order
+	//
+	// Returns one order by its `order_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/orders/{id} (the `GetOrderById` operationId).
 	GetOrderByIdWithResponse(ctx context.Context, id OrderIdParam, reqEditors ...RequestEditorFn) (*GetOrderByIdResult, error)
 
-	// UpdateOrderRfiWithBodyWithResponse performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateOrderRfiWithBodyWithResponse Attach documents requested for an order
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+	// response), give the `doc_` id of the file you uploaded. The order then moves to
+	// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+	// the underscore form of the published file answers 404; this description keeps the published
+	// path until that is confirmed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 	UpdateOrderRfiWithBodyWithResponse(ctx context.Context, id OrderIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOrderRfiResult, error)
 
-	// UpdateOrderRfiWithResponse performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request.
+	// UpdateOrderRfiWithResponse Attach documents requested for an order
+	//
+	// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+	// response), give the `doc_` id of the file you uploaded. The order then moves to
+	// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+	// the underscore form of the published file answers 404; this description keeps the published
+	// path until that is confirmed.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 	UpdateOrderRfiWithResponse(ctx context.Context, id OrderIdParam, body UpdateOrderRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrderRfiResult, error)
 
-	// GetPayinsWithResponse performs a GET /v1/payin (the `GetPayins` operationId) request.
+	// GetPayinsWithResponse List payment links
+	//
+	// Lists payment links, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payin (the `GetPayins` operationId).
 	GetPayinsWithResponse(ctx context.Context, params *GetPayinsParams, reqEditors ...RequestEditorFn) (*GetPayinsResult, error)
 
-	// CreatePayinWithBodyWithResponse performs a POST /v1/payin (the `CreatePayin` operationId) request,
-	// with any type of body and a specified content type.
+	// CreatePayinWithBodyWithResponse Create a payment link
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+	// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+	// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+	// create that timed out, look for the link with `getPayins`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 	CreatePayinWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePayinResult, error)
 
-	// CreatePayinWithResponse performs a POST /v1/payin (the `CreatePayin` operationId) request.
+	// CreatePayinWithResponse Create a payment link
+	//
+	// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+	// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+	// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+	// create that timed out, look for the link with `getPayins`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 	CreatePayinWithResponse(ctx context.Context, body CreatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePayinResult, error)
 
-	// GetPayinByIdWithResponse performs a GET /v1/payin/{id} (the `GetPayinById` operationId) request.
+	// GetPayinByIdWithResponse Retrieve a payment link
+	//
+	// Returns one payment link by id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payin/{id} (the `GetPayinById` operationId).
 	GetPayinByIdWithResponse(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*GetPayinByIdResult, error)
 
-	// UpdatePayinWithBodyWithResponse performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdatePayinWithBodyWithResponse Update a payment link
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Changes the reminder frequency and/or the expiry of an active payment link.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 	UpdatePayinWithBodyWithResponse(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePayinResult, error)
 
-	// UpdatePayinWithResponse performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request.
+	// UpdatePayinWithResponse Update a payment link
+	//
+	// Changes the reminder frequency and/or the expiry of an active payment link.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 	UpdatePayinWithResponse(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePayinResult, error)
 
-	// CancelPayinWithResponse performs a PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId) request.
+	// CancelPayinWithResponse Cancel a payment link
+	//
+	// Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId).
 	CancelPayinWithResponse(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*CancelPayinResult, error)
 
-	// MockReviewPaymentLinkWithResponse performs a PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId) request.
+	// MockReviewPaymentLinkWithResponse Sandbox only - finish the review of a payment link
+	//
+	// Moves a payment link from `under_review` to `active`, as a compliance analyst would. Sandbox only; 404 with a live key.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId).
 	MockReviewPaymentLinkWithResponse(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*MockReviewPaymentLinkResult, error)
 
-	// UpdatePayinRfiWithBodyWithResponse performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdatePayinRfiWithBodyWithResponse Attach documents requested for a payment link
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+	// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+	// (`update-rfi`); unconfirmed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 	UpdatePayinRfiWithBodyWithResponse(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePayinRfiResult, error)
 
-	// UpdatePayinRfiWithResponse performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request.
+	// UpdatePayinRfiWithResponse Attach documents requested for a payment link
+	//
+	// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+	// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+	// (`update-rfi`); unconfirmed.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 	UpdatePayinRfiWithResponse(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePayinRfiResult, error)
 
-	// GetPaymentsWithResponse performs a GET /v1/payment (the `GetPayments` operationId) request.
+	// GetPaymentsWithResponse List payments
+	//
+	// Lists payments, newest first. `payin_id` and `subscription_id` cannot be combined. The
+	// `status` filter is coarse (it does not map one-to-one onto the returned `status`), so read
+	// each payment's status. Use `request_id` to find the payment an S2S create made.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payment (the `GetPayments` operationId).
 	GetPaymentsWithResponse(ctx context.Context, params *GetPaymentsParams, reqEditors ...RequestEditorFn) (*GetPaymentsResult, error)
 
 	// CreatePaymentWithBodyWithResponse Charge a card server to server (S2S)
@@ -13372,19 +15629,37 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/payment (the `CreatePayment` operationId).
 	CreatePaymentWithResponse(ctx context.Context, body CreatePaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePaymentResult, error)
 
-	// CreateMockPaymentWithBodyWithResponse performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateMockPaymentWithBodyWithResponse Sandbox only - simulate an inbound bank transfer
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+	// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+	// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+	// hit. Sandbox only; 404 with a live key.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 	CreateMockPaymentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMockPaymentResult, error)
 
-	// CreateMockPaymentWithResponse performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request.
+	// CreateMockPaymentWithResponse Sandbox only - simulate an inbound bank transfer
+	//
+	// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+	// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+	// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+	// hit. Sandbox only; 404 with a live key.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 	CreateMockPaymentWithResponse(ctx context.Context, body CreateMockPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMockPaymentResult, error)
 
-	// GetPaymentByIdWithResponse performs a GET /v1/payment/{id} (the `GetPaymentById` operationId) request.
+	// GetPaymentByIdWithResponse Retrieve a payment
+	//
+	// Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payment/{id} (the `GetPaymentById` operationId).
 	GetPaymentByIdWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*GetPaymentByIdResult, error)
 
 	// ConnectPayinWithBodyWithResponse Attach an unmatched payment to a payin
@@ -13428,74 +15703,154 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/payment/{id}/eligible-payins (the `GetEligiblePayins` operationId).
 	GetEligiblePayinsWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*GetEligiblePayinsResult, error)
 
-	// MockUpdatePaymentFundsAvailableWithResponse performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
+	// MockUpdatePaymentFundsAvailableWithResponse Sandbox only - mark a payment's funds as cleared
+	//
+	// Sets `funds_available` on a payment, as if the money had arrived, and sends the matching webhook. Sandbox only; 404 with a live key.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId).
 	MockUpdatePaymentFundsAvailableWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*MockUpdatePaymentFundsAvailableResult, error)
 
-	// UpdateRfiPaymentWithBodyWithResponse performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateRfiPaymentWithBodyWithResponse Attach documents requested for a payment
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 	UpdateRfiPaymentWithBodyWithResponse(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRfiPaymentResult, error)
 
-	// UpdateRfiPaymentWithResponse performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request.
+	// UpdateRfiPaymentWithResponse Attach documents requested for a payment
+	//
+	// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 	UpdateRfiPaymentWithResponse(ctx context.Context, id PaymentIdParam, body UpdateRfiPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiPaymentResult, error)
 
-	// GetPayoutsWithResponse performs a GET /v1/payouts (the `GetPayouts` operationId) request.
+	// GetPayoutsWithResponse List payouts
+	//
+	// Lists payouts, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payouts (the `GetPayouts` operationId).
 	GetPayoutsWithResponse(ctx context.Context, params *GetPayoutsParams, reqEditors ...RequestEditorFn) (*GetPayoutsResult, error)
 
-	// CreatePayoutWithBodyWithResponse performs a POST /v1/payouts (the `CreatePayout` operationId) request,
-	// with any type of body and a specified content type.
+	// CreatePayoutWithBodyWithResponse Create a payout
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+	// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+	// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+	//
+	// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+	// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+	// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+	// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 	CreatePayoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePayoutResult, error)
 
-	// CreatePayoutWithResponse performs a POST /v1/payouts (the `CreatePayout` operationId) request.
+	// CreatePayoutWithResponse Create a payout
+	//
+	// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+	// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+	// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+	//
+	// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+	// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+	// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+	// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 	CreatePayoutWithResponse(ctx context.Context, body CreatePayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePayoutResult, error)
 
-	// MockUpdatePayoutStatusWithBodyWithResponse performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request,
-	// with any type of body and a specified content type.
+	// MockUpdatePayoutStatusWithBodyWithResponse Sandbox only - move a payout to another status
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+	// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+	// failure has no `error_code`. Sandbox only; 404 with a live key.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 	MockUpdatePayoutStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MockUpdatePayoutStatusResult, error)
 
-	// MockUpdatePayoutStatusWithResponse performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request.
+	// MockUpdatePayoutStatusWithResponse Sandbox only - move a payout to another status
+	//
+	// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+	// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+	// failure has no `error_code`. Sandbox only; 404 with a live key.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 	MockUpdatePayoutStatusWithResponse(ctx context.Context, body MockUpdatePayoutStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*MockUpdatePayoutStatusResult, error)
 
-	// GetPayoutByIdWithResponse performs a GET /v1/payouts/{id} (the `GetPayoutById` operationId) request.
+	// GetPayoutByIdWithResponse Retrieve a payout
+	//
+	// Returns one payout by its `payout_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/payouts/{id} (the `GetPayoutById` operationId).
 	GetPayoutByIdWithResponse(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*GetPayoutByIdResult, error)
 
-	// CancelPayoutWithResponse performs a PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId) request.
+	// CancelPayoutWithResponse Cancel a payout
+	//
+	// Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
+	// cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
+	// answer's body is not described by Glomo and is kept open.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId).
 	CancelPayoutWithResponse(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*CancelPayoutResult, error)
 
-	// UpdateRfiPayoutWithBodyWithResponse performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateRfiPayoutWithBodyWithResponse Attach documents requested for a payout
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Answers a payout's RFI with uploaded `doc_` ids.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 	UpdateRfiPayoutWithBodyWithResponse(ctx context.Context, id PayoutIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRfiPayoutResult, error)
 
-	// UpdateRfiPayoutWithResponse performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request.
+	// UpdateRfiPayoutWithResponse Attach documents requested for a payout
+	//
+	// Answers a payout's RFI with uploaded `doc_` ids.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 	UpdateRfiPayoutWithResponse(ctx context.Context, id PayoutIdParam, body UpdateRfiPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiPayoutResult, error)
 
-	// OnboardMerchantWithBodyWithResponse performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request,
-	// with any type of body and a specified content type.
+	// OnboardMerchantWithBodyWithResponse Onboard a child merchant
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+	// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+	// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 	OnboardMerchantWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OnboardMerchantResult, error)
 
-	// OnboardMerchantWithResponse performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request.
+	// OnboardMerchantWithResponse Onboard a child merchant
+	//
+	// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+	// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+	// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 	OnboardMerchantWithResponse(ctx context.Context, body OnboardMerchantJSONRequestBody, reqEditors ...RequestEditorFn) (*OnboardMerchantResult, error)
 
 	// UpdateMerchantStatusWithBodyWithResponse Sandbox only - set a child merchant's onboarding status
@@ -13522,29 +15877,51 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
 	UpdateMerchantStatusWithResponse(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMerchantStatusResult, error)
 
-	// GetMerchantWithResponse performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
+	// GetMerchantWithResponse Retrieve a child merchant
+	//
+	// Returns one of your platform's merchants by its `merch_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId).
 	GetMerchantWithResponse(ctx context.Context, merchantId string, reqEditors ...RequestEditorFn) (*GetMerchantResult, error)
 
-	// GetPricesWithResponse performs a GET /v1/prices (the `GetPrices` operationId) request.
+	// GetPricesWithResponse List prices
+	//
+	// Lists prices, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/prices (the `GetPrices` operationId).
 	GetPricesWithResponse(ctx context.Context, params *GetPricesParams, reqEditors ...RequestEditorFn) (*GetPricesResult, error)
 
-	// CreatePriceWithBodyWithResponse performs a POST /v1/prices (the `CreatePrice` operationId) request,
-	// with any type of body and a specified content type.
+	// CreatePriceWithBodyWithResponse Create a price
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+	// Only platform businesses can create prices; the first one becomes the business default.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 	CreatePriceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePriceResult, error)
 
-	// CreatePriceWithResponse performs a POST /v1/prices (the `CreatePrice` operationId) request.
+	// CreatePriceWithResponse Create a price
+	//
+	// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+	// Only platform businesses can create prices; the first one becomes the business default.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 	CreatePriceWithResponse(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePriceResult, error)
 
-	// GetPriceByIdWithResponse performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
+	// GetPriceByIdWithResponse Retrieve a price
+	//
+	// Returns one price by id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/prices/{id} (the `GetPriceById` operationId).
 	GetPriceByIdWithResponse(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error)
 
 	// CreateQuoteWithBodyWithResponse Lock an FX rate and fees for a payin or payout
@@ -13575,44 +15952,96 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/quotes (the `CreateQuote` operationId).
 	CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResult, error)
 
-	// GetRefundsWithResponse performs a GET /v1/refunds (the `GetRefunds` operationId) request.
+	// GetRefundsWithResponse List refunds
+	//
+	// Lists refunds, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/refunds (the `GetRefunds` operationId).
 	GetRefundsWithResponse(ctx context.Context, params *GetRefundsParams, reqEditors ...RequestEditorFn) (*GetRefundsResult, error)
 
-	// CreateRefundWithBodyWithResponse performs a POST /v1/refunds (the `CreateRefund` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateRefundWithBodyWithResponse Refund a payment
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+	// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+	// enabled. `reason` takes the documented phrases only.
+	//
+	// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+	// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+	// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+	// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+	// (failed at creation); those answers are not declared here yet.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 	CreateRefundWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRefundResult, error)
 
-	// CreateRefundWithResponse performs a POST /v1/refunds (the `CreateRefund` operationId) request.
+	// CreateRefundWithResponse Refund a payment
+	//
+	// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+	// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+	// enabled. `reason` takes the documented phrases only.
+	//
+	// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+	// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+	// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+	// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+	// (failed at creation); those answers are not declared here yet.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 	CreateRefundWithResponse(ctx context.Context, body CreateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRefundResult, error)
 
-	// GetRefundByIdWithResponse performs a GET /v1/refunds/{id} (the `GetRefundById` operationId) request.
+	// GetRefundByIdWithResponse Retrieve a refund
+	//
+	// Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/refunds/{id} (the `GetRefundById` operationId).
 	GetRefundByIdWithResponse(ctx context.Context, id RefundIdParam, reqEditors ...RequestEditorFn) (*GetRefundByIdResult, error)
 
-	// MockUpdateRefundWithBodyWithResponse performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request,
-	// with any type of body and a specified content type.
+	// MockUpdateRefundWithBodyWithResponse Sandbox only - settle a refund as success or failure
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+	// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+	// shortly. Sandbox only; 404 with a live key.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 	MockUpdateRefundWithBodyWithResponse(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MockUpdateRefundResult, error)
 
-	// MockUpdateRefundWithResponse performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request.
+	// MockUpdateRefundWithResponse Sandbox only - settle a refund as success or failure
+	//
+	// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+	// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+	// shortly. Sandbox only; 404 with a live key.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 	MockUpdateRefundWithResponse(ctx context.Context, id RefundIdParam, body MockUpdateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*MockUpdateRefundResult, error)
 
-	// UpdateRfiRefundWithBodyWithResponse performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request,
-	// with any type of body and a specified content type.
+	// UpdateRfiRefundWithBodyWithResponse Attach documents requested for a refund
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 	UpdateRfiRefundWithBodyWithResponse(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRfiRefundResult, error)
 
-	// UpdateRfiRefundWithResponse performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request.
+	// UpdateRfiRefundWithResponse Attach documents requested for a refund
+	//
+	// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 	UpdateRfiRefundWithResponse(ctx context.Context, id RefundIdParam, body UpdateRfiRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiRefundResult, error)
 
 	// GetRfisWithResponse List requests for information (RFIs)
@@ -13661,19 +16090,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/rfis/{id}/respond (the `RespondRfi` operationId).
 	RespondRfiWithResponse(ctx context.Context, id RfiIdParam, body RespondRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*RespondRfiResult, error)
 
-	// GetSettlementsWithResponse performs a GET /v1/settlements (the `GetSettlements` operationId) request.
+	// GetSettlementsWithResponse List settlements
+	//
+	// Lists settlements, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/settlements (the `GetSettlements` operationId).
 	GetSettlementsWithResponse(ctx context.Context, params *GetSettlementsParams, reqEditors ...RequestEditorFn) (*GetSettlementsResult, error)
 
-	// CreateSettlementWithBodyWithResponse performs a POST /v1/settlements (the `CreateSettlement` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateSettlementWithBodyWithResponse Create a settlement
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+	// 422 when the business outcome fails.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 	CreateSettlementWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSettlementResult, error)
 
-	// CreateSettlementWithResponse performs a POST /v1/settlements (the `CreateSettlement` operationId) request.
+	// CreateSettlementWithResponse Create a settlement
+	//
+	// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+	// 422 when the business outcome fails.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 	CreateSettlementWithResponse(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSettlementResult, error)
 
 	// TriggerMockSettlementWithResponse Sandbox only - run the settlement job now
@@ -13688,39 +16131,75 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
 	TriggerMockSettlementWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*TriggerMockSettlementResult, error)
 
-	// GetSettlementByIdWithResponse performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
+	// GetSettlementByIdWithResponse Retrieve a settlement
+	//
+	// Returns one settlement by its `setl_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/settlements/{id} (the `GetSettlementById` operationId).
 	GetSettlementByIdWithResponse(ctx context.Context, id SettlementIdParam, reqEditors ...RequestEditorFn) (*GetSettlementByIdResult, error)
 
-	// GetTransactionsLinkedToSettlementWithResponse performs a GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId) request.
+	// GetTransactionsLinkedToSettlementWithResponse List the transactions of a settlement
+	//
+	// Lists the payments and other movements a settlement covered, with the fees and amounts settled.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId).
 	GetTransactionsLinkedToSettlementWithResponse(ctx context.Context, id SettlementIdParam, params *GetTransactionsLinkedToSettlementParams, reqEditors ...RequestEditorFn) (*GetTransactionsLinkedToSettlementResult, error)
 
-	// GetSubscriptionsWithResponse performs a GET /v1/subscriptions (the `GetSubscriptions` operationId) request.
+	// GetSubscriptionsWithResponse List subscriptions
+	//
+	// Lists subscriptions, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/subscriptions (the `GetSubscriptions` operationId).
 	GetSubscriptionsWithResponse(ctx context.Context, params *GetSubscriptionsParams, reqEditors ...RequestEditorFn) (*GetSubscriptionsResult, error)
 
-	// CreateSubscriptionWithBodyWithResponse performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateSubscriptionWithBodyWithResponse Create a subscription
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+	// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+	// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+	// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+	// Indian-issued cards are not supported.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 	CreateSubscriptionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSubscriptionResult, error)
 
-	// CreateSubscriptionWithResponse performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request.
+	// CreateSubscriptionWithResponse Create a subscription
+	//
+	// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+	// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+	// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+	// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+	// Indian-issued cards are not supported.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 	CreateSubscriptionWithResponse(ctx context.Context, body CreateSubscriptionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSubscriptionResult, error)
 
-	// GetSubscriptionByIdWithResponse performs a GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId) request.
+	// GetSubscriptionByIdWithResponse Retrieve a subscription
+	//
+	// Returns one subscription by its `sub_` id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId).
 	GetSubscriptionByIdWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*GetSubscriptionByIdResult, error)
 
-	// CancelSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId) request.
+	// CancelSubscriptionWithResponse Cancel a subscription
+	//
+	// Ends a subscription for good; this cannot be undone.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId).
 	CancelSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*CancelSubscriptionResult, error)
 
 	// UpdateNextPaymentDateWithBodyWithResponse Move the next charge date of a subscription
@@ -13749,14 +16228,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
 	UpdateNextPaymentDateWithResponse(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNextPaymentDateResult, error)
 
-	// PauseSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
+	// PauseSubscriptionWithResponse Pause a subscription
+	//
+	// Stops renewal charges until the subscription is resumed.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId).
 	PauseSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*PauseSubscriptionResult, error)
 
-	// ResumeSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId) request.
+	// ResumeSubscriptionWithResponse Resume a subscription
+	//
+	// Restarts renewal charges of a `paused` subscription (only paused ones can resume).
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId).
 	ResumeSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*ResumeSubscriptionResult, error)
 
 	// CloseVirtualAccountWithResponse Close a virtual account
@@ -13771,44 +16258,82 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /v1/virtual-accounts (the `CloseVirtualAccount` operationId).
 	CloseVirtualAccountWithResponse(ctx context.Context, params *CloseVirtualAccountParams, reqEditors ...RequestEditorFn) (*CloseVirtualAccountResult, error)
 
-	// GetVirtualAccountsWithResponse performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
+	// GetVirtualAccountsWithResponse List virtual accounts
+	//
+	// Lists your virtual accounts.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId).
 	GetVirtualAccountsWithResponse(ctx context.Context, params *GetVirtualAccountsParams, reqEditors ...RequestEditorFn) (*GetVirtualAccountsResult, error)
 
-	// CreateVirtualAccountWithBodyWithResponse performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateVirtualAccountWithBodyWithResponse Create a virtual account (v1)
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Opens an account number in your name for receiving transfers in a currency over the local rail
+	// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+	// See `createVirtualAccountV2` for the asynchronous variant.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 	CreateVirtualAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVirtualAccountResult, error)
 
-	// CreateVirtualAccountWithResponse performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request.
+	// CreateVirtualAccountWithResponse Create a virtual account (v1)
+	//
+	// Opens an account number in your name for receiving transfers in a currency over the local rail
+	// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+	// See `createVirtualAccountV2` for the asynchronous variant.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 	CreateVirtualAccountWithResponse(ctx context.Context, body CreateVirtualAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVirtualAccountResult, error)
 
-	// GetWithdrawalAccountsWithResponse performs a GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId) request.
+	// GetWithdrawalAccountsWithResponse List withdrawal accounts
+	//
+	// Lists the bank accounts your withdrawals can go to.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId).
 	GetWithdrawalAccountsWithResponse(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountsResult, error)
 
-	// GetWithdrawalAccountByIdWithResponse performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
+	// GetWithdrawalAccountByIdWithResponse Retrieve a withdrawal account
+	//
+	// Returns one withdrawal account by id.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId).
 	GetWithdrawalAccountByIdWithResponse(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountByIdResult, error)
 
-	// GetWithdrawalsWithResponse performs a GET /v1/withdrawals (the `GetWithdrawals` operationId) request.
+	// GetWithdrawalsWithResponse List withdrawals
+	//
+	// Lists withdrawals, newest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/withdrawals (the `GetWithdrawals` operationId).
 	GetWithdrawalsWithResponse(ctx context.Context, params *GetWithdrawalsParams, reqEditors ...RequestEditorFn) (*GetWithdrawalsResult, error)
 
-	// CreateWithdrawalWithBodyWithResponse performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateWithdrawalWithBodyWithResponse Withdraw to your own bank account
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+	// the currency credited is the account's. Conversion fees apply when they differ.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 	CreateWithdrawalWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWithdrawalResult, error)
 
-	// CreateWithdrawalWithResponse performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request.
+	// CreateWithdrawalWithResponse Withdraw to your own bank account
+	//
+	// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+	// the currency credited is the account's. Conversion fees apply when they differ.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 	CreateWithdrawalWithResponse(ctx context.Context, body CreateWithdrawalJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWithdrawalResult, error)
 
 	// ListBeneficiariesV2WithResponse List beneficiaries (v2)
@@ -13822,19 +16347,35 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/beneficiaries (the `ListBeneficiariesV2` operationId).
 	ListBeneficiariesV2WithResponse(ctx context.Context, params *ListBeneficiariesV2Params, reqEditors ...RequestEditorFn) (*ListBeneficiariesV2Result, error)
 
-	// CreateBeneficiaryV2WithBodyWithResponse performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
-	// with any type of body and a specified content type.
+	// CreateBeneficiaryV2WithBodyWithResponse Create a beneficiary (v2)
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+	// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+	// review; only `active` ones can be paid. A duplicate bank account is a 422.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 	CreateBeneficiaryV2WithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBeneficiaryV2Result, error)
 
-	// CreateBeneficiaryV2WithResponse performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request.
+	// CreateBeneficiaryV2WithResponse Create a beneficiary (v2)
+	//
+	// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+	// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+	// review; only `active` ones can be paid. A duplicate bank account is a 422.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 	CreateBeneficiaryV2WithResponse(ctx context.Context, body CreateBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBeneficiaryV2Result, error)
 
-	// GetBeneficiaryByIdV2WithResponse performs a GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId) request.
+	// GetBeneficiaryByIdV2WithResponse Retrieve a beneficiary (v2)
+	//
+	// Returns one v2 beneficiary by id (under `/api/v2`).
 	//
 	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId).
 	GetBeneficiaryByIdV2WithResponse(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*GetBeneficiaryByIdV2Result, error)
 
 	// MockReviewBeneficiaryV2WithBodyWithResponse Sandbox only - approve or reject a pending beneficiary
@@ -13985,8 +16526,11 @@ type GetBalanceConversionsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]BalanceConversion `json:"data,omitempty"`
-		PageMeta *PageMeta            `json:"page_meta,omitempty"`
+		Data *[]BalanceConversion `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -14004,8 +16548,11 @@ type GetBalanceConversionsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetBalanceConversionsResult) GetJSON200() *struct {
-	Data     *[]BalanceConversion `json:"data,omitempty"`
-	PageMeta *PageMeta            `json:"page_meta,omitempty"`
+	Data *[]BalanceConversion `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -14247,8 +16794,11 @@ type GetBankAccountValidationsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]BankAccountValidation `json:"data,omitempty"`
-		PageMeta *PageMeta                `json:"page_meta,omitempty"`
+		Data *[]BankAccountValidation `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -14266,8 +16816,11 @@ type GetBankAccountValidationsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetBankAccountValidationsResult) GetJSON200() *struct {
-	Data     *[]BankAccountValidation `json:"data,omitempty"`
-	PageMeta *PageMeta                `json:"page_meta,omitempty"`
+	Data *[]BankAccountValidation `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -14426,8 +16979,11 @@ type GetBeneficiariesResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Beneficiary `json:"data,omitempty"`
-		PageMeta *PageMeta      `json:"page_meta,omitempty"`
+		Data *[]Beneficiary `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -14445,8 +17001,11 @@ type GetBeneficiariesResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetBeneficiariesResult) GetJSON200() *struct {
-	Data     *[]Beneficiary `json:"data,omitempty"`
-	PageMeta *PageMeta      `json:"page_meta,omitempty"`
+	Data *[]Beneficiary `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -14688,8 +17247,11 @@ type GetCustomersResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Customer `json:"data,omitempty"`
-		PageMeta *PageMeta   `json:"page_meta,omitempty"`
+		Data *[]Customer `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -14707,8 +17269,11 @@ type GetCustomersResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetCustomersResult) GetJSON200() *struct {
-	Data     *[]Customer `json:"data,omitempty"`
-	PageMeta *PageMeta   `json:"page_meta,omitempty"`
+	Data *[]Customer `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -15213,8 +17778,11 @@ type GetDocumentsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]DocumentResponse `json:"data,omitempty"`
-		PageMeta *PageMeta           `json:"page_meta,omitempty"`
+		Data *[]DocumentResponse `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -15232,8 +17800,11 @@ type GetDocumentsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetDocumentsResult) GetJSON200() *struct {
-	Data     *[]DocumentResponse `json:"data,omitempty"`
-	PageMeta *PageMeta           `json:"page_meta,omitempty"`
+	Data *[]DocumentResponse `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -15745,8 +18316,11 @@ type GetOrdersResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]OrderResponse `json:"data,omitempty"`
-		PageMeta *PageMeta        `json:"page_meta,omitempty"`
+		Data *[]OrderResponse `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -15764,8 +18338,11 @@ type GetOrdersResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetOrdersResult) GetJSON200() *struct {
-	Data     *[]OrderResponse `json:"data,omitempty"`
-	PageMeta *PageMeta        `json:"page_meta,omitempty"`
+	Data *[]OrderResponse `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -16097,8 +18674,11 @@ type GetPayinsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]PaymentLinkResponse `json:"data,omitempty"`
-		PageMeta *PageMeta              `json:"page_meta,omitempty"`
+		Data *[]PaymentLinkResponse `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -16116,8 +18696,11 @@ type GetPayinsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPayinsResult) GetJSON200() *struct {
-	Data     *[]PaymentLinkResponse `json:"data,omitempty"`
-	PageMeta *PageMeta              `json:"page_meta,omitempty"`
+	Data *[]PaymentLinkResponse `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -16719,8 +19302,11 @@ type GetPaymentsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Payment `json:"data,omitempty"`
-		PageMeta *PageMeta  `json:"page_meta,omitempty"`
+		Data *[]Payment `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -16738,8 +19324,11 @@ type GetPaymentsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPaymentsResult) GetJSON200() *struct {
-	Data     *[]Payment `json:"data,omitempty"`
-	PageMeta *PageMeta  `json:"page_meta,omitempty"`
+	Data *[]Payment `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -17251,6 +19840,9 @@ type MockUpdatePaymentFundsAvailableResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
+		// Data One payment attempt by a customer against an order, payment link or subscription (or a
+		// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
+		// later review of a successful payment that can hold its settlement.
 		Data    *Payment `json:"data,omitempty"`
 		Message *string  `json:"message,omitempty"`
 	}
@@ -17272,6 +19864,9 @@ type MockUpdatePaymentFundsAvailableResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r MockUpdatePaymentFundsAvailableResult) GetJSON200() *struct {
+	// Data One payment attempt by a customer against an order, payment link or subscription (or a
+	// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
+	// later review of a successful payment that can hold its settlement.
 	Data    *Payment `json:"data,omitempty"`
 	Message *string  `json:"message,omitempty"`
 } {
@@ -17437,7 +20032,10 @@ type GetPayoutsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Payout `json:"data,omitempty"`
+		Data *[]Payout `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
 		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -17456,7 +20054,10 @@ type GetPayoutsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPayoutsResult) GetJSON200() *struct {
-	Data     *[]Payout `json:"data,omitempty"`
+	Data *[]Payout `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
 	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
@@ -18232,7 +20833,10 @@ type GetPricesResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Price  `json:"data,omitempty"`
+		Data *[]Price `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
 		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -18251,7 +20855,10 @@ type GetPricesResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPricesResult) GetJSON200() *struct {
-	Data     *[]Price  `json:"data,omitempty"`
+	Data *[]Price `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
 	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
@@ -18411,14 +21018,25 @@ type GetPriceByIdResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Bps          *int64                                      `json:"bps,omitempty"`
-		CreatedAt    *time.Time                                  `json:"created_at,omitempty"`
-		FeesAmount   *int64                                      `json:"fees_amount,omitempty"`
-		FeesCurrency *string                                     `json:"fees_currency,omitempty"`
-		Id           *string                                     `json:"id,omitempty"`
-		PricingType  *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-		SetAsDefault *bool                                       `json:"set_as_default,omitempty"`
-		UpdatedAt    *time.Time                                  `json:"updated_at,omitempty"`
+		// Bps Percentage fee in basis points (100 bps = 1 %).
+		Bps       *int64     `json:"bps,omitempty"`
+		CreatedAt *time.Time `json:"created_at,omitempty"`
+
+		// FeesAmount Fixed fee in minor units of `fees_currency`.
+		FeesAmount *int64 `json:"fees_amount,omitempty"`
+
+		// FeesCurrency ISO 4217 currency of the fixed fee.
+		FeesCurrency *string `json:"fees_currency,omitempty"`
+
+		// Id Price id (prefix `price_`).
+		Id *string `json:"id,omitempty"`
+
+		// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
+		PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
+
+		// SetAsDefault Whether this price applies when none is given.
+		SetAsDefault *bool      `json:"set_as_default,omitempty"`
+		UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -18436,14 +21054,25 @@ type GetPriceByIdResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPriceByIdResult) GetJSON200() *struct {
-	Bps          *int64                                      `json:"bps,omitempty"`
-	CreatedAt    *time.Time                                  `json:"created_at,omitempty"`
-	FeesAmount   *int64                                      `json:"fees_amount,omitempty"`
-	FeesCurrency *string                                     `json:"fees_currency,omitempty"`
-	Id           *string                                     `json:"id,omitempty"`
-	PricingType  *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-	SetAsDefault *bool                                       `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time                                  `json:"updated_at,omitempty"`
+	// Bps Percentage fee in basis points (100 bps = 1 %).
+	Bps       *int64     `json:"bps,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// FeesAmount Fixed fee in minor units of `fees_currency`.
+	FeesAmount *int64 `json:"fees_amount,omitempty"`
+
+	// FeesCurrency ISO 4217 currency of the fixed fee.
+	FeesCurrency *string `json:"fees_currency,omitempty"`
+
+	// Id Price id (prefix `price_`).
+	Id *string `json:"id,omitempty"`
+
+	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
+	PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
+
+	// SetAsDefault Whether this price applies when none is given.
+	SetAsDefault *bool      `json:"set_as_default,omitempty"`
+	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 } {
 	return r.JSON200
 }
@@ -18609,7 +21238,10 @@ type GetRefundsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Refund `json:"data,omitempty"`
+		Data *[]Refund `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
 		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -18628,7 +21260,10 @@ type GetRefundsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetRefundsResult) GetJSON200() *struct {
-	Data     *[]Refund `json:"data,omitempty"`
+	Data *[]Refund `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
 	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
@@ -19052,7 +21687,10 @@ type GetRfisResult struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		// Data The RFIs on this page.
-		Data     *[]Rfi    `json:"data,omitempty"`
+		Data *[]Rfi `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
 		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -19072,7 +21710,10 @@ type GetRfisResult struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetRfisResult) GetJSON200() *struct {
 	// Data The RFIs on this page.
-	Data     *[]Rfi    `json:"data,omitempty"`
+	Data *[]Rfi `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
 	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
@@ -19315,8 +21956,11 @@ type GetSettlementsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Settlement `json:"data,omitempty"`
-		PageMeta *PageMeta     `json:"page_meta,omitempty"`
+		Data *[]Settlement `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -19334,8 +21978,11 @@ type GetSettlementsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetSettlementsResult) GetJSON200() *struct {
-	Data     *[]Settlement `json:"data,omitempty"`
-	PageMeta *PageMeta     `json:"page_meta,omitempty"`
+	Data *[]Settlement `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -19674,8 +22321,11 @@ type GetTransactionsLinkedToSettlementResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Transaction `json:"data,omitempty"`
-		PageMeta *PageMeta      `json:"page_meta,omitempty"`
+		Data *[]Transaction `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -19693,8 +22343,11 @@ type GetTransactionsLinkedToSettlementResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetTransactionsLinkedToSettlementResult) GetJSON200() *struct {
-	Data     *[]Transaction `json:"data,omitempty"`
-	PageMeta *PageMeta      `json:"page_meta,omitempty"`
+	Data *[]Transaction `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -19763,8 +22416,11 @@ type GetSubscriptionsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Subscription `json:"data,omitempty"`
-		PageMeta *PageMeta       `json:"page_meta,omitempty"`
+		Data *[]Subscription `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -19782,8 +22438,11 @@ type GetSubscriptionsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetSubscriptionsResult) GetJSON200() *struct {
-	Data     *[]Subscription `json:"data,omitempty"`
-	PageMeta *PageMeta       `json:"page_meta,omitempty"`
+	Data *[]Subscription `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -20025,26 +22684,49 @@ type CancelSubscriptionResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Amount              Amount                  `json:"amount"`
-		BillingCycles       int64                   `json:"billing_cycles"`
-		CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-		Currency            Currency                `json:"currency"`
-		CustomerId          string                  `json:"customer_id"`
-		EndDate             openapi_types.Date      `json:"end_date"`
-		ExpiresAt           openapi_types.Date      `json:"expires_at"`
-		Id                  string                  `json:"id"`
-		IntervalCount       *IntervalCount          `json:"interval_count"`
-		IntervalType        IntervalType            `json:"interval_type"`
-		NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-		Notes               *map[string]interface{} `json:"notes,omitempty"`
-		PlanDescription     *string                 `json:"plan_description,omitempty"`
-		PlanName            *string                 `json:"plan_name,omitempty"`
-		ProductDescription  string                  `json:"product_description"`
-		ProductName         string                  `json:"product_name"`
-		ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-		StartDate           openapi_types.Date      `json:"start_date"`
-		Status              interface{}             `json:"status"`
-		SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+		// Amount An integer amount in minor units of the accompanying currency.
+		Amount Amount `json:"amount"`
+
+		// BillingCycles Number of charges before the subscription completes.
+		BillingCycles int64 `json:"billing_cycles"`
+
+		// CancelledAt When it was cancelled.
+		CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+		// Currency An ISO 4217 currency code, upper case.
+		Currency Currency `json:"currency"`
+
+		// CustomerId The customer billed (`cust_` id).
+		CustomerId string `json:"customer_id"`
+
+		// EndDate Last billing date (YYYY-MM-DD).
+		EndDate openapi_types.Date `json:"end_date"`
+
+		// ExpiresAt Deadline for the customer to authorise the subscription.
+		ExpiresAt openapi_types.Date `json:"expires_at"`
+
+		// Id Subscription id (prefix `sub_`).
+		Id string `json:"id"`
+
+		// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+		IntervalCount *IntervalCount `json:"interval_count"`
+
+		// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+		IntervalType       IntervalType            `json:"interval_type"`
+		NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
+		Notes              *map[string]interface{} `json:"notes,omitempty"`
+		PlanDescription    *string                 `json:"plan_description,omitempty"`
+		PlanName           *string                 `json:"plan_name,omitempty"`
+		ProductDescription string                  `json:"product_description"`
+		ProductName        string                  `json:"product_name"`
+		ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+		// StartDate First billing date (YYYY-MM-DD).
+		StartDate openapi_types.Date `json:"start_date"`
+		Status    interface{}        `json:"status"`
+
+		// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+		SubscriptionLinkUrl string `json:"subscription_link_url"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -20064,26 +22746,49 @@ type CancelSubscriptionResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r CancelSubscriptionResult) GetJSON200() *struct {
-	Amount              Amount                  `json:"amount"`
-	BillingCycles       int64                   `json:"billing_cycles"`
-	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-	Currency            Currency                `json:"currency"`
-	CustomerId          string                  `json:"customer_id"`
-	EndDate             openapi_types.Date      `json:"end_date"`
-	ExpiresAt           openapi_types.Date      `json:"expires_at"`
-	Id                  string                  `json:"id"`
-	IntervalCount       *IntervalCount          `json:"interval_count"`
-	IntervalType        IntervalType            `json:"interval_type"`
-	NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-	Notes               *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription     *string                 `json:"plan_description,omitempty"`
-	PlanName            *string                 `json:"plan_name,omitempty"`
-	ProductDescription  string                  `json:"product_description"`
-	ProductName         string                  `json:"product_name"`
-	ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-	StartDate           openapi_types.Date      `json:"start_date"`
-	Status              interface{}             `json:"status"`
-	SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+	// Amount An integer amount in minor units of the accompanying currency.
+	Amount Amount `json:"amount"`
+
+	// BillingCycles Number of charges before the subscription completes.
+	BillingCycles int64 `json:"billing_cycles"`
+
+	// CancelledAt When it was cancelled.
+	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+	// Currency An ISO 4217 currency code, upper case.
+	Currency Currency `json:"currency"`
+
+	// CustomerId The customer billed (`cust_` id).
+	CustomerId string `json:"customer_id"`
+
+	// EndDate Last billing date (YYYY-MM-DD).
+	EndDate openapi_types.Date `json:"end_date"`
+
+	// ExpiresAt Deadline for the customer to authorise the subscription.
+	ExpiresAt openapi_types.Date `json:"expires_at"`
+
+	// Id Subscription id (prefix `sub_`).
+	Id string `json:"id"`
+
+	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+	IntervalCount *IntervalCount `json:"interval_count"`
+
+	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+	IntervalType       IntervalType            `json:"interval_type"`
+	NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
+	Notes              *map[string]interface{} `json:"notes,omitempty"`
+	PlanDescription    *string                 `json:"plan_description,omitempty"`
+	PlanName           *string                 `json:"plan_name,omitempty"`
+	ProductDescription string                  `json:"product_description"`
+	ProductName        string                  `json:"product_name"`
+	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+	// StartDate First billing date (YYYY-MM-DD).
+	StartDate openapi_types.Date `json:"start_date"`
+	Status    interface{}        `json:"status"`
+
+	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+	SubscriptionLinkUrl string `json:"subscription_link_url"`
 } {
 	return r.JSON200
 }
@@ -20247,26 +22952,49 @@ type PauseSubscriptionResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Amount              Amount                  `json:"amount"`
-		BillingCycles       int64                   `json:"billing_cycles"`
-		CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-		Currency            Currency                `json:"currency"`
-		CustomerId          string                  `json:"customer_id"`
-		EndDate             openapi_types.Date      `json:"end_date"`
-		ExpiresAt           openapi_types.Date      `json:"expires_at"`
-		Id                  string                  `json:"id"`
-		IntervalCount       *IntervalCount          `json:"interval_count"`
-		IntervalType        IntervalType            `json:"interval_type"`
-		NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-		Notes               *map[string]interface{} `json:"notes,omitempty"`
-		PlanDescription     *string                 `json:"plan_description,omitempty"`
-		PlanName            *string                 `json:"plan_name,omitempty"`
-		ProductDescription  string                  `json:"product_description"`
-		ProductName         string                  `json:"product_name"`
-		ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-		StartDate           openapi_types.Date      `json:"start_date"`
-		Status              interface{}             `json:"status"`
-		SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+		// Amount An integer amount in minor units of the accompanying currency.
+		Amount Amount `json:"amount"`
+
+		// BillingCycles Number of charges before the subscription completes.
+		BillingCycles int64 `json:"billing_cycles"`
+
+		// CancelledAt When it was cancelled.
+		CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+		// Currency An ISO 4217 currency code, upper case.
+		Currency Currency `json:"currency"`
+
+		// CustomerId The customer billed (`cust_` id).
+		CustomerId string `json:"customer_id"`
+
+		// EndDate Last billing date (YYYY-MM-DD).
+		EndDate openapi_types.Date `json:"end_date"`
+
+		// ExpiresAt Deadline for the customer to authorise the subscription.
+		ExpiresAt openapi_types.Date `json:"expires_at"`
+
+		// Id Subscription id (prefix `sub_`).
+		Id string `json:"id"`
+
+		// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+		IntervalCount *IntervalCount `json:"interval_count"`
+
+		// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+		IntervalType       IntervalType            `json:"interval_type"`
+		NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
+		Notes              *map[string]interface{} `json:"notes,omitempty"`
+		PlanDescription    *string                 `json:"plan_description,omitempty"`
+		PlanName           *string                 `json:"plan_name,omitempty"`
+		ProductDescription string                  `json:"product_description"`
+		ProductName        string                  `json:"product_name"`
+		ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+		// StartDate First billing date (YYYY-MM-DD).
+		StartDate openapi_types.Date `json:"start_date"`
+		Status    interface{}        `json:"status"`
+
+		// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+		SubscriptionLinkUrl string `json:"subscription_link_url"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -20286,26 +23014,49 @@ type PauseSubscriptionResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PauseSubscriptionResult) GetJSON200() *struct {
-	Amount              Amount                  `json:"amount"`
-	BillingCycles       int64                   `json:"billing_cycles"`
-	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-	Currency            Currency                `json:"currency"`
-	CustomerId          string                  `json:"customer_id"`
-	EndDate             openapi_types.Date      `json:"end_date"`
-	ExpiresAt           openapi_types.Date      `json:"expires_at"`
-	Id                  string                  `json:"id"`
-	IntervalCount       *IntervalCount          `json:"interval_count"`
-	IntervalType        IntervalType            `json:"interval_type"`
-	NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-	Notes               *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription     *string                 `json:"plan_description,omitempty"`
-	PlanName            *string                 `json:"plan_name,omitempty"`
-	ProductDescription  string                  `json:"product_description"`
-	ProductName         string                  `json:"product_name"`
-	ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-	StartDate           openapi_types.Date      `json:"start_date"`
-	Status              interface{}             `json:"status"`
-	SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+	// Amount An integer amount in minor units of the accompanying currency.
+	Amount Amount `json:"amount"`
+
+	// BillingCycles Number of charges before the subscription completes.
+	BillingCycles int64 `json:"billing_cycles"`
+
+	// CancelledAt When it was cancelled.
+	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+	// Currency An ISO 4217 currency code, upper case.
+	Currency Currency `json:"currency"`
+
+	// CustomerId The customer billed (`cust_` id).
+	CustomerId string `json:"customer_id"`
+
+	// EndDate Last billing date (YYYY-MM-DD).
+	EndDate openapi_types.Date `json:"end_date"`
+
+	// ExpiresAt Deadline for the customer to authorise the subscription.
+	ExpiresAt openapi_types.Date `json:"expires_at"`
+
+	// Id Subscription id (prefix `sub_`).
+	Id string `json:"id"`
+
+	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+	IntervalCount *IntervalCount `json:"interval_count"`
+
+	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+	IntervalType       IntervalType            `json:"interval_type"`
+	NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
+	Notes              *map[string]interface{} `json:"notes,omitempty"`
+	PlanDescription    *string                 `json:"plan_description,omitempty"`
+	PlanName           *string                 `json:"plan_name,omitempty"`
+	ProductDescription string                  `json:"product_description"`
+	ProductName        string                  `json:"product_name"`
+	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+	// StartDate First billing date (YYYY-MM-DD).
+	StartDate openapi_types.Date `json:"start_date"`
+	Status    interface{}        `json:"status"`
+
+	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+	SubscriptionLinkUrl string `json:"subscription_link_url"`
 } {
 	return r.JSON200
 }
@@ -20559,8 +23310,11 @@ type GetVirtualAccountsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]VirtualAccount `json:"data,omitempty"`
-		PageMeta *PageMeta         `json:"page_meta,omitempty"`
+		Data *[]VirtualAccount `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -20578,8 +23332,11 @@ type GetVirtualAccountsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetVirtualAccountsResult) GetJSON200() *struct {
-	Data     *[]VirtualAccount `json:"data,omitempty"`
-	PageMeta *PageMeta         `json:"page_meta,omitempty"`
+	Data *[]VirtualAccount `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -20738,8 +23495,11 @@ type GetWithdrawalAccountsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]WithdrawalAccount `json:"data,omitempty"`
-		PageMeta *PageMeta            `json:"page_meta,omitempty"`
+		Data *[]WithdrawalAccount `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -20757,8 +23517,11 @@ type GetWithdrawalAccountsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetWithdrawalAccountsResult) GetJSON200() *struct {
-	Data     *[]WithdrawalAccount `json:"data,omitempty"`
-	PageMeta *PageMeta            `json:"page_meta,omitempty"`
+	Data *[]WithdrawalAccount `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -20910,8 +23673,11 @@ type GetWithdrawalsResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Data     *[]Withdrawal `json:"data,omitempty"`
-		PageMeta *PageMeta     `json:"page_meta,omitempty"`
+		Data *[]Withdrawal `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -20929,8 +23695,11 @@ type GetWithdrawalsResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetWithdrawalsResult) GetJSON200() *struct {
-	Data     *[]Withdrawal `json:"data,omitempty"`
-	PageMeta *PageMeta     `json:"page_meta,omitempty"`
+	Data *[]Withdrawal `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -21090,8 +23859,11 @@ type ListBeneficiariesV2Result struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		// Data The beneficiaries on this page.
-		Data     *[]BeneficiaryV2 `json:"data,omitempty"`
-		PageMeta *PageMeta        `json:"page_meta,omitempty"`
+		Data *[]BeneficiaryV2 `json:"data,omitempty"`
+
+		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+		// list. Some integrations read `total`; the documented count field is `count`.
+		PageMeta *PageMeta `json:"page_meta,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -21110,8 +23882,11 @@ type ListBeneficiariesV2Result struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListBeneficiariesV2Result) GetJSON200() *struct {
 	// Data The beneficiaries on this page.
-	Data     *[]BeneficiaryV2 `json:"data,omitempty"`
-	PageMeta *PageMeta        `json:"page_meta,omitempty"`
+	Data *[]BeneficiaryV2 `json:"data,omitempty"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta *PageMeta `json:"page_meta,omitempty"`
 } {
 	return r.JSON200
 }
@@ -21542,10 +24317,15 @@ func (r CreateVirtualAccountV2Result) ContentType() string {
 	return ""
 }
 
-// RotateApiKeyWithBodyWithResponse performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request,
-// with any type of body and a specified content type.
+// RotateApiKeyWithBodyWithResponse Rotate the secret API key
 //
-// Returns a wrapper object for the known response body format(s).
+// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+// key is shown only in this answer: store it before doing anything else.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 func (c *ClientWithResponses) RotateApiKeyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateApiKeyResult, error) {
 	rsp, err := c.RotateApiKeyWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21554,8 +24334,15 @@ func (c *ClientWithResponses) RotateApiKeyWithBodyWithResponse(ctx context.Conte
 	return ParseRotateApiKeyResult(rsp)
 }
 
-// RotateApiKeyWithResponse performs a POST /v1/api-keys/rotate (the `RotateApiKey` operationId) request.
+// RotateApiKeyWithResponse Rotate the secret API key
+//
+// Issues a new secret key and keeps the current one working for `expire_after_in_seconds`
+// (at most seven days; 0 ends it at once), so deployments can switch without downtime. The new
+// key is shown only in this answer: store it before doing anything else.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/api-keys/rotate (the `RotateApiKey` operationId).
 func (c *ClientWithResponses) RotateApiKeyWithResponse(ctx context.Context, body RotateApiKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateApiKeyResult, error) {
 	rsp, err := c.RotateApiKey(ctx, body, reqEditors...)
 	if err != nil {
@@ -21564,9 +24351,13 @@ func (c *ClientWithResponses) RotateApiKeyWithResponse(ctx context.Context, body
 	return ParseRotateApiKeyResult(rsp)
 }
 
-// GetBalanceConversionsWithResponse performs a GET /v1/balance_conversions (the `GetBalanceConversions` operationId) request.
+// GetBalanceConversionsWithResponse List balance conversions
+//
+// Lists your balance conversions, newest first, optionally filtered by currency pair.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/balance_conversions (the `GetBalanceConversions` operationId).
 func (c *ClientWithResponses) GetBalanceConversionsWithResponse(ctx context.Context, params *GetBalanceConversionsParams, reqEditors ...RequestEditorFn) (*GetBalanceConversionsResult, error) {
 	rsp, err := c.GetBalanceConversions(ctx, params, reqEditors...)
 	if err != nil {
@@ -21575,10 +24366,15 @@ func (c *ClientWithResponses) GetBalanceConversionsWithResponse(ctx context.Cont
 	return ParseGetBalanceConversionsResult(rsp)
 }
 
-// CreateBalanceConversionWithBodyWithResponse performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request,
-// with any type of body and a specified content type.
+// CreateBalanceConversionWithBodyWithResponse Convert between two currency balances
 //
-// Returns a wrapper object for the known response body format(s).
+// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+// computes the other side and the fee.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 func (c *ClientWithResponses) CreateBalanceConversionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBalanceConversionResult, error) {
 	rsp, err := c.CreateBalanceConversionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21587,8 +24383,15 @@ func (c *ClientWithResponses) CreateBalanceConversionWithBodyWithResponse(ctx co
 	return ParseCreateBalanceConversionResult(rsp)
 }
 
-// CreateBalanceConversionWithResponse performs a POST /v1/balance_conversions (the `CreateBalanceConversion` operationId) request.
+// CreateBalanceConversionWithResponse Convert between two currency balances
+//
+// Moves funds from one currency balance to another at Glomo's rate. Give either the amount to
+// sell (`source_amount`) or the amount to receive (`target_amount`), never both; Glomo
+// computes the other side and the fee.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 func (c *ClientWithResponses) CreateBalanceConversionWithResponse(ctx context.Context, body CreateBalanceConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBalanceConversionResult, error) {
 	rsp, err := c.CreateBalanceConversion(ctx, body, reqEditors...)
 	if err != nil {
@@ -21597,9 +24400,16 @@ func (c *ClientWithResponses) CreateBalanceConversionWithResponse(ctx context.Co
 	return ParseCreateBalanceConversionResult(rsp)
 }
 
-// GetBalanceWithResponse performs a GET /v1/balances (the `GetBalance` operationId) request.
+// GetBalanceWithResponse Retrieve balances
+//
+// Returns what the account holds in every enabled currency: `available` can be spent (payouts,
+// withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
+// `deficit`, an amount owed to Glomo after a chargeback or RFI debit hit an insufficient
+// balance; it is recovered from the next top-up.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/balances (the `GetBalance` operationId).
 func (c *ClientWithResponses) GetBalanceWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBalanceResult, error) {
 	rsp, err := c.GetBalance(ctx, reqEditors...)
 	if err != nil {
@@ -21608,9 +24418,13 @@ func (c *ClientWithResponses) GetBalanceWithResponse(ctx context.Context, reqEdi
 	return ParseGetBalanceResult(rsp)
 }
 
-// GetBankAccountValidationsWithResponse performs a GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId) request.
+// GetBankAccountValidationsWithResponse List bank account validations
+//
+// Lists past bank-account validations, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/bank_account_validation (the `GetBankAccountValidations` operationId).
 func (c *ClientWithResponses) GetBankAccountValidationsWithResponse(ctx context.Context, params *GetBankAccountValidationsParams, reqEditors ...RequestEditorFn) (*GetBankAccountValidationsResult, error) {
 	rsp, err := c.GetBankAccountValidations(ctx, params, reqEditors...)
 	if err != nil {
@@ -21619,10 +24433,16 @@ func (c *ClientWithResponses) GetBankAccountValidationsWithResponse(ctx context.
 	return ParseGetBankAccountValidationsResult(rsp)
 }
 
-// ValidateBankAccountWithBodyWithResponse performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request,
-// with any type of body and a specified content type.
+// ValidateBankAccountWithBodyWithResponse Validate a bank account
 //
-// Returns a wrapper object for the known response body format(s).
+// Asks the bank network whether an account exists and who holds it, either for account details
+// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+// `status` says whether the check could run, not whether the account is valid: read
+// `validation_message`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 func (c *ClientWithResponses) ValidateBankAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateBankAccountResult, error) {
 	rsp, err := c.ValidateBankAccountWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21631,8 +24451,16 @@ func (c *ClientWithResponses) ValidateBankAccountWithBodyWithResponse(ctx contex
 	return ParseValidateBankAccountResult(rsp)
 }
 
-// ValidateBankAccountWithResponse performs a POST /v1/bank_account_validation (the `ValidateBankAccount` operationId) request.
+// ValidateBankAccountWithResponse Validate a bank account
+//
+// Asks the bank network whether an account exists and who holds it, either for account details
+// given inline or for an existing beneficiary (`{id}`). A fee may be charged. The answer's
+// `status` says whether the check could run, not whether the account is valid: read
+// `validation_message`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/bank_account_validation (the `ValidateBankAccount` operationId).
 func (c *ClientWithResponses) ValidateBankAccountWithResponse(ctx context.Context, body ValidateBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateBankAccountResult, error) {
 	rsp, err := c.ValidateBankAccount(ctx, body, reqEditors...)
 	if err != nil {
@@ -21641,9 +24469,13 @@ func (c *ClientWithResponses) ValidateBankAccountWithResponse(ctx context.Contex
 	return ParseValidateBankAccountResult(rsp)
 }
 
-// GetBeneficiariesWithResponse performs a GET /v1/beneficiaries (the `GetBeneficiaries` operationId) request.
+// GetBeneficiariesWithResponse List beneficiaries (v1)
+//
+// Lists beneficiaries, newest first, optionally filtered by type and country.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/beneficiaries (the `GetBeneficiaries` operationId).
 func (c *ClientWithResponses) GetBeneficiariesWithResponse(ctx context.Context, params *GetBeneficiariesParams, reqEditors ...RequestEditorFn) (*GetBeneficiariesResult, error) {
 	rsp, err := c.GetBeneficiaries(ctx, params, reqEditors...)
 	if err != nil {
@@ -21652,10 +24484,15 @@ func (c *ClientWithResponses) GetBeneficiariesWithResponse(ctx context.Context, 
 	return ParseGetBeneficiariesResult(rsp)
 }
 
-// CreateBeneficiaryWithBodyWithResponse performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request,
-// with any type of body and a specified content type.
+// CreateBeneficiaryWithBodyWithResponse Create a beneficiary (v1)
 //
-// Returns a wrapper object for the known response body format(s).
+// Registers a payout recipient in the flat v1 format. New integrations should prefer
+// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+// pages; described from the published file.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 func (c *ClientWithResponses) CreateBeneficiaryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBeneficiaryResult, error) {
 	rsp, err := c.CreateBeneficiaryWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21664,8 +24501,15 @@ func (c *ClientWithResponses) CreateBeneficiaryWithBodyWithResponse(ctx context.
 	return ParseCreateBeneficiaryResult(rsp)
 }
 
-// CreateBeneficiaryWithResponse performs a POST /v1/beneficiaries (the `CreateBeneficiary` operationId) request.
+// CreateBeneficiaryWithResponse Create a beneficiary (v1)
+//
+// Registers a payout recipient in the flat v1 format. New integrations should prefer
+// `createBeneficiaryV2`, which supports UPI, LRS and a review state. Not shown on Glomo's docs
+// pages; described from the published file.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 func (c *ClientWithResponses) CreateBeneficiaryWithResponse(ctx context.Context, body CreateBeneficiaryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBeneficiaryResult, error) {
 	rsp, err := c.CreateBeneficiary(ctx, body, reqEditors...)
 	if err != nil {
@@ -21674,9 +24518,13 @@ func (c *ClientWithResponses) CreateBeneficiaryWithResponse(ctx context.Context,
 	return ParseCreateBeneficiaryResult(rsp)
 }
 
-// GetBeneficiaryByIdWithResponse performs a GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId) request.
+// GetBeneficiaryByIdWithResponse Retrieve a beneficiary (v1)
+//
+// Returns one beneficiary by its `bene_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/beneficiaries/{id} (the `GetBeneficiaryById` operationId).
 func (c *ClientWithResponses) GetBeneficiaryByIdWithResponse(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*GetBeneficiaryByIdResult, error) {
 	rsp, err := c.GetBeneficiaryById(ctx, id, reqEditors...)
 	if err != nil {
@@ -21685,9 +24533,13 @@ func (c *ClientWithResponses) GetBeneficiaryByIdWithResponse(ctx context.Context
 	return ParseGetBeneficiaryByIdResult(rsp)
 }
 
-// GetCustomersWithResponse performs a GET /v1/customer (the `GetCustomers` operationId) request.
+// GetCustomersWithResponse List customers
+//
+// Lists your customers, newest first, with optional filters.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/customer (the `GetCustomers` operationId).
 func (c *ClientWithResponses) GetCustomersWithResponse(ctx context.Context, params *GetCustomersParams, reqEditors ...RequestEditorFn) (*GetCustomersResult, error) {
 	rsp, err := c.GetCustomers(ctx, params, reqEditors...)
 	if err != nil {
@@ -21696,10 +24548,17 @@ func (c *ClientWithResponses) GetCustomersWithResponse(ctx context.Context, para
 	return ParseGetCustomersResult(rsp)
 }
 
-// CreateCustomerWithBodyWithResponse performs a POST /v1/customer (the `CreateCustomer` operationId) request,
-// with any type of body and a specified content type.
+// CreateCustomerWithBodyWithResponse Create a customer
 //
-// Returns a wrapper object for the known response body format(s).
+// Registers a person or business who will pay you; orders and payment links need its `cust_`
+// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+// `request_id`. Only email and phone can change later, so get the name, type and address right.
+// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 func (c *ClientWithResponses) CreateCustomerWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCustomerResult, error) {
 	rsp, err := c.CreateCustomerWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21708,8 +24567,17 @@ func (c *ClientWithResponses) CreateCustomerWithBodyWithResponse(ctx context.Con
 	return ParseCreateCustomerResult(rsp)
 }
 
-// CreateCustomerWithResponse performs a POST /v1/customer (the `CreateCustomer` operationId) request.
+// CreateCustomerWithResponse Create a customer
+//
+// Registers a person or business who will pay you; orders and payment links need its `cust_`
+// id. Customers are unique per merchant by email and country, so a duplicate is a 400: look the
+// existing one up (`getCustomers?email_address=`) instead of retrying. There is no
+// `request_id`. Only email and phone can change later, so get the name, type and address right.
+// `pincode` is required only for some countries; LRS customers add `kyc.pan_number`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 func (c *ClientWithResponses) CreateCustomerWithResponse(ctx context.Context, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCustomerResult, error) {
 	rsp, err := c.CreateCustomer(ctx, body, reqEditors...)
 	if err != nil {
@@ -21718,9 +24586,13 @@ func (c *ClientWithResponses) CreateCustomerWithResponse(ctx context.Context, bo
 	return ParseCreateCustomerResult(rsp)
 }
 
-// GetCustomerByIdWithResponse performs a GET /v1/customer/{id} (the `GetCustomerById` operationId) request.
+// GetCustomerByIdWithResponse Retrieve a customer
+//
+// Returns one customer by its `cust_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/customer/{id} (the `GetCustomerById` operationId).
 func (c *ClientWithResponses) GetCustomerByIdWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerByIdResult, error) {
 	rsp, err := c.GetCustomerById(ctx, id, reqEditors...)
 	if err != nil {
@@ -21786,10 +24658,13 @@ func (c *ClientWithResponses) GetCustomerBankAccountsWithResponse(ctx context.Co
 	return ParseGetCustomerBankAccountsResult(rsp)
 }
 
-// CreateLrsCustomerBankAccountWithBodyWithResponse performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request,
-// with any type of body and a specified content type.
+// CreateLrsCustomerBankAccountWithBodyWithResponse Register a customer's Indian bank account (LRS)
 //
-// Returns a wrapper object for the known response body format(s).
+// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 func (c *ClientWithResponses) CreateLrsCustomerBankAccountWithBodyWithResponse(ctx context.Context, id CustomerIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLrsCustomerBankAccountResult, error) {
 	rsp, err := c.CreateLrsCustomerBankAccountWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -21798,8 +24673,13 @@ func (c *ClientWithResponses) CreateLrsCustomerBankAccountWithBodyWithResponse(c
 	return ParseCreateLrsCustomerBankAccountResult(rsp)
 }
 
-// CreateLrsCustomerBankAccountWithResponse performs a POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId) request.
+// CreateLrsCustomerBankAccountWithResponse Register a customer's Indian bank account (LRS)
+//
+// Records the Indian bank account an LRS customer will remit from; the `id` (prefix `acclrs_`) goes into the order's `lrs.bank_account_id`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/customer/{id}/bank_account (the `CreateLrsCustomerBankAccount` operationId).
 func (c *ClientWithResponses) CreateLrsCustomerBankAccountWithResponse(ctx context.Context, id CustomerIdParam, body CreateLrsCustomerBankAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLrsCustomerBankAccountResult, error) {
 	rsp, err := c.CreateLrsCustomerBankAccount(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -21808,9 +24688,13 @@ func (c *ClientWithResponses) CreateLrsCustomerBankAccountWithResponse(ctx conte
 	return ParseCreateLrsCustomerBankAccountResult(rsp)
 }
 
-// GetDocumentsWithResponse performs a GET /v1/document (the `GetDocuments` operationId) request.
+// GetDocumentsWithResponse List documents
+//
+// Lists uploaded documents, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/document (the `GetDocuments` operationId).
 func (c *ClientWithResponses) GetDocumentsWithResponse(ctx context.Context, params *GetDocumentsParams, reqEditors ...RequestEditorFn) (*GetDocumentsResult, error) {
 	rsp, err := c.GetDocuments(ctx, params, reqEditors...)
 	if err != nil {
@@ -21819,10 +24703,14 @@ func (c *ClientWithResponses) GetDocumentsWithResponse(ctx context.Context, para
 	return ParseGetDocumentsResult(rsp)
 }
 
-// CreateDocumentWithBodyWithResponse performs a POST /v1/document (the `CreateDocument` operationId) request,
-// with any type of body and a specified content type.
+// CreateDocumentWithBodyWithResponse Upload a document
 //
-// Returns a wrapper object for the known response body format(s).
+// Uploads a file as multipart form data and returns a `doc_` id to reference from orders,
+// payment links, payouts, refunds and RFI answers.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/document (the `CreateDocument` operationId).
 func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResult, error) {
 	rsp, err := c.CreateDocumentWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21848,10 +24736,14 @@ func (c *ClientWithResponses) GetDocumentByIdWithResponse(ctx context.Context, i
 	return ParseGetDocumentByIdResult(rsp)
 }
 
-// CreateInternalTransferWithBodyWithResponse performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request,
-// with any type of body and a specified content type.
+// CreateInternalTransferWithBodyWithResponse Move funds between merchants of a platform
 //
-// Returns a wrapper object for the known response body format(s).
+// Transfers a balance between a platform and its children, or between two children of the same
+// platform. Only AED is supported; the two merchants must differ.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 func (c *ClientWithResponses) CreateInternalTransferWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInternalTransferResult, error) {
 	rsp, err := c.CreateInternalTransferWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21860,8 +24752,14 @@ func (c *ClientWithResponses) CreateInternalTransferWithBodyWithResponse(ctx con
 	return ParseCreateInternalTransferResult(rsp)
 }
 
-// CreateInternalTransferWithResponse performs a POST /v1/internal-transfer (the `CreateInternalTransfer` operationId) request.
+// CreateInternalTransferWithResponse Move funds between merchants of a platform
+//
+// Transfers a balance between a platform and its children, or between two children of the same
+// platform. Only AED is supported; the two merchants must differ.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/internal-transfer (the `CreateInternalTransfer` operationId).
 func (c *ClientWithResponses) CreateInternalTransferWithResponse(ctx context.Context, body CreateInternalTransferJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInternalTransferResult, error) {
 	rsp, err := c.CreateInternalTransfer(ctx, body, reqEditors...)
 	if err != nil {
@@ -21870,9 +24768,13 @@ func (c *ClientWithResponses) CreateInternalTransferWithResponse(ctx context.Con
 	return ParseCreateInternalTransferResult(rsp)
 }
 
-// GetLrsBanksWithResponse performs a GET /v1/lrs/banks (the `GetLrsBanks` operationId) request.
+// GetLrsBanksWithResponse List banks supported for LRS
+//
+// Returns the Indian banks an LRS remittance can be made from, with the `bank_code` to use in quotes and bank accounts.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/lrs/banks (the `GetLrsBanks` operationId).
 func (c *ClientWithResponses) GetLrsBanksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLrsBanksResult, error) {
 	rsp, err := c.GetLrsBanks(ctx, reqEditors...)
 	if err != nil {
@@ -21881,10 +24783,14 @@ func (c *ClientWithResponses) GetLrsBanksWithResponse(ctx context.Context, reqEd
 	return ParseGetLrsBanksResult(rsp)
 }
 
-// CreateLrsQuoteWithBodyWithResponse performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request,
-// with any type of body and a specified content type.
+// CreateLrsQuoteWithBodyWithResponse Quote an LRS remittance
 //
-// Returns a wrapper object for the known response body format(s).
+// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 func (c *ClientWithResponses) CreateLrsQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLrsQuoteResult, error) {
 	rsp, err := c.CreateLrsQuoteWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21893,8 +24799,14 @@ func (c *ClientWithResponses) CreateLrsQuoteWithBodyWithResponse(ctx context.Con
 	return ParseCreateLrsQuoteResult(rsp)
 }
 
-// CreateLrsQuoteWithResponse performs a POST /v1/lrs/quotes (the `CreateLrsQuote` operationId) request.
+// CreateLrsQuoteWithResponse Quote an LRS remittance
+//
+// Prices an INR remittance from a given bank: the FX rate, taxes and the amount that will
+// arrive. The quote id goes into the order's `lrs.lrs_quote_id`; it expires at `expires_at`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/lrs/quotes (the `CreateLrsQuote` operationId).
 func (c *ClientWithResponses) CreateLrsQuoteWithResponse(ctx context.Context, body CreateLrsQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLrsQuoteResult, error) {
 	rsp, err := c.CreateLrsQuote(ctx, body, reqEditors...)
 	if err != nil {
@@ -21903,9 +24815,13 @@ func (c *ClientWithResponses) CreateLrsQuoteWithResponse(ctx context.Context, bo
 	return ParseCreateLrsQuoteResult(rsp)
 }
 
-// GetOrdersWithResponse performs a GET /v1/orders (the `GetOrders` operationId) request.
+// GetOrdersWithResponse List orders
+//
+// Lists orders, newest first, optionally filtered by customer and status.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/orders (the `GetOrders` operationId).
 func (c *ClientWithResponses) GetOrdersWithResponse(ctx context.Context, params *GetOrdersParams, reqEditors ...RequestEditorFn) (*GetOrdersResult, error) {
 	rsp, err := c.GetOrders(ctx, params, reqEditors...)
 	if err != nil {
@@ -21914,10 +24830,20 @@ func (c *ClientWithResponses) GetOrdersWithResponse(ctx context.Context, params 
 	return ParseGetOrdersResult(rsp)
 }
 
-// CreateOrderWithBodyWithResponse performs a POST /v1/orders (the `CreateOrder` operationId) request,
-// with any type of body and a specified content type.
+// CreateOrderWithBodyWithResponse Create an order
 //
-// Returns a wrapper object for the known response body format(s).
+// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+//
+// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+// order comes back `action_required` with `rfi_documents`; upload them and call
+// `updateOrderRfi`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 func (c *ClientWithResponses) CreateOrderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrderResult, error) {
 	rsp, err := c.CreateOrderWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21926,8 +24852,20 @@ func (c *ClientWithResponses) CreateOrderWithBodyWithResponse(ctx context.Contex
 	return ParseCreateOrderResult(rsp)
 }
 
-// CreateOrderWithResponse performs a POST /v1/orders (the `CreateOrder` operationId) request.
+// CreateOrderWithResponse Create an order
+//
+// Creates a request for a specific payment from a customer, to be paid through Glomo's checkout
+// or an S2S card payment. Either give currency and amount, or a payin `quote_id` (then no
+// amount or currency). Orders may carry third-party-verification bank details or LRS details.
+//
+// Send a `request_id`: a repeat is answered 400 "... already exists for this request_id", which
+// means the first call succeeded; find it with `getOrders`. If risk checks need documents the
+// order comes back `action_required` with `rfi_documents`; upload them and call
+// `updateOrderRfi`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 func (c *ClientWithResponses) CreateOrderWithResponse(ctx context.Context, body CreateOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrderResult, error) {
 	rsp, err := c.CreateOrder(ctx, body, reqEditors...)
 	if err != nil {
@@ -21936,9 +24874,13 @@ func (c *ClientWithResponses) CreateOrderWithResponse(ctx context.Context, body 
 	return ParseCreateOrderResult(rsp)
 }
 
-// GetOrderByIdWithResponse performs a GET /v1/orders/{id} (the `GetOrderById` operationId) request.
+// GetOrderByIdWithResponse Retrieve an order
+//
+// Returns one order by its `order_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/orders/{id} (the `GetOrderById` operationId).
 func (c *ClientWithResponses) GetOrderByIdWithResponse(ctx context.Context, id OrderIdParam, reqEditors ...RequestEditorFn) (*GetOrderByIdResult, error) {
 	rsp, err := c.GetOrderById(ctx, id, reqEditors...)
 	if err != nil {
@@ -21947,10 +24889,17 @@ func (c *ClientWithResponses) GetOrderByIdWithResponse(ctx context.Context, id O
 	return ParseGetOrderByIdResult(rsp)
 }
 
-// UpdateOrderRfiWithBodyWithResponse performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request,
-// with any type of body and a specified content type.
+// UpdateOrderRfiWithBodyWithResponse Attach documents requested for an order
 //
-// Returns a wrapper object for the known response body format(s).
+// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+// response), give the `doc_` id of the file you uploaded. The order then moves to
+// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+// the underscore form of the published file answers 404; this description keeps the published
+// path until that is confirmed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 func (c *ClientWithResponses) UpdateOrderRfiWithBodyWithResponse(ctx context.Context, id OrderIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOrderRfiResult, error) {
 	rsp, err := c.UpdateOrderRfiWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -21959,8 +24908,17 @@ func (c *ClientWithResponses) UpdateOrderRfiWithBodyWithResponse(ctx context.Con
 	return ParseUpdateOrderRfiResult(rsp)
 }
 
-// UpdateOrderRfiWithResponse performs a PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId) request.
+// UpdateOrderRfiWithResponse Attach documents requested for an order
+//
+// Answers an order's RFI: for each document Glomo asked for (`rfi_doc_id` from the create
+// response), give the `doc_` id of the file you uploaded. The order then moves to
+// `under_review`. Glomo's own notes say the live path is spelled `update-rfi` (hyphen) and that
+// the underscore form of the published file answers 404; this description keeps the published
+// path until that is confirmed.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/orders/{id}/update_rfi (the `UpdateOrderRfi` operationId).
 func (c *ClientWithResponses) UpdateOrderRfiWithResponse(ctx context.Context, id OrderIdParam, body UpdateOrderRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOrderRfiResult, error) {
 	rsp, err := c.UpdateOrderRfi(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -21969,9 +24927,13 @@ func (c *ClientWithResponses) UpdateOrderRfiWithResponse(ctx context.Context, id
 	return ParseUpdateOrderRfiResult(rsp)
 }
 
-// GetPayinsWithResponse performs a GET /v1/payin (the `GetPayins` operationId) request.
+// GetPayinsWithResponse List payment links
+//
+// Lists payment links, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payin (the `GetPayins` operationId).
 func (c *ClientWithResponses) GetPayinsWithResponse(ctx context.Context, params *GetPayinsParams, reqEditors ...RequestEditorFn) (*GetPayinsResult, error) {
 	rsp, err := c.GetPayins(ctx, params, reqEditors...)
 	if err != nil {
@@ -21980,10 +24942,16 @@ func (c *ClientWithResponses) GetPayinsWithResponse(ctx context.Context, params 
 	return ParseGetPayinsResult(rsp)
 }
 
-// CreatePayinWithBodyWithResponse performs a POST /v1/payin (the `CreatePayin` operationId) request,
-// with any type of body and a specified content type.
+// CreatePayinWithBodyWithResponse Create a payment link
 //
-// Returns a wrapper object for the known response body format(s).
+// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+// create that timed out, look for the link with `getPayins`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 func (c *ClientWithResponses) CreatePayinWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePayinResult, error) {
 	rsp, err := c.CreatePayinWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -21992,8 +24960,16 @@ func (c *ClientWithResponses) CreatePayinWithBodyWithResponse(ctx context.Contex
 	return ParseCreatePayinResult(rsp)
 }
 
-// CreatePayinWithResponse performs a POST /v1/payin (the `CreatePayin` operationId) request.
+// CreatePayinWithResponse Create a payment link
+//
+// Creates a hosted payment page for a customer (the `/payin` resource) with an optional expiry
+// (at most six months ahead) and email reminders. Either give currency and amount, or a payin
+// `quote_id`. Platform users must pass a `price_id`. There is no `request_id`: before retrying a
+// create that timed out, look for the link with `getPayins`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 func (c *ClientWithResponses) CreatePayinWithResponse(ctx context.Context, body CreatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePayinResult, error) {
 	rsp, err := c.CreatePayin(ctx, body, reqEditors...)
 	if err != nil {
@@ -22002,9 +24978,13 @@ func (c *ClientWithResponses) CreatePayinWithResponse(ctx context.Context, body 
 	return ParseCreatePayinResult(rsp)
 }
 
-// GetPayinByIdWithResponse performs a GET /v1/payin/{id} (the `GetPayinById` operationId) request.
+// GetPayinByIdWithResponse Retrieve a payment link
+//
+// Returns one payment link by id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payin/{id} (the `GetPayinById` operationId).
 func (c *ClientWithResponses) GetPayinByIdWithResponse(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*GetPayinByIdResult, error) {
 	rsp, err := c.GetPayinById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22013,10 +24993,13 @@ func (c *ClientWithResponses) GetPayinByIdWithResponse(ctx context.Context, id P
 	return ParseGetPayinByIdResult(rsp)
 }
 
-// UpdatePayinWithBodyWithResponse performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request,
-// with any type of body and a specified content type.
+// UpdatePayinWithBodyWithResponse Update a payment link
 //
-// Returns a wrapper object for the known response body format(s).
+// Changes the reminder frequency and/or the expiry of an active payment link.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 func (c *ClientWithResponses) UpdatePayinWithBodyWithResponse(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePayinResult, error) {
 	rsp, err := c.UpdatePayinWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -22025,8 +25008,13 @@ func (c *ClientWithResponses) UpdatePayinWithBodyWithResponse(ctx context.Contex
 	return ParseUpdatePayinResult(rsp)
 }
 
-// UpdatePayinWithResponse performs a PATCH /v1/payin/{id} (the `UpdatePayin` operationId) request.
+// UpdatePayinWithResponse Update a payment link
+//
+// Changes the reminder frequency and/or the expiry of an active payment link.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 func (c *ClientWithResponses) UpdatePayinWithResponse(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePayinResult, error) {
 	rsp, err := c.UpdatePayin(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -22035,9 +25023,13 @@ func (c *ClientWithResponses) UpdatePayinWithResponse(ctx context.Context, id Pa
 	return ParseUpdatePayinResult(rsp)
 }
 
-// CancelPayinWithResponse performs a PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId) request.
+// CancelPayinWithResponse Cancel a payment link
+//
+// Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payin/{id}/cancel (the `CancelPayin` operationId).
 func (c *ClientWithResponses) CancelPayinWithResponse(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*CancelPayinResult, error) {
 	rsp, err := c.CancelPayin(ctx, id, reqEditors...)
 	if err != nil {
@@ -22046,9 +25038,13 @@ func (c *ClientWithResponses) CancelPayinWithResponse(ctx context.Context, id Pa
 	return ParseCancelPayinResult(rsp)
 }
 
-// MockReviewPaymentLinkWithResponse performs a PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId) request.
+// MockReviewPaymentLinkWithResponse Sandbox only - finish the review of a payment link
+//
+// Moves a payment link from `under_review` to `active`, as a compliance analyst would. Sandbox only; 404 with a live key.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payin/{id}/mock_mark_reviewed (the `MockReviewPaymentLink` operationId).
 func (c *ClientWithResponses) MockReviewPaymentLinkWithResponse(ctx context.Context, id PaymentLinkIdParam, reqEditors ...RequestEditorFn) (*MockReviewPaymentLinkResult, error) {
 	rsp, err := c.MockReviewPaymentLink(ctx, id, reqEditors...)
 	if err != nil {
@@ -22057,10 +25053,15 @@ func (c *ClientWithResponses) MockReviewPaymentLinkWithResponse(ctx context.Cont
 	return ParseMockReviewPaymentLinkResult(rsp)
 }
 
-// UpdatePayinRfiWithBodyWithResponse performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request,
-// with any type of body and a specified content type.
+// UpdatePayinRfiWithBodyWithResponse Attach documents requested for a payment link
 //
-// Returns a wrapper object for the known response body format(s).
+// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+// (`update-rfi`); unconfirmed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 func (c *ClientWithResponses) UpdatePayinRfiWithBodyWithResponse(ctx context.Context, id PaymentLinkIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePayinRfiResult, error) {
 	rsp, err := c.UpdatePayinRfiWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -22069,8 +25070,15 @@ func (c *ClientWithResponses) UpdatePayinRfiWithBodyWithResponse(ctx context.Con
 	return ParseUpdatePayinRfiResult(rsp)
 }
 
-// UpdatePayinRfiWithResponse performs a PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId) request.
+// UpdatePayinRfiWithResponse Attach documents requested for a payment link
+//
+// Answers a payment link's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`; the
+// link moves to `under_review`. As for orders, Glomo's notes give the live path with a hyphen
+// (`update-rfi`); unconfirmed.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payin/{id}/update_rfi (the `UpdatePayinRfi` operationId).
 func (c *ClientWithResponses) UpdatePayinRfiWithResponse(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinRfiJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePayinRfiResult, error) {
 	rsp, err := c.UpdatePayinRfi(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -22079,9 +25087,15 @@ func (c *ClientWithResponses) UpdatePayinRfiWithResponse(ctx context.Context, id
 	return ParseUpdatePayinRfiResult(rsp)
 }
 
-// GetPaymentsWithResponse performs a GET /v1/payment (the `GetPayments` operationId) request.
+// GetPaymentsWithResponse List payments
+//
+// Lists payments, newest first. `payin_id` and `subscription_id` cannot be combined. The
+// `status` filter is coarse (it does not map one-to-one onto the returned `status`), so read
+// each payment's status. Use `request_id` to find the payment an S2S create made.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payment (the `GetPayments` operationId).
 func (c *ClientWithResponses) GetPaymentsWithResponse(ctx context.Context, params *GetPaymentsParams, reqEditors ...RequestEditorFn) (*GetPaymentsResult, error) {
 	rsp, err := c.GetPayments(ctx, params, reqEditors...)
 	if err != nil {
@@ -22152,10 +25166,16 @@ func (c *ClientWithResponses) CreatePaymentWithResponse(ctx context.Context, bod
 	return ParseCreatePaymentResult(rsp)
 }
 
-// CreateMockPaymentWithBodyWithResponse performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request,
-// with any type of body and a specified content type.
+// CreateMockPaymentWithBodyWithResponse Sandbox only - simulate an inbound bank transfer
 //
-// Returns a wrapper object for the known response body format(s).
+// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+// hit. Sandbox only; 404 with a live key.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 func (c *ClientWithResponses) CreateMockPaymentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMockPaymentResult, error) {
 	rsp, err := c.CreateMockPaymentWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22164,8 +25184,16 @@ func (c *ClientWithResponses) CreateMockPaymentWithBodyWithResponse(ctx context.
 	return ParseCreateMockPaymentResult(rsp)
 }
 
-// CreateMockPaymentWithResponse performs a POST /v1/payment/mock (the `CreateMockPayment` operationId) request.
+// CreateMockPaymentWithResponse Sandbox only - simulate an inbound bank transfer
+//
+// Pays an active payment link or order by bank transfer (`payin_id`, amount equal to the
+// payin's), or, without `payin_id` and with `payment_method: BankTransfer`, creates an unmatched
+// `action_required` payment. Amount 6623 or remitter `Sanctioned_Entity` forces a screening
+// hit. Sandbox only; 404 with a live key.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 func (c *ClientWithResponses) CreateMockPaymentWithResponse(ctx context.Context, body CreateMockPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMockPaymentResult, error) {
 	rsp, err := c.CreateMockPayment(ctx, body, reqEditors...)
 	if err != nil {
@@ -22174,9 +25202,13 @@ func (c *ClientWithResponses) CreateMockPaymentWithResponse(ctx context.Context,
 	return ParseCreateMockPaymentResult(rsp)
 }
 
-// GetPaymentByIdWithResponse performs a GET /v1/payment/{id} (the `GetPaymentById` operationId) request.
+// GetPaymentByIdWithResponse Retrieve a payment
+//
+// Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payment/{id} (the `GetPaymentById` operationId).
 func (c *ClientWithResponses) GetPaymentByIdWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*GetPaymentByIdResult, error) {
 	rsp, err := c.GetPaymentById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22244,9 +25276,13 @@ func (c *ClientWithResponses) GetEligiblePayinsWithResponse(ctx context.Context,
 	return ParseGetEligiblePayinsResult(rsp)
 }
 
-// MockUpdatePaymentFundsAvailableWithResponse performs a PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId) request.
+// MockUpdatePaymentFundsAvailableWithResponse Sandbox only - mark a payment's funds as cleared
+//
+// Sets `funds_available` on a payment, as if the money had arrived, and sends the matching webhook. Sandbox only; 404 with a live key.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payment/{id}/mock-funds-available (the `MockUpdatePaymentFundsAvailable` operationId).
 func (c *ClientWithResponses) MockUpdatePaymentFundsAvailableWithResponse(ctx context.Context, id PaymentIdParam, reqEditors ...RequestEditorFn) (*MockUpdatePaymentFundsAvailableResult, error) {
 	rsp, err := c.MockUpdatePaymentFundsAvailable(ctx, id, reqEditors...)
 	if err != nil {
@@ -22255,10 +25291,13 @@ func (c *ClientWithResponses) MockUpdatePaymentFundsAvailableWithResponse(ctx co
 	return ParseMockUpdatePaymentFundsAvailableResult(rsp)
 }
 
-// UpdateRfiPaymentWithBodyWithResponse performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request,
-// with any type of body and a specified content type.
+// UpdateRfiPaymentWithBodyWithResponse Attach documents requested for a payment
 //
-// Returns a wrapper object for the known response body format(s).
+// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 func (c *ClientWithResponses) UpdateRfiPaymentWithBodyWithResponse(ctx context.Context, id PaymentIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRfiPaymentResult, error) {
 	rsp, err := c.UpdateRfiPaymentWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -22267,8 +25306,13 @@ func (c *ClientWithResponses) UpdateRfiPaymentWithBodyWithResponse(ctx context.C
 	return ParseUpdateRfiPaymentResult(rsp)
 }
 
-// UpdateRfiPaymentWithResponse performs a PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId) request.
+// UpdateRfiPaymentWithResponse Attach documents requested for a payment
+//
+// Answers a payment's RFI with uploaded `doc_` ids, one per requested `rfi_doc_id`.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payment/{id}/update_rfi (the `UpdateRfiPayment` operationId).
 func (c *ClientWithResponses) UpdateRfiPaymentWithResponse(ctx context.Context, id PaymentIdParam, body UpdateRfiPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiPaymentResult, error) {
 	rsp, err := c.UpdateRfiPayment(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -22277,9 +25321,13 @@ func (c *ClientWithResponses) UpdateRfiPaymentWithResponse(ctx context.Context, 
 	return ParseUpdateRfiPaymentResult(rsp)
 }
 
-// GetPayoutsWithResponse performs a GET /v1/payouts (the `GetPayouts` operationId) request.
+// GetPayoutsWithResponse List payouts
+//
+// Lists payouts, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payouts (the `GetPayouts` operationId).
 func (c *ClientWithResponses) GetPayoutsWithResponse(ctx context.Context, params *GetPayoutsParams, reqEditors ...RequestEditorFn) (*GetPayoutsResult, error) {
 	rsp, err := c.GetPayouts(ctx, params, reqEditors...)
 	if err != nil {
@@ -22288,10 +25336,20 @@ func (c *ClientWithResponses) GetPayoutsWithResponse(ctx context.Context, params
 	return ParseGetPayoutsResult(rsp)
 }
 
-// CreatePayoutWithBodyWithResponse performs a POST /v1/payouts (the `CreatePayout` operationId) request,
-// with any type of body and a specified content type.
+// CreatePayoutWithBodyWithResponse Create a payout
 //
-// Returns a wrapper object for the known response body format(s).
+// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+//
+// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 func (c *ClientWithResponses) CreatePayoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePayoutResult, error) {
 	rsp, err := c.CreatePayoutWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22300,8 +25358,20 @@ func (c *ClientWithResponses) CreatePayoutWithBodyWithResponse(ctx context.Conte
 	return ParseCreatePayoutResult(rsp)
 }
 
-// CreatePayoutWithResponse performs a POST /v1/payouts (the `CreatePayout` operationId) request.
+// CreatePayoutWithResponse Create a payout
+//
+// Sends money from a balance to an `active` beneficiary, either with inline currencies, amount
+// and rail (no `payment_rail` means SWIFT) or with a payout `quote_id` (then none of those may
+// be sent). A payout to a beneficiary that is not active is a 400 and creates nothing.
+//
+// Send a `request_id`: without it a retry creates a second payout. A repeated `request_id` is
+// answered 409 ("Record already exists"), meaning the first call succeeded; find it with
+// `getPayouts`. The create answers 201 even when the payout is already `failed`, so read
+// `status`. Accounts with payout queueing get `queued` instead of an insufficient-balance 400.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 func (c *ClientWithResponses) CreatePayoutWithResponse(ctx context.Context, body CreatePayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePayoutResult, error) {
 	rsp, err := c.CreatePayout(ctx, body, reqEditors...)
 	if err != nil {
@@ -22310,10 +25380,15 @@ func (c *ClientWithResponses) CreatePayoutWithResponse(ctx context.Context, body
 	return ParseCreatePayoutResult(rsp)
 }
 
-// MockUpdatePayoutStatusWithBodyWithResponse performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request,
-// with any type of body and a specified content type.
+// MockUpdatePayoutStatusWithBodyWithResponse Sandbox only - move a payout to another status
 //
-// Returns a wrapper object for the known response body format(s).
+// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+// failure has no `error_code`. Sandbox only; 404 with a live key.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 func (c *ClientWithResponses) MockUpdatePayoutStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MockUpdatePayoutStatusResult, error) {
 	rsp, err := c.MockUpdatePayoutStatusWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22322,8 +25397,15 @@ func (c *ClientWithResponses) MockUpdatePayoutStatusWithBodyWithResponse(ctx con
 	return ParseMockUpdatePayoutStatusResult(rsp)
 }
 
-// MockUpdatePayoutStatusWithResponse performs a PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId) request.
+// MockUpdatePayoutStatusWithResponse Sandbox only - move a payout to another status
+//
+// Simulates what the rail does with a payout. Only legal transitions are accepted; anything else
+// is 400 "State change not allowed" (fetch the payout and step through the lifecycle). A mocked
+// failure has no `error_code`. Sandbox only; 404 with a live key.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 func (c *ClientWithResponses) MockUpdatePayoutStatusWithResponse(ctx context.Context, body MockUpdatePayoutStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*MockUpdatePayoutStatusResult, error) {
 	rsp, err := c.MockUpdatePayoutStatus(ctx, body, reqEditors...)
 	if err != nil {
@@ -22332,9 +25414,13 @@ func (c *ClientWithResponses) MockUpdatePayoutStatusWithResponse(ctx context.Con
 	return ParseMockUpdatePayoutStatusResult(rsp)
 }
 
-// GetPayoutByIdWithResponse performs a GET /v1/payouts/{id} (the `GetPayoutById` operationId) request.
+// GetPayoutByIdWithResponse Retrieve a payout
+//
+// Returns one payout by its `payout_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/payouts/{id} (the `GetPayoutById` operationId).
 func (c *ClientWithResponses) GetPayoutByIdWithResponse(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*GetPayoutByIdResult, error) {
 	rsp, err := c.GetPayoutById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22343,9 +25429,15 @@ func (c *ClientWithResponses) GetPayoutByIdWithResponse(ctx context.Context, id 
 	return ParseGetPayoutByIdResult(rsp)
 }
 
-// CancelPayoutWithResponse performs a PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId) request.
+// CancelPayoutWithResponse Cancel a payout
+//
+// Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
+// cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
+// answer's body is not described by Glomo and is kept open.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payouts/{id}/cancel (the `CancelPayout` operationId).
 func (c *ClientWithResponses) CancelPayoutWithResponse(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*CancelPayoutResult, error) {
 	rsp, err := c.CancelPayout(ctx, id, reqEditors...)
 	if err != nil {
@@ -22354,10 +25446,13 @@ func (c *ClientWithResponses) CancelPayoutWithResponse(ctx context.Context, id P
 	return ParseCancelPayoutResult(rsp)
 }
 
-// UpdateRfiPayoutWithBodyWithResponse performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request,
-// with any type of body and a specified content type.
+// UpdateRfiPayoutWithBodyWithResponse Attach documents requested for a payout
 //
-// Returns a wrapper object for the known response body format(s).
+// Answers a payout's RFI with uploaded `doc_` ids.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 func (c *ClientWithResponses) UpdateRfiPayoutWithBodyWithResponse(ctx context.Context, id PayoutIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRfiPayoutResult, error) {
 	rsp, err := c.UpdateRfiPayoutWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -22366,8 +25461,13 @@ func (c *ClientWithResponses) UpdateRfiPayoutWithBodyWithResponse(ctx context.Co
 	return ParseUpdateRfiPayoutResult(rsp)
 }
 
-// UpdateRfiPayoutWithResponse performs a PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId) request.
+// UpdateRfiPayoutWithResponse Attach documents requested for a payout
+//
+// Answers a payout's RFI with uploaded `doc_` ids.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/payouts/{id}/update_rfi (the `UpdateRfiPayout` operationId).
 func (c *ClientWithResponses) UpdateRfiPayoutWithResponse(ctx context.Context, id PayoutIdParam, body UpdateRfiPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiPayoutResult, error) {
 	rsp, err := c.UpdateRfiPayout(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -22376,10 +25476,15 @@ func (c *ClientWithResponses) UpdateRfiPayoutWithResponse(ctx context.Context, i
 	return ParseUpdateRfiPayoutResult(rsp)
 }
 
-// OnboardMerchantWithBodyWithResponse performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request,
-// with any type of body and a specified content type.
+// OnboardMerchantWithBodyWithResponse Onboard a child merchant
 //
-// Returns a wrapper object for the known response body format(s).
+// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 func (c *ClientWithResponses) OnboardMerchantWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OnboardMerchantResult, error) {
 	rsp, err := c.OnboardMerchantWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22388,8 +25493,15 @@ func (c *ClientWithResponses) OnboardMerchantWithBodyWithResponse(ctx context.Co
 	return ParseOnboardMerchantResult(rsp)
 }
 
-// OnboardMerchantWithResponse performs a POST /v1/platform/merchants (the `OnboardMerchant` operationId) request.
+// OnboardMerchantWithResponse Onboard a child merchant
+//
+// For platform businesses: registers a sub-merchant under your account. Onboarding is reviewed;
+// the merchant starts `pending` and ends `success` or `failed` (reported by `merchant`
+// webhooks). In the sandbox, `updateMerchantStatus` simulates the decision.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/platform/merchants (the `OnboardMerchant` operationId).
 func (c *ClientWithResponses) OnboardMerchantWithResponse(ctx context.Context, body OnboardMerchantJSONRequestBody, reqEditors ...RequestEditorFn) (*OnboardMerchantResult, error) {
 	rsp, err := c.OnboardMerchant(ctx, body, reqEditors...)
 	if err != nil {
@@ -22434,9 +25546,13 @@ func (c *ClientWithResponses) UpdateMerchantStatusWithResponse(ctx context.Conte
 	return ParseUpdateMerchantStatusResult(rsp)
 }
 
-// GetMerchantWithResponse performs a GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId) request.
+// GetMerchantWithResponse Retrieve a child merchant
+//
+// Returns one of your platform's merchants by its `merch_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/platform/merchants/{merchant_id} (the `GetMerchant` operationId).
 func (c *ClientWithResponses) GetMerchantWithResponse(ctx context.Context, merchantId string, reqEditors ...RequestEditorFn) (*GetMerchantResult, error) {
 	rsp, err := c.GetMerchant(ctx, merchantId, reqEditors...)
 	if err != nil {
@@ -22445,9 +25561,13 @@ func (c *ClientWithResponses) GetMerchantWithResponse(ctx context.Context, merch
 	return ParseGetMerchantResult(rsp)
 }
 
-// GetPricesWithResponse performs a GET /v1/prices (the `GetPrices` operationId) request.
+// GetPricesWithResponse List prices
+//
+// Lists prices, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/prices (the `GetPrices` operationId).
 func (c *ClientWithResponses) GetPricesWithResponse(ctx context.Context, params *GetPricesParams, reqEditors ...RequestEditorFn) (*GetPricesResult, error) {
 	rsp, err := c.GetPrices(ctx, params, reqEditors...)
 	if err != nil {
@@ -22456,10 +25576,14 @@ func (c *ClientWithResponses) GetPricesWithResponse(ctx context.Context, params 
 	return ParseGetPricesResult(rsp)
 }
 
-// CreatePriceWithBodyWithResponse performs a POST /v1/prices (the `CreatePrice` operationId) request,
-// with any type of body and a specified content type.
+// CreatePriceWithBodyWithResponse Create a price
 //
-// Returns a wrapper object for the known response body format(s).
+// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+// Only platform businesses can create prices; the first one becomes the business default.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 func (c *ClientWithResponses) CreatePriceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePriceResult, error) {
 	rsp, err := c.CreatePriceWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22468,8 +25592,14 @@ func (c *ClientWithResponses) CreatePriceWithBodyWithResponse(ctx context.Contex
 	return ParseCreatePriceResult(rsp)
 }
 
-// CreatePriceWithResponse performs a POST /v1/prices (the `CreatePrice` operationId) request.
+// CreatePriceWithResponse Create a price
+//
+// Defines a referral fee, either a fixed amount in a currency or a percentage in basis points.
+// Only platform businesses can create prices; the first one becomes the business default.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 func (c *ClientWithResponses) CreatePriceWithResponse(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePriceResult, error) {
 	rsp, err := c.CreatePrice(ctx, body, reqEditors...)
 	if err != nil {
@@ -22478,9 +25608,13 @@ func (c *ClientWithResponses) CreatePriceWithResponse(ctx context.Context, body 
 	return ParseCreatePriceResult(rsp)
 }
 
-// GetPriceByIdWithResponse performs a GET /v1/prices/{id} (the `GetPriceById` operationId) request.
+// GetPriceByIdWithResponse Retrieve a price
+//
+// Returns one price by id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/prices/{id} (the `GetPriceById` operationId).
 func (c *ClientWithResponses) GetPriceByIdWithResponse(ctx context.Context, id PriceIdParam, reqEditors ...RequestEditorFn) (*GetPriceByIdResult, error) {
 	rsp, err := c.GetPriceById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22529,9 +25663,13 @@ func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body 
 	return ParseCreateQuoteResult(rsp)
 }
 
-// GetRefundsWithResponse performs a GET /v1/refunds (the `GetRefunds` operationId) request.
+// GetRefundsWithResponse List refunds
+//
+// Lists refunds, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/refunds (the `GetRefunds` operationId).
 func (c *ClientWithResponses) GetRefundsWithResponse(ctx context.Context, params *GetRefundsParams, reqEditors ...RequestEditorFn) (*GetRefundsResult, error) {
 	rsp, err := c.GetRefunds(ctx, params, reqEditors...)
 	if err != nil {
@@ -22540,10 +25678,21 @@ func (c *ClientWithResponses) GetRefundsWithResponse(ctx context.Context, params
 	return ParseGetRefundsResult(rsp)
 }
 
-// CreateRefundWithBodyWithResponse performs a POST /v1/refunds (the `CreateRefund` operationId) request,
-// with any type of body and a specified content type.
+// CreateRefundWithBodyWithResponse Refund a payment
 //
-// Returns a wrapper object for the known response body format(s).
+// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+// enabled. `reason` takes the documented phrases only.
+//
+// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+// (failed at creation); those answers are not declared here yet.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 func (c *ClientWithResponses) CreateRefundWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRefundResult, error) {
 	rsp, err := c.CreateRefundWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22552,8 +25701,21 @@ func (c *ClientWithResponses) CreateRefundWithBodyWithResponse(ctx context.Conte
 	return ParseCreateRefundResult(rsp)
 }
 
-// CreateRefundWithResponse performs a POST /v1/refunds (the `CreateRefund` operationId) request.
+// CreateRefundWithResponse Refund a payment
+//
+// Returns a `success` payment (within 180 days) to its original payment method, funded from your
+// balance. Leave out `amount` for a full refund; partial refunds are cards only and only where
+// enabled. `reason` takes the documented phrases only.
+//
+// Send a `request_id`: a repeat is answered 400 "Refund already exists for this request_id"
+// (rarely 409 when two arrive at the same instant); find it with `getRefunds?request_id=`.
+// 409 "Refund is being processed" is a lock on the payment: wait briefly and retry. Glomo's
+// notes also mention 202 (refund in progress or under review) and 422 with the refund as body
+// (failed at creation); those answers are not declared here yet.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 func (c *ClientWithResponses) CreateRefundWithResponse(ctx context.Context, body CreateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRefundResult, error) {
 	rsp, err := c.CreateRefund(ctx, body, reqEditors...)
 	if err != nil {
@@ -22562,9 +25724,13 @@ func (c *ClientWithResponses) CreateRefundWithResponse(ctx context.Context, body
 	return ParseCreateRefundResult(rsp)
 }
 
-// GetRefundByIdWithResponse performs a GET /v1/refunds/{id} (the `GetRefundById` operationId) request.
+// GetRefundByIdWithResponse Retrieve a refund
+//
+// Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/refunds/{id} (the `GetRefundById` operationId).
 func (c *ClientWithResponses) GetRefundByIdWithResponse(ctx context.Context, id RefundIdParam, reqEditors ...RequestEditorFn) (*GetRefundByIdResult, error) {
 	rsp, err := c.GetRefundById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22573,10 +25739,15 @@ func (c *ClientWithResponses) GetRefundByIdWithResponse(ctx context.Context, id 
 	return ParseGetRefundByIdResult(rsp)
 }
 
-// MockUpdateRefundWithBodyWithResponse performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request,
-// with any type of body and a specified content type.
+// MockUpdateRefundWithBodyWithResponse Sandbox only - settle a refund as success or failure
 //
-// Returns a wrapper object for the known response body format(s).
+// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+// shortly. Sandbox only; 404 with a live key.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 func (c *ClientWithResponses) MockUpdateRefundWithBodyWithResponse(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MockUpdateRefundResult, error) {
 	rsp, err := c.MockUpdateRefundWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -22585,8 +25756,15 @@ func (c *ClientWithResponses) MockUpdateRefundWithBodyWithResponse(ctx context.C
 	return ParseMockUpdateRefundResult(rsp)
 }
 
-// MockUpdateRefundWithResponse performs a PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId) request.
+// MockUpdateRefundWithResponse Sandbox only - settle a refund as success or failure
+//
+// Simulates the bank's answer to a refund. `success` works only once the refund has been sent
+// to the bank; called earlier it currently errors (a 500), so fetch the refund and retry
+// shortly. Sandbox only; 404 with a live key.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/refunds/{id}/mock_update_status (the `MockUpdateRefund` operationId).
 func (c *ClientWithResponses) MockUpdateRefundWithResponse(ctx context.Context, id RefundIdParam, body MockUpdateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*MockUpdateRefundResult, error) {
 	rsp, err := c.MockUpdateRefund(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -22595,10 +25773,13 @@ func (c *ClientWithResponses) MockUpdateRefundWithResponse(ctx context.Context, 
 	return ParseMockUpdateRefundResult(rsp)
 }
 
-// UpdateRfiRefundWithBodyWithResponse performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request,
-// with any type of body and a specified content type.
+// UpdateRfiRefundWithBodyWithResponse Attach documents requested for a refund
 //
-// Returns a wrapper object for the known response body format(s).
+// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 func (c *ClientWithResponses) UpdateRfiRefundWithBodyWithResponse(ctx context.Context, id RefundIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRfiRefundResult, error) {
 	rsp, err := c.UpdateRfiRefundWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
@@ -22607,8 +25788,13 @@ func (c *ClientWithResponses) UpdateRfiRefundWithBodyWithResponse(ctx context.Co
 	return ParseUpdateRfiRefundResult(rsp)
 }
 
-// UpdateRfiRefundWithResponse performs a PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId) request.
+// UpdateRfiRefundWithResponse Attach documents requested for a refund
+//
+// Answers a refund's RFI with uploaded `doc_` ids (`rfi_doc_id` may be null for a document that answers no specific request).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/refunds/{id}/update_rfi (the `UpdateRfiRefund` operationId).
 func (c *ClientWithResponses) UpdateRfiRefundWithResponse(ctx context.Context, id RefundIdParam, body UpdateRfiRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRfiRefundResult, error) {
 	rsp, err := c.UpdateRfiRefund(ctx, id, body, reqEditors...)
 	if err != nil {
@@ -22687,9 +25873,13 @@ func (c *ClientWithResponses) RespondRfiWithResponse(ctx context.Context, id Rfi
 	return ParseRespondRfiResult(rsp)
 }
 
-// GetSettlementsWithResponse performs a GET /v1/settlements (the `GetSettlements` operationId) request.
+// GetSettlementsWithResponse List settlements
+//
+// Lists settlements, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/settlements (the `GetSettlements` operationId).
 func (c *ClientWithResponses) GetSettlementsWithResponse(ctx context.Context, params *GetSettlementsParams, reqEditors ...RequestEditorFn) (*GetSettlementsResult, error) {
 	rsp, err := c.GetSettlements(ctx, params, reqEditors...)
 	if err != nil {
@@ -22698,10 +25888,14 @@ func (c *ClientWithResponses) GetSettlementsWithResponse(ctx context.Context, pa
 	return ParseGetSettlementsResult(rsp)
 }
 
-// CreateSettlementWithBodyWithResponse performs a POST /v1/settlements (the `CreateSettlement` operationId) request,
-// with any type of body and a specified content type.
+// CreateSettlementWithBodyWithResponse Create a settlement
 //
-// Returns a wrapper object for the known response body format(s).
+// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+// 422 when the business outcome fails.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 func (c *ClientWithResponses) CreateSettlementWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSettlementResult, error) {
 	rsp, err := c.CreateSettlementWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22710,8 +25904,14 @@ func (c *ClientWithResponses) CreateSettlementWithBodyWithResponse(ctx context.C
 	return ParseCreateSettlementResult(rsp)
 }
 
-// CreateSettlementWithResponse performs a POST /v1/settlements (the `CreateSettlement` operationId) request.
+// CreateSettlementWithResponse Create a settlement
+//
+// Settles collected funds from a balance, optionally naming the payments to settle. May answer
+// 422 when the business outcome fails.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/settlements (the `CreateSettlement` operationId).
 func (c *ClientWithResponses) CreateSettlementWithResponse(ctx context.Context, body CreateSettlementJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSettlementResult, error) {
 	rsp, err := c.CreateSettlement(ctx, body, reqEditors...)
 	if err != nil {
@@ -22738,9 +25938,13 @@ func (c *ClientWithResponses) TriggerMockSettlementWithResponse(ctx context.Cont
 	return ParseTriggerMockSettlementResult(rsp)
 }
 
-// GetSettlementByIdWithResponse performs a GET /v1/settlements/{id} (the `GetSettlementById` operationId) request.
+// GetSettlementByIdWithResponse Retrieve a settlement
+//
+// Returns one settlement by its `setl_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/settlements/{id} (the `GetSettlementById` operationId).
 func (c *ClientWithResponses) GetSettlementByIdWithResponse(ctx context.Context, id SettlementIdParam, reqEditors ...RequestEditorFn) (*GetSettlementByIdResult, error) {
 	rsp, err := c.GetSettlementById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22749,9 +25953,13 @@ func (c *ClientWithResponses) GetSettlementByIdWithResponse(ctx context.Context,
 	return ParseGetSettlementByIdResult(rsp)
 }
 
-// GetTransactionsLinkedToSettlementWithResponse performs a GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId) request.
+// GetTransactionsLinkedToSettlementWithResponse List the transactions of a settlement
+//
+// Lists the payments and other movements a settlement covered, with the fees and amounts settled.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId).
 func (c *ClientWithResponses) GetTransactionsLinkedToSettlementWithResponse(ctx context.Context, id SettlementIdParam, params *GetTransactionsLinkedToSettlementParams, reqEditors ...RequestEditorFn) (*GetTransactionsLinkedToSettlementResult, error) {
 	rsp, err := c.GetTransactionsLinkedToSettlement(ctx, id, params, reqEditors...)
 	if err != nil {
@@ -22760,9 +25968,13 @@ func (c *ClientWithResponses) GetTransactionsLinkedToSettlementWithResponse(ctx 
 	return ParseGetTransactionsLinkedToSettlementResult(rsp)
 }
 
-// GetSubscriptionsWithResponse performs a GET /v1/subscriptions (the `GetSubscriptions` operationId) request.
+// GetSubscriptionsWithResponse List subscriptions
+//
+// Lists subscriptions, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/subscriptions (the `GetSubscriptions` operationId).
 func (c *ClientWithResponses) GetSubscriptionsWithResponse(ctx context.Context, params *GetSubscriptionsParams, reqEditors ...RequestEditorFn) (*GetSubscriptionsResult, error) {
 	rsp, err := c.GetSubscriptions(ctx, params, reqEditors...)
 	if err != nil {
@@ -22771,10 +25983,17 @@ func (c *ClientWithResponses) GetSubscriptionsWithResponse(ctx context.Context, 
 	return ParseGetSubscriptionsResult(rsp)
 }
 
-// CreateSubscriptionWithBodyWithResponse performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request,
-// with any type of body and a specified content type.
+// CreateSubscriptionWithBodyWithResponse Create a subscription
 //
-// Returns a wrapper object for the known response body format(s).
+// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+// Indian-issued cards are not supported.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 func (c *ClientWithResponses) CreateSubscriptionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSubscriptionResult, error) {
 	rsp, err := c.CreateSubscriptionWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22783,8 +26002,17 @@ func (c *ClientWithResponses) CreateSubscriptionWithBodyWithResponse(ctx context
 	return ParseCreateSubscriptionResult(rsp)
 }
 
-// CreateSubscriptionWithResponse performs a POST /v1/subscriptions (the `CreateSubscription` operationId) request.
+// CreateSubscriptionWithResponse Create a subscription
+//
+// Sets up recurring card billing for a customer. The subscription starts `created` and becomes
+// active after the first payment (hosted checkout via `subscription_link_url`, or S2S).
+// `interval_type` is `month`, `year` or `as_presented` (charged on demand, capped by
+// `max_amount`, without `interval_count`, `billing_cycles` or `start_date`). Cards only;
+// Indian-issued cards are not supported.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 func (c *ClientWithResponses) CreateSubscriptionWithResponse(ctx context.Context, body CreateSubscriptionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSubscriptionResult, error) {
 	rsp, err := c.CreateSubscription(ctx, body, reqEditors...)
 	if err != nil {
@@ -22793,9 +26021,13 @@ func (c *ClientWithResponses) CreateSubscriptionWithResponse(ctx context.Context
 	return ParseCreateSubscriptionResult(rsp)
 }
 
-// GetSubscriptionByIdWithResponse performs a GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId) request.
+// GetSubscriptionByIdWithResponse Retrieve a subscription
+//
+// Returns one subscription by its `sub_` id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId).
 func (c *ClientWithResponses) GetSubscriptionByIdWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*GetSubscriptionByIdResult, error) {
 	rsp, err := c.GetSubscriptionById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22804,9 +26036,13 @@ func (c *ClientWithResponses) GetSubscriptionByIdWithResponse(ctx context.Contex
 	return ParseGetSubscriptionByIdResult(rsp)
 }
 
-// CancelSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId) request.
+// CancelSubscriptionWithResponse Cancel a subscription
+//
+// Ends a subscription for good; this cannot be undone.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/cancel (the `CancelSubscription` operationId).
 func (c *ClientWithResponses) CancelSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*CancelSubscriptionResult, error) {
 	rsp, err := c.CancelSubscription(ctx, id, reqEditors...)
 	if err != nil {
@@ -22853,9 +26089,13 @@ func (c *ClientWithResponses) UpdateNextPaymentDateWithResponse(ctx context.Cont
 	return ParseUpdateNextPaymentDateResult(rsp)
 }
 
-// PauseSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId) request.
+// PauseSubscriptionWithResponse Pause a subscription
+//
+// Stops renewal charges until the subscription is resumed.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/pause (the `PauseSubscription` operationId).
 func (c *ClientWithResponses) PauseSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*PauseSubscriptionResult, error) {
 	rsp, err := c.PauseSubscription(ctx, id, reqEditors...)
 	if err != nil {
@@ -22864,9 +26104,13 @@ func (c *ClientWithResponses) PauseSubscriptionWithResponse(ctx context.Context,
 	return ParsePauseSubscriptionResult(rsp)
 }
 
-// ResumeSubscriptionWithResponse performs a PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId) request.
+// ResumeSubscriptionWithResponse Resume a subscription
+//
+// Restarts renewal charges of a `paused` subscription (only paused ones can resume).
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/subscriptions/{id}/resume (the `ResumeSubscription` operationId).
 func (c *ClientWithResponses) ResumeSubscriptionWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*ResumeSubscriptionResult, error) {
 	rsp, err := c.ResumeSubscription(ctx, id, reqEditors...)
 	if err != nil {
@@ -22893,9 +26137,13 @@ func (c *ClientWithResponses) CloseVirtualAccountWithResponse(ctx context.Contex
 	return ParseCloseVirtualAccountResult(rsp)
 }
 
-// GetVirtualAccountsWithResponse performs a GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId) request.
+// GetVirtualAccountsWithResponse List virtual accounts
+//
+// Lists your virtual accounts.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/virtual-accounts (the `GetVirtualAccounts` operationId).
 func (c *ClientWithResponses) GetVirtualAccountsWithResponse(ctx context.Context, params *GetVirtualAccountsParams, reqEditors ...RequestEditorFn) (*GetVirtualAccountsResult, error) {
 	rsp, err := c.GetVirtualAccounts(ctx, params, reqEditors...)
 	if err != nil {
@@ -22904,10 +26152,15 @@ func (c *ClientWithResponses) GetVirtualAccountsWithResponse(ctx context.Context
 	return ParseGetVirtualAccountsResult(rsp)
 }
 
-// CreateVirtualAccountWithBodyWithResponse performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request,
-// with any type of body and a specified content type.
+// CreateVirtualAccountWithBodyWithResponse Create a virtual account (v1)
 //
-// Returns a wrapper object for the known response body format(s).
+// Opens an account number in your name for receiving transfers in a currency over the local rail
+// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+// See `createVirtualAccountV2` for the asynchronous variant.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 func (c *ClientWithResponses) CreateVirtualAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVirtualAccountResult, error) {
 	rsp, err := c.CreateVirtualAccountWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22916,8 +26169,15 @@ func (c *ClientWithResponses) CreateVirtualAccountWithBodyWithResponse(ctx conte
 	return ParseCreateVirtualAccountResult(rsp)
 }
 
-// CreateVirtualAccountWithResponse performs a POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId) request.
+// CreateVirtualAccountWithResponse Create a virtual account (v1)
+//
+// Opens an account number in your name for receiving transfers in a currency over the local rail
+// or SWIFT; one account per currency and type (a second is 409 "Virtual Account already exists").
+// See `createVirtualAccountV2` for the asynchronous variant.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/virtual-accounts (the `CreateVirtualAccount` operationId).
 func (c *ClientWithResponses) CreateVirtualAccountWithResponse(ctx context.Context, body CreateVirtualAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVirtualAccountResult, error) {
 	rsp, err := c.CreateVirtualAccount(ctx, body, reqEditors...)
 	if err != nil {
@@ -22926,9 +26186,13 @@ func (c *ClientWithResponses) CreateVirtualAccountWithResponse(ctx context.Conte
 	return ParseCreateVirtualAccountResult(rsp)
 }
 
-// GetWithdrawalAccountsWithResponse performs a GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId) request.
+// GetWithdrawalAccountsWithResponse List withdrawal accounts
+//
+// Lists the bank accounts your withdrawals can go to.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId).
 func (c *ClientWithResponses) GetWithdrawalAccountsWithResponse(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountsResult, error) {
 	rsp, err := c.GetWithdrawalAccounts(ctx, params, reqEditors...)
 	if err != nil {
@@ -22937,9 +26201,13 @@ func (c *ClientWithResponses) GetWithdrawalAccountsWithResponse(ctx context.Cont
 	return ParseGetWithdrawalAccountsResult(rsp)
 }
 
-// GetWithdrawalAccountByIdWithResponse performs a GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId) request.
+// GetWithdrawalAccountByIdWithResponse Retrieve a withdrawal account
+//
+// Returns one withdrawal account by id.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/withdrawal_accounts/{id} (the `GetWithdrawalAccountById` operationId).
 func (c *ClientWithResponses) GetWithdrawalAccountByIdWithResponse(ctx context.Context, id WithdrawalAccountIdParam, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountByIdResult, error) {
 	rsp, err := c.GetWithdrawalAccountById(ctx, id, reqEditors...)
 	if err != nil {
@@ -22948,9 +26216,13 @@ func (c *ClientWithResponses) GetWithdrawalAccountByIdWithResponse(ctx context.C
 	return ParseGetWithdrawalAccountByIdResult(rsp)
 }
 
-// GetWithdrawalsWithResponse performs a GET /v1/withdrawals (the `GetWithdrawals` operationId) request.
+// GetWithdrawalsWithResponse List withdrawals
+//
+// Lists withdrawals, newest first.
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/withdrawals (the `GetWithdrawals` operationId).
 func (c *ClientWithResponses) GetWithdrawalsWithResponse(ctx context.Context, params *GetWithdrawalsParams, reqEditors ...RequestEditorFn) (*GetWithdrawalsResult, error) {
 	rsp, err := c.GetWithdrawals(ctx, params, reqEditors...)
 	if err != nil {
@@ -22959,10 +26231,14 @@ func (c *ClientWithResponses) GetWithdrawalsWithResponse(ctx context.Context, pa
 	return ParseGetWithdrawalsResult(rsp)
 }
 
-// CreateWithdrawalWithBodyWithResponse performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request,
-// with any type of body and a specified content type.
+// CreateWithdrawalWithBodyWithResponse Withdraw to your own bank account
 //
-// Returns a wrapper object for the known response body format(s).
+// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+// the currency credited is the account's. Conversion fees apply when they differ.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 func (c *ClientWithResponses) CreateWithdrawalWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWithdrawalResult, error) {
 	rsp, err := c.CreateWithdrawalWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -22971,8 +26247,14 @@ func (c *ClientWithResponses) CreateWithdrawalWithBodyWithResponse(ctx context.C
 	return ParseCreateWithdrawalResult(rsp)
 }
 
-// CreateWithdrawalWithResponse performs a POST /v1/withdrawals (the `CreateWithdrawal` operationId) request.
+// CreateWithdrawalWithResponse Withdraw to your own bank account
+//
+// Sends money from a balance (`balance_currency`) to one of your registered withdrawal accounts;
+// the currency credited is the account's. Conversion fees apply when they differ.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/withdrawals (the `CreateWithdrawal` operationId).
 func (c *ClientWithResponses) CreateWithdrawalWithResponse(ctx context.Context, body CreateWithdrawalJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWithdrawalResult, error) {
 	rsp, err := c.CreateWithdrawal(ctx, body, reqEditors...)
 	if err != nil {
@@ -22998,10 +26280,15 @@ func (c *ClientWithResponses) ListBeneficiariesV2WithResponse(ctx context.Contex
 	return ParseListBeneficiariesV2Result(rsp)
 }
 
-// CreateBeneficiaryV2WithBodyWithResponse performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request,
-// with any type of body and a specified content type.
+// CreateBeneficiaryV2WithBodyWithResponse Create a beneficiary (v2)
 //
-// Returns a wrapper object for the known response body format(s).
+// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+// review; only `active` ones can be paid. A duplicate bank account is a 422.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 func (c *ClientWithResponses) CreateBeneficiaryV2WithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBeneficiaryV2Result, error) {
 	rsp, err := c.CreateBeneficiaryV2WithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
@@ -23010,8 +26297,15 @@ func (c *ClientWithResponses) CreateBeneficiaryV2WithBodyWithResponse(ctx contex
 	return ParseCreateBeneficiaryV2Result(rsp)
 }
 
-// CreateBeneficiaryV2WithResponse performs a POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId) request.
+// CreateBeneficiaryV2WithResponse Create a beneficiary (v2)
+//
+// Registers a payout or LRS recipient in the structured v2 format (under `/api/v2`): the party,
+// its address and either a bank account or a UPI id. A beneficiary may start `pending` for
+// review; only `active` ones can be paid. A duplicate bank account is a 422.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 func (c *ClientWithResponses) CreateBeneficiaryV2WithResponse(ctx context.Context, body CreateBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBeneficiaryV2Result, error) {
 	rsp, err := c.CreateBeneficiaryV2(ctx, body, reqEditors...)
 	if err != nil {
@@ -23020,9 +26314,13 @@ func (c *ClientWithResponses) CreateBeneficiaryV2WithResponse(ctx context.Contex
 	return ParseCreateBeneficiaryV2Result(rsp)
 }
 
-// GetBeneficiaryByIdV2WithResponse performs a GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId) request.
+// GetBeneficiaryByIdV2WithResponse Retrieve a beneficiary (v2)
+//
+// Returns one v2 beneficiary by id (under `/api/v2`).
 //
 // Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/beneficiaries/{id} (the `GetBeneficiaryByIdV2` operationId).
 func (c *ClientWithResponses) GetBeneficiaryByIdV2WithResponse(ctx context.Context, id BeneficiaryIdParam, reqEditors ...RequestEditorFn) (*GetBeneficiaryByIdV2Result, error) {
 	rsp, err := c.GetBeneficiaryByIdV2(ctx, id, reqEditors...)
 	if err != nil {
@@ -23195,8 +26493,11 @@ func ParseGetBalanceConversionsResult(rsp *http.Response) (*GetBalanceConversion
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]BalanceConversion `json:"data,omitempty"`
-			PageMeta *PageMeta            `json:"page_meta,omitempty"`
+			Data *[]BalanceConversion `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -23409,8 +26710,11 @@ func ParseGetBankAccountValidationsResult(rsp *http.Response) (*GetBankAccountVa
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]BankAccountValidation `json:"data,omitempty"`
-			PageMeta *PageMeta                `json:"page_meta,omitempty"`
+			Data *[]BankAccountValidation `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -23555,8 +26859,11 @@ func ParseGetBeneficiariesResult(rsp *http.Response) (*GetBeneficiariesResult, e
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Beneficiary `json:"data,omitempty"`
-			PageMeta *PageMeta      `json:"page_meta,omitempty"`
+			Data *[]Beneficiary `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -23769,8 +27076,11 @@ func ParseGetCustomersResult(rsp *http.Response) (*GetCustomersResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Customer `json:"data,omitempty"`
-			PageMeta *PageMeta   `json:"page_meta,omitempty"`
+			Data *[]Customer `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -24201,8 +27511,11 @@ func ParseGetDocumentsResult(rsp *http.Response) (*GetDocumentsResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]DocumentResponse `json:"data,omitempty"`
-			PageMeta *PageMeta           `json:"page_meta,omitempty"`
+			Data *[]DocumentResponse `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -24640,8 +27953,11 @@ func ParseGetOrdersResult(rsp *http.Response) (*GetOrdersResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]OrderResponse `json:"data,omitempty"`
-			PageMeta *PageMeta        `json:"page_meta,omitempty"`
+			Data *[]OrderResponse `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -24929,8 +28245,11 @@ func ParseGetPayinsResult(rsp *http.Response) (*GetPayinsResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]PaymentLinkResponse `json:"data,omitempty"`
-			PageMeta *PageMeta              `json:"page_meta,omitempty"`
+			Data *[]PaymentLinkResponse `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -25443,8 +28762,11 @@ func ParseGetPaymentsResult(rsp *http.Response) (*GetPaymentsResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Payment `json:"data,omitempty"`
-			PageMeta *PageMeta  `json:"page_meta,omitempty"`
+			Data *[]Payment `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -25882,6 +29204,9 @@ func ParseMockUpdatePaymentFundsAvailableResult(rsp *http.Response) (*MockUpdate
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
+			// Data One payment attempt by a customer against an order, payment link or subscription (or a
+			// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
+			// later review of a successful payment that can hold its settlement.
 			Data    *Payment `json:"data,omitempty"`
 			Message *string  `json:"message,omitempty"`
 		}
@@ -26035,7 +29360,10 @@ func ParseGetPayoutsResult(rsp *http.Response) (*GetPayoutsResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Payout `json:"data,omitempty"`
+			Data *[]Payout `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
 			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -26692,7 +30020,10 @@ func ParseGetPricesResult(rsp *http.Response) (*GetPricesResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Price  `json:"data,omitempty"`
+			Data *[]Price `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
 			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -26838,14 +30169,25 @@ func ParseGetPriceByIdResult(rsp *http.Response) (*GetPriceByIdResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Bps          *int64                                      `json:"bps,omitempty"`
-			CreatedAt    *time.Time                                  `json:"created_at,omitempty"`
-			FeesAmount   *int64                                      `json:"fees_amount,omitempty"`
-			FeesCurrency *string                                     `json:"fees_currency,omitempty"`
-			Id           *string                                     `json:"id,omitempty"`
-			PricingType  *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-			SetAsDefault *bool                                       `json:"set_as_default,omitempty"`
-			UpdatedAt    *time.Time                                  `json:"updated_at,omitempty"`
+			// Bps Percentage fee in basis points (100 bps = 1 %).
+			Bps       *int64     `json:"bps,omitempty"`
+			CreatedAt *time.Time `json:"created_at,omitempty"`
+
+			// FeesAmount Fixed fee in minor units of `fees_currency`.
+			FeesAmount *int64 `json:"fees_amount,omitempty"`
+
+			// FeesCurrency ISO 4217 currency of the fixed fee.
+			FeesCurrency *string `json:"fees_currency,omitempty"`
+
+			// Id Price id (prefix `price_`).
+			Id *string `json:"id,omitempty"`
+
+			// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
+			PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
+
+			// SetAsDefault Whether this price applies when none is given.
+			SetAsDefault *bool      `json:"set_as_default,omitempty"`
+			UpdatedAt    *time.Time `json:"updated_at,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -26997,7 +30339,10 @@ func ParseGetRefundsResult(rsp *http.Response) (*GetRefundsResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Refund `json:"data,omitempty"`
+			Data *[]Refund `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
 			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -27362,7 +30707,10 @@ func ParseGetRfisResult(rsp *http.Response) (*GetRfisResult, error) {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			// Data The RFIs on this page.
-			Data     *[]Rfi    `json:"data,omitempty"`
+			Data *[]Rfi `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
 			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -27576,8 +30924,11 @@ func ParseGetSettlementsResult(rsp *http.Response) (*GetSettlementsResult, error
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Settlement `json:"data,omitempty"`
-			PageMeta *PageMeta     `json:"page_meta,omitempty"`
+			Data *[]Settlement `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -27872,8 +31223,11 @@ func ParseGetTransactionsLinkedToSettlementResult(rsp *http.Response) (*GetTrans
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Transaction `json:"data,omitempty"`
-			PageMeta *PageMeta      `json:"page_meta,omitempty"`
+			Data *[]Transaction `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -27943,8 +31297,11 @@ func ParseGetSubscriptionsResult(rsp *http.Response) (*GetSubscriptionsResult, e
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Subscription `json:"data,omitempty"`
-			PageMeta *PageMeta       `json:"page_meta,omitempty"`
+			Data *[]Subscription `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -28157,26 +31514,49 @@ func ParseCancelSubscriptionResult(rsp *http.Response) (*CancelSubscriptionResul
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Amount              Amount                  `json:"amount"`
-			BillingCycles       int64                   `json:"billing_cycles"`
-			CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-			Currency            Currency                `json:"currency"`
-			CustomerId          string                  `json:"customer_id"`
-			EndDate             openapi_types.Date      `json:"end_date"`
-			ExpiresAt           openapi_types.Date      `json:"expires_at"`
-			Id                  string                  `json:"id"`
-			IntervalCount       *IntervalCount          `json:"interval_count"`
-			IntervalType        IntervalType            `json:"interval_type"`
-			NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-			Notes               *map[string]interface{} `json:"notes,omitempty"`
-			PlanDescription     *string                 `json:"plan_description,omitempty"`
-			PlanName            *string                 `json:"plan_name,omitempty"`
-			ProductDescription  string                  `json:"product_description"`
-			ProductName         string                  `json:"product_name"`
-			ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-			StartDate           openapi_types.Date      `json:"start_date"`
-			Status              interface{}             `json:"status"`
-			SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+			// Amount An integer amount in minor units of the accompanying currency.
+			Amount Amount `json:"amount"`
+
+			// BillingCycles Number of charges before the subscription completes.
+			BillingCycles int64 `json:"billing_cycles"`
+
+			// CancelledAt When it was cancelled.
+			CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+			// Currency An ISO 4217 currency code, upper case.
+			Currency Currency `json:"currency"`
+
+			// CustomerId The customer billed (`cust_` id).
+			CustomerId string `json:"customer_id"`
+
+			// EndDate Last billing date (YYYY-MM-DD).
+			EndDate openapi_types.Date `json:"end_date"`
+
+			// ExpiresAt Deadline for the customer to authorise the subscription.
+			ExpiresAt openapi_types.Date `json:"expires_at"`
+
+			// Id Subscription id (prefix `sub_`).
+			Id string `json:"id"`
+
+			// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+			IntervalCount *IntervalCount `json:"interval_count"`
+
+			// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+			IntervalType       IntervalType            `json:"interval_type"`
+			NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
+			Notes              *map[string]interface{} `json:"notes,omitempty"`
+			PlanDescription    *string                 `json:"plan_description,omitempty"`
+			PlanName           *string                 `json:"plan_name,omitempty"`
+			ProductDescription string                  `json:"product_description"`
+			ProductName        string                  `json:"product_name"`
+			ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+			// StartDate First billing date (YYYY-MM-DD).
+			StartDate openapi_types.Date `json:"start_date"`
+			Status    interface{}        `json:"status"`
+
+			// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+			SubscriptionLinkUrl string `json:"subscription_link_url"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -28328,26 +31708,49 @@ func ParsePauseSubscriptionResult(rsp *http.Response) (*PauseSubscriptionResult,
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Amount              Amount                  `json:"amount"`
-			BillingCycles       int64                   `json:"billing_cycles"`
-			CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-			Currency            Currency                `json:"currency"`
-			CustomerId          string                  `json:"customer_id"`
-			EndDate             openapi_types.Date      `json:"end_date"`
-			ExpiresAt           openapi_types.Date      `json:"expires_at"`
-			Id                  string                  `json:"id"`
-			IntervalCount       *IntervalCount          `json:"interval_count"`
-			IntervalType        IntervalType            `json:"interval_type"`
-			NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-			Notes               *map[string]interface{} `json:"notes,omitempty"`
-			PlanDescription     *string                 `json:"plan_description,omitempty"`
-			PlanName            *string                 `json:"plan_name,omitempty"`
-			ProductDescription  string                  `json:"product_description"`
-			ProductName         string                  `json:"product_name"`
-			ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-			StartDate           openapi_types.Date      `json:"start_date"`
-			Status              interface{}             `json:"status"`
-			SubscriptionLinkUrl string                  `json:"subscription_link_url"`
+			// Amount An integer amount in minor units of the accompanying currency.
+			Amount Amount `json:"amount"`
+
+			// BillingCycles Number of charges before the subscription completes.
+			BillingCycles int64 `json:"billing_cycles"`
+
+			// CancelledAt When it was cancelled.
+			CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
+
+			// Currency An ISO 4217 currency code, upper case.
+			Currency Currency `json:"currency"`
+
+			// CustomerId The customer billed (`cust_` id).
+			CustomerId string `json:"customer_id"`
+
+			// EndDate Last billing date (YYYY-MM-DD).
+			EndDate openapi_types.Date `json:"end_date"`
+
+			// ExpiresAt Deadline for the customer to authorise the subscription.
+			ExpiresAt openapi_types.Date `json:"expires_at"`
+
+			// Id Subscription id (prefix `sub_`).
+			Id string `json:"id"`
+
+			// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
+			IntervalCount *IntervalCount `json:"interval_count"`
+
+			// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
+			IntervalType       IntervalType            `json:"interval_type"`
+			NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
+			Notes              *map[string]interface{} `json:"notes,omitempty"`
+			PlanDescription    *string                 `json:"plan_description,omitempty"`
+			PlanName           *string                 `json:"plan_name,omitempty"`
+			ProductDescription string                  `json:"product_description"`
+			ProductName        string                  `json:"product_name"`
+			ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+
+			// StartDate First billing date (YYYY-MM-DD).
+			StartDate openapi_types.Date `json:"start_date"`
+			Status    interface{}        `json:"status"`
+
+			// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
+			SubscriptionLinkUrl string `json:"subscription_link_url"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -28574,8 +31977,11 @@ func ParseGetVirtualAccountsResult(rsp *http.Response) (*GetVirtualAccountsResul
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]VirtualAccount `json:"data,omitempty"`
-			PageMeta *PageMeta         `json:"page_meta,omitempty"`
+			Data *[]VirtualAccount `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -28720,8 +32126,11 @@ func ParseGetWithdrawalAccountsResult(rsp *http.Response) (*GetWithdrawalAccount
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]WithdrawalAccount `json:"data,omitempty"`
-			PageMeta *PageMeta            `json:"page_meta,omitempty"`
+			Data *[]WithdrawalAccount `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -28859,8 +32268,11 @@ func ParseGetWithdrawalsResult(rsp *http.Response) (*GetWithdrawalsResult, error
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Data     *[]Withdrawal `json:"data,omitempty"`
-			PageMeta *PageMeta     `json:"page_meta,omitempty"`
+			Data *[]Withdrawal `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -29006,8 +32418,11 @@ func ParseListBeneficiariesV2Result(rsp *http.Response) (*ListBeneficiariesV2Res
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			// Data The beneficiaries on this page.
-			Data     *[]BeneficiaryV2 `json:"data,omitempty"`
-			PageMeta *PageMeta        `json:"page_meta,omitempty"`
+			Data *[]BeneficiaryV2 `json:"data,omitempty"`
+
+			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+			// list. Some integrations read `total`; the documented count field is `count`.
+			PageMeta *PageMeta `json:"page_meta,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
