@@ -2968,7 +2968,9 @@ type AttachedDocument struct {
 
 	// Status Review state of the document.
 	Status *AttachedDocumentStatus `json:"status,omitempty"`
-	Type   *string                 `json:"type,omitempty"`
+
+	// Type Kind of object or party.
+	Type *string `json:"type,omitempty"`
 }
 
 // AttachedDocumentStatus Review state of the document.
@@ -3050,8 +3052,12 @@ type BankAccountValidationStatus string
 type Beneficiary struct {
 	// AccountNumber Account number or IBAN of the recipient.
 	AccountNumber *string `json:"account_number,omitempty"`
-	AddressLine1  *string `json:"address_line1,omitempty"`
-	AddressLine2  *string `json:"address_line2,omitempty"`
+
+	// AddressLine1 First line of the street address.
+	AddressLine1 *string `json:"address_line1,omitempty"`
+
+	// AddressLine2 Second line of the street address (optional).
+	AddressLine2 *string `json:"address_line2,omitempty"`
 
 	// BankName Name of the recipient's bank.
 	BankName *string `json:"bank_name,omitempty"`
@@ -3064,7 +3070,9 @@ type Beneficiary struct {
 
 	// BicSecondary Local routing code (IFSC, sort code, ABA...).
 	BicSecondary *string `json:"bic_secondary,omitempty"`
-	City         *string `json:"city,omitempty"`
+
+	// City City.
+	City *string `json:"city,omitempty"`
 
 	// Country Recipient's country (ISO 3166-1 alpha-3).
 	Country *string `json:"country,omitempty"`
@@ -3095,7 +3103,9 @@ type Beneficiary struct {
 
 	// Pincode Postal code.
 	Pincode *string `json:"pincode,omitempty"`
-	State   *string `json:"state,omitempty"`
+
+	// State State, province or region.
+	State *string `json:"state,omitempty"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *string `json:"updated_at,omitempty"`
@@ -3107,57 +3117,110 @@ type BeneficiaryBeneficiaryType string
 // BeneficiaryV2 A beneficiary in the v2 format, with its review state.
 type BeneficiaryV2 struct {
 	Address *struct {
+		// AddressLine1 First line of the street address.
 		AddressLine1 *string `json:"address_line1,omitempty"`
+
+		// AddressLine2 Second line of the street address (optional).
 		AddressLine2 *string `json:"address_line2,omitempty"`
-		City         *string `json:"city,omitempty"`
-		CountryCode  *string `json:"country_code,omitempty"`
-		PostalCode   *string `json:"postal_code,omitempty"`
-		State        *string `json:"state,omitempty"`
+
+		// City City.
+		City *string `json:"city,omitempty"`
+
+		// CountryCode Country (ISO 3166-1 alpha-3).
+		CountryCode *string `json:"country_code,omitempty"`
+
+		// PostalCode Postal code.
+		PostalCode *string `json:"postal_code,omitempty"`
+
+		// State State, province or region.
+		State *string `json:"state,omitempty"`
 	} `json:"address,omitempty"`
 	BankAccount *struct {
+		// AccountNumber Account number or IBAN.
 		AccountNumber *string `json:"account_number,omitempty"`
 		Address       *struct {
+			// AddressLine1 First line of the street address.
 			AddressLine1 *string `json:"address_line1,omitempty"`
+
+			// AddressLine2 Second line of the street address (optional).
 			AddressLine2 *string `json:"address_line2,omitempty"`
-			City         *string `json:"city,omitempty"`
-			CountryCode  *string `json:"country_code,omitempty"`
-			PostalCode   *string `json:"postal_code,omitempty"`
-			State        *string `json:"state,omitempty"`
+
+			// City City.
+			City *string `json:"city,omitempty"`
+
+			// CountryCode Country (ISO 3166-1 alpha-3).
+			CountryCode *string `json:"country_code,omitempty"`
+
+			// PostalCode Postal code.
+			PostalCode *string `json:"postal_code,omitempty"`
+
+			// State State, province or region.
+			State *string `json:"state,omitempty"`
 		} `json:"address,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency         *string `json:"currency,omitempty"`
 		IntermediateBank *struct {
+			// AccountNumber Account number or IBAN.
 			AccountNumber *string `json:"account_number,omitempty"`
-			Country       *string `json:"country,omitempty"`
-			Name          *string `json:"name,omitempty"`
-			SwiftCode     *string `json:"swift_code,omitempty"`
+
+			// Country Country (ISO 3166-1 alpha-3).
+			Country *string `json:"country,omitempty"`
+
+			// Name Name.
+			Name *string `json:"name,omitempty"`
+
+			// SwiftCode SWIFT/BIC code of the bank.
+			SwiftCode *string `json:"swift_code,omitempty"`
 		} `json:"intermediate_bank,omitempty"`
+
+		// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
 		LocalRoutingNumber *string `json:"local_routing_number,omitempty"`
-		Name               *string `json:"name,omitempty"`
-		SwiftCode          *string `json:"swift_code,omitempty"`
+
+		// Name Name.
+		Name *string `json:"name,omitempty"`
+
+		// SwiftCode SWIFT/BIC code of the bank.
+		SwiftCode *string `json:"swift_code,omitempty"`
 	} `json:"bank_account,omitempty"`
 
 	// Category `payout` or `lrs`.
 	Category *BeneficiaryV2Category `json:"category,omitempty"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time           `json:"created_at,omitempty"`
-	Documents *[]string            `json:"documents,omitempty"`
-	Email     *openapi_types.Email `json:"email,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// Documents Supporting documents (`doc_` ids or document objects).
+	Documents *[]string `json:"documents,omitempty"`
+
+	// Email Email address.
+	Email *openapi_types.Email `json:"email,omitempty"`
 
 	// Id Beneficiary id (prefix `bene_`).
-	Id       *string `json:"id,omitempty"`
-	Name     *string `json:"name,omitempty"`
+	Id *string `json:"id,omitempty"`
+
+	// Name Name.
+	Name *string `json:"name,omitempty"`
+
+	// Nickname Your label for it.
 	Nickname *string `json:"nickname,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes  `json:"notes,omitempty"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// Phone Phone number with country code.
 	Phone *string `json:"phone,omitempty"`
 
 	// Status Review state: `pending`, `active` (payable) or `rejected`.
-	Status     *BeneficiaryV2Status `json:"status,omitempty"`
-	Type       *BeneficiaryV2Type   `json:"type,omitempty"`
-	UpdatedAt  *time.Time           `json:"updated_at,omitempty"`
+	Status *BeneficiaryV2Status `json:"status,omitempty"`
+
+	// Type Kind of object or party.
+	Type *BeneficiaryV2Type `json:"type,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
 	UpiAccount *struct {
+		// UpiId UPI virtual payment address.
 		UpiId *string `json:"upi_id,omitempty"`
 	} `json:"upi_account,omitempty"`
 }
@@ -3168,56 +3231,94 @@ type BeneficiaryV2Category string
 // BeneficiaryV2Status Review state: `pending`, `active` (payable) or `rejected`.
 type BeneficiaryV2Status string
 
-// BeneficiaryV2Type defines model for BeneficiaryV2.Type.
+// BeneficiaryV2Type Kind of object or party.
 type BeneficiaryV2Type string
 
 // BeneficiaryV2CreateRequest A v2 beneficiary to create - the party, its address, and a bank account or UPI id.
 type BeneficiaryV2CreateRequest struct {
 	BankAccount *struct {
+		// AccountNumber Account number or IBAN.
 		AccountNumber string `json:"account_number"`
 		Address       *struct {
-			AddressLine1 string  `json:"address_line1"`
+			// AddressLine1 First line of the street address.
+			AddressLine1 string `json:"address_line1"`
+
+			// AddressLine2 Second line of the street address (optional).
 			AddressLine2 *string `json:"address_line2,omitempty"`
-			City         string  `json:"city"`
-			CountryCode  string  `json:"country_code"`
-			PostalCode   *string `json:"postal_code,omitempty"`
-			State        string  `json:"state"`
+
+			// City City.
+			City string `json:"city"`
+
+			// CountryCode Country (ISO 3166-1 alpha-3).
+			CountryCode string `json:"country_code"`
+
+			// PostalCode Postal code.
+			PostalCode *string `json:"postal_code,omitempty"`
+
+			// State State, province or region.
+			State string `json:"state"`
 		} `json:"address,omitempty"`
 
 		// Currency Currency the account receives (ISO 4217).
 		Currency         string `json:"currency"`
 		IntermediateBank *struct {
+			// AccountNumber Account number or IBAN.
 			AccountNumber *string `json:"account_number,omitempty"`
-			Country       *string `json:"country,omitempty"`
-			Name          *string `json:"name,omitempty"`
-			SwiftCode     *string `json:"swift_code,omitempty"`
+
+			// Country Country (ISO 3166-1 alpha-3).
+			Country *string `json:"country,omitempty"`
+
+			// Name Name.
+			Name *string `json:"name,omitempty"`
+
+			// SwiftCode SWIFT/BIC code of the bank.
+			SwiftCode *string `json:"swift_code,omitempty"`
 		} `json:"intermediate_bank,omitempty"`
 
 		// LocalRoutingNumber Local routing code (IFSC, sort code, BSB...); required for LRS.
 		LocalRoutingNumber *string `json:"local_routing_number,omitempty"`
-		Name               *string `json:"name,omitempty"`
+
+		// Name Name.
+		Name *string `json:"name,omitempty"`
 
 		// SwiftCode SWIFT/BIC (8 to 11 characters; 8 for LRS).
 		SwiftCode *string `json:"swift_code,omitempty"`
 	} `json:"bank_account,omitempty"`
 	Beneficiary struct {
 		Address struct {
-			AddressLine1 string  `json:"address_line1"`
+			// AddressLine1 First line of the street address.
+			AddressLine1 string `json:"address_line1"`
+
+			// AddressLine2 Second line of the street address (optional).
 			AddressLine2 *string `json:"address_line2,omitempty"`
-			City         string  `json:"city"`
+
+			// City City.
+			City string `json:"city"`
 
 			// CountryCode Country (ISO 3166-1 alpha-3).
-			CountryCode string  `json:"country_code"`
-			PostalCode  *string `json:"postal_code,omitempty"`
-			State       string  `json:"state"`
+			CountryCode string `json:"country_code"`
+
+			// PostalCode Postal code.
+			PostalCode *string `json:"postal_code,omitempty"`
+
+			// State State, province or region.
+			State string `json:"state"`
 		} `json:"address"`
-		Documents *[]string            `json:"documents,omitempty"`
-		Email     *openapi_types.Email `json:"email,omitempty"`
+
+		// Documents Supporting documents (`doc_` ids or document objects).
+		Documents *[]string `json:"documents,omitempty"`
+
+		// Email Email address.
+		Email *openapi_types.Email `json:"email,omitempty"`
 
 		// Name Name of the person or business.
-		Name     string  `json:"name"`
+		Name string `json:"name"`
+
+		// Nickname Your label for it.
 		Nickname *string `json:"nickname,omitempty"`
-		Phone    *string `json:"phone,omitempty"`
+
+		// Phone Phone number with country code.
+		Phone *string `json:"phone,omitempty"`
 
 		// Type `individual` or `business` (default business).
 		Type BeneficiaryV2CreateRequestBeneficiaryType `json:"type"`
@@ -3276,44 +3377,59 @@ type CreateLrsQuoteRequest struct {
 	Resource *CreateLrsQuoteRequestResource `json:"resource,omitempty"`
 
 	// SourceAmount Amount in minor units of `source_currency` (paise for INR).
-	SourceAmount   int64                               `json:"source_amount"`
+	SourceAmount int64 `json:"source_amount"`
+
+	// SourceCurrency ISO 4217 currency code.
 	SourceCurrency CreateLrsQuoteRequestSourceCurrency `json:"source_currency"`
+
+	// TargetCurrency ISO 4217 currency code.
 	TargetCurrency CreateLrsQuoteRequestTargetCurrency `json:"target_currency"`
 }
 
 // CreateLrsQuoteRequestResource defines model for CreateLrsQuoteRequest.Resource.
 type CreateLrsQuoteRequestResource string
 
-// CreateLrsQuoteRequestSourceCurrency defines model for CreateLrsQuoteRequest.SourceCurrency.
+// CreateLrsQuoteRequestSourceCurrency ISO 4217 currency code.
 type CreateLrsQuoteRequestSourceCurrency string
 
-// CreateLrsQuoteRequestTargetCurrency defines model for CreateLrsQuoteRequest.TargetCurrency.
+// CreateLrsQuoteRequestTargetCurrency ISO 4217 currency code.
 type CreateLrsQuoteRequestTargetCurrency string
 
 // CreateMerchantRequest A child merchant to onboard (platform businesses).
 type CreateMerchantRequest struct {
-	AddressLine1 string  `json:"address_line1"`
+	// AddressLine1 First line of the street address.
+	AddressLine1 string `json:"address_line1"`
+
+	// AddressLine2 Second line of the street address (optional).
 	AddressLine2 *string `json:"address_line2,omitempty"`
 
 	// Category Business category; `sub_category` must belong to it.
-	Category    CreateMerchantRequestCategory `json:"category"`
-	City        string                        `json:"city"`
-	DateOfBirth *openapi_types.Date           `json:"date_of_birth,omitempty"`
+	Category CreateMerchantRequestCategory `json:"category"`
+
+	// City City.
+	City        string              `json:"city"`
+	DateOfBirth *openapi_types.Date `json:"date_of_birth,omitempty"`
 
 	// EntityType `individual` or `business`.
 	EntityType CreateMerchantRequestEntityType `json:"entity_type"`
 	Gender     *CreateMerchantRequestGender    `json:"gender,omitempty"`
-	Name       string                          `json:"name"`
+
+	// Name Name.
+	Name string `json:"name"`
 
 	// OperationCountries Countries the merchant operates in (alpha-3).
 	OperationCountries []string `json:"operation_countries"`
-	Pincode            string   `json:"pincode"`
+
+	// Pincode Postal code.
+	Pincode string `json:"pincode"`
 
 	// RegistrationCountry Country of registration (ISO 3166-1 alpha-3).
-	RegistrationCountry string                           `json:"registration_country"`
-	RegistrationNumber  string                           `json:"registration_number"`
-	State               string                           `json:"state"`
-	SubCategory         CreateMerchantRequestSubCategory `json:"sub_category"`
+	RegistrationCountry string `json:"registration_country"`
+	RegistrationNumber  string `json:"registration_number"`
+
+	// State State, province or region.
+	State       string                           `json:"state"`
+	SubCategory CreateMerchantRequestSubCategory `json:"sub_category"`
 }
 
 // CreateMerchantRequestCategory Business category; `sub_category` must belong to it.
@@ -3331,26 +3447,47 @@ type CreateMerchantRequestSubCategory string
 // CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency come from the quote and must not be sent.
 type CreateOrderWithQuoteRequest struct {
 	BankAccountDetails *struct {
-		AccountNumber  string  `json:"account_number"`
+		// AccountNumber Account number or IBAN.
+		AccountNumber string `json:"account_number"`
+
+		// BankCustomerId The payer's customer id at their bank (third-party verification).
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
+
+		// BicPrimary SWIFT/BIC code of the bank.
+		BicPrimary *string `json:"bic_primary,omitempty"`
+
+		// BicSecondary Local routing code (IFSC, sort code, ABA...).
+		BicSecondary *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CustomerId         *string `json:"customer_id,omitempty"`
-	DocumentId         *string `json:"document_id,omitempty"`
-	InvoiceAmount      *int64  `json:"invoice_amount,omitempty"`
+
+	// CustomerId The customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// DocumentId Supporting document (`doc_` id).
+	DocumentId *string `json:"document_id,omitempty"`
+
+	// InvoiceAmount Invoice total in minor units; may exceed the amount collected.
+	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+
+	// InvoiceDescription What the invoice is for.
 	InvoiceDescription *string `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string `json:"invoice_number,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
 	Notes *Notes `json:"notes,omitempty"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product     *Product `json:"product,omitempty"`
-	PurposeCode *string  `json:"purpose_code,omitempty"`
+	Product *Product `json:"product,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
+	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// QuoteId An unexpired, unused payin quote (`quote_` id).
-	QuoteId         *string `json:"quote_id,omitempty"`
+	QuoteId *string `json:"quote_id,omitempty"`
+
+	// ReferenceNumber Your own reference.
 	ReferenceNumber *string `json:"reference_number,omitempty"`
 
 	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
@@ -3360,27 +3497,50 @@ type CreateOrderWithQuoteRequest struct {
 // CreatePaymentLinkWithQuoteRequest A payment link priced by a payin quote; amount and currency come from the quote.
 type CreatePaymentLinkWithQuoteRequest struct {
 	BankAccountDetails *struct {
-		AccountNumber  string  `json:"account_number"`
+		// AccountNumber Account number or IBAN.
+		AccountNumber string `json:"account_number"`
+
+		// BankCustomerId The payer's customer id at their bank (third-party verification).
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
+
+		// BicPrimary SWIFT/BIC code of the bank.
+		BicPrimary *string `json:"bic_primary,omitempty"`
+
+		// BicSecondary Local routing code (IFSC, sort code, ABA...).
+		BicSecondary *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
-	CustomerId         *string `json:"customer_id,omitempty"`
-	DocumentId         *string `json:"document_id,omitempty"`
-	InvoiceAmount      *int64  `json:"invoice_amount,omitempty"`
+
+	// CustomerId The customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// DocumentId Supporting document (`doc_` id).
+	DocumentId *string `json:"document_id,omitempty"`
+
+	// InvoiceAmount Invoice total in minor units; may exceed the amount collected.
+	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+
+	// InvoiceDescription What the invoice is for.
 	InvoiceDescription *string `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string `json:"invoice_number,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes          *Notes `json:"notes,omitempty"`
-	NotifyCustomer *bool  `json:"notify_customer,omitempty"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// NotifyCustomer Whether Glomo emails the customer.
+	NotifyCustomer *bool `json:"notify_customer,omitempty"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product     *Product `json:"product,omitempty"`
-	PurposeCode *string  `json:"purpose_code,omitempty"`
+	Product *Product `json:"product,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
+	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// QuoteId An unexpired, unused payin quote (`quote_` id).
-	QuoteId           *string `json:"quote_id,omitempty"`
+	QuoteId *string `json:"quote_id,omitempty"`
+
+	// ReferenceNumber Your own reference.
 	ReferenceNumber   *string `json:"reference_number,omitempty"`
 	ReminderFrequency *int64  `json:"reminder_frequency,omitempty"`
 }
@@ -3446,12 +3606,18 @@ type CreatePaymentResponse struct {
 // CreatePayoutWithQuoteRequest A payout priced by a payout quote; amounts, currencies and rail come from the quote and must not be sent.
 type CreatePayoutWithQuoteRequest struct {
 	// BeneficiaryId An `active` beneficiary compatible with the quote's rail.
-	BeneficiaryId *string   `json:"beneficiary_id,omitempty"`
-	Documents     *[]string `json:"documents,omitempty"`
-	InvoiceNumber *string   `json:"invoice_number,omitempty"`
+	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+
+	// Documents Supporting documents (`doc_` ids or document objects).
+	Documents *[]string `json:"documents,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes       *Notes  `json:"notes,omitempty"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
 	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// QuoteId An unexpired, unused payout quote (`quote_` id).
@@ -3473,15 +3639,19 @@ type CreatePayoutWithoutQuoteRequest struct {
 	DestinationCurrency *CreatePayoutWithoutQuoteRequestDestinationCurrency `json:"destination_currency,omitempty"`
 
 	// Documents Supporting `doc_` ids.
-	Documents     *[]string `json:"documents,omitempty"`
-	InvoiceNumber *string   `json:"invoice_number,omitempty"`
+	Documents *[]string `json:"documents,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
 	Notes *Notes `json:"notes,omitempty"`
 
 	// PaymentRail Rail to use; SWIFT when omitted.
 	PaymentRail *CreatePayoutWithoutQuoteRequestPaymentRail `json:"payment_rail,omitempty"`
-	PurposeCode *string                                     `json:"purpose_code,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
+	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
 	RequestId *string `json:"request_id,omitempty"`
@@ -3568,13 +3738,25 @@ type CreateSubscriptionRequest struct {
 	Notes *Notes `json:"notes,omitempty"`
 
 	// NotifyCustomer Whether Glomo emails the customer.
-	NotifyCustomer     bool      `json:"notify_customer"`
-	PlanDescription    *string   `json:"plan_description,omitempty"`
-	PlanName           *string   `json:"plan_name,omitempty"`
-	ProductDescription string    `json:"product_description"`
-	ProductName        string    `json:"product_name"`
-	ReferenceNumber    *string   `json:"reference_number,omitempty"`
-	SplitIds           *SplitIds `json:"split_ids,omitempty"`
+	NotifyCustomer bool `json:"notify_customer"`
+
+	// PlanDescription Description shown to the customer.
+	PlanDescription *string `json:"plan_description,omitempty"`
+
+	// PlanName Name shown to the customer.
+	PlanName *string `json:"plan_name,omitempty"`
+
+	// ProductDescription Description shown to the customer.
+	ProductDescription string `json:"product_description"`
+
+	// ProductName Name shown to the customer.
+	ProductName string `json:"product_name"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// SplitIds Pricing splits to apply.
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
 
 	// StartDate First billing date, YYYY-MM-DD (not for `as_presented`).
 	StartDate *openapi_types.Date `json:"start_date,omitempty"`
@@ -3586,15 +3768,23 @@ type CreateSubscriptionRequest struct {
 // CreateSubscriptionResponse The subscription as returned on creation.
 type CreateSubscriptionResponse struct {
 	// Amount An integer amount in minor units of the accompanying currency.
-	Amount        Amount              `json:"amount"`
-	BillingCycles *int64              `json:"billing_cycles,omitempty"`
-	CancelledAt   *openapi_types.Date `json:"cancelled_at,omitempty"`
+	Amount        Amount `json:"amount"`
+	BillingCycles *int64 `json:"billing_cycles,omitempty"`
+
+	// CancelledAt When it was cancelled.
+	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
 
 	// Currency An ISO 4217 currency code, upper case.
-	Currency   Currency            `json:"currency"`
-	CustomerId string              `json:"customer_id"`
-	EndDate    *openapi_types.Date `json:"end_date,omitempty"`
-	ExpiresAt  openapi_types.Date  `json:"expires_at"`
+	Currency Currency `json:"currency"`
+
+	// CustomerId The customer (`cust_` id).
+	CustomerId string `json:"customer_id"`
+
+	// EndDate Last billing date (YYYY-MM-DD).
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+
+	// ExpiresAt When it expires (ISO 8601).
+	ExpiresAt openapi_types.Date `json:"expires_at"`
 
 	// Id Subscription id (prefix `sub_`).
 	Id string `json:"id"`
@@ -3603,25 +3793,43 @@ type CreateSubscriptionResponse struct {
 	IntervalCount *IntervalCount `json:"interval_count,omitempty"`
 
 	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-	IntervalType    IntervalType        `json:"interval_type"`
-	MaxAmount       *int64              `json:"max_amount,omitempty"`
+	IntervalType IntervalType `json:"interval_type"`
+
+	// MaxAmount Ceiling of a single on-demand charge, in minor units.
+	MaxAmount *int64 `json:"max_amount,omitempty"`
+
+	// NextPaymentDate Date of the next renewal charge, null when none is scheduled.
 	NextPaymentDate *openapi_types.Date `json:"next_payment_date,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes              *Notes                           `json:"notes,omitempty"`
-	PlanDescription    *string                          `json:"plan_description,omitempty"`
-	PlanName           *string                          `json:"plan_name,omitempty"`
-	ProductDescription string                           `json:"product_description"`
-	ProductName        string                           `json:"product_name"`
-	ReferenceNumber    *string                          `json:"reference_number,omitempty"`
-	StartDate          openapi_types.Date               `json:"start_date"`
-	Status             CreateSubscriptionResponseStatus `json:"status"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// PlanDescription Description shown to the customer.
+	PlanDescription *string `json:"plan_description,omitempty"`
+
+	// PlanName Name shown to the customer.
+	PlanName *string `json:"plan_name,omitempty"`
+
+	// ProductDescription Description shown to the customer.
+	ProductDescription string `json:"product_description"`
+
+	// ProductName Name shown to the customer.
+	ProductName string `json:"product_name"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
+
+	// StartDate First billing date (YYYY-MM-DD).
+	StartDate openapi_types.Date `json:"start_date"`
+
+	// Status Current status; decode unknown values tolerantly.
+	Status CreateSubscriptionResponseStatus `json:"status"`
 
 	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 	SubscriptionLinkUrl string `json:"subscription_link_url"`
 }
 
-// CreateSubscriptionResponseStatus defines model for CreateSubscriptionResponse.Status.
+// CreateSubscriptionResponseStatus Current status; decode unknown values tolerantly.
 type CreateSubscriptionResponseStatus string
 
 // CreateVirtualAccountV2Request Same fields as the v1 create.
@@ -3656,7 +3864,9 @@ type Currency = string
 type Customer struct {
 	// Address Street address.
 	Address *string `json:"address,omitempty"`
-	City    *string `json:"city,omitempty"`
+
+	// City City.
+	City *string `json:"city,omitempty"`
 
 	// Country Country of residence (ISO 3166-1 alpha-3).
 	Country *string `json:"country,omitempty"`
@@ -3687,7 +3897,9 @@ type Customer struct {
 
 	// Pincode Postal code; required only for some countries.
 	Pincode *string `json:"pincode,omitempty"`
-	State   *string `json:"state,omitempty"`
+
+	// State State, province or region.
+	State *string `json:"state,omitempty"`
 
 	// Status Customer status (e.g. `active`).
 	Status *string `json:"status,omitempty"`
@@ -3704,6 +3916,7 @@ type CustomerCustomerType string
 
 // Document An uploaded document.
 type Document struct {
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt    *time.Time `json:"created_at,omitempty"`
 	DocumentName *string    `json:"document_name,omitempty"`
 	FileName     *string    `json:"file_name,omitempty"`
@@ -3712,9 +3925,13 @@ type Document struct {
 	Id *string `json:"id,omitempty"`
 
 	// PreviewUrl Temporary URL to view the file.
-	PreviewUrl *string    `json:"preview_url,omitempty"`
-	Status     *string    `json:"status,omitempty"`
-	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
+	PreviewUrl *string `json:"preview_url,omitempty"`
+
+	// Status Current status; decode unknown values tolerantly.
+	Status *string `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // DocumentResponse An uploaded document as listed by `getDocuments`.
@@ -3732,7 +3949,9 @@ type DocumentResponse struct {
 	Id *string `json:"id,omitempty"`
 
 	// Status Processing status of the document.
-	Status    *string `json:"status,omitempty"`
+	Status *string `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *string `json:"updated_at,omitempty"`
 }
 
@@ -3759,8 +3978,12 @@ type FeeBreakdownEntry struct {
 
 	// CollectionMode `immediate` or `deferred`.
 	CollectionMode *FeeBreakdownEntryCollectionMode `json:"collection_mode,omitempty"`
-	Currency       *string                          `json:"currency,omitempty"`
-	Taxes          *[]TaxLine                       `json:"taxes,omitempty"`
+
+	// Currency ISO 4217 currency code.
+	Currency *string `json:"currency,omitempty"`
+
+	// Taxes Taxes applied to the fees.
+	Taxes *[]TaxLine `json:"taxes,omitempty"`
 }
 
 // FeeBreakdownEntryBearer `customer` or `merchant`.
@@ -3772,30 +3995,44 @@ type FeeBreakdownEntryCollectionMode string
 // InternalTransfer A completed or attempted transfer between merchants of one platform.
 type InternalTransfer struct {
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt        *time.Time `json:"created_at,omitempty"`
-	ErrorCode        *string    `json:"error_code,omitempty"`
-	ErrorDescription *string    `json:"error_description,omitempty"`
-	Fees             *struct {
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// ErrorCode Machine reason of a failure; new codes may appear.
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorDescription Human-readable explanation of `error_code`.
+	ErrorDescription *string `json:"error_description,omitempty"`
+
+	// Fees Fees charged, in minor units.
+	Fees *struct {
 		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		FxFee *Money `json:"fx_fee,omitempty"`
 
 		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		TxnFee *Money `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
+
+	// FromMerchantId Merchant id (prefix `merch_`).
 	FromMerchantId *string `json:"from_merchant_id,omitempty"`
 
 	// Id Transfer id (prefix `inttransfer_`).
-	Id              *string `json:"id,omitempty"`
+	Id *string `json:"id,omitempty"`
+
+	// OwnerMerchantId Merchant id (prefix `merch_`).
 	OwnerMerchantId *string `json:"owner_merchant_id,omitempty"`
 	Reference       *string `json:"reference,omitempty"`
-	ToMerchantId    *string `json:"to_merchant_id,omitempty"`
+
+	// ToMerchantId Merchant id (prefix `merch_`).
+	ToMerchantId *string `json:"to_merchant_id,omitempty"`
 
 	// TransferAmount Amount moved, in minor units.
 	TransferAmount *int64 `json:"transfer_amount,omitempty"`
 
 	// TransferCurrency ISO 4217 currency moved.
-	TransferCurrency *string    `json:"transfer_currency,omitempty"`
-	UpdatedAt        *time.Time `json:"updated_at,omitempty"`
+	TransferCurrency *string `json:"transfer_currency,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
@@ -3815,6 +4052,7 @@ type LrsBank struct {
 
 // LrsCustomerBankAccount An LRS customer's Indian bank account.
 type LrsCustomerBankAccount struct {
+	// AccountNumber Account number or IBAN.
 	AccountNumber *string `json:"account_number,omitempty"`
 
 	// BankCode The bank (see getLrsBanks).
@@ -3831,6 +4069,8 @@ type LrsCustomerBankAccount struct {
 type LrsOrderDetails struct {
 	// BankAccountId The customer's registered Indian bank account (`acclrs_` id).
 	BankAccountId *string `json:"bank_account_id,omitempty"`
+
+	// BeneficiaryId The beneficiary (`bene_` id).
 	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
 
 	// LrsQuoteId The LRS quote the order is priced with.
@@ -3842,13 +4082,18 @@ type LrsOrderDetails struct {
 
 // LrsQuote Price of an LRS remittance.
 type LrsQuote struct {
-	BankCode  *string    `json:"bank_code,omitempty"`
+	BankCode *string `json:"bank_code,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// ExpiresAt When the quote lapses (ISO 8601, UTC).
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	From      *struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"from,omitempty"`
 
@@ -3858,7 +4103,10 @@ type LrsQuote struct {
 	// Id Quote id.
 	Id *string `json:"id,omitempty"`
 	To *struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"to,omitempty"`
 
@@ -3869,12 +4117,23 @@ type LrsQuote struct {
 // Merchant A child merchant of your platform.
 type Merchant struct {
 	Address struct {
-		AddressLine1 string  `json:"address_line1"`
+		// AddressLine1 First line of the street address.
+		AddressLine1 string `json:"address_line1"`
+
+		// AddressLine2 Second line of the street address (optional).
 		AddressLine2 *string `json:"address_line2,omitempty"`
-		City         string  `json:"city"`
-		Country      string  `json:"country"`
-		Pincode      string  `json:"pincode"`
-		State        string  `json:"state"`
+
+		// City City.
+		City string `json:"city"`
+
+		// Country Country (ISO 3166-1 alpha-3).
+		Country string `json:"country"`
+
+		// Pincode Postal code.
+		Pincode string `json:"pincode"`
+
+		// State State, province or region.
+		State string `json:"state"`
 	} `json:"address"`
 	Category *string `json:"category,omitempty"`
 
@@ -3888,20 +4147,26 @@ type Merchant struct {
 	JwtToken string `json:"jwt_token"`
 
 	// MerchantId The child's id (prefix `merch_`).
-	MerchantId         string   `json:"merchant_id"`
+	MerchantId string `json:"merchant_id"`
+
+	// Name Name.
 	Name               string   `json:"name"`
 	OperationCountries []string `json:"operation_countries"`
 
 	// OwnerMerchantId Your platform's merchant id.
-	OwnerMerchantId     string  `json:"owner_merchant_id"`
-	PublicKey           *string `json:"public_key,omitempty"`
-	RegistrationCountry string  `json:"registration_country"`
-	RegistrationNumber  string  `json:"registration_number"`
+	OwnerMerchantId string  `json:"owner_merchant_id"`
+	PublicKey       *string `json:"public_key,omitempty"`
+
+	// RegistrationCountry Country (ISO 3166-1 alpha-3).
+	RegistrationCountry string `json:"registration_country"`
+	RegistrationNumber  string `json:"registration_number"`
 
 	// Status Onboarding outcome: `pending`, `success` or `failed`.
 	Status      MerchantStatus `json:"status"`
 	SubCategory *string        `json:"sub_category,omitempty"`
-	UpdatedAt   time.Time      `json:"updated_at"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // MerchantEntityType defines model for Merchant.EntityType.
@@ -3961,11 +4226,20 @@ type OrderResponse struct {
 	// Amount Amount to collect, in minor units.
 	Amount             *int64 `json:"amount,omitempty"`
 	BankAccountDetails *struct {
-		AccountNumber  *string `json:"account_number,omitempty"`
+		// AccountNumber Account number or IBAN.
+		AccountNumber *string `json:"account_number,omitempty"`
+
+		// BankCustomerId The payer's customer id at their bank (third-party verification).
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
+
+		// BicPrimary SWIFT/BIC code of the bank.
+		BicPrimary *string `json:"bic_primary,omitempty"`
+
+		// BicSecondary Local routing code (IFSC, sort code, ABA...).
+		BicSecondary *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// Currency ISO 4217 currency of `amount`.
@@ -3976,7 +4250,9 @@ type OrderResponse struct {
 
 	// DocumentId Document holding the supporting paperwork for the payin (`doc_` id).
 	DocumentId *string `json:"document_id,omitempty"`
-	Id         *string `json:"id,omitempty"`
+
+	// Id Identifier of the object.
+	Id *string `json:"id,omitempty"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed the order amount.
 	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
@@ -3991,7 +4267,9 @@ type OrderResponse struct {
 	Lrs *LrsOrderDetails `json:"lrs,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes          *Notes                         `json:"notes,omitempty"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// PaymentMethods Payment methods offered to the customer.
 	PaymentMethods *[]OrderResponsePaymentMethods `json:"payment_methods,omitempty"`
 
 	// PriceId Referral price to apply (platform businesses).
@@ -4011,14 +4289,21 @@ type OrderResponse struct {
 
 	// RfiDocuments Documents compliance needs before the order can be paid; answer with `updateOrderRfi`.
 	RfiDocuments *[]struct {
-		Name     string `json:"name"`
+		// Name Name.
+		Name string `json:"name"`
+
+		// RfiDocId The document request (from the RFI) this file answers.
 		RfiDocId string `json:"rfi_doc_id"`
 	} `json:"rfi_documents,omitempty"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds  *SplitIds            `json:"split_ids,omitempty"`
-	Status    *OrderResponseStatus `json:"status,omitempty"`
-	UpdatedAt *time.Time           `json:"updated_at,omitempty"`
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
+
+	// Status Current status; decode unknown values tolerantly.
+	Status *OrderResponseStatus `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // OrderResponseCurrency ISO 4217 currency of `amount`.
@@ -4027,7 +4312,7 @@ type OrderResponseCurrency string
 // OrderResponsePaymentMethods defines model for OrderResponse.PaymentMethods.
 type OrderResponsePaymentMethods string
 
-// OrderResponseStatus defines model for OrderResponse.Status.
+// OrderResponseStatus Current status; decode unknown values tolerantly.
 type OrderResponseStatus string
 
 // Orders An order: a request to be paid a given amount by a customer. Used both as the create body
@@ -4038,10 +4323,17 @@ type Orders struct {
 
 	// BankAccountDetails Third-party verification - the account the customer must pay from (instead of a registered `bank_account_id`).
 	BankAccountDetails *struct {
-		AccountNumber  string  `json:"account_number"`
+		// AccountNumber Account number or IBAN.
+		AccountNumber string `json:"account_number"`
+
+		// BankCustomerId The payer's customer id at their bank (third-party verification).
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
+
+		// BicPrimary SWIFT/BIC code of the bank.
+		BicPrimary *string `json:"bic_primary,omitempty"`
+
+		// BicSecondary Local routing code (IFSC, sort code, ABA...).
+		BicSecondary *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
 
 	// CreatedAt When the order was created (ISO 8601, UTC).
@@ -4096,8 +4388,10 @@ type Orders struct {
 	SplitIds *SplitIds `json:"split_ids,omitempty"`
 
 	// Status Order status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
-	Status    *OrdersStatus `json:"status,omitempty"`
-	UpdatedAt *time.Time    `json:"updated_at,omitempty"`
+	Status *OrdersStatus `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // OrdersCurrency ISO 4217 currency of `amount`.
@@ -4148,24 +4442,43 @@ type Payment struct {
 
 	// ConvertedCurrency Currency the payment was converted to (ISO 4217).
 	ConvertedCurrency *string `json:"converted_currency,omitempty"`
-	Country           *string `json:"country,omitempty"`
+
+	// Country Country (ISO 3166-1 alpha-3).
+	Country *string `json:"country,omitempty"`
 
 	// CreatedAt When the attempt was created (ISO 8601, UTC).
-	CreatedAt                *time.Time          `json:"created_at,omitempty"`
-	CustomerErrorDescription *string             `json:"customer_error_description,omitempty"`
-	CustomerId               *string             `json:"customer_id,omitempty"`
-	Documents                *[]AttachedDocument `json:"documents,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// CustomerErrorDescription Explanation of the failure suitable for showing to the customer.
+	CustomerErrorDescription *string `json:"customer_error_description,omitempty"`
+
+	// CustomerId The customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// Documents Supporting documents (`doc_` ids or document objects).
+	Documents *[]AttachedDocument `json:"documents,omitempty"`
 
 	// ErrorCode Machine reason of a failure or hold (e.g. PAYIN_NOT_FOUND, SANCTION_HIT).
-	ErrorCode        *string           `json:"error_code,omitempty"`
+	ErrorCode *string `json:"error_code,omitempty"`
+
+	// ErrorDescription Human-readable explanation of `error_code`.
 	ErrorDescription *string           `json:"error_description,omitempty"`
 	FeeBearer        *PaymentFeeBearer `json:"fee_bearer,omitempty"`
-	FeeBreakdown     *struct {
-		FxFee       *[]FeeBreakdownEntry `json:"fx_fee,omitempty"`
+
+	// FeeBreakdown Fees charged, in minor units.
+	FeeBreakdown *struct {
+		// FxFee Foreign-exchange fee.
+		FxFee *[]FeeBreakdownEntry `json:"fx_fee,omitempty"`
+
+		// ReferralFee Referral fee (platform pricing).
 		ReferralFee *[]FeeBreakdownEntry `json:"referral_fee,omitempty"`
-		TxnFee      *[]FeeBreakdownEntry `json:"txn_fee,omitempty"`
+
+		// TxnFee Transaction fee.
+		TxnFee *[]FeeBreakdownEntry `json:"txn_fee,omitempty"`
 	} `json:"fee_breakdown,omitempty"`
 	FeeCollectionMode *PaymentFeeCollectionMode `json:"fee_collection_mode,omitempty"`
+
+	// Fees Fees charged, in minor units.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Fees *struct {
 		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
@@ -4182,7 +4495,9 @@ type Payment struct {
 	FundsAvailable *bool `json:"funds_available,omitempty"`
 
 	// Id Payment id (prefix `payt_`).
-	Id         *string            `json:"id,omitempty"`
+	Id *string `json:"id,omitempty"`
+
+	// MerchantId Merchant id (prefix `merch_`).
 	MerchantId *string            `json:"merchant_id,omitempty"`
 	Notes      *map[string]string `json:"notes,omitempty"`
 
@@ -4201,14 +4516,24 @@ type Payment struct {
 	// PaymentCurrency Currency the customer was charged in (ISO 4217).
 	PaymentCurrency *string `json:"payment_currency,omitempty"`
 
-	// PaymentMethod Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
+	// PaymentMethod How the money moved.
+	//
+	// Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
 	PaymentMethod *struct {
 		Details *Payment_PaymentMethod_Details `json:"details,omitempty"`
-		Type    *PaymentPaymentMethodType      `json:"type,omitempty"`
+
+		// Type Kind of object or party.
+		Type *PaymentPaymentMethodType `json:"type,omitempty"`
 	} `json:"payment_method,omitempty"`
+
+	// ProductDescription Description shown to the customer.
 	ProductDescription *string `json:"product_description,omitempty"`
-	ProductName        *string `json:"product_name,omitempty"`
-	PurposeCode        *string `json:"purpose_code,omitempty"`
+
+	// ProductName Name shown to the customer.
+	ProductName *string `json:"product_name,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
+	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// RequestedAmount Amount of the order or link, in minor units.
 	RequestedAmount *int64 `json:"requested_amount,omitempty"`
@@ -4220,8 +4545,12 @@ type Payment struct {
 			Description     *string `json:"description,omitempty"`
 			MaxCount        *int64  `json:"max_count,omitempty"`
 			MultipleAllowed *bool   `json:"multiple_allowed,omitempty"`
-			RfiDocId        *string `json:"rfi_doc_id,omitempty"`
+
+			// RfiDocId The document request (from the RFI) this file answers.
+			RfiDocId *string `json:"rfi_doc_id,omitempty"`
 		} `json:"documents_required,omitempty"`
+
+		// Id Identifier of the object.
 		Id                    *string    `json:"id,omitempty"`
 		ReasonCode            *string    `json:"reason_code,omitempty"`
 		ReasonCodeDescription *string    `json:"reason_code_description,omitempty"`
@@ -4236,8 +4565,10 @@ type Payment struct {
 	Status *PaymentStatus `json:"status,omitempty"`
 
 	// SubscriptionId The subscription charged, if any.
-	SubscriptionId *string    `json:"subscription_id,omitempty"`
-	UpdatedAt      *time.Time `json:"updated_at,omitempty"`
+	SubscriptionId *string `json:"subscription_id,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // PaymentComplianceStatus Outcome of the post-payment compliance review, if one happened.
@@ -4254,18 +4585,26 @@ type PaymentPayinType string
 
 // PaymentPaymentMethodDetails0 defines model for Payment.PaymentMethod.Details.0.
 type PaymentPaymentMethodDetails0 struct {
-	ExternalReference     *string                                   `json:"external_reference,omitempty"`
-	LocalRoutingNumber    *string                                   `json:"local_routing_number,omitempty"`
-	ReceiverAccountNumber *string                                   `json:"receiver_account_number,omitempty"`
-	RemittanceInformation *string                                   `json:"remittance_information,omitempty"`
-	SenderAccountNumber   *string                                   `json:"sender_account_number,omitempty"`
-	SenderBankAddress     *string                                   `json:"sender_bank_address,omitempty"`
-	SenderBankCountry     *string                                   `json:"sender_bank_country,omitempty"`
-	SenderBankName        *string                                   `json:"sender_bank_name,omitempty"`
-	SenderCountry         *string                                   `json:"sender_country,omitempty"`
-	SenderName            *string                                   `json:"sender_name,omitempty"`
-	SwiftCode             *string                                   `json:"swift_code,omitempty"`
-	TransferType          *PaymentPaymentMethodDetails0TransferType `json:"transfer_type,omitempty"`
+	ExternalReference *string `json:"external_reference,omitempty"`
+
+	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
+	LocalRoutingNumber    *string `json:"local_routing_number,omitempty"`
+	ReceiverAccountNumber *string `json:"receiver_account_number,omitempty"`
+	RemittanceInformation *string `json:"remittance_information,omitempty"`
+	SenderAccountNumber   *string `json:"sender_account_number,omitempty"`
+	SenderBankAddress     *string `json:"sender_bank_address,omitempty"`
+
+	// SenderBankCountry Country (ISO 3166-1 alpha-3).
+	SenderBankCountry *string `json:"sender_bank_country,omitempty"`
+	SenderBankName    *string `json:"sender_bank_name,omitempty"`
+
+	// SenderCountry Country (ISO 3166-1 alpha-3).
+	SenderCountry *string `json:"sender_country,omitempty"`
+	SenderName    *string `json:"sender_name,omitempty"`
+
+	// SwiftCode SWIFT/BIC code of the bank.
+	SwiftCode    *string                                   `json:"swift_code,omitempty"`
+	TransferType *PaymentPaymentMethodDetails0TransferType `json:"transfer_type,omitempty"`
 }
 
 // PaymentPaymentMethodDetails0TransferType defines model for Payment.PaymentMethod.Details.0.TransferType.
@@ -4273,17 +4612,25 @@ type PaymentPaymentMethodDetails0TransferType string
 
 // PaymentPaymentMethodDetails1 defines model for Payment.PaymentMethod.Details.1.
 type PaymentPaymentMethodDetails1 struct {
-	ExternalReference     *string                                   `json:"external_reference,omitempty"`
-	LocalRoutingNumber    *string                                   `json:"local_routing_number,omitempty"`
-	RemittanceInformation *string                                   `json:"remittance_information,omitempty"`
-	SenderAccountNumber   *string                                   `json:"sender_account_number,omitempty"`
-	SenderBankAddress     *string                                   `json:"sender_bank_address,omitempty"`
-	SenderBankCountry     *string                                   `json:"sender_bank_country,omitempty"`
-	SenderBankName        *string                                   `json:"sender_bank_name,omitempty"`
-	SenderCountry         *string                                   `json:"sender_country,omitempty"`
-	SenderName            *string                                   `json:"sender_name,omitempty"`
-	SwiftCode             *string                                   `json:"swift_code,omitempty"`
-	TransferType          *PaymentPaymentMethodDetails1TransferType `json:"transfer_type,omitempty"`
+	ExternalReference *string `json:"external_reference,omitempty"`
+
+	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
+	LocalRoutingNumber    *string `json:"local_routing_number,omitempty"`
+	RemittanceInformation *string `json:"remittance_information,omitempty"`
+	SenderAccountNumber   *string `json:"sender_account_number,omitempty"`
+	SenderBankAddress     *string `json:"sender_bank_address,omitempty"`
+
+	// SenderBankCountry Country (ISO 3166-1 alpha-3).
+	SenderBankCountry *string `json:"sender_bank_country,omitempty"`
+	SenderBankName    *string `json:"sender_bank_name,omitempty"`
+
+	// SenderCountry Country (ISO 3166-1 alpha-3).
+	SenderCountry *string `json:"sender_country,omitempty"`
+	SenderName    *string `json:"sender_name,omitempty"`
+
+	// SwiftCode SWIFT/BIC code of the bank.
+	SwiftCode    *string                                   `json:"swift_code,omitempty"`
+	TransferType *PaymentPaymentMethodDetails1TransferType `json:"transfer_type,omitempty"`
 }
 
 // PaymentPaymentMethodDetails1TransferType defines model for Payment.PaymentMethod.Details.1.TransferType.
@@ -4295,9 +4642,11 @@ type PaymentPaymentMethodDetails2 struct {
 	CardHolderName *string `json:"card_holder_name,omitempty"`
 	CardNetwork    *string `json:"card_network,omitempty"`
 	CardType       *string `json:"card_type,omitempty"`
-	CountryCode    *string `json:"country_code,omitempty"`
-	EndDigits      *string `json:"end_digits,omitempty"`
-	IssuerName     *string `json:"issuer_name,omitempty"`
+
+	// CountryCode Country (ISO 3166-1 alpha-3).
+	CountryCode *string `json:"country_code,omitempty"`
+	EndDigits   *string `json:"end_digits,omitempty"`
+	IssuerName  *string `json:"issuer_name,omitempty"`
 }
 
 // Payment_PaymentMethod_Details defines model for Payment.PaymentMethod.Details.
@@ -4305,7 +4654,7 @@ type Payment_PaymentMethod_Details struct {
 	union json.RawMessage
 }
 
-// PaymentPaymentMethodType defines model for Payment.PaymentMethod.Type.
+// PaymentPaymentMethodType Kind of object or party.
 type PaymentPaymentMethodType string
 
 // PaymentStatus in_progress, action_required, under_review, success or failed; new values may appear.
@@ -4335,10 +4684,17 @@ type PaymentLink struct {
 	// Amount Amount to collect, in minor units.
 	Amount             *int64 `json:"amount,omitempty"`
 	BankAccountDetails *struct {
-		AccountNumber  string  `json:"account_number"`
+		// AccountNumber Account number or IBAN.
+		AccountNumber string `json:"account_number"`
+
+		// BankCustomerId The payer's customer id at their bank (third-party verification).
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
+
+		// BicPrimary SWIFT/BIC code of the bank.
+		BicPrimary *string `json:"bic_primary,omitempty"`
+
+		// BicSecondary Local routing code (IFSC, sort code, ABA...).
+		BicSecondary *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
 
 	// CreatedAt When the link was created (ISO 8601, UTC).
@@ -4349,6 +4705,8 @@ type PaymentLink struct {
 
 	// CustomerId The paying customer (`cust_` id).
 	CustomerId *string `json:"customer_id,omitempty"`
+
+	// DocumentId Supporting document (`doc_` id).
 	DocumentId *string `json:"document_id,omitempty"`
 
 	// ExpiresAt When the link stops accepting payments (ISO 8601; at most six months ahead).
@@ -4358,17 +4716,27 @@ type PaymentLink struct {
 	Id *string `json:"id,omitempty"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed `amount`.
-	InvoiceAmount      *int64     `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string    `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string    `json:"invoice_number,omitempty"`
+	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+
+	// InvoiceDescription What the invoice is for.
+	InvoiceDescription *string `json:"invoice_description,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// LastReminderSentAt When the last reminder email went out (ISO 8601, UTC).
 	LastReminderSentAt *time.Time `json:"last_reminder_sent_at,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes          *Notes `json:"notes,omitempty"`
-	NotifyCustomer *bool  `json:"notify_customer,omitempty"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// NotifyCustomer Whether Glomo emails the customer.
+	NotifyCustomer *bool `json:"notify_customer,omitempty"`
 
 	// PaymentLink The URL to send to the customer.
-	PaymentLink    *string                      `json:"payment_link,omitempty"`
+	PaymentLink *string `json:"payment_link,omitempty"`
+
+	// PaymentMethods Payment methods offered to the customer.
 	PaymentMethods *[]PaymentLinkPaymentMethods `json:"payment_methods,omitempty"`
 
 	// PriceId Referral price to apply; required for platform users.
@@ -4378,7 +4746,9 @@ type PaymentLink struct {
 	Product *Product `json:"product,omitempty"`
 
 	// PurposeCode Regulatory purpose code (required when the account has no default).
-	PurposeCode     *string `json:"purpose_code,omitempty"`
+	PurposeCode *string `json:"purpose_code,omitempty"`
+
+	// ReferenceNumber Your own reference.
 	ReferenceNumber *string `json:"reference_number,omitempty"`
 
 	// ReminderFrequency Days between reminder emails (1, 2, 7 or 14).
@@ -4388,8 +4758,10 @@ type PaymentLink struct {
 	SplitIds *SplitIds `json:"split_ids,omitempty"`
 
 	// Status Link status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
-	Status    *PaymentLinkStatus `json:"status,omitempty"`
-	UpdatedAt *time.Time         `json:"updated_at,omitempty"`
+	Status *PaymentLinkStatus `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // PaymentLinkCurrency ISO 4217 currency of `amount`.
@@ -4406,32 +4778,57 @@ type PaymentLinkResponse struct {
 	// Amount Amount to collect, in minor units.
 	Amount             *int64 `json:"amount,omitempty"`
 	BankAccountDetails *struct {
-		AccountNumber  *string `json:"account_number,omitempty"`
+		// AccountNumber Account number or IBAN.
+		AccountNumber *string `json:"account_number,omitempty"`
+
+		// BankCustomerId The payer's customer id at their bank (third-party verification).
 		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
+
+		// BicPrimary SWIFT/BIC code of the bank.
+		BicPrimary *string `json:"bic_primary,omitempty"`
+
+		// BicSecondary Local routing code (IFSC, sort code, ABA...).
+		BicSecondary *string `json:"bic_secondary,omitempty"`
 	} `json:"bank_account_details,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// Currency ISO 4217 currency of `amount`.
 	Currency *PaymentLinkResponseCurrency `json:"currency,omitempty"`
 
 	// CustomerId The paying customer (`cust_` id).
-	CustomerId *string     `json:"customer_id,omitempty"`
-	DocumentId *string     `json:"document_id,omitempty"`
-	ExpiresAt  interface{} `json:"expires_at,omitempty"`
-	Id         *string     `json:"id,omitempty"`
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// DocumentId Supporting document (`doc_` id).
+	DocumentId *string `json:"document_id,omitempty"`
+
+	// ExpiresAt When it expires (ISO 8601).
+	ExpiresAt interface{} `json:"expires_at,omitempty"`
+
+	// Id Identifier of the object.
+	Id *string `json:"id,omitempty"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed `amount`.
-	InvoiceAmount      *int64     `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string    `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string    `json:"invoice_number,omitempty"`
+	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+
+	// InvoiceDescription What the invoice is for.
+	InvoiceDescription *string `json:"invoice_description,omitempty"`
+
+	// InvoiceNumber Your invoice number.
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// LastReminderSentAt When the last reminder email went out (ISO 8601, UTC).
 	LastReminderSentAt *time.Time `json:"last_reminder_sent_at,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes          *Notes                               `json:"notes,omitempty"`
-	NotifyCustomer *bool                                `json:"notify_customer,omitempty"`
-	PaymentLink    *string                              `json:"payment_link,omitempty"`
+	Notes *Notes `json:"notes,omitempty"`
+
+	// NotifyCustomer Whether Glomo emails the customer.
+	NotifyCustomer *bool   `json:"notify_customer,omitempty"`
+	PaymentLink    *string `json:"payment_link,omitempty"`
+
+	// PaymentMethods Payment methods offered to the customer.
 	PaymentMethods *[]PaymentLinkResponsePaymentMethods `json:"payment_methods,omitempty"`
 
 	// PriceId Referral price to apply; required for platform users.
@@ -4441,7 +4838,9 @@ type PaymentLinkResponse struct {
 	Product *Product `json:"product,omitempty"`
 
 	// PurposeCode Regulatory purpose code (required when the account has no default).
-	PurposeCode     *string `json:"purpose_code,omitempty"`
+	PurposeCode *string `json:"purpose_code,omitempty"`
+
+	// ReferenceNumber Your own reference.
 	ReferenceNumber *string `json:"reference_number,omitempty"`
 
 	// ReminderFrequency Days between reminder emails (1, 2, 7 or 14).
@@ -4449,14 +4848,21 @@ type PaymentLinkResponse struct {
 
 	// RfiDocuments Documents compliance needs; answer with `updatePayinRfi`.
 	RfiDocuments *[]struct {
-		Name     string `json:"name"`
+		// Name Name.
+		Name string `json:"name"`
+
+		// RfiDocId The document request (from the RFI) this file answers.
 		RfiDocId string `json:"rfi_doc_id"`
 	} `json:"rfi_documents,omitempty"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds  *SplitIds                  `json:"split_ids,omitempty"`
-	Status    *PaymentLinkResponseStatus `json:"status,omitempty"`
-	UpdatedAt *time.Time                 `json:"updated_at,omitempty"`
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
+
+	// Status Current status; decode unknown values tolerantly.
+	Status *PaymentLinkResponseStatus `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // PaymentLinkResponseCurrency ISO 4217 currency of `amount`.
@@ -4465,7 +4871,7 @@ type PaymentLinkResponseCurrency string
 // PaymentLinkResponsePaymentMethods defines model for PaymentLinkResponse.PaymentMethods.
 type PaymentLinkResponsePaymentMethods string
 
-// PaymentLinkResponseStatus defines model for PaymentLinkResponse.Status.
+// PaymentLinkResponseStatus Current status; decode unknown values tolerantly.
 type PaymentLinkResponseStatus string
 
 // Payout Money sent from your balance to a beneficiary.
@@ -4474,41 +4880,61 @@ type Payout struct {
 	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
 
 	// CreatedAt When the payout was created (ISO 8601, UTC).
-	CreatedAt                *time.Time `json:"created_at,omitempty"`
-	CustomerErrorDescription *string    `json:"customer_error_description,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+
+	// CustomerErrorDescription Explanation of the failure suitable for showing to the customer.
+	CustomerErrorDescription *string `json:"customer_error_description,omitempty"`
 
 	// DestinationAmount Amount the beneficiary receives, in minor units of `destination_currency`.
 	DestinationAmount *int64 `json:"destination_amount,omitempty"`
 
 	// DestinationCurrency ISO 4217 currency received.
-	DestinationCurrency *string             `json:"destination_currency,omitempty"`
-	Documents           *[]AttachedDocument `json:"documents,omitempty"`
+	DestinationCurrency *string `json:"destination_currency,omitempty"`
+
+	// Documents Supporting documents (`doc_` ids or document objects).
+	Documents *[]AttachedDocument `json:"documents,omitempty"`
 
 	// ErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
-	ErrorCode         *PayoutErrorCode `json:"error_code,omitempty"`
-	ErrorDescription  *string          `json:"error_description,omitempty"`
-	FeeCollectionMode *string          `json:"fee_collection_mode,omitempty"`
+	ErrorCode *PayoutErrorCode `json:"error_code,omitempty"`
+
+	// ErrorDescription Human-readable explanation of `error_code`.
+	ErrorDescription  *string `json:"error_description,omitempty"`
+	FeeCollectionMode *string `json:"fee_collection_mode,omitempty"`
 
 	// Fees Fees charged, in minor units.
 	Fees *struct {
+		// FxFee Foreign-exchange fee.
 		FxFee *struct {
-			Amount   *int64  `json:"amount,omitempty"`
+			// Amount Amount in minor units of the accompanying currency.
+			Amount *int64 `json:"amount,omitempty"`
+
+			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"fx_fee,omitempty"`
+
+		// TxnFee Transaction fee.
 		TxnFee *struct {
-			Amount   *int64  `json:"amount,omitempty"`
+			// Amount Amount in minor units of the accompanying currency.
+			Amount *int64 `json:"amount,omitempty"`
+
+			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
 
 	// Id Payout id (prefix `payout_`).
-	Id            *string `json:"id,omitempty"`
+	Id *string `json:"id,omitempty"`
+
+	// InvoiceNumber Your invoice number.
 	InvoiceNumber *string `json:"invoice_number,omitempty"`
 
 	// MidMarketRate Mid-market rate at creation.
 	MidMarketRate *struct {
-		Currency *string      `json:"currency,omitempty"`
-		Rate     *json.Number `json:"rate,omitempty"`
+		// Currency ISO 4217 currency code.
+		Currency *string `json:"currency,omitempty"`
+
+		// Rate Exchange rate as a decimal number (not minor units).
+		Rate *json.Number `json:"rate,omitempty"`
 	} `json:"mid_market_rate,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
@@ -4535,12 +4961,23 @@ type Payout struct {
 	// Status pending_approval, queued, in_progress, action_required, success, failed or cancelled.
 	// `success`, `failed` and `cancelled` are final; new values may appear.
 	Status *PayoutStatus `json:"status,omitempty"`
-	Taxes  *[]struct {
-		Amount   *int64  `json:"amount,omitempty"`
-		Bps      *int64  `json:"bps,omitempty"`
+
+	// Taxes Taxes applied to the fees.
+	Taxes *[]struct {
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Bps Rate in basis points (100 = 1 %).
+		Bps *int64 `json:"bps,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
-		Name     *string `json:"name,omitempty"`
+
+		// Name Name.
+		Name *string `json:"name,omitempty"`
 	} `json:"taxes,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 
 	// Utr Bank reference of the transfer once sent.
@@ -4560,7 +4997,9 @@ type PayoutStatus string
 // Price A referral-fee configuration (platform businesses), fixed or in basis points.
 type Price struct {
 	// Bps Percentage fee in basis points (100 bps = 1 %).
-	Bps       *int64     `json:"bps,omitempty"`
+	Bps *int64 `json:"bps,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// FeesAmount Fixed fee in minor units of `fees_currency`.
@@ -4576,8 +5015,10 @@ type Price struct {
 	PricingType *PricePricingType `json:"pricing_type,omitempty"`
 
 	// SetAsDefault Whether this price applies when none is given.
-	SetAsDefault *bool      `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+	SetAsDefault *bool `json:"set_as_default,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // PricePricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
@@ -4654,7 +5095,10 @@ type Refund struct {
 	// Amount Amount refunded, in minor units.
 	Amount      *int64 `json:"amount,omitempty"`
 	BalanceUsed *struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"balance_used,omitempty"`
 
@@ -4662,10 +5106,16 @@ type Refund struct {
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency   *string                  `json:"currency,omitempty"`
-	CustomerId *string                  `json:"customer_id,omitempty"`
-	Documents  *[]Refund_Documents_Item `json:"documents,omitempty"`
-	Fees       *struct {
+	Currency *string `json:"currency,omitempty"`
+
+	// CustomerId The customer (`cust_` id).
+	CustomerId *string `json:"customer_id,omitempty"`
+
+	// Documents Supporting documents (`doc_` ids or document objects).
+	Documents *[]Refund_Documents_Item `json:"documents,omitempty"`
+
+	// Fees Fees charged, in minor units.
+	Fees *struct {
 		// FxFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 		FxFees *Money `json:"fx_fees,omitempty"`
 
@@ -4686,8 +5136,10 @@ type Refund struct {
 	Reason *RefundReason `json:"reason,omitempty"`
 
 	// Status in_progress, under_review, action_required, success, failed or cancelled (the older enum's `pending` shows up as in_progress).
-	Status    *RefundStatus `json:"status,omitempty"`
-	UpdatedAt *time.Time    `json:"updated_at,omitempty"`
+	Status *RefundStatus `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 
 	// Utr Bank reference of the refund once sent.
 	Utr *string `json:"utr,omitempty"`
@@ -4695,23 +5147,35 @@ type Refund struct {
 
 // RefundDocuments0 defines model for Refund.Documents.0.
 type RefundDocuments0 struct {
-	Id     *string                 `json:"id,omitempty"`
+	// Id Identifier of the object.
+	Id *string `json:"id,omitempty"`
+
+	// Status Current status; decode unknown values tolerantly.
 	Status *RefundDocuments0Status `json:"status,omitempty"`
-	Type   *string                 `json:"type,omitempty"`
+
+	// Type Kind of object or party.
+	Type *string `json:"type,omitempty"`
 }
 
-// RefundDocuments0Status defines model for Refund.Documents.0.Status.
+// RefundDocuments0Status Current status; decode unknown values tolerantly.
 type RefundDocuments0Status string
 
 // RefundDocuments1 defines model for Refund.Documents.1.
 type RefundDocuments1 struct {
-	Id       *string                 `json:"id,omitempty"`
-	RfiDocId *string                 `json:"rfi_doc_id,omitempty"`
-	Status   *RefundDocuments1Status `json:"status,omitempty"`
-	Type     *string                 `json:"type,omitempty"`
+	// Id Identifier of the object.
+	Id *string `json:"id,omitempty"`
+
+	// RfiDocId The document request (from the RFI) this file answers.
+	RfiDocId *string `json:"rfi_doc_id,omitempty"`
+
+	// Status Current status; decode unknown values tolerantly.
+	Status *RefundDocuments1Status `json:"status,omitempty"`
+
+	// Type Kind of object or party.
+	Type *string `json:"type,omitempty"`
 }
 
-// RefundDocuments1Status defines model for Refund.Documents.1.Status.
+// RefundDocuments1Status Current status; decode unknown values tolerantly.
 type RefundDocuments1Status string
 
 // Refund_Documents_Item defines model for Refund.documents.Item.
@@ -4746,23 +5210,38 @@ type Settlement struct {
 
 	// Currency ISO 4217 currency settled.
 	Currency *string `json:"currency,omitempty"`
-	Fees     *struct {
+
+	// Fees Fees charged, in minor units.
+	Fees *struct {
+		// FxFee Foreign-exchange fee.
 		FxFee *struct {
-			Amount   *int64  `json:"amount,omitempty"`
+			// Amount Amount in minor units of the accompanying currency.
+			Amount *int64 `json:"amount,omitempty"`
+
+			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"fx_fee,omitempty"`
+
+		// TxnFee Transaction fee.
 		TxnFee *struct {
-			Amount   *int64  `json:"amount,omitempty"`
+			// Amount Amount in minor units of the accompanying currency.
+			Amount *int64 `json:"amount,omitempty"`
+
+			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
 
 	// Id Settlement id (prefix `setl_`).
-	Id            *string `json:"id,omitempty"`
+	Id *string `json:"id,omitempty"`
+
+	// PaymentMethod How the money moved.
 	PaymentMethod *string `json:"payment_method,omitempty"`
 
 	// Status Settlement status.
-	Status    *string    `json:"status,omitempty"`
+	Status *string `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 
 	// Utr Bank reference of the transfer.
@@ -4805,13 +5284,23 @@ type Subscription struct {
 	IntervalType IntervalType `json:"interval_type"`
 
 	// NextPaymentDate Date of the next renewal charge, null when none is scheduled.
-	NextPaymentDate    *openapi_types.Date     `json:"next_payment_date,omitempty"`
-	Notes              *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription    *string                 `json:"plan_description,omitempty"`
-	PlanName           *string                 `json:"plan_name,omitempty"`
-	ProductDescription string                  `json:"product_description"`
-	ProductName        string                  `json:"product_name"`
-	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+	NextPaymentDate *openapi_types.Date     `json:"next_payment_date,omitempty"`
+	Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+	// PlanDescription Description shown to the customer.
+	PlanDescription *string `json:"plan_description,omitempty"`
+
+	// PlanName Name shown to the customer.
+	PlanName *string `json:"plan_name,omitempty"`
+
+	// ProductDescription Description shown to the customer.
+	ProductDescription string `json:"product_description"`
+
+	// ProductName Name shown to the customer.
+	ProductName string `json:"product_name"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
 
 	// StartDate First billing date (YYYY-MM-DD).
 	StartDate openapi_types.Date `json:"start_date"`
@@ -4832,7 +5321,9 @@ type TaxLine struct {
 	Amount *int64 `json:"amount,omitempty"`
 
 	// Bps Rate in basis points.
-	Bps      *int64  `json:"bps,omitempty"`
+	Bps *int64 `json:"bps,omitempty"`
+
+	// Currency ISO 4217 currency code.
 	Currency *string `json:"currency,omitempty"`
 
 	// Name Tax name (e.g. GST).
@@ -4841,22 +5332,40 @@ type TaxLine struct {
 
 // Transaction One money movement covered by a settlement.
 type Transaction struct {
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 	Credit    *struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"credit,omitempty"`
 	Debit *struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"debit,omitempty"`
+
+	// Fees Fees charged, in minor units.
 	Fees *struct {
+		// FxFee Foreign-exchange fee.
 		FxFee *struct {
-			Amount   *int64  `json:"amount,omitempty"`
+			// Amount Amount in minor units of the accompanying currency.
+			Amount *int64 `json:"amount,omitempty"`
+
+			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"fx_fee,omitempty"`
+
+		// TxnFee Transaction fee.
 		TxnFee *struct {
-			Amount   *int64  `json:"amount,omitempty"`
+			// Amount Amount in minor units of the accompanying currency.
+			Amount *int64 `json:"amount,omitempty"`
+
+			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"txn_fee,omitempty"`
 	} `json:"fees,omitempty"`
@@ -4865,9 +5374,14 @@ type Transaction struct {
 	Id *string `json:"id,omitempty"`
 
 	// ProcessedAt When it was processed (ISO 8601, UTC).
-	ProcessedAt   *time.Time `json:"processed_at,omitempty"`
+	ProcessedAt *time.Time `json:"processed_at,omitempty"`
+
+	// SettledAmount Amount in minor units.
 	SettledAmount *struct {
-		Amount   *int64  `json:"amount,omitempty"`
+		// Amount Amount in minor units of the accompanying currency.
+		Amount *int64 `json:"amount,omitempty"`
+
+		// Currency ISO 4217 currency code.
 		Currency *string `json:"currency,omitempty"`
 	} `json:"settled_amount,omitempty"`
 
@@ -4875,8 +5389,10 @@ type Transaction struct {
 	SourceId *string `json:"source_id,omitempty"`
 
 	// SourceType Kind of that object.
-	SourceType *string    `json:"source_type,omitempty"`
-	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
+	SourceType *string `json:"source_type,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // UpdateCustomerRequest The two fields that can change after creation; send one or both.
@@ -4921,8 +5437,10 @@ type VirtualAccount struct {
 	Name *string `json:"name,omitempty"`
 
 	// Status `active`, `inactive` or `disabled`.
-	Status    *VirtualAccountStatus `json:"status,omitempty"`
-	UpdatedAt *time.Time            `json:"updated_at,omitempty"`
+	Status *VirtualAccountStatus `json:"status,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // VirtualAccountStatus `active`, `inactive` or `disabled`.
@@ -4950,28 +5468,40 @@ type Withdrawal struct {
 
 	// BalanceUsed Balances debited.
 	BalanceUsed *[]Balance `json:"balance_used,omitempty"`
-	CreatedAt   *string    `json:"created_at,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
+	CreatedAt *string `json:"created_at,omitempty"`
 
 	// Currency ISO 4217 currency credited.
-	Currency *string    `json:"currency,omitempty"`
-	FxFees   *[]Balance `json:"fx_fees,omitempty"`
+	Currency *string `json:"currency,omitempty"`
+
+	// FxFees Foreign-exchange fee.
+	FxFees *[]Balance `json:"fx_fees,omitempty"`
 
 	// Id Withdrawal id.
-	Id            *string                  `json:"id,omitempty"`
-	MidMarketRate *[]ConversionRate        `json:"mid_market_rate,omitempty"`
+	Id            *string           `json:"id,omitempty"`
+	MidMarketRate *[]ConversionRate `json:"mid_market_rate,omitempty"`
+
+	// PaymentMethod How the money moved.
 	PaymentMethod *WithdrawalPaymentMethod `json:"payment_method,omitempty"`
-	PurposeCode   *string                  `json:"purpose_code,omitempty"`
+
+	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
+	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// Status in_progress, success, failed, action_required, cancelled or under_review.
-	Status    *WithdrawalStatus `json:"status,omitempty"`
-	TxnFees   *[]Balance        `json:"txn_fees,omitempty"`
-	UpdatedAt *string           `json:"updated_at,omitempty"`
+	Status *WithdrawalStatus `json:"status,omitempty"`
+
+	// TxnFees Transaction fee.
+	TxnFees *[]Balance `json:"txn_fees,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *string `json:"updated_at,omitempty"`
 
 	// WithdrawalAccountId Destination account.
 	WithdrawalAccountId *string `json:"withdrawal_account_id,omitempty"`
 }
 
-// WithdrawalPaymentMethod defines model for Withdrawal.PaymentMethod.
+// WithdrawalPaymentMethod How the money moved.
 type WithdrawalPaymentMethod string
 
 // WithdrawalStatus in_progress, success, failed, action_required, cancelled or under_review.
@@ -4979,25 +5509,52 @@ type WithdrawalStatus string
 
 // WithdrawalAccount One of your own bank accounts, registered for withdrawals.
 type WithdrawalAccount struct {
+	// AccountNumber Account number or IBAN.
 	AccountNumber *string `json:"account_number,omitempty"`
-	AddressLine1  *string `json:"address_line1,omitempty"`
-	AddressLine2  *string `json:"address_line2,omitempty"`
-	BankName      *string `json:"bank_name,omitempty"`
-	BicPrimary    *string `json:"bic_primary,omitempty"`
-	BicSecondary  *string `json:"bic_secondary,omitempty"`
-	City          *string `json:"city,omitempty"`
-	Country       *string `json:"country,omitempty"`
-	CreatedAt     *string `json:"created_at,omitempty"`
+
+	// AddressLine1 First line of the street address.
+	AddressLine1 *string `json:"address_line1,omitempty"`
+
+	// AddressLine2 Second line of the street address (optional).
+	AddressLine2 *string `json:"address_line2,omitempty"`
+
+	// BankName Name of the bank.
+	BankName *string `json:"bank_name,omitempty"`
+
+	// BicPrimary SWIFT/BIC code of the bank.
+	BicPrimary *string `json:"bic_primary,omitempty"`
+
+	// BicSecondary Local routing code (IFSC, sort code, ABA...).
+	BicSecondary *string `json:"bic_secondary,omitempty"`
+
+	// City City.
+	City *string `json:"city,omitempty"`
+
+	// Country Country (ISO 3166-1 alpha-3).
+	Country *string `json:"country,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
+	CreatedAt *string `json:"created_at,omitempty"`
 
 	// Currency Currency the account receives (ISO 4217).
-	Currency   *string              `json:"currency,omitempty"`
-	Email      *openapi_types.Email `json:"email,omitempty"`
-	HolderName *string              `json:"holder_name,omitempty"`
+	Currency *string `json:"currency,omitempty"`
+
+	// Email Email address.
+	Email *openapi_types.Email `json:"email,omitempty"`
+
+	// HolderName Name the account is held in.
+	HolderName *string `json:"holder_name,omitempty"`
 
 	// Id Withdrawal account id.
-	Id        *string `json:"id,omitempty"`
-	Pincode   *string `json:"pincode,omitempty"`
-	State     *string `json:"state,omitempty"`
+	Id *string `json:"id,omitempty"`
+
+	// Pincode Postal code.
+	Pincode *string `json:"pincode,omitempty"`
+
+	// State State, province or region.
+	State *string `json:"state,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *string `json:"updated_at,omitempty"`
 }
 
@@ -5086,6 +5643,7 @@ type UnprocessableEntity = Error
 
 // RotateApiKeyJSONBody defines parameters for RotateApiKey.
 type RotateApiKeyJSONBody struct {
+	// ExpireAfterInSeconds How long the current key keeps working, 0 to 604800 seconds (seven days).
 	ExpireAfterInSeconds int64 `json:"expire_after_in_seconds"`
 }
 
@@ -5117,15 +5675,25 @@ type CreateBalanceConversionJSONBody struct {
 
 // CreateBalanceConversionJSONBody0 defines parameters for CreateBalanceConversion.
 type CreateBalanceConversionJSONBody0 struct {
-	SourceAmount   int64  `json:"source_amount"`
+	// SourceAmount Amount to sell, in minor units of source_currency.
+	SourceAmount int64 `json:"source_amount"`
+
+	// SourceCurrency Currency to sell (ISO 4217).
 	SourceCurrency string `json:"source_currency"`
+
+	// TargetCurrency Currency to buy (ISO 4217).
 	TargetCurrency string `json:"target_currency"`
 }
 
 // CreateBalanceConversionJSONBody1 defines parameters for CreateBalanceConversion.
 type CreateBalanceConversionJSONBody1 struct {
+	// SourceCurrency Currency to sell (ISO 4217).
 	SourceCurrency string `json:"source_currency"`
-	TargetAmount   int64  `json:"target_amount"`
+
+	// TargetAmount Amount to receive, in minor units of target_currency.
+	TargetAmount int64 `json:"target_amount"`
+
+	// TargetCurrency Currency to buy (ISO 4217).
 	TargetCurrency string `json:"target_currency"`
 }
 
@@ -5157,6 +5725,7 @@ type ValidateBankAccountJSONBody struct {
 
 // ValidateBankAccountJSONBody1 defines parameters for ValidateBankAccount.
 type ValidateBankAccountJSONBody1 struct {
+	// Id An existing beneficiary whose account to validate (`bene_` id).
 	Id string `json:"id"`
 }
 
@@ -5263,8 +5832,12 @@ type CreateOrderJSONBody struct {
 
 // UpdateOrderRfiJSONBody defines parameters for UpdateOrderRfi.
 type UpdateOrderRfiJSONBody struct {
+	// Documents One entry per requested document.
 	Documents []struct {
-		Id       string `json:"id"`
+		// Id The uploaded file (`doc_` id).
+		Id string `json:"id"`
+
+		// RfiDocId The request it answers, from the order's `rfi_documents`.
 		RfiDocId string `json:"rfi_doc_id"`
 	} `json:"documents"`
 }
@@ -5300,14 +5873,21 @@ type CreatePayinJSONBody struct {
 
 // UpdatePayinJSONBody defines parameters for UpdatePayin.
 type UpdatePayinJSONBody struct {
-	ExpiresAt         *string `json:"expires_at,omitempty"`
-	ReminderFrequency *int64  `json:"reminder_frequency,omitempty"`
+	// ExpiresAt New expiry (ISO 8601), after today and at most six months ahead.
+	ExpiresAt *string `json:"expires_at,omitempty"`
+
+	// ReminderFrequency Days between reminder emails: 1, 2, 7 or 14.
+	ReminderFrequency *int64 `json:"reminder_frequency,omitempty"`
 }
 
 // UpdatePayinRfiJSONBody defines parameters for UpdatePayinRfi.
 type UpdatePayinRfiJSONBody struct {
+	// Documents One entry per requested document.
 	Documents []struct {
-		Id       string `json:"id"`
+		// Id The uploaded file (`doc_` id).
+		Id string `json:"id"`
+
+		// RfiDocId The request it answers, from the link's `rfi_documents`.
 		RfiDocId string `json:"rfi_doc_id"`
 	} `json:"documents"`
 }
@@ -5362,11 +5942,20 @@ type GetPaymentsParamsPaymentType string
 
 // CreateMockPaymentJSONBody defines parameters for CreateMockPayment.
 type CreateMockPaymentJSONBody struct {
-	Amount        int64                                   `json:"amount"`
-	Currency      string                                  `json:"currency"`
-	PayinId       *string                                 `json:"payin_id,omitempty"`
+	// Amount Amount received, in minor units (at least 100). Must equal the payin amount when `payin_id` is given; 6623 forces a screening hit.
+	Amount int64 `json:"amount"`
+
+	// Currency ISO 4217 currency of the transfer.
+	Currency string `json:"currency"`
+
+	// PayinId The active payment link or order being paid.
+	PayinId *string `json:"payin_id,omitempty"`
+
+	// PaymentMethod Required without `payin_id`: creates an unmatched bank-transfer payment.
 	PaymentMethod *CreateMockPaymentJSONBodyPaymentMethod `json:"payment_method,omitempty"`
-	RemitterName  *CreateMockPaymentJSONBodyRemitterName  `json:"remitter_name,omitempty"`
+
+	// RemitterName `Sanctioned_Entity` forces a sanctions-screening hit; default `Non_Sanctioned_Entity`.
+	RemitterName *CreateMockPaymentJSONBodyRemitterName `json:"remitter_name,omitempty"`
 }
 
 // CreateMockPaymentJSONBodyPaymentMethod defines parameters for CreateMockPayment.
@@ -5380,6 +5969,7 @@ type ConnectPayinJSONBody map[string]interface{}
 
 // UpdateRfiPaymentJSONBody defines parameters for UpdateRfiPayment.
 type UpdateRfiPaymentJSONBody struct {
+	// Documents Supporting documents (`doc_` ids or document objects).
 	Documents []AttachedDocument `json:"documents"`
 }
 
@@ -5417,6 +6007,7 @@ type MockUpdatePayoutStatusJSONBody = MockUpdatePayoutStatusRequest
 
 // UpdateRfiPayoutJSONBody defines parameters for UpdateRfiPayout.
 type UpdateRfiPayoutJSONBody struct {
+	// Documents Supporting documents (`doc_` ids or document objects).
 	Documents []AttachedDocument `json:"documents"`
 }
 
@@ -5438,7 +6029,9 @@ type GetPricesParams struct {
 // CreatePriceJSONBody defines parameters for CreatePrice.
 type CreatePriceJSONBody struct {
 	// Bps Percentage fee in basis points (100 bps = 1 %).
-	Bps       *int64     `json:"bps,omitempty"`
+	Bps *int64 `json:"bps,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// FeesAmount Fixed fee in minor units of `fees_currency`.
@@ -5454,9 +6047,11 @@ type CreatePriceJSONBody struct {
 	PricingType *CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty"`
 
 	// SetAsDefault Whether this price applies when none is given.
-	SetAsDefault *bool      `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
-	union        json.RawMessage
+	SetAsDefault *bool `json:"set_as_default,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	union     json.RawMessage
 }
 
 // CreatePriceJSONBodyPricingType defines parameters for CreatePrice.
@@ -5464,13 +6059,17 @@ type CreatePriceJSONBodyPricingType string
 
 // CreatePriceJSONBody0 defines parameters for CreatePrice.
 type CreatePriceJSONBody0 struct {
-	FeesAmount   int64       `json:"fees_amount"`
+	// FeesAmount Fixed fee in minor units.
+	FeesAmount int64 `json:"fees_amount"`
+
+	// FeesCurrency ISO 4217 currency of the fixed fee.
 	FeesCurrency string      `json:"fees_currency"`
 	PricingType  interface{} `json:"pricing_type"`
 }
 
 // CreatePriceJSONBody1 defines parameters for CreatePrice.
 type CreatePriceJSONBody1 struct {
+	// Bps Percentage fee in basis points (100 = 1 %).
 	Bps         int64       `json:"bps"`
 	PricingType interface{} `json:"pricing_type"`
 }
@@ -5510,13 +6109,26 @@ type GetRefundsParamsStatus string
 
 // CreateRefundJSONBody defines parameters for CreateRefund.
 type CreateRefundJSONBody struct {
-	Amount      *int64                     `json:"amount,omitempty"`
-	DocumentId  *string                    `json:"document_id,omitempty"`
-	DocumentUrl *string                    `json:"document_url,omitempty"`
-	FileName    *string                    `json:"file_name,omitempty"`
-	PaymentId   string                     `json:"payment_id"`
-	Reason      CreateRefundJSONBodyReason `json:"reason"`
-	RequestId   *string                    `json:"request_id,omitempty"`
+	// Amount Amount to refund in minor units; omit for the full payment. Partial refunds are cards only and must be enabled.
+	Amount *int64 `json:"amount,omitempty"`
+
+	// DocumentId Supporting document (`doc_` id), if any.
+	DocumentId *string `json:"document_id,omitempty"`
+
+	// DocumentUrl Public URL of a supporting document, as an alternative to `document_id`.
+	DocumentUrl *string `json:"document_url,omitempty"`
+
+	// FileName Name for the document fetched from `document_url`.
+	FileName *string `json:"file_name,omitempty"`
+
+	// PaymentId The successful payment to refund (`payt_` id).
+	PaymentId string `json:"payment_id"`
+
+	// Reason Why the refund is made; only these phrases are accepted (400 otherwise).
+	Reason CreateRefundJSONBodyReason `json:"reason"`
+
+	// RequestId Your idempotency key, unique per merchant. A repeat is a 400 "Refund already exists for this request_id"; find it with getRefunds?request_id=.
+	RequestId *string `json:"request_id,omitempty"`
 }
 
 // CreateRefundJSONBodyReason defines parameters for CreateRefund.
@@ -5524,11 +6136,13 @@ type CreateRefundJSONBodyReason string
 
 // MockUpdateRefundJSONBody defines parameters for MockUpdateRefund.
 type MockUpdateRefundJSONBody struct {
+	// Status `success` or `failed`.
 	Status *string `json:"status,omitempty"`
 }
 
 // UpdateRfiRefundJSONBody defines parameters for UpdateRfiRefund.
 type UpdateRfiRefundJSONBody struct {
+	// Documents Supporting documents (`doc_` ids or document objects).
 	Documents []AttachedDocument `json:"documents"`
 }
 
@@ -16430,8 +17044,11 @@ type RotateApiKeyResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
+		// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
 		PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-		SecretKey            *string    `json:"secret_key,omitempty"`
+
+		// SecretKey The new secret key. Shown only here: store it immediately.
+		SecretKey *string `json:"secret_key,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -16451,8 +17068,11 @@ type RotateApiKeyResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r RotateApiKeyResult) GetJSON200() *struct {
+	// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
 	PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-	SecretKey            *string    `json:"secret_key,omitempty"`
+
+	// SecretKey The new secret key. Shown only here: store it immediately.
+	SecretKey *string `json:"secret_key,omitempty"`
 } {
 	return r.JSON200
 }
@@ -19840,11 +20460,11 @@ type MockUpdatePaymentFundsAvailableResult struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		// Data One payment attempt by a customer against an order, payment link or subscription (or a
-		// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
-		// later review of a successful payment that can hold its settlement.
-		Data    *Payment `json:"data,omitempty"`
-		Message *string  `json:"message,omitempty"`
+		// Data The payment with `funds_available` set.
+		Data *Payment `json:"data,omitempty"`
+
+		// Message Human-readable confirmation.
+		Message *string `json:"message,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -19864,11 +20484,11 @@ type MockUpdatePaymentFundsAvailableResult struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r MockUpdatePaymentFundsAvailableResult) GetJSON200() *struct {
-	// Data One payment attempt by a customer against an order, payment link or subscription (or a
-	// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
-	// later review of a successful payment that can hold its settlement.
-	Data    *Payment `json:"data,omitempty"`
-	Message *string  `json:"message,omitempty"`
+	// Data The payment with `funds_available` set.
+	Data *Payment `json:"data,omitempty"`
+
+	// Message Human-readable confirmation.
+	Message *string `json:"message,omitempty"`
 } {
 	return r.JSON200
 }
@@ -21019,7 +21639,9 @@ type GetPriceByIdResult struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		// Bps Percentage fee in basis points (100 bps = 1 %).
-		Bps       *int64     `json:"bps,omitempty"`
+		Bps *int64 `json:"bps,omitempty"`
+
+		// CreatedAt When it was created (ISO 8601, UTC).
 		CreatedAt *time.Time `json:"created_at,omitempty"`
 
 		// FeesAmount Fixed fee in minor units of `fees_currency`.
@@ -21035,8 +21657,10 @@ type GetPriceByIdResult struct {
 		PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
 
 		// SetAsDefault Whether this price applies when none is given.
-		SetAsDefault *bool      `json:"set_as_default,omitempty"`
-		UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+		SetAsDefault *bool `json:"set_as_default,omitempty"`
+
+		// UpdatedAt When it last changed (ISO 8601, UTC).
+		UpdatedAt *time.Time `json:"updated_at,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
@@ -21055,7 +21679,9 @@ type GetPriceByIdResult struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetPriceByIdResult) GetJSON200() *struct {
 	// Bps Percentage fee in basis points (100 bps = 1 %).
-	Bps       *int64     `json:"bps,omitempty"`
+	Bps *int64 `json:"bps,omitempty"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
 	// FeesAmount Fixed fee in minor units of `fees_currency`.
@@ -21071,8 +21697,10 @@ func (r GetPriceByIdResult) GetJSON200() *struct {
 	PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
 
 	// SetAsDefault Whether this price applies when none is given.
-	SetAsDefault *bool      `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+	SetAsDefault *bool `json:"set_as_default,omitempty"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 } {
 	return r.JSON200
 }
@@ -22712,18 +23340,32 @@ type CancelSubscriptionResult struct {
 		IntervalCount *IntervalCount `json:"interval_count"`
 
 		// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-		IntervalType       IntervalType            `json:"interval_type"`
-		NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
-		Notes              *map[string]interface{} `json:"notes,omitempty"`
-		PlanDescription    *string                 `json:"plan_description,omitempty"`
-		PlanName           *string                 `json:"plan_name,omitempty"`
-		ProductDescription string                  `json:"product_description"`
-		ProductName        string                  `json:"product_name"`
-		ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+		IntervalType IntervalType `json:"interval_type"`
+
+		// NextPaymentDate No further renewals.
+		NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
+		Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+		// PlanDescription Description shown to the customer.
+		PlanDescription *string `json:"plan_description,omitempty"`
+
+		// PlanName Name shown to the customer.
+		PlanName *string `json:"plan_name,omitempty"`
+
+		// ProductDescription Description shown to the customer.
+		ProductDescription string `json:"product_description"`
+
+		// ProductName Name shown to the customer.
+		ProductName string `json:"product_name"`
+
+		// ReferenceNumber Your own reference.
+		ReferenceNumber *string `json:"reference_number,omitempty"`
 
 		// StartDate First billing date (YYYY-MM-DD).
 		StartDate openapi_types.Date `json:"start_date"`
-		Status    interface{}        `json:"status"`
+
+		// Status Now `cancelled`.
+		Status interface{} `json:"status"`
 
 		// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 		SubscriptionLinkUrl string `json:"subscription_link_url"`
@@ -22774,18 +23416,32 @@ func (r CancelSubscriptionResult) GetJSON200() *struct {
 	IntervalCount *IntervalCount `json:"interval_count"`
 
 	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-	IntervalType       IntervalType            `json:"interval_type"`
-	NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
-	Notes              *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription    *string                 `json:"plan_description,omitempty"`
-	PlanName           *string                 `json:"plan_name,omitempty"`
-	ProductDescription string                  `json:"product_description"`
-	ProductName        string                  `json:"product_name"`
-	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+	IntervalType IntervalType `json:"interval_type"`
+
+	// NextPaymentDate No further renewals.
+	NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
+	Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+	// PlanDescription Description shown to the customer.
+	PlanDescription *string `json:"plan_description,omitempty"`
+
+	// PlanName Name shown to the customer.
+	PlanName *string `json:"plan_name,omitempty"`
+
+	// ProductDescription Description shown to the customer.
+	ProductDescription string `json:"product_description"`
+
+	// ProductName Name shown to the customer.
+	ProductName string `json:"product_name"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
 
 	// StartDate First billing date (YYYY-MM-DD).
 	StartDate openapi_types.Date `json:"start_date"`
-	Status    interface{}        `json:"status"`
+
+	// Status Now `cancelled`.
+	Status interface{} `json:"status"`
 
 	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 	SubscriptionLinkUrl string `json:"subscription_link_url"`
@@ -22980,18 +23636,32 @@ type PauseSubscriptionResult struct {
 		IntervalCount *IntervalCount `json:"interval_count"`
 
 		// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-		IntervalType       IntervalType            `json:"interval_type"`
-		NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
-		Notes              *map[string]interface{} `json:"notes,omitempty"`
-		PlanDescription    *string                 `json:"plan_description,omitempty"`
-		PlanName           *string                 `json:"plan_name,omitempty"`
-		ProductDescription string                  `json:"product_description"`
-		ProductName        string                  `json:"product_name"`
-		ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+		IntervalType IntervalType `json:"interval_type"`
+
+		// NextPaymentDate No renewal is scheduled while paused.
+		NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
+		Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+		// PlanDescription Description shown to the customer.
+		PlanDescription *string `json:"plan_description,omitempty"`
+
+		// PlanName Name shown to the customer.
+		PlanName *string `json:"plan_name,omitempty"`
+
+		// ProductDescription Description shown to the customer.
+		ProductDescription string `json:"product_description"`
+
+		// ProductName Name shown to the customer.
+		ProductName string `json:"product_name"`
+
+		// ReferenceNumber Your own reference.
+		ReferenceNumber *string `json:"reference_number,omitempty"`
 
 		// StartDate First billing date (YYYY-MM-DD).
 		StartDate openapi_types.Date `json:"start_date"`
-		Status    interface{}        `json:"status"`
+
+		// Status Now `paused`.
+		Status interface{} `json:"status"`
 
 		// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 		SubscriptionLinkUrl string `json:"subscription_link_url"`
@@ -23042,18 +23712,32 @@ func (r PauseSubscriptionResult) GetJSON200() *struct {
 	IntervalCount *IntervalCount `json:"interval_count"`
 
 	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-	IntervalType       IntervalType            `json:"interval_type"`
-	NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
-	Notes              *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription    *string                 `json:"plan_description,omitempty"`
-	PlanName           *string                 `json:"plan_name,omitempty"`
-	ProductDescription string                  `json:"product_description"`
-	ProductName        string                  `json:"product_name"`
-	ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+	IntervalType IntervalType `json:"interval_type"`
+
+	// NextPaymentDate No renewal is scheduled while paused.
+	NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
+	Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+	// PlanDescription Description shown to the customer.
+	PlanDescription *string `json:"plan_description,omitempty"`
+
+	// PlanName Name shown to the customer.
+	PlanName *string `json:"plan_name,omitempty"`
+
+	// ProductDescription Description shown to the customer.
+	ProductDescription string `json:"product_description"`
+
+	// ProductName Name shown to the customer.
+	ProductName string `json:"product_name"`
+
+	// ReferenceNumber Your own reference.
+	ReferenceNumber *string `json:"reference_number,omitempty"`
 
 	// StartDate First billing date (YYYY-MM-DD).
 	StartDate openapi_types.Date `json:"start_date"`
-	Status    interface{}        `json:"status"`
+
+	// Status Now `paused`.
+	Status interface{} `json:"status"`
 
 	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 	SubscriptionLinkUrl string `json:"subscription_link_url"`
@@ -26415,8 +27099,11 @@ func ParseRotateApiKeyResult(rsp *http.Response) (*RotateApiKeyResult, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
+			// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
 			PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-			SecretKey            *string    `json:"secret_key,omitempty"`
+
+			// SecretKey The new secret key. Shown only here: store it immediately.
+			SecretKey *string `json:"secret_key,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -29204,11 +29891,11 @@ func ParseMockUpdatePaymentFundsAvailableResult(rsp *http.Response) (*MockUpdate
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			// Data One payment attempt by a customer against an order, payment link or subscription (or a
-			// balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
-			// later review of a successful payment that can hold its settlement.
-			Data    *Payment `json:"data,omitempty"`
-			Message *string  `json:"message,omitempty"`
+			// Data The payment with `funds_available` set.
+			Data *Payment `json:"data,omitempty"`
+
+			// Message Human-readable confirmation.
+			Message *string `json:"message,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -30170,7 +30857,9 @@ func ParseGetPriceByIdResult(rsp *http.Response) (*GetPriceByIdResult, error) {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			// Bps Percentage fee in basis points (100 bps = 1 %).
-			Bps       *int64     `json:"bps,omitempty"`
+			Bps *int64 `json:"bps,omitempty"`
+
+			// CreatedAt When it was created (ISO 8601, UTC).
 			CreatedAt *time.Time `json:"created_at,omitempty"`
 
 			// FeesAmount Fixed fee in minor units of `fees_currency`.
@@ -30186,8 +30875,10 @@ func ParseGetPriceByIdResult(rsp *http.Response) (*GetPriceByIdResult, error) {
 			PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
 
 			// SetAsDefault Whether this price applies when none is given.
-			SetAsDefault *bool      `json:"set_as_default,omitempty"`
-			UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+			SetAsDefault *bool `json:"set_as_default,omitempty"`
+
+			// UpdatedAt When it last changed (ISO 8601, UTC).
+			UpdatedAt *time.Time `json:"updated_at,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -31542,18 +32233,32 @@ func ParseCancelSubscriptionResult(rsp *http.Response) (*CancelSubscriptionResul
 			IntervalCount *IntervalCount `json:"interval_count"`
 
 			// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-			IntervalType       IntervalType            `json:"interval_type"`
-			NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
-			Notes              *map[string]interface{} `json:"notes,omitempty"`
-			PlanDescription    *string                 `json:"plan_description,omitempty"`
-			PlanName           *string                 `json:"plan_name,omitempty"`
-			ProductDescription string                  `json:"product_description"`
-			ProductName        string                  `json:"product_name"`
-			ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+			IntervalType IntervalType `json:"interval_type"`
+
+			// NextPaymentDate No further renewals.
+			NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
+			Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+			// PlanDescription Description shown to the customer.
+			PlanDescription *string `json:"plan_description,omitempty"`
+
+			// PlanName Name shown to the customer.
+			PlanName *string `json:"plan_name,omitempty"`
+
+			// ProductDescription Description shown to the customer.
+			ProductDescription string `json:"product_description"`
+
+			// ProductName Name shown to the customer.
+			ProductName string `json:"product_name"`
+
+			// ReferenceNumber Your own reference.
+			ReferenceNumber *string `json:"reference_number,omitempty"`
 
 			// StartDate First billing date (YYYY-MM-DD).
 			StartDate openapi_types.Date `json:"start_date"`
-			Status    interface{}        `json:"status"`
+
+			// Status Now `cancelled`.
+			Status interface{} `json:"status"`
 
 			// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 			SubscriptionLinkUrl string `json:"subscription_link_url"`
@@ -31736,18 +32441,32 @@ func ParsePauseSubscriptionResult(rsp *http.Response) (*PauseSubscriptionResult,
 			IntervalCount *IntervalCount `json:"interval_count"`
 
 			// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-			IntervalType       IntervalType            `json:"interval_type"`
-			NextPaymentDate    interface{}             `json:"next_payment_date,omitempty"`
-			Notes              *map[string]interface{} `json:"notes,omitempty"`
-			PlanDescription    *string                 `json:"plan_description,omitempty"`
-			PlanName           *string                 `json:"plan_name,omitempty"`
-			ProductDescription string                  `json:"product_description"`
-			ProductName        string                  `json:"product_name"`
-			ReferenceNumber    *string                 `json:"reference_number,omitempty"`
+			IntervalType IntervalType `json:"interval_type"`
+
+			// NextPaymentDate No renewal is scheduled while paused.
+			NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
+			Notes           *map[string]interface{} `json:"notes,omitempty"`
+
+			// PlanDescription Description shown to the customer.
+			PlanDescription *string `json:"plan_description,omitempty"`
+
+			// PlanName Name shown to the customer.
+			PlanName *string `json:"plan_name,omitempty"`
+
+			// ProductDescription Description shown to the customer.
+			ProductDescription string `json:"product_description"`
+
+			// ProductName Name shown to the customer.
+			ProductName string `json:"product_name"`
+
+			// ReferenceNumber Your own reference.
+			ReferenceNumber *string `json:"reference_number,omitempty"`
 
 			// StartDate First billing date (YYYY-MM-DD).
 			StartDate openapi_types.Date `json:"start_date"`
-			Status    interface{}        `json:"status"`
+
+			// Status Now `paused`.
+			Status interface{} `json:"status"`
 
 			// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
 			SubscriptionLinkUrl string `json:"subscription_link_url"`
