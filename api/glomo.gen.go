@@ -2999,7 +2999,7 @@ type BalanceConversion struct {
 	// Id Conversion id (prefix `conv_`).
 	Id *string `json:"id,omitempty"`
 
-	// MidMarketRate The mid-market rate at the time of conversion.
+	// MidMarketRate Mid-market rate when the conversion ran.
 	MidMarketRate *ConversionRate `json:"mid_market_rate,omitempty"`
 
 	// Status Outcome: `pending`, `success` or `failed`.
@@ -3444,7 +3444,7 @@ type CreateMerchantRequestGender string
 // CreateMerchantRequestSubCategory defines model for CreateMerchantRequest.SubCategory.
 type CreateMerchantRequestSubCategory string
 
-// CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency come from the quote and must not be sent.
+// CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency are taken from the quote, so leave them out.
 type CreateOrderWithQuoteRequest struct {
 	BankAccountDetails *struct {
 		// AccountNumber Account number or IBAN.
@@ -3603,7 +3603,7 @@ type CreatePaymentResponse struct {
 	Status *string `json:"status,omitempty"`
 }
 
-// CreatePayoutWithQuoteRequest A payout priced by a payout quote; amounts, currencies and rail come from the quote and must not be sent.
+// CreatePayoutWithQuoteRequest A payout priced by a payout quote; amounts, currencies and rail are taken from the quote, so leave them out.
 type CreatePayoutWithQuoteRequest struct {
 	// BeneficiaryId An `active` beneficiary compatible with the quote's rail.
 	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
@@ -7294,7 +7294,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 	CreateBalanceConversion(ctx context.Context, body CreateBalanceConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBalance Retrieve balances
+	// GetBalance Get account balances
 	//
 	// Returns what the account holds in every enabled currency: `available` can be spent (payouts,
 	// withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
@@ -7364,7 +7364,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 	CreateBeneficiary(ctx context.Context, body CreateBeneficiaryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBeneficiaryById Retrieve a beneficiary (v1)
+	// GetBeneficiaryById Get one beneficiary (v1)
 	//
 	// Returns one beneficiary by its `bene_` id.
 	//
@@ -7404,7 +7404,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 	CreateCustomer(ctx context.Context, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetCustomerById Retrieve a customer
+	// GetCustomerById Get one customer
 	//
 	// Returns one customer by its `cust_` id.
 	//
@@ -7483,7 +7483,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/document (the `CreateDocument` operationId).
 	CreateDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetDocumentById Retrieve a document
+	// GetDocumentById Get one document
 	//
 	// Returns one uploaded document by id. Named by Glomo's own client; the path follows the
 	// `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
@@ -7578,7 +7578,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 	CreateOrder(ctx context.Context, body CreateOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetOrderById Retrieve an order
+	// GetOrderById Get one order
 	//
 	// Returns one order by its `order_` id.
 	//
@@ -7642,7 +7642,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 	CreatePayin(ctx context.Context, body CreatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayinById Retrieve a payment link
+	// GetPayinById Get one payment link
 	//
 	// Returns one payment link by id.
 	//
@@ -7667,7 +7667,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 	UpdatePayin(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelPayin Cancel a payment link
+	// CancelPayin Invalidate a payment link
 	//
 	// Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
 	//
@@ -7786,7 +7786,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 	CreateMockPayment(ctx context.Context, body CreateMockPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPaymentById Retrieve a payment
+	// GetPaymentById Get one payment
 	//
 	// Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
 	//
@@ -7918,14 +7918,14 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 	MockUpdatePayoutStatus(ctx context.Context, body MockUpdatePayoutStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPayoutById Retrieve a payout
+	// GetPayoutById Get one payout
 	//
 	// Returns one payout by its `payout_` id.
 	//
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayoutById` operationId).
 	GetPayoutById(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelPayout Cancel a payout
+	// CancelPayout Stop a payout before it reaches the rail
 	//
 	// Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
 	// cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
@@ -7998,7 +7998,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
 	UpdateMerchantStatus(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetMerchant Retrieve a child merchant
+	// GetMerchant Get one child merchant
 	//
 	// Returns one of your platform's merchants by its `merch_` id.
 	//
@@ -8032,7 +8032,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 	CreatePrice(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetPriceById Retrieve a price
+	// GetPriceById Get one price
 	//
 	// Returns one price by id.
 	//
@@ -8108,7 +8108,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 	CreateRefund(ctx context.Context, body CreateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetRefundById Retrieve a refund
+	// GetRefundById Get one refund
 	//
 	// Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
 	//
@@ -8166,7 +8166,7 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/rfis (the `GetRfis` operationId).
 	GetRfis(ctx context.Context, params *GetRfisParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetRfi Retrieve a request for information
+	// GetRfi Get one request for information
 	//
 	// Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
 	// carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
@@ -8234,7 +8234,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
 	TriggerMockSettlement(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSettlementById Retrieve a settlement
+	// GetSettlementById Get one settlement
 	//
 	// Returns one settlement by its `setl_` id.
 	//
@@ -8248,7 +8248,7 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId).
 	GetTransactionsLinkedToSettlement(ctx context.Context, id SettlementIdParam, params *GetTransactionsLinkedToSettlementParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSubscriptions List subscriptions
+	// GetSubscriptions Page through subscriptions
 	//
 	// Lists subscriptions, newest first.
 	//
@@ -8281,14 +8281,14 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 	CreateSubscription(ctx context.Context, body CreateSubscriptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSubscriptionById Retrieve a subscription
+	// GetSubscriptionById Get one subscription
 	//
 	// Returns one subscription by its `sub_` id.
 	//
 	// Corresponds with GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId).
 	GetSubscriptionById(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelSubscription Cancel a subscription
+	// CancelSubscription End a subscription permanently
 	//
 	// Ends a subscription for good; this cannot be undone.
 	//
@@ -8321,7 +8321,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
 	UpdateNextPaymentDate(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PauseSubscription Pause a subscription
+	// PauseSubscription Pause renewal charges
 	//
 	// Stops renewal charges until the subscription is resumed.
 	//
@@ -8381,7 +8381,7 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId).
 	GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetWithdrawalAccountById Retrieve a withdrawal account
+	// GetWithdrawalAccountById Get one withdrawal account
 	//
 	// Returns one withdrawal account by id.
 	//
@@ -8446,7 +8446,7 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 	CreateBeneficiaryV2(ctx context.Context, body CreateBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetBeneficiaryByIdV2 Retrieve a beneficiary (v2)
+	// GetBeneficiaryByIdV2 Get one beneficiary (v2)
 	//
 	// Returns one v2 beneficiary by id (under `/api/v2`).
 	//
@@ -8601,7 +8601,7 @@ func (c *Client) CreateBalanceConversion(ctx context.Context, body CreateBalance
 	return c.Client.Do(req)
 }
 
-// GetBalance Retrieve balances
+// GetBalance Get account balances
 //
 // Returns what the account holds in every enabled currency: `available` can be spent (payouts,
 // withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
@@ -8741,7 +8741,7 @@ func (c *Client) CreateBeneficiary(ctx context.Context, body CreateBeneficiaryJS
 	return c.Client.Do(req)
 }
 
-// GetBeneficiaryById Retrieve a beneficiary (v1)
+// GetBeneficiaryById Get one beneficiary (v1)
 //
 // Returns one beneficiary by its `bene_` id.
 //
@@ -8821,7 +8821,7 @@ func (c *Client) CreateCustomer(ctx context.Context, body CreateCustomerJSONRequ
 	return c.Client.Do(req)
 }
 
-// GetCustomerById Retrieve a customer
+// GetCustomerById Get one customer
 //
 // Returns one customer by its `cust_` id.
 //
@@ -8980,7 +8980,7 @@ func (c *Client) CreateDocumentWithBody(ctx context.Context, contentType string,
 	return c.Client.Do(req)
 }
 
-// GetDocumentById Retrieve a document
+// GetDocumentById Get one document
 //
 // Returns one uploaded document by id. Named by Glomo's own client; the path follows the
 // `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
@@ -9165,7 +9165,7 @@ func (c *Client) CreateOrder(ctx context.Context, body CreateOrderJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetOrderById Retrieve an order
+// GetOrderById Get one order
 //
 // Returns one order by its `order_` id.
 //
@@ -9289,7 +9289,7 @@ func (c *Client) CreatePayin(ctx context.Context, body CreatePayinJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetPayinById Retrieve a payment link
+// GetPayinById Get one payment link
 //
 // Returns one payment link by id.
 //
@@ -9344,7 +9344,7 @@ func (c *Client) UpdatePayin(ctx context.Context, id PaymentLinkIdParam, body Up
 	return c.Client.Do(req)
 }
 
-// CancelPayin Cancel a payment link
+// CancelPayin Invalidate a payment link
 //
 // Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
 //
@@ -9553,7 +9553,7 @@ func (c *Client) CreateMockPayment(ctx context.Context, body CreateMockPaymentJS
 	return c.Client.Do(req)
 }
 
-// GetPaymentById Retrieve a payment
+// GetPaymentById Get one payment
 //
 // Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
 //
@@ -9805,7 +9805,7 @@ func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body MockUpdatePayo
 	return c.Client.Do(req)
 }
 
-// GetPayoutById Retrieve a payout
+// GetPayoutById Get one payout
 //
 // Returns one payout by its `payout_` id.
 //
@@ -9822,7 +9822,7 @@ func (c *Client) GetPayoutById(ctx context.Context, id PayoutIdParam, reqEditors
 	return c.Client.Do(req)
 }
 
-// CancelPayout Cancel a payout
+// CancelPayout Stop a payout before it reaches the rail
 //
 // Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
 // cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
@@ -9965,7 +9965,7 @@ func (c *Client) UpdateMerchantStatus(ctx context.Context, body UpdateMerchantSt
 	return c.Client.Do(req)
 }
 
-// GetMerchant Retrieve a child merchant
+// GetMerchant Get one child merchant
 //
 // Returns one of your platform's merchants by its `merch_` id.
 //
@@ -10039,7 +10039,7 @@ func (c *Client) CreatePrice(ctx context.Context, body CreatePriceJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// GetPriceById Retrieve a price
+// GetPriceById Get one price
 //
 // Returns one price by id.
 //
@@ -10175,7 +10175,7 @@ func (c *Client) CreateRefund(ctx context.Context, body CreateRefundJSONRequestB
 	return c.Client.Do(req)
 }
 
-// GetRefundById Retrieve a refund
+// GetRefundById Get one refund
 //
 // Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
 //
@@ -10293,7 +10293,7 @@ func (c *Client) GetRfis(ctx context.Context, params *GetRfisParams, reqEditors 
 	return c.Client.Do(req)
 }
 
-// GetRfi Retrieve a request for information
+// GetRfi Get one request for information
 //
 // Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
 // carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
@@ -10431,7 +10431,7 @@ func (c *Client) TriggerMockSettlement(ctx context.Context, reqEditors ...Reques
 	return c.Client.Do(req)
 }
 
-// GetSettlementById Retrieve a settlement
+// GetSettlementById Get one settlement
 //
 // Returns one settlement by its `setl_` id.
 //
@@ -10465,7 +10465,7 @@ func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id Settl
 	return c.Client.Do(req)
 }
 
-// GetSubscriptions List subscriptions
+// GetSubscriptions Page through subscriptions
 //
 // Lists subscriptions, newest first.
 //
@@ -10528,7 +10528,7 @@ func (c *Client) CreateSubscription(ctx context.Context, body CreateSubscription
 	return c.Client.Do(req)
 }
 
-// GetSubscriptionById Retrieve a subscription
+// GetSubscriptionById Get one subscription
 //
 // Returns one subscription by its `sub_` id.
 //
@@ -10545,7 +10545,7 @@ func (c *Client) GetSubscriptionById(ctx context.Context, id SubscriptionIdParam
 	return c.Client.Do(req)
 }
 
-// CancelSubscription Cancel a subscription
+// CancelSubscription End a subscription permanently
 //
 // Ends a subscription for good; this cannot be undone.
 //
@@ -10608,7 +10608,7 @@ func (c *Client) UpdateNextPaymentDate(ctx context.Context, id SubscriptionIdPar
 	return c.Client.Do(req)
 }
 
-// PauseSubscription Pause a subscription
+// PauseSubscription Pause renewal charges
 //
 // Stops renewal charges until the subscription is resumed.
 //
@@ -10738,7 +10738,7 @@ func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *GetWithdrawa
 	return c.Client.Do(req)
 }
 
-// GetWithdrawalAccountById Retrieve a withdrawal account
+// GetWithdrawalAccountById Get one withdrawal account
 //
 // Returns one withdrawal account by id.
 //
@@ -10873,7 +10873,7 @@ func (c *Client) CreateBeneficiaryV2(ctx context.Context, body CreateBeneficiary
 	return c.Client.Do(req)
 }
 
-// GetBeneficiaryByIdV2 Retrieve a beneficiary (v2)
+// GetBeneficiaryByIdV2 Get one beneficiary (v2)
 //
 // Returns one v2 beneficiary by id (under `/api/v2`).
 //
@@ -15741,7 +15741,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/balance_conversions (the `CreateBalanceConversion` operationId).
 	CreateBalanceConversionWithResponse(ctx context.Context, body CreateBalanceConversionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBalanceConversionResult, error)
 
-	// GetBalanceWithResponse Retrieve balances
+	// GetBalanceWithResponse Get account balances
 	//
 	// Returns what the account holds in every enabled currency: `available` can be spent (payouts,
 	// withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
@@ -15817,7 +15817,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/beneficiaries (the `CreateBeneficiary` operationId).
 	CreateBeneficiaryWithResponse(ctx context.Context, body CreateBeneficiaryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBeneficiaryResult, error)
 
-	// GetBeneficiaryByIdWithResponse Retrieve a beneficiary (v1)
+	// GetBeneficiaryByIdWithResponse Get one beneficiary (v1)
 	//
 	// Returns one beneficiary by its `bene_` id.
 	//
@@ -15861,7 +15861,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/customer (the `CreateCustomer` operationId).
 	CreateCustomerWithResponse(ctx context.Context, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCustomerResult, error)
 
-	// GetCustomerByIdWithResponse Retrieve a customer
+	// GetCustomerByIdWithResponse Get one customer
 	//
 	// Returns one customer by its `cust_` id.
 	//
@@ -15946,7 +15946,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/document (the `CreateDocument` operationId).
 	CreateDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentResult, error)
 
-	// GetDocumentByIdWithResponse Retrieve a document
+	// GetDocumentByIdWithResponse Get one document
 	//
 	// Returns one uploaded document by id. Named by Glomo's own client; the path follows the
 	// `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
@@ -16047,7 +16047,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/orders (the `CreateOrder` operationId).
 	CreateOrderWithResponse(ctx context.Context, body CreateOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrderResult, error)
 
-	// GetOrderByIdWithResponse Retrieve an order
+	// GetOrderByIdWithResponse Get one order
 	//
 	// Returns one order by its `order_` id.
 	//
@@ -16115,7 +16115,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/payin (the `CreatePayin` operationId).
 	CreatePayinWithResponse(ctx context.Context, body CreatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePayinResult, error)
 
-	// GetPayinByIdWithResponse Retrieve a payment link
+	// GetPayinByIdWithResponse Get one payment link
 	//
 	// Returns one payment link by id.
 	//
@@ -16142,7 +16142,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/payin/{id} (the `UpdatePayin` operationId).
 	UpdatePayinWithResponse(ctx context.Context, id PaymentLinkIdParam, body UpdatePayinJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePayinResult, error)
 
-	// CancelPayinWithResponse Cancel a payment link
+	// CancelPayinWithResponse Invalidate a payment link
 	//
 	// Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
 	//
@@ -16267,7 +16267,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/payment/mock (the `CreateMockPayment` operationId).
 	CreateMockPaymentWithResponse(ctx context.Context, body CreateMockPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMockPaymentResult, error)
 
-	// GetPaymentByIdWithResponse Retrieve a payment
+	// GetPaymentByIdWithResponse Get one payment
 	//
 	// Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
 	//
@@ -16407,7 +16407,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/payouts/mock (the `MockUpdatePayoutStatus` operationId).
 	MockUpdatePayoutStatusWithResponse(ctx context.Context, body MockUpdatePayoutStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*MockUpdatePayoutStatusResult, error)
 
-	// GetPayoutByIdWithResponse Retrieve a payout
+	// GetPayoutByIdWithResponse Get one payout
 	//
 	// Returns one payout by its `payout_` id.
 	//
@@ -16416,7 +16416,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayoutById` operationId).
 	GetPayoutByIdWithResponse(ctx context.Context, id PayoutIdParam, reqEditors ...RequestEditorFn) (*GetPayoutByIdResult, error)
 
-	// CancelPayoutWithResponse Cancel a payout
+	// CancelPayoutWithResponse Stop a payout before it reaches the rail
 	//
 	// Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
 	// cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
@@ -16491,7 +16491,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/platform/merchants/status-update (the `UpdateMerchantStatus` operationId).
 	UpdateMerchantStatusWithResponse(ctx context.Context, body UpdateMerchantStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMerchantStatusResult, error)
 
-	// GetMerchantWithResponse Retrieve a child merchant
+	// GetMerchantWithResponse Get one child merchant
 	//
 	// Returns one of your platform's merchants by its `merch_` id.
 	//
@@ -16529,7 +16529,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/prices (the `CreatePrice` operationId).
 	CreatePriceWithResponse(ctx context.Context, body CreatePriceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePriceResult, error)
 
-	// GetPriceByIdWithResponse Retrieve a price
+	// GetPriceByIdWithResponse Get one price
 	//
 	// Returns one price by id.
 	//
@@ -16609,7 +16609,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/refunds (the `CreateRefund` operationId).
 	CreateRefundWithResponse(ctx context.Context, body CreateRefundJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRefundResult, error)
 
-	// GetRefundByIdWithResponse Retrieve a refund
+	// GetRefundByIdWithResponse Get one refund
 	//
 	// Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
 	//
@@ -16671,7 +16671,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/rfis (the `GetRfis` operationId).
 	GetRfisWithResponse(ctx context.Context, params *GetRfisParams, reqEditors ...RequestEditorFn) (*GetRfisResult, error)
 
-	// GetRfiWithResponse Retrieve a request for information
+	// GetRfiWithResponse Get one request for information
 	//
 	// Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
 	// carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
@@ -16745,7 +16745,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/settlements/mock-trigger (the `TriggerMockSettlement` operationId).
 	TriggerMockSettlementWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*TriggerMockSettlementResult, error)
 
-	// GetSettlementByIdWithResponse Retrieve a settlement
+	// GetSettlementByIdWithResponse Get one settlement
 	//
 	// Returns one settlement by its `setl_` id.
 	//
@@ -16763,7 +16763,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/settlements/{id}/transactions (the `GetTransactionsLinkedToSettlement` operationId).
 	GetTransactionsLinkedToSettlementWithResponse(ctx context.Context, id SettlementIdParam, params *GetTransactionsLinkedToSettlementParams, reqEditors ...RequestEditorFn) (*GetTransactionsLinkedToSettlementResult, error)
 
-	// GetSubscriptionsWithResponse List subscriptions
+	// GetSubscriptionsWithResponse Page through subscriptions
 	//
 	// Lists subscriptions, newest first.
 	//
@@ -16798,7 +16798,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/subscriptions (the `CreateSubscription` operationId).
 	CreateSubscriptionWithResponse(ctx context.Context, body CreateSubscriptionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSubscriptionResult, error)
 
-	// GetSubscriptionByIdWithResponse Retrieve a subscription
+	// GetSubscriptionByIdWithResponse Get one subscription
 	//
 	// Returns one subscription by its `sub_` id.
 	//
@@ -16807,7 +16807,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/subscriptions/{id} (the `GetSubscriptionById` operationId).
 	GetSubscriptionByIdWithResponse(ctx context.Context, id SubscriptionIdParam, reqEditors ...RequestEditorFn) (*GetSubscriptionByIdResult, error)
 
-	// CancelSubscriptionWithResponse Cancel a subscription
+	// CancelSubscriptionWithResponse End a subscription permanently
 	//
 	// Ends a subscription for good; this cannot be undone.
 	//
@@ -16842,7 +16842,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/subscriptions/{id}/next-payment-date (the `UpdateNextPaymentDate` operationId).
 	UpdateNextPaymentDateWithResponse(ctx context.Context, id SubscriptionIdParam, body UpdateNextPaymentDateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateNextPaymentDateResult, error)
 
-	// PauseSubscriptionWithResponse Pause a subscription
+	// PauseSubscriptionWithResponse Pause renewal charges
 	//
 	// Stops renewal charges until the subscription is resumed.
 	//
@@ -16912,7 +16912,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/withdrawal_accounts (the `GetWithdrawalAccounts` operationId).
 	GetWithdrawalAccountsWithResponse(ctx context.Context, params *GetWithdrawalAccountsParams, reqEditors ...RequestEditorFn) (*GetWithdrawalAccountsResult, error)
 
-	// GetWithdrawalAccountByIdWithResponse Retrieve a withdrawal account
+	// GetWithdrawalAccountByIdWithResponse Get one withdrawal account
 	//
 	// Returns one withdrawal account by id.
 	//
@@ -16983,7 +16983,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/beneficiaries (the `CreateBeneficiaryV2` operationId).
 	CreateBeneficiaryV2WithResponse(ctx context.Context, body CreateBeneficiaryV2JSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBeneficiaryV2Result, error)
 
-	// GetBeneficiaryByIdV2WithResponse Retrieve a beneficiary (v2)
+	// GetBeneficiaryByIdV2WithResponse Get one beneficiary (v2)
 	//
 	// Returns one v2 beneficiary by id (under `/api/v2`).
 	//
@@ -25084,7 +25084,7 @@ func (c *ClientWithResponses) CreateBalanceConversionWithResponse(ctx context.Co
 	return ParseCreateBalanceConversionResult(rsp)
 }
 
-// GetBalanceWithResponse Retrieve balances
+// GetBalanceWithResponse Get account balances
 //
 // Returns what the account holds in every enabled currency: `available` can be spent (payouts,
 // withdrawals, conversions), `pending` is collected but not yet usable. Newer answers may add
@@ -25202,7 +25202,7 @@ func (c *ClientWithResponses) CreateBeneficiaryWithResponse(ctx context.Context,
 	return ParseCreateBeneficiaryResult(rsp)
 }
 
-// GetBeneficiaryByIdWithResponse Retrieve a beneficiary (v1)
+// GetBeneficiaryByIdWithResponse Get one beneficiary (v1)
 //
 // Returns one beneficiary by its `bene_` id.
 //
@@ -25270,7 +25270,7 @@ func (c *ClientWithResponses) CreateCustomerWithResponse(ctx context.Context, bo
 	return ParseCreateCustomerResult(rsp)
 }
 
-// GetCustomerByIdWithResponse Retrieve a customer
+// GetCustomerByIdWithResponse Get one customer
 //
 // Returns one customer by its `cust_` id.
 //
@@ -25403,7 +25403,7 @@ func (c *ClientWithResponses) CreateDocumentWithBodyWithResponse(ctx context.Con
 	return ParseCreateDocumentResult(rsp)
 }
 
-// GetDocumentByIdWithResponse Retrieve a document
+// GetDocumentByIdWithResponse Get one document
 //
 // Returns one uploaded document by id. Named by Glomo's own client; the path follows the
 // `/v1/document` collection and the by-id pattern of every other resource (not shown on a docs
@@ -25558,7 +25558,7 @@ func (c *ClientWithResponses) CreateOrderWithResponse(ctx context.Context, body 
 	return ParseCreateOrderResult(rsp)
 }
 
-// GetOrderByIdWithResponse Retrieve an order
+// GetOrderByIdWithResponse Get one order
 //
 // Returns one order by its `order_` id.
 //
@@ -25662,7 +25662,7 @@ func (c *ClientWithResponses) CreatePayinWithResponse(ctx context.Context, body 
 	return ParseCreatePayinResult(rsp)
 }
 
-// GetPayinByIdWithResponse Retrieve a payment link
+// GetPayinByIdWithResponse Get one payment link
 //
 // Returns one payment link by id.
 //
@@ -25707,7 +25707,7 @@ func (c *ClientWithResponses) UpdatePayinWithResponse(ctx context.Context, id Pa
 	return ParseUpdatePayinResult(rsp)
 }
 
-// CancelPayinWithResponse Cancel a payment link
+// CancelPayinWithResponse Invalidate a payment link
 //
 // Invalidates an unpaid payment link; it can no longer be paid. Orders cannot be cancelled over the API.
 //
@@ -25886,7 +25886,7 @@ func (c *ClientWithResponses) CreateMockPaymentWithResponse(ctx context.Context,
 	return ParseCreateMockPaymentResult(rsp)
 }
 
-// GetPaymentByIdWithResponse Retrieve a payment
+// GetPaymentByIdWithResponse Get one payment
 //
 // Returns one payment by its `payt_` id. Treat this (or the webhook) as the final word on a payment's outcome.
 //
@@ -26098,7 +26098,7 @@ func (c *ClientWithResponses) MockUpdatePayoutStatusWithResponse(ctx context.Con
 	return ParseMockUpdatePayoutStatusResult(rsp)
 }
 
-// GetPayoutByIdWithResponse Retrieve a payout
+// GetPayoutByIdWithResponse Get one payout
 //
 // Returns one payout by its `payout_` id.
 //
@@ -26113,7 +26113,7 @@ func (c *ClientWithResponses) GetPayoutByIdWithResponse(ctx context.Context, id 
 	return ParseGetPayoutByIdResult(rsp)
 }
 
-// CancelPayoutWithResponse Cancel a payout
+// CancelPayoutWithResponse Stop a payout before it reaches the rail
 //
 // Stops a payout that has not reached the payment rail yet (a `queued` payout can always be
 // cancelled). Glomo's own tools send a `{reason}` body; the published file declares none. The
@@ -26230,7 +26230,7 @@ func (c *ClientWithResponses) UpdateMerchantStatusWithResponse(ctx context.Conte
 	return ParseUpdateMerchantStatusResult(rsp)
 }
 
-// GetMerchantWithResponse Retrieve a child merchant
+// GetMerchantWithResponse Get one child merchant
 //
 // Returns one of your platform's merchants by its `merch_` id.
 //
@@ -26292,7 +26292,7 @@ func (c *ClientWithResponses) CreatePriceWithResponse(ctx context.Context, body 
 	return ParseCreatePriceResult(rsp)
 }
 
-// GetPriceByIdWithResponse Retrieve a price
+// GetPriceByIdWithResponse Get one price
 //
 // Returns one price by id.
 //
@@ -26408,7 +26408,7 @@ func (c *ClientWithResponses) CreateRefundWithResponse(ctx context.Context, body
 	return ParseCreateRefundResult(rsp)
 }
 
-// GetRefundByIdWithResponse Retrieve a refund
+// GetRefundByIdWithResponse Get one refund
 //
 // Returns one refund by its `refund_` id, including the bank reference (`utr`) once known.
 //
@@ -26506,7 +26506,7 @@ func (c *ClientWithResponses) GetRfisWithResponse(ctx context.Context, params *G
 	return ParseGetRfisResult(rsp)
 }
 
-// GetRfiWithResponse Retrieve a request for information
+// GetRfiWithResponse Get one request for information
 //
 // Returns one RFI: what Glomo needs (documents, answers) and by when. The payment it concerns
 // carries its id as `rfi_id`. The body is not documented and is described as an open Rfi
@@ -26622,7 +26622,7 @@ func (c *ClientWithResponses) TriggerMockSettlementWithResponse(ctx context.Cont
 	return ParseTriggerMockSettlementResult(rsp)
 }
 
-// GetSettlementByIdWithResponse Retrieve a settlement
+// GetSettlementByIdWithResponse Get one settlement
 //
 // Returns one settlement by its `setl_` id.
 //
@@ -26652,7 +26652,7 @@ func (c *ClientWithResponses) GetTransactionsLinkedToSettlementWithResponse(ctx 
 	return ParseGetTransactionsLinkedToSettlementResult(rsp)
 }
 
-// GetSubscriptionsWithResponse List subscriptions
+// GetSubscriptionsWithResponse Page through subscriptions
 //
 // Lists subscriptions, newest first.
 //
@@ -26705,7 +26705,7 @@ func (c *ClientWithResponses) CreateSubscriptionWithResponse(ctx context.Context
 	return ParseCreateSubscriptionResult(rsp)
 }
 
-// GetSubscriptionByIdWithResponse Retrieve a subscription
+// GetSubscriptionByIdWithResponse Get one subscription
 //
 // Returns one subscription by its `sub_` id.
 //
@@ -26720,7 +26720,7 @@ func (c *ClientWithResponses) GetSubscriptionByIdWithResponse(ctx context.Contex
 	return ParseGetSubscriptionByIdResult(rsp)
 }
 
-// CancelSubscriptionWithResponse Cancel a subscription
+// CancelSubscriptionWithResponse End a subscription permanently
 //
 // Ends a subscription for good; this cannot be undone.
 //
@@ -26773,7 +26773,7 @@ func (c *ClientWithResponses) UpdateNextPaymentDateWithResponse(ctx context.Cont
 	return ParseUpdateNextPaymentDateResult(rsp)
 }
 
-// PauseSubscriptionWithResponse Pause a subscription
+// PauseSubscriptionWithResponse Pause renewal charges
 //
 // Stops renewal charges until the subscription is resumed.
 //
@@ -26885,7 +26885,7 @@ func (c *ClientWithResponses) GetWithdrawalAccountsWithResponse(ctx context.Cont
 	return ParseGetWithdrawalAccountsResult(rsp)
 }
 
-// GetWithdrawalAccountByIdWithResponse Retrieve a withdrawal account
+// GetWithdrawalAccountByIdWithResponse Get one withdrawal account
 //
 // Returns one withdrawal account by id.
 //
@@ -26998,7 +26998,7 @@ func (c *ClientWithResponses) CreateBeneficiaryV2WithResponse(ctx context.Contex
 	return ParseCreateBeneficiaryV2Result(rsp)
 }
 
-// GetBeneficiaryByIdV2WithResponse Retrieve a beneficiary (v2)
+// GetBeneficiaryByIdV2WithResponse Get one beneficiary (v2)
 //
 // Returns one v2 beneficiary by id (under `/api/v2`).
 //
