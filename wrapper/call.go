@@ -1,0 +1,183 @@
+package wrapper
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/glomo-go/glomo-go/api"
+)
+
+// RequestOption configures one call.
+type RequestOption interface {
+	applyRequest(*callOptions)
+}
+
+type requestOptionFunc func(*callOptions)
+
+func (f requestOptionFunc) applyRequest(o *callOptions) { f(o) }
+
+// callOptions are the per-call settings.
+type callOptions struct {
+	requestID  string
+	headers    http.Header
+	timeout    time.Duration
+	maxRetries *int
+	captureID  *string
+}
+
+// WithRequestID sets the request_id of an idempotent create (orders,
+// payments, refunds, payouts). Without it the client sets a fresh UUID. Pass
+// the RequestID of an earlier failed call (APIError.RequestID) to retry that
+// same logical create: Glomo will not create a second object. On operations
+// whose body has no request_id the option is ignored.
+func WithRequestID(id string) RequestOption {
+	return requestOptionFunc(func(o *callOptions) { o.requestID = strings.TrimSpace(id) })
+}
+
+// WithRequestIDCapture stores the request_id the call used (the caller's or
+// the generated one) in *dst, whatever the outcome.
+func WithRequestIDCapture(dst *string) RequestOption {
+	return requestOptionFunc(func(o *callOptions) { o.captureID = dst })
+}
+
+// WithHeader adds a header to the request. Authorization and User-Agent are
+// the client's and cannot be replaced.
+func WithHeader(key, value string) RequestOption {
+	return requestOptionFunc(func(o *callOptions) {
+		if o.headers == nil {
+			o.headers = http.Header{}
+		}
+		o.headers.Add(key, value)
+	})
+}
+
+// WithTimeout bounds the whole call, retries and backoff included.
+func WithTimeout(d time.Duration) RequestOption {
+	return requestOptionFunc(func(o *callOptions) { o.timeout = d })
+}
+
+// callKey carries a *callState in the request context.
+type callKey struct{}
+
+// callState is one typed call: its options, and what the transport saw.
+type callState struct {
+	opts    callOptions
+	editors []api.RequestEditorFn
+
+	mu        sync.Mutex
+	requestID string
+	ok        bool // the transport handed a 2xx answer to the parser
+	method    string
+	path      string
+	status    int
+	ctype     string
+	body      []byte
+}
+
+func callFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callKey{}).(*callState)
+	return st
+}
+
+// begin applies the options of one call.
+func (c *Client) begin(ctx context.Context, opts []RequestOption) (context.Context, *callState, func()) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st := &callState{}
+	for _, o := range opts {
+		if o != nil {
+			o.applyRequest(&st.opts)
+		}
+	}
+	if h := st.opts.headers; len(h) > 0 {
+		st.editors = append(st.editors, func(_ context.Context, req *http.Request) error {
+			for k, vs := range h {
+				for _, v := range vs {
+					req.Header.Add(k, v)
+				}
+			}
+			return nil
+		})
+	}
+	ctx = context.WithValue(ctx, callKey{}, st)
+	cancel := func() {}
+	if st.opts.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, st.opts.timeout)
+	}
+	return ctx, st, func() {
+		cancel()
+		if st.opts.captureID != nil {
+			st.mu.Lock()
+			*st.opts.captureID = st.requestID
+			st.mu.Unlock()
+		}
+	}
+}
+
+// recordSuccess notes the 2xx answer given to the generated parser.
+func (st *callState) recordSuccess(method, path string, status int, ctype string, body []byte) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	st.ok, st.method, st.path, st.status, st.ctype, st.body = true, method, path, status, ctype, body
+	st.mu.Unlock()
+}
+
+func (st *callState) setRequestID(id string) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	st.requestID = id
+	st.mu.Unlock()
+}
+
+// fail turns the error of a generated ...WithResponse call into the
+// client's: transport errors come through as they are; an error after a 2xx
+// answer is the generated parser's JSON error, so it becomes a *DecodeError.
+func (st *callState) fail(err error) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.ok {
+		return err
+	}
+	return &DecodeError{Method: st.method, Path: st.path, StatusCode: st.status, ContentType: st.ctype, Body: st.body, Err: err}
+}
+
+// undecoded is a 2xx answer that filled none of the generated JSON2xx
+// fields (no JSON content type, or an undocumented 2xx status).
+func (st *callState) undecoded(resp *http.Response, body []byte) error {
+	e := &DecodeError{Body: body}
+	if resp != nil {
+		e.StatusCode = resp.StatusCode
+		e.ContentType = resp.Header.Get("Content-Type")
+		if resp.Request != nil {
+			e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
+		}
+	}
+	return e
+}
+
+// anyNonNil reports whether any of the flags is set; the generated methods
+// use it for results with several 2xx body types.
+func anyNonNil(flags ...bool) bool {
+	for _, f := range flags {
+		if f {
+			return true
+		}
+	}
+	return false
+}
+
+// derefSlice turns the generated *[]T page data into []T.
+func derefSlice[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -1,0 +1,454 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// transport is the client's one choke point: the api.HttpRequestDoer every
+// generated call goes through. Per request it adds auth and User-Agent, sets
+// request_id on idempotent creates, retries, resolves duplicate answers to
+// our own retries, maps non-2xx answers to *APIError, bounds response size,
+// logs each attempt and feeds the drift detector.
+type transport struct {
+	cfg *config
+}
+
+// ResolvedDuplicateHeader is set on the answer the client synthesises when
+// a retried create met Glomo's "already exists" reply and the existing
+// object was fetched instead.
+const ResolvedDuplicateHeader = "X-Glomo-Go-Resolved-Duplicate"
+
+// request is one logical call inside the transport.
+type request struct {
+	orig      *http.Request
+	ctx       context.Context
+	st        *callState
+	op        *opInfo
+	rel       string // path relative to the base URL, for matching and drift
+	path      string // URL path, for errors and logs
+	body      []byte
+	requestID string
+	// canRetry: reads, and writes whose body carries a request_id.
+	canRetry   bool
+	maxRetries int
+}
+
+// Do implements api.HttpRequestDoer.
+func (t *transport) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	r := &request{orig: req, ctx: ctx, st: callFrom(ctx), path: req.URL.Path}
+	r.rel = req.URL.Path
+	if bp := t.cfg.basePath; bp != "" {
+		if rest, ok := strings.CutPrefix(r.rel, bp); ok && (rest == "" || rest[0] == '/') {
+			r.rel = rest
+		}
+	}
+	if idx, err := loadSpec(); err == nil {
+		r.op = idx.match(req.Method, r.rel)
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("glomo: %s %s: read request body: %w", req.Method, r.path, err)
+		}
+		r.body = b
+	}
+	override := ""
+	r.maxRetries = t.cfg.retry.MaxRetries
+	if r.st != nil {
+		override = r.st.opts.requestID
+		if r.st.opts.maxRetries != nil {
+			r.maxRetries = *r.st.opts.maxRetries
+		}
+	}
+	if isJSON(req.Header.Get("Content-Type")) && len(r.body) > 0 {
+		inject := r.op != nil && r.op.idempotent
+		body, id, err := withRequestID(r.body, inject, override)
+		if err != nil {
+			return nil, fmt.Errorf("glomo: %s %s: set request_id: %w", req.Method, r.path, err)
+		}
+		r.body, r.requestID = body, id
+	}
+	r.st.setRequestID(r.requestID)
+	r.canRetry = isSafeMethod(req.Method) || r.requestID != ""
+	return t.run(r)
+}
+
+// run is the attempt loop.
+func (t *transport) run(r *request) (*http.Response, error) {
+	method := r.orig.Method
+	for attempt := 0; ; attempt++ {
+		res := t.attempt(r, attempt)
+		if res.err == nil && res.status >= 200 && res.status < 300 {
+			return t.success(r, res), nil
+		}
+		var apiErr *APIError
+		if res.err == nil {
+			apiErr = newAPIError(res.status, method, r.path, r.requestID, res.body)
+			apiErr.Retryable = retryableStatus(res.status, apiErr)
+			if attempt > 0 && r.op != nil && r.op.idempotent && r.requestID != "" && isDuplicate(res.status, apiErr) {
+				if resp := t.resolveDuplicate(r, apiErr); resp != nil {
+					return resp, nil
+				}
+			}
+		}
+
+		reason, retry := "", false
+		switch {
+		case res.err != nil && r.ctx.Err() != nil:
+			// The caller's context ended; nothing to retry.
+		case res.err != nil:
+			var tooLarge *ResponseTooLargeError
+			if errors.As(res.err, &tooLarge) {
+				return nil, res.err
+			}
+			if !r.canRetry && res.sent {
+				return nil, &OutcomeUnknownError{Method: method, Path: r.path, Err: t.wrap(r, res.err)}
+			}
+			retry, reason = retryableTransport(res.err), "transport error"
+		case !apiErr.Retryable:
+			return nil, apiErr
+		case !r.canRetry:
+			if res.status >= 500 {
+				return nil, &OutcomeUnknownError{Method: method, Path: r.path, Err: apiErr}
+			}
+			return nil, apiErr
+		default:
+			retry, reason = true, "status "+strconv.Itoa(res.status)
+		}
+
+		final := error(apiErr)
+		if res.err != nil {
+			final = t.wrap(r, res.err)
+			if !r.canRetry && res.sent {
+				final = &OutcomeUnknownError{Method: method, Path: r.path, Err: final}
+			}
+		}
+		if !retry || attempt >= r.maxRetries {
+			return nil, final
+		}
+
+		delay, fromHeader := time.Duration(0), false
+		if res.err == nil {
+			delay, fromHeader = t.cfg.retry.retryAfter(res.header, t.cfg.now())
+		}
+		if !fromHeader {
+			delay = t.cfg.retry.backoff(attempt+1, t.cfg.jitter)
+		}
+		t.cfg.logger.LogAttrs(r.ctx, slog.LevelDebug, "glomo retry",
+			slog.String("method", method), slog.String("path", r.path),
+			slog.Int("attempt", attempt+1), slog.String("reason", reason),
+			slog.Duration("delay", delay), slog.Bool("retry_after", fromHeader))
+		if err := t.cfg.sleep(r.ctx, delay); err != nil {
+			return nil, fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", method, r.path, err, final)
+		}
+	}
+}
+
+// attemptResult is what one attempt produced.
+type attemptResult struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error
+	// sent: the request may have reached the server.
+	sent bool
+}
+
+func (t *transport) attempt(r *request, attempt int) attemptResult {
+	var traced, wrote atomic.Bool
+	trace := &httptrace.ClientTrace{
+		GetConn:      func(string) { traced.Store(true) },
+		WroteHeaders: func() { wrote.Store(true) },
+	}
+	ctx := httptrace.WithClientTrace(r.ctx, trace)
+	req := r.orig.Clone(ctx)
+	if r.body != nil {
+		body := r.body
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		req.ContentLength = int64(len(body))
+	}
+	req.Header.Set("Authorization", "Bearer "+string(t.cfg.key))
+	req.Header.Set("User-Agent", t.cfg.userAgent)
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+
+	start := time.Now()
+	resp, err := t.cfg.doer.Do(req)
+	var res attemptResult
+	if err != nil {
+		res.err = err
+		// With a doer that honours httptrace (net/http), WroteHeaders says
+		// exactly whether anything left; otherwise only a dial failure is
+		// known not to have been sent.
+		if traced.Load() {
+			res.sent = wrote.Load()
+		} else {
+			res.sent = !isDialError(err)
+		}
+	} else {
+		res.sent = true
+		res.status, res.header = resp.StatusCode, resp.Header
+		res.body, res.err = t.readBody(r, resp)
+		if res.err == nil && t.cfg.driftCheck != nil {
+			t.checkDrift(r, resp.StatusCode, resp.Header, res.body)
+		}
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.orig.Method), slog.String("path", r.path),
+		slog.Int("attempt", attempt+1), slog.Duration("duration", time.Since(start)),
+	}
+	if r.op != nil {
+		attrs = append(attrs, slog.String("operation", r.op.id))
+	}
+	if res.status != 0 {
+		attrs = append(attrs, slog.Int("status", res.status))
+	}
+	if r.requestID != "" {
+		attrs = append(attrs, slog.String("request_id", r.requestID))
+	}
+	if res.err != nil {
+		attrs = append(attrs, slog.String("error", res.err.Error()))
+	}
+	if t.cfg.logBodies {
+		attrs = append(attrs, slog.String("request_body", string(r.body)), slog.String("response_body", string(res.body)))
+	}
+	t.cfg.logger.LogAttrs(r.ctx, slog.LevelDebug, "glomo request", attrs...)
+	return res
+}
+
+// readBody reads at most the size limit; a larger body is refused.
+func (t *transport) readBody(r *request, resp *http.Response) ([]byte, error) {
+	defer func() { _ = resp.Body.Close() }()
+	limit := t.cfg.maxBody
+	tooLarge := &ResponseTooLargeError{Method: r.orig.Method, Path: r.path, StatusCode: resp.StatusCode, Limit: limit}
+	if resp.ContentLength > limit {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, tooLarge
+	}
+	return b, nil
+}
+
+func (t *transport) checkDrift(r *request, status int, h http.Header, body []byte) {
+	defer func() { _ = recover() }() // the detector must never fail a call
+	if f := t.cfg.driftCheck.Check(r.orig.Method, r.rel, status, h, body); f != nil {
+		t.cfg.drift(*f)
+	}
+}
+
+// success hands a 2xx answer to the generated parser.
+func (t *transport) success(r *request, res attemptResult) *http.Response {
+	r.st.recordSuccess(r.orig.Method, r.path, res.status, res.header.Get("Content-Type"), res.body)
+	return &http.Response{
+		Status:        strconv.Itoa(res.status) + " " + http.StatusText(res.status),
+		StatusCode:    res.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        res.header,
+		Body:          io.NopCloser(bytes.NewReader(res.body)),
+		ContentLength: int64(len(res.body)),
+		Request:       r.orig,
+	}
+}
+
+// resolveDuplicate fetches the object an earlier attempt of this create
+// already made (GET <list>?request_id=) and answers as the create would
+// have. It returns nil when nothing is found; the caller then gets the
+// original error.
+func (t *transport) resolveDuplicate(r *request, dupErr *APIError) *http.Response {
+	lookup := r.op.lookup
+	if lookup == nil || r.op.successStatus == 0 {
+		return nil
+	}
+	// The lookup path is the create's path or an ancestor of it, so its
+	// parameters are the leading segments of the actual path.
+	segs := splitPath(r.rel)
+	if len(lookup.segments) > len(segs) {
+		return nil
+	}
+	u := *r.orig.URL
+	u.Path = t.cfg.basePath + "/" + strings.Join(segs[:len(lookup.segments)], "/")
+	u.RawPath = ""
+	u.RawQuery = url.Values{"request_id": {r.requestID}}.Encode()
+	get, err := http.NewRequestWithContext(r.ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil
+	}
+	for k, vs := range r.orig.Header {
+		if k != "Content-Type" && k != "Content-Length" {
+			get.Header[k] = vs
+		}
+	}
+	lr := &request{
+		orig: get, ctx: r.ctx, op: lookup, rel: "/" + strings.Join(segs[:len(lookup.segments)], "/"),
+		path: u.Path, canRetry: true, maxRetries: r.maxRetries,
+	}
+	resp, err := t.run(lr)
+	if err != nil {
+		t.cfg.logger.LogAttrs(r.ctx, slog.LevelDebug, "glomo duplicate lookup failed",
+			slog.String("path", u.Path), slog.String("request_id", r.requestID), slog.String("error", err.Error()))
+		return nil
+	}
+	page, _ := io.ReadAll(resp.Body)
+	item := findByRequestID(page, r.requestID)
+	if item == nil {
+		return nil
+	}
+	t.cfg.logger.LogAttrs(r.ctx, slog.LevelDebug, "glomo duplicate resolved",
+		slog.String("method", r.orig.Method), slog.String("path", r.path),
+		slog.String("request_id", r.requestID), slog.Int("duplicate_status", dupErr.StatusCode))
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set(ResolvedDuplicateHeader, "true")
+	return t.success(r, attemptResult{status: r.op.successStatus, header: h, body: item})
+}
+
+// findByRequestID picks, from a list answer, the item carrying request_id
+// (or the only item when items do not echo it).
+func findByRequestID(page []byte, id string) []byte {
+	var p struct {
+		Data []json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(page, &p) != nil || len(p.Data) == 0 {
+		return nil
+	}
+	for _, it := range p.Data {
+		var f struct {
+			RequestID *string `json:"request_id"`
+		}
+		if json.Unmarshal(it, &f) != nil {
+			continue
+		}
+		if f.RequestID != nil && *f.RequestID == id {
+			return it
+		}
+	}
+	if len(p.Data) == 1 {
+		var f struct {
+			RequestID *string `json:"request_id"`
+		}
+		if json.Unmarshal(p.Data[0], &f) == nil && f.RequestID == nil {
+			return p.Data[0]
+		}
+	}
+	return nil
+}
+
+// wrap gives a transport error the call's method and path; errors.Is still
+// sees context.DeadlineExceeded and friends through it.
+func (t *transport) wrap(r *request, err error) error {
+	return fmt.Errorf("glomo: %s %s: %w", r.orig.Method, r.path, err)
+}
+
+// withRequestID returns body with request_id set: override when given,
+// else the body's own value, else (inject) a new UUID. It reports the
+// request_id the body carries. Bodies that are not JSON objects pass as they
+// are.
+func withRequestID(body []byte, inject bool, override string) ([]byte, string, error) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil || m == nil {
+		return body, "", nil
+	}
+	var cur string
+	if raw, ok := m["request_id"]; ok {
+		_ = json.Unmarshal(raw, &cur)
+	}
+	want := cur
+	if inject {
+		switch {
+		case override != "":
+			want = override
+		case cur == "":
+			want = uuid.NewString()
+		}
+	}
+	if want == cur {
+		return body, cur, nil
+	}
+	v, err := json.Marshal(want)
+	if err != nil {
+		return nil, "", err
+	}
+	m["request_id"] = v
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, "", err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), want, nil
+}
+
+func isJSON(ct string) bool {
+	return strings.Contains(strings.ToLower(ct), "json")
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// retryableStatus: 429, 500/502/503/504, and the 409 "being processed" lock.
+func retryableStatus(status int, e *APIError) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	case http.StatusConflict:
+		return strings.Contains(e.text(), "being processed")
+	}
+	return false
+}
+
+// isDuplicate recognises Glomo's answer to a repeated request_id: 409
+// "Record already exists" (payouts), 400 "... already exists for this
+// request_id" (orders, payments, refunds).
+func isDuplicate(status int, e *APIError) bool {
+	return (status == http.StatusConflict || status == http.StatusBadRequest) &&
+		strings.Contains(e.text(), "already exists")
+}
+
+// retryableTransport: connection errors and timeouts are; certificate
+// errors are not.
+func retryableTransport(err error) bool {
+	var cv *tls.CertificateVerificationError
+	if errors.As(err, &cv) {
+		return false
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && (ue.Op == "parse") {
+		return false
+	}
+	return true
+}
+
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
