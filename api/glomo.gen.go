@@ -2327,6 +2327,7 @@ const (
 	RefundReasonRefundedForSubscriptionCardUpdate   RefundReason = "Refunded For Subscription Card Update"
 	RefundReasonRefundedForSubscriptionVerification RefundReason = "Refunded For Subscription Verification"
 	RefundReasonRequestedByCustomer                 RefundReason = "Requested By Customer"
+	RefundReasonRequestedByCustomer1                RefundReason = "Requested by Customer"
 )
 
 // Valid indicates whether the value is a known member of the RefundReason enum.
@@ -2343,6 +2344,8 @@ func (e RefundReason) Valid() bool {
 	case RefundReasonRefundedForSubscriptionVerification:
 		return true
 	case RefundReasonRequestedByCustomer:
+		return true
+	case RefundReasonRequestedByCustomer1:
 		return true
 	default:
 		return false
@@ -4144,7 +4147,7 @@ type Merchant struct {
 	Gender      *MerchantGender     `json:"gender,omitempty"`
 
 	// JwtToken A secret key for the child merchant; treat it as a credential.
-	JwtToken string `json:"jwt_token"`
+	JwtToken *string `json:"jwt_token,omitempty"`
 
 	// MerchantId The child's id (prefix `merch_`).
 	MerchantId string `json:"merchant_id"`
@@ -5257,7 +5260,7 @@ type Subscription struct {
 	Amount Amount `json:"amount"`
 
 	// BillingCycles Number of charges before the subscription completes.
-	BillingCycles int64 `json:"billing_cycles"`
+	BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 	// CancelledAt When it was cancelled.
 	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -5269,7 +5272,7 @@ type Subscription struct {
 	CustomerId string `json:"customer_id"`
 
 	// EndDate Last billing date (YYYY-MM-DD).
-	EndDate openapi_types.Date `json:"end_date"`
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 	// ExpiresAt Deadline for the customer to authorise the subscription.
 	ExpiresAt openapi_types.Date `json:"expires_at"`
@@ -21961,6 +21964,8 @@ type CreateRefundResult struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Refund
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *Refund
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21971,6 +21976,8 @@ type CreateRefundResult struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Refund
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -21980,6 +21987,11 @@ type CreateRefundResult struct {
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
 func (r CreateRefundResult) GetJSON201() *Refund {
 	return r.JSON201
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateRefundResult) GetJSON202() *Refund {
+	return r.JSON202
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -22005,6 +22017,11 @@ func (r CreateRefundResult) GetJSON404() *NotFound {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r CreateRefundResult) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateRefundResult) GetJSON422() *Refund {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -23316,7 +23333,7 @@ type CancelSubscriptionResult struct {
 		Amount Amount `json:"amount"`
 
 		// BillingCycles Number of charges before the subscription completes.
-		BillingCycles int64 `json:"billing_cycles"`
+		BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 		// CancelledAt When it was cancelled.
 		CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -23328,7 +23345,7 @@ type CancelSubscriptionResult struct {
 		CustomerId string `json:"customer_id"`
 
 		// EndDate Last billing date (YYYY-MM-DD).
-		EndDate openapi_types.Date `json:"end_date"`
+		EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 		// ExpiresAt Deadline for the customer to authorise the subscription.
 		ExpiresAt openapi_types.Date `json:"expires_at"`
@@ -23392,7 +23409,7 @@ func (r CancelSubscriptionResult) GetJSON200() *struct {
 	Amount Amount `json:"amount"`
 
 	// BillingCycles Number of charges before the subscription completes.
-	BillingCycles int64 `json:"billing_cycles"`
+	BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 	// CancelledAt When it was cancelled.
 	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -23404,7 +23421,7 @@ func (r CancelSubscriptionResult) GetJSON200() *struct {
 	CustomerId string `json:"customer_id"`
 
 	// EndDate Last billing date (YYYY-MM-DD).
-	EndDate openapi_types.Date `json:"end_date"`
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 	// ExpiresAt Deadline for the customer to authorise the subscription.
 	ExpiresAt openapi_types.Date `json:"expires_at"`
@@ -23612,7 +23629,7 @@ type PauseSubscriptionResult struct {
 		Amount Amount `json:"amount"`
 
 		// BillingCycles Number of charges before the subscription completes.
-		BillingCycles int64 `json:"billing_cycles"`
+		BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 		// CancelledAt When it was cancelled.
 		CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -23624,7 +23641,7 @@ type PauseSubscriptionResult struct {
 		CustomerId string `json:"customer_id"`
 
 		// EndDate Last billing date (YYYY-MM-DD).
-		EndDate openapi_types.Date `json:"end_date"`
+		EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 		// ExpiresAt Deadline for the customer to authorise the subscription.
 		ExpiresAt openapi_types.Date `json:"expires_at"`
@@ -23688,7 +23705,7 @@ func (r PauseSubscriptionResult) GetJSON200() *struct {
 	Amount Amount `json:"amount"`
 
 	// BillingCycles Number of charges before the subscription completes.
-	BillingCycles int64 `json:"billing_cycles"`
+	BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 	// CancelledAt When it was cancelled.
 	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -23700,7 +23717,7 @@ func (r PauseSubscriptionResult) GetJSON200() *struct {
 	CustomerId string `json:"customer_id"`
 
 	// EndDate Last billing date (YYYY-MM-DD).
-	EndDate openapi_types.Date `json:"end_date"`
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 	// ExpiresAt Deadline for the customer to authorise the subscription.
 	ExpiresAt openapi_types.Date `json:"expires_at"`
@@ -31109,6 +31126,13 @@ func ParseCreateRefundResult(rsp *http.Response) (*CreateRefundResult, error) {
 		}
 		response.JSON201 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest Refund
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31143,6 +31167,13 @@ func ParseCreateRefundResult(rsp *http.Response) (*CreateRefundResult, error) {
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Refund
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
@@ -32209,7 +32240,7 @@ func ParseCancelSubscriptionResult(rsp *http.Response) (*CancelSubscriptionResul
 			Amount Amount `json:"amount"`
 
 			// BillingCycles Number of charges before the subscription completes.
-			BillingCycles int64 `json:"billing_cycles"`
+			BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 			// CancelledAt When it was cancelled.
 			CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -32221,7 +32252,7 @@ func ParseCancelSubscriptionResult(rsp *http.Response) (*CancelSubscriptionResul
 			CustomerId string `json:"customer_id"`
 
 			// EndDate Last billing date (YYYY-MM-DD).
-			EndDate openapi_types.Date `json:"end_date"`
+			EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 			// ExpiresAt Deadline for the customer to authorise the subscription.
 			ExpiresAt openapi_types.Date `json:"expires_at"`
@@ -32417,7 +32448,7 @@ func ParsePauseSubscriptionResult(rsp *http.Response) (*PauseSubscriptionResult,
 			Amount Amount `json:"amount"`
 
 			// BillingCycles Number of charges before the subscription completes.
-			BillingCycles int64 `json:"billing_cycles"`
+			BillingCycles *int64 `json:"billing_cycles,omitempty"`
 
 			// CancelledAt When it was cancelled.
 			CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -32429,7 +32460,7 @@ func ParsePauseSubscriptionResult(rsp *http.Response) (*PauseSubscriptionResult,
 			CustomerId string `json:"customer_id"`
 
 			// EndDate Last billing date (YYYY-MM-DD).
-			EndDate openapi_types.Date `json:"end_date"`
+			EndDate *openapi_types.Date `json:"end_date,omitempty"`
 
 			// ExpiresAt Deadline for the customer to authorise the subscription.
 			ExpiresAt openapi_types.Date `json:"expires_at"`

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Decls returns one line per exported declaration in a Go source file.
@@ -24,10 +25,13 @@ func Decls(src []byte) (map[string]bool, error) {
 		return nil, err
 	}
 	out := map[string]bool{}
+	// Comments the generator derives from descriptions must not count as
+	// API differences: print without them and collapse whitespace.
+	f.Comments = nil
 	expr := func(e ast.Node) string {
 		var b bytes.Buffer
 		_ = printer.Fprint(&b, fset, e)
-		return b.String()
+		return strings.Join(strings.Fields(b.String()), " ")
 	}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
