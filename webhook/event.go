@@ -200,8 +200,9 @@ func DataAs[T any](e Event) (*T, error) {
 // decodeTolerant decodes data into v. encoding/json stops at the first error
 // from a field's UnmarshalJSON (time.Time, unions) and leaves the remaining
 // fields empty, so on failure it decodes each top-level field on its own and
-// keeps whatever fits.
-func decodeTolerant(data []byte, v any) *DataError {
+// keeps whatever fits. Each field is tried on a scratch value first, so one
+// that does not fit leaves v untouched (nil, not a half-filled pointer).
+func decodeTolerant[T any](data []byte, v *T) *DataError {
 	if len(data) == 0 || string(data) == "null" {
 		return nil
 	}
@@ -209,6 +210,7 @@ func decodeTolerant(data []byte, v any) *DataError {
 	if err == nil {
 		return nil
 	}
+	*v = *new(T)
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(data, &fields) != nil || fields == nil {
 		return &DataError{Err: err}
@@ -225,13 +227,16 @@ func decodeTolerant(data []byte, v any) *DataError {
 			de.Fields = append(de.Fields, FieldError{Field: k, Err: merr})
 			continue
 		}
-		if ferr := json.Unmarshal(one, v); ferr != nil {
+		if ferr := json.Unmarshal(one, new(T)); ferr != nil {
 			de.Fields = append(de.Fields, FieldError{Field: k, Err: ferr})
+			continue
 		}
+		_ = json.Unmarshal(one, v) // cannot fail: it just succeeded on a fresh T
 	}
 	if len(de.Fields) == 0 {
-		// The whole failed but every part fitted (e.g. a duplicate key):
-		// report the original error rather than claim success.
+		// The whole failed but every part fitted (a duplicate key whose
+		// first value was wrong): report the original error rather than
+		// claim success.
 		de.Err = err
 	}
 	return de

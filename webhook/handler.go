@@ -89,7 +89,9 @@ func Handler(secret string, fn func(context.Context, Event) error, opts ...Optio
 	}
 	h := &handler{secret: secret, fn: fn, maxBody: DefaultMaxBodyBytes, timeout: DefaultTimeout}
 	for _, o := range opts {
-		o(h)
+		if o != nil { // lets callers build option lists conditionally
+			o(h)
+		}
 	}
 	return h
 }

@@ -1,0 +1,194 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gowebpki/jcs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/glomo-go/glomo-go/webhook"
+)
+
+type recorder struct {
+	mu     sync.Mutex
+	events []webhook.Event
+	ctxs   []context.Context
+	err    error
+}
+
+func (r *recorder) fn(ctx context.Context, e webhook.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+	r.ctxs = append(r.ctxs, ctx)
+	return r.err
+}
+
+func signed(t *testing.T, method, body, sig string) *http.Request {
+	t.Helper()
+	r := httptest.NewRequest(method, "/webhooks/glomo", strings.NewReader(body))
+	if sig != "" {
+		r.Header.Set(webhook.SignatureHeader, sig)
+	}
+	return r
+}
+
+const payoutBody = `{"entity_type":"payout","event_type":"success","data":{"id":"payout_1","status":"success"}}`
+
+func TestHandler(t *testing.T) {
+	canonical, err := jcs.Transform([]byte(unsortedBody))
+	require.NoError(t, err)
+	big := `{"entity_type":"payout","event_type":"success","data":{"pad":"` + strings.Repeat("x", webhook.DefaultMaxBodyBytes) + `"}}`
+	justFits := `{"entity_type":"payout","event_type":"success","data":{"pad":"` +
+		strings.Repeat("x", webhook.DefaultMaxBodyBytes-len(`{"entity_type":"payout","event_type":"success","data":{"pad":""}}`)) + `"}}`
+	require.Len(t, justFits, webhook.DefaultMaxBodyBytes)
+
+	tests := []struct {
+		name     string
+		req      *http.Request
+		cbErr    error
+		code     int
+		called   bool
+		logged   error
+		wantType string
+	}{
+		{"ok", signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))), nil, 200, true, nil, "payout"},
+		{"ok canonical signature", signed(t, http.MethodPost, unsortedBody, webhook.Sign(secret, canonical)), nil, 200, true, nil, "payout"},
+		{"unknown type", signed(t, http.MethodPost, `{"entity_type":"new","event_type":"thing","data":1}`,
+			webhook.Sign(secret, []byte(`{"entity_type":"new","event_type":"thing","data":1}`))), nil, 200, true, nil, "new"},
+		{"body of exactly the limit", signed(t, http.MethodPost, justFits, webhook.Sign(secret, []byte(justFits))), nil, 200, true, nil, "payout"},
+		{"GET", signed(t, http.MethodGet, payoutBody, webhook.Sign(secret, []byte(payoutBody))), nil, 405, false, nil, ""},
+		{"PUT", signed(t, http.MethodPut, payoutBody, webhook.Sign(secret, []byte(payoutBody))), nil, 405, false, nil, ""},
+		{"missing signature", signed(t, http.MethodPost, payoutBody, ""), nil, 401, false, webhook.ErrMissingSignature, ""},
+		{"wrong signature", signed(t, http.MethodPost, payoutBody, webhook.Sign("other", []byte(payoutBody))), nil, 401, false, webhook.ErrInvalidSignature, ""},
+		{"malformed signature", signed(t, http.MethodPost, payoutBody, "abc"), nil, 401, false, webhook.ErrMalformedSignature, ""},
+		{"too large", signed(t, http.MethodPost, big, webhook.Sign(secret, []byte(big))), nil, 413, false, nil, ""},
+		{"signed but not an envelope", signed(t, http.MethodPost, `[1,2]`, webhook.Sign(secret, []byte(`[1,2]`))), nil, 400, false, webhook.ErrMalformedEvent, ""},
+		{"signed but not JSON", signed(t, http.MethodPost, `hello`, webhook.Sign(secret, []byte(`hello`))), nil, 400, false, webhook.ErrMalformedEvent, ""},
+		{"callback fails", signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))), errors.New("db down"), 500, true, nil, "payout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{err: tt.cbErr}
+			var logged []error
+			h := webhook.Handler(secret, rec.fn, webhook.WithErrorLog(func(_ *http.Request, err error) { logged = append(logged, err) }))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, tt.req)
+			assert.Equal(t, tt.code, w.Code)
+			if tt.called {
+				require.Len(t, rec.events, 1)
+				assert.Equal(t, tt.wantType, rec.events[0].EntityType)
+			} else {
+				assert.Empty(t, rec.events, "user code must not run")
+			}
+			if tt.code == 200 {
+				assert.Empty(t, logged)
+			} else {
+				require.Len(t, logged, 1)
+				assert.NotContains(t, logged[0].Error(), secret)
+				assert.NotContains(t, w.Body.String(), secret)
+			}
+			if tt.logged != nil {
+				assert.ErrorIs(t, logged[0], tt.logged)
+			}
+			if tt.cbErr != nil {
+				assert.ErrorIs(t, logged[0], tt.cbErr)
+			}
+			if tt.code == 405 {
+				assert.Equal(t, http.MethodPost, w.Header().Get("Allow"))
+			}
+		})
+	}
+}
+
+func TestHandlerPassesEventIntact(t *testing.T) {
+	rec := &recorder{}
+	h := webhook.Handler(secret, rec.fn)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))))
+	require.Equal(t, 200, w.Code)
+	require.Len(t, rec.events, 1)
+	assert.Equal(t, webhook.Event{EntityType: "payout", EventType: "success",
+		Data: json.RawMessage(`{"id":"payout_1","status":"success"}`)}, rec.events[0])
+}
+
+func TestHandlerOptions(t *testing.T) {
+	rec := &recorder{}
+	h := webhook.Handler(secret, rec.fn, webhook.WithMaxBodyBytes(10), webhook.WithTimeout(time.Second), nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))))
+	assert.Equal(t, 413, w.Code)
+
+	h = webhook.Handler(secret, rec.fn, webhook.WithTimeout(time.Second), webhook.WithMaxBodyBytes(0), webhook.WithTimeout(-1))
+	start := time.Now()
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))))
+	require.Equal(t, 200, w.Code)
+	dl, ok := rec.ctxs[0].Deadline()
+	require.True(t, ok, "the callback has a deadline")
+	assert.WithinDuration(t, start.Add(time.Second), dl, 500*time.Millisecond)
+}
+
+func TestHandlerDefaultDeadline(t *testing.T) {
+	rec := &recorder{}
+	h := webhook.Handler(secret, rec.fn)
+	start := time.Now()
+	h.ServeHTTP(httptest.NewRecorder(), signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))))
+	dl, ok := rec.ctxs[0].Deadline()
+	require.True(t, ok)
+	assert.WithinDuration(t, start.Add(webhook.DefaultTimeout), dl, time.Second)
+	assert.Less(t, webhook.DefaultTimeout, 30*time.Second, "must answer inside Glomo's window")
+}
+
+func TestHandlerCallbackSeesTimeout(t *testing.T) {
+	h := webhook.Handler(secret, func(ctx context.Context, _ webhook.Event) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}, webhook.WithTimeout(20*time.Millisecond))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))))
+	assert.Equal(t, 500, w.Code)
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+func TestHandlerReadError(t *testing.T) {
+	rec := &recorder{}
+	r := httptest.NewRequest(http.MethodPost, "/", failingReader{})
+	w := httptest.NewRecorder()
+	webhook.Handler(secret, rec.fn).ServeHTTP(w, r)
+	assert.Equal(t, 400, w.Code)
+	assert.Empty(t, rec.events)
+}
+
+func TestHandlerNilCallbackPanics(t *testing.T) {
+	assert.Panics(t, func() { webhook.Handler(secret, nil) })
+}
+
+func TestHandlerOverHTTP(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(webhook.Handler(secret, rec.fn))
+	defer srv.Close()
+	body := []byte(payoutBody)
+	req, err := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	require.NoError(t, err)
+	// Header names are case-insensitive on the wire.
+	req.Header["x-glomopay-signature"] = []string{webhook.Sign(secret, body)}
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Len(t, rec.events, 1)
+}
