@@ -1,4 +1,6 @@
-// Code in this file lists what API-FACTS.md records about Glomo's webhook types.
+// The entity and event types Glomo documents for its webhooks, as constants
+// so that a typo in a comparison is a compile error rather than a silently
+// unhandled event.
 
 package webhook
 

@@ -33,7 +33,7 @@ var (
 	// cannot be an HMAC-SHA256 at all. errors.Is(err, ErrInvalidSignature)
 	// is also true for it, so callers that only care about "reject" need one
 	// check.
-	ErrMalformedSignature = &malformedError{}
+	ErrMalformedSignature error = &malformedError{}
 
 	// ErrInvalidSignature means the signature does not match the body under
 	// either accepted scheme: the body was altered, the secret is wrong, or
