@@ -45,7 +45,7 @@ func ExampleParse_errors() {
 	// money: parsing "1.234" as "USD": too many decimals (USD has 2 decimal places)
 	//   -> ask the user for at most 2 decimals
 	// money: parsing "10" as "usd": unknown currency (codes are uppercase: use "USD")
-	// money: parsing "1e3" as "USD": malformed amount (unexpected "e")
+	// money: parsing "1e3" as "USD": malformed amount (unexpected 'e')
 	// money: parsing "92233720368547758.08" as "USD": amount overflows int64 minor units
 }
 

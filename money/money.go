@@ -22,6 +22,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bojanz/currency"
 )
@@ -141,7 +142,8 @@ func Parse(s, code string) (int64, error) {
 	for _, part := range []string{intPart, frac} {
 		for i := 0; i < len(part); i++ {
 			if c := part[i]; c < '0' || c > '9' {
-				return fail(ErrMalformed, fmt.Sprintf("unexpected %q", string(rune(c))))
+				r, _ := utf8.DecodeRuneInString(part[i:])
+				return fail(ErrMalformed, fmt.Sprintf("unexpected %q", r))
 			}
 		}
 	}

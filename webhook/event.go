@@ -64,10 +64,9 @@ func DecodeEvent(body []byte) (Event, error) {
 			return Event{}, fmt.Errorf("%w: %s is empty", ErrMalformedEvent, f.name)
 		}
 	}
-	if len(env.Data) > 0 {
-		// Copy so the event does not alias a buffer the caller may reuse.
-		e.Data = slices.Clone(env.Data)
-	}
+	// json.RawMessage copies on unmarshal, so Data does not alias body,
+	// which the caller may reuse.
+	e.Data = env.Data
 	return e, nil
 }
 
@@ -150,6 +149,11 @@ func (e *DataError) Unwrap() []error {
 //
 // Entity types without a published schema (balance, kyc_journey,
 // webhook_test) and unknown ones come back as raw JSON, never as an error.
+// Fields the api type does not declare are dropped from the typed value
+// but stay in Data: payment webhooks, for one, carry txn_fee, fx_fee and
+// referral_fee at the top level, which api.Payment does not have. If a
+// beneficiary webhook arrives in the v1 shape (holder_name, account_number
+// at the top level), decode it with DataAs[api.Beneficiary] instead.
 //
 // Decoding is tolerant: a field whose JSON does not fit the Go field is left
 // at its zero value, the other fields are still filled in, and the error is a
