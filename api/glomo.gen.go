@@ -5822,7 +5822,8 @@ type GetOrdersParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// Page Page number, from 1.
-	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+	Page      *PageParam `form:"page,omitempty" json:"page,omitempty"`
+	RequestId *string    `form:"request_id,omitempty" json:"request_id,omitempty"`
 }
 
 // GetOrdersParamsStatus defines parameters for GetOrders.
@@ -5994,7 +5995,8 @@ type GetPayoutsParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// Page Page number, from 1.
-	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+	Page      *PageParam `form:"page,omitempty" json:"page,omitempty"`
+	RequestId *string    `form:"request_id,omitempty" json:"request_id,omitempty"`
 }
 
 // GetPayoutsParamsStatus defines parameters for GetPayouts.
@@ -6104,7 +6106,8 @@ type GetRefundsParams struct {
 	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 
 	// Page Page number, from 1.
-	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+	Page      *PageParam `form:"page,omitempty" json:"page,omitempty"`
+	RequestId *string    `form:"request_id,omitempty" json:"request_id,omitempty"`
 }
 
 // GetRefundsParamsStatus defines parameters for GetRefunds.
@@ -12230,6 +12233,18 @@ func NewGetOrdersRequest(server string, params *GetOrdersParams) (*http.Request,
 
 		}
 
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "request_id", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -13277,6 +13292,18 @@ func NewGetPayoutsRequest(server string, params *GetPayoutsParams) (*http.Reques
 
 		}
 
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "request_id", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -13919,6 +13946,18 @@ func NewGetRefundsRequest(server string, params *GetRefundsParams) (*http.Reques
 		if params.Page != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "request_id", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

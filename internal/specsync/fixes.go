@@ -41,6 +41,7 @@ func Fixes() []Fix {
 		{"GG-16", "prefixed IDs are not UUIDs", prefixedIDsAreNotUUIDs},
 		{"GG-17", "refunds: 202 while in progress, 422 with the refund, reason as the docs echo it", refundAnswers},
 		{"GG-18", "response fields the docs show absent are not required", relaxRequired},
+		{"GG-19", "lists of idempotent resources filter by request_id", requestIDFilters},
 	}
 }
 
@@ -703,4 +704,72 @@ func relaxRequired(doc *yaml.Node) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// requestIDFilters adds the `request_id` query filter to the list operation
+// of every resource whose create body carries `request_id` (API-FACTS:
+// list endpoints accept ?request_id= to find what a create made; a
+// production connector uses it on payments and refunds).
+func requestIDFilters(doc *yaml.Node) []string {
+	var out []string
+	paths := get(doc, "paths")
+	for _, p := range keys(paths) {
+		post := at(paths, p, "post")
+		list := at(paths, p, "get")
+		if post == nil || list == nil || !bodyHasRequestID(doc, post) {
+			continue
+		}
+		params := get(list, "parameters")
+		if params == nil {
+			params = seq()
+			set(list, "parameters", params)
+		}
+		has := false
+		for _, prm := range params.Content {
+			if n := get(prm, "name"); n != nil && n.Value == "request_id" {
+				has = true
+			}
+		}
+		if has {
+			continue
+		}
+		params.Content = append(params.Content, mapping(
+			"in", "query",
+			"name", "request_id",
+			"schema", mapping("type", "string"),
+			"example", "unique_request_id_123",
+		))
+		out = append(out, "GET "+p+" ?request_id")
+	}
+	return out
+}
+
+// bodyHasRequestID reports whether an operation's JSON body (any branch of
+// a oneOf/allOf, following component refs) has a request_id property.
+func bodyHasRequestID(doc *yaml.Node, op *yaml.Node) bool {
+	found := false
+	seen := map[string]bool{}
+	var visit func(s *yaml.Node)
+	visit = func(s *yaml.Node) {
+		if s == nil || found {
+			return
+		}
+		if r := get(s, "$ref"); r != nil && strings.HasPrefix(r.Value, "#/components/schemas/") && !seen[r.Value] {
+			seen[r.Value] = true
+			visit(at(doc, "components", "schemas", strings.TrimPrefix(r.Value, "#/components/schemas/")))
+		}
+		if at(s, "properties", "request_id") != nil {
+			found = true
+			return
+		}
+		for _, k := range []string{"allOf", "oneOf", "anyOf"} {
+			for _, x := range contentOf(get(s, k)) {
+				visit(x)
+			}
+		}
+	}
+	for _, mt := range keys(at(op, "requestBody", "content")) {
+		visit(at(op, "requestBody", "content", mt, "schema"))
+	}
+	return found
 }
