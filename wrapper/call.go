@@ -1,7 +1,11 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -172,6 +176,16 @@ func anyNonNil(flags ...bool) bool {
 		}
 	}
 	return false
+}
+
+// jsonBody marshals a request body for the raw-body variant of a
+// generated call.
+func jsonBody(v any) (io.Reader, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("glomo: encode request body: %w", err)
+	}
+	return bytes.NewReader(b), nil
 }
 
 // derefSlice turns the generated *[]T page data into []T.

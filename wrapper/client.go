@@ -334,3 +334,8 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// Format keeps the key out of any print of the configuration.
+func (cfg config) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "wrapper.config{BaseURL: %q, APIKey: %s}", cfg.baseURL, redacted)
+}

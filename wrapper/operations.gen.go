@@ -27,7 +27,11 @@ type RotateApiKeyResponse = struct {
 func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequestBody, opts ...RequestOption) (*RotateApiKeyResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.RotateApiKeyWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.RotateApiKeyJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.RotateApiKeyWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -95,7 +99,11 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...RequestOption) (*api.BalanceConversion, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreateBalanceConversionWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreateBalanceConversionJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreateBalanceConversionWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -181,7 +189,11 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...RequestOption) (*api.BankAccountValidation, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.ValidateBankAccountWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.ValidateBankAccountJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.ValidateBankAccountWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -615,7 +627,11 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreateOrderWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreateOrderJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreateOrderWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -651,7 +667,11 @@ func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...
 func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body api.UpdateOrderRfiJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.UpdateOrderRfiWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.UpdateOrderRfiJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.UpdateOrderRfiWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -719,7 +739,11 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreatePayinWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreatePayinJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreatePayinWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -755,7 +779,11 @@ func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, op
 func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.UpdatePayinWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.UpdatePayinJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.UpdatePayinWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -809,7 +837,11 @@ func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkId
 func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinRfiJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.UpdatePayinRfiWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.UpdatePayinRfiJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.UpdatePayinRfiWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -898,7 +930,11 @@ func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRe
 func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreateMockPaymentWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreateMockPaymentJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreateMockPaymentWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -934,7 +970,11 @@ func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts
 func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.ConnectPayinWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.ConnectPayinJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.ConnectPayinWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -994,7 +1034,11 @@ func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.Pay
 func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, body api.UpdateRfiPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.UpdateRfiPaymentWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.UpdateRfiPaymentJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.UpdateRfiPaymentWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1062,7 +1106,11 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreatePayoutWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreatePayoutJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreatePayoutWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1134,7 +1182,11 @@ func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ..
 func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body api.UpdateRfiPayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.UpdateRfiPayoutWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.UpdateRfiPayoutJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.UpdateRfiPayoutWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1256,7 +1308,11 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONRequestBody, opts ...RequestOption) (*api.Price, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreatePriceWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreatePriceJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreatePriceWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1375,12 +1431,19 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreateRefundWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreateRefundJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreateRefundWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
 	if res.JSON201 != nil {
 		return res.JSON201, nil
+	}
+	if res.JSON202 != nil {
+		return res.JSON202, nil
 	}
 	return nil, call.undecoded(res.HTTPResponse, res.Body)
 }
@@ -1411,7 +1474,11 @@ func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts .
 func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, body api.MockUpdateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.MockUpdateRefundWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.MockUpdateRefundJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.MockUpdateRefundWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1429,7 +1496,11 @@ func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, bod
 func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body api.UpdateRfiRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.UpdateRfiRefundWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.UpdateRfiRefundJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.UpdateRfiRefundWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1515,7 +1586,11 @@ func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestO
 func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...RequestOption) (*api.Rfi, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.RespondRfiWithResponse(ctx, id, body, call.editors...)
+	reader, err := jsonBody(api.RespondRfiJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.RespondRfiWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1771,11 +1846,11 @@ func (c *Client) GetSubscriptionById(ctx context.Context, id api.SubscriptionIdP
 // CancelSubscriptionResponse is the 2xx body of CancelSubscription (PATCH /v1/subscriptions/{id}/cancel).
 type CancelSubscriptionResponse = struct {
 	Amount              api.Amount              `json:"amount"`
-	BillingCycles       int64                   `json:"billing_cycles"`
+	BillingCycles       *int64                  `json:"billing_cycles,omitempty"`
 	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
 	Currency            api.Currency            `json:"currency"`
 	CustomerId          string                  `json:"customer_id"`
-	EndDate             openapi_types.Date      `json:"end_date"`
+	EndDate             *openapi_types.Date     `json:"end_date,omitempty"`
 	ExpiresAt           openapi_types.Date      `json:"expires_at"`
 	Id                  string                  `json:"id"`
 	IntervalCount       *api.IntervalCount      `json:"interval_count"`
@@ -1831,11 +1906,11 @@ func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionI
 // PauseSubscriptionResponse is the 2xx body of PauseSubscription (PATCH /v1/subscriptions/{id}/pause).
 type PauseSubscriptionResponse = struct {
 	Amount              api.Amount              `json:"amount"`
-	BillingCycles       int64                   `json:"billing_cycles"`
+	BillingCycles       *int64                  `json:"billing_cycles,omitempty"`
 	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
 	Currency            api.Currency            `json:"currency"`
 	CustomerId          string                  `json:"customer_id"`
-	EndDate             openapi_types.Date      `json:"end_date"`
+	EndDate             *openapi_types.Date     `json:"end_date,omitempty"`
 	ExpiresAt           openapi_types.Date      `json:"expires_at"`
 	Id                  string                  `json:"id"`
 	IntervalCount       *api.IntervalCount      `json:"interval_count"`
@@ -1964,7 +2039,11 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtualAccountJSONRequestBody, opts ...RequestOption) (*api.VirtualAccount, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	res, err := c.api.CreateVirtualAccountWithResponse(ctx, body, call.editors...)
+	reader, err := jsonBody(api.CreateVirtualAccountJSONBody(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.CreateVirtualAccountWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}

@@ -73,6 +73,11 @@ type goOp struct {
 	result   string   // CreatePayoutResult
 	success  []okResp // JSON2xx fields, by status
 	withBody bool     // only the raw-body variant exists (multipart)
+	// bodyConv is set when the JSON body type is declared `type XJSONRequestBody
+	// XJSONBody`: such a type loses XJSONBody's MarshalJSON (oneOf bodies then
+	// marshal as {}), so the wrapper marshals XJSONBody(body) itself and calls
+	// the raw-body variant.
+	bodyConv string
 }
 
 type okResp struct {
@@ -222,6 +227,7 @@ func oneLine(s string) string {
 // apiFile is what genwrapper knows about api/glomo.gen.go.
 type apiFile struct {
 	types   map[string]ast.Expr // top-level type declarations
+	defined map[string]string   // type T U (not an alias): T -> U
 	imports map[string]string   // local name -> import path
 	ops     []*goOp
 }
@@ -232,7 +238,7 @@ func loadAPI(path string) (*apiFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
-	g := &apiFile{types: map[string]ast.Expr{}, imports: map[string]string{}}
+	g := &apiFile{types: map[string]ast.Expr{}, defined: map[string]string{}, imports: map[string]string{}}
 	for _, imp := range f.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
 		name := p[strings.LastIndex(p, "/")+1:]
@@ -248,6 +254,9 @@ func loadAPI(path string) (*apiFile, error) {
 			for _, s := range d.Specs {
 				if ts, ok := s.(*ast.TypeSpec); ok {
 					g.types[ts.Name.Name] = ts.Type
+					if id, ok := ts.Type.(*ast.Ident); ok && !ts.Assign.IsValid() {
+						g.defined[ts.Name.Name] = id.Name
+					}
 				}
 			}
 		case *ast.FuncDecl:
@@ -310,6 +319,13 @@ func (g *apiFile) describe(d *ast.FuncDecl, name, method, path string, raw bool)
 				}
 			}
 			op.params = append(op.params, p)
+			if id, ok := fl.Type.(*ast.Ident); ok && n.Name == "body" && !raw {
+				if u, ok := g.defined[id.Name]; ok {
+					if _, isAPI := g.types[u]; isAPI {
+						op.bodyConv = u
+					}
+				}
+			}
 		}
 	}
 	res := d.Type.Results.List[0].Type.(*ast.StarExpr).X.(*ast.Ident).Name
@@ -442,7 +458,19 @@ func (g *apiFile) writeOp(b *bytes.Buffer, warn io.Writer, so specOp, op *goOp) 
 	fmt.Fprintf(b, "//\n//meta:operation %s %s\n", so.method, so.path)
 	fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", op.name, strings.Join(sig, ", "), ret)
 	b.WriteString("\tctx, call, done := c.begin(ctx, opts)\n\tdefer done()\n")
-	fmt.Fprintf(b, "\tres, err := c.api.%s(%s)\n", op.call, strings.Join(args, ", "))
+	if op.bodyConv != "" {
+		// Marshal through the underlying type (see goOp.bodyConv).
+		fmt.Fprintf(b, "\treader, err := jsonBody(api.%s(body))\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", op.bodyConv)
+		for i, a := range args {
+			if a == "body" {
+				args = append(args[:i], append([]string{`"application/json"`, "reader"}, args[i+1:]...)...)
+				break
+			}
+		}
+		fmt.Fprintf(b, "\tres, err := c.api.%s(%s)\n", strings.TrimSuffix(op.call, "WithResponse")+"WithBodyWithResponse", strings.Join(args, ", "))
+	} else {
+		fmt.Fprintf(b, "\tres, err := c.api.%s(%s)\n", op.call, strings.Join(args, ", "))
+	}
 	b.WriteString("\tif err != nil {\n\t\treturn nil, call.fail(err)\n\t}\n")
 	if typed {
 		for _, s := range op.success {
