@@ -1,0 +1,120 @@
+package contract
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// DefaultSetups are the lifecycle preconditions of the operations whose
+// success depends on an object's state: each prepares the object through
+// other operations of the API (never through the mock's internals), so the
+// same setups work against the real sandbox.
+func DefaultSetups() map[string]Setup {
+	return map[string]Setup{
+		// A payout needs an active beneficiary: approve it when the API
+		// reviews beneficiaries (a 400 "State change not allowed" means it
+		// already is active).
+		"createPayout": func(ctx context.Context, r *Runner, req *Request) error {
+			body, err := decode(req.Body)
+			if err != nil {
+				return err
+			}
+			if bid, _ := body["beneficiary_id"].(string); bid != "" {
+				if op := r.Spec.Op("mockReviewBeneficiaryV2"); op != nil {
+					_, err := r.Call(ctx, &Request{Op: op, PathParams: map[string]string{"id": bid}, Body: []byte(`{"review_action":"approve"}`)})
+					return err
+				}
+			}
+			return nil
+		},
+		// A mock payment pays its link: give each one a fresh, active link.
+		"createMockPayment": func(ctx context.Context, r *Runner, req *Request) error {
+			body, err := decode(req.Body)
+			if err != nil {
+				return err
+			}
+			if _, ok := body["payin_id"]; !ok {
+				return nil
+			}
+			id, err := r.ID(ctx, "plink_", true)
+			if err != nil {
+				return err
+			}
+			body["payin_id"] = id
+			req.Body, _ = json.Marshal(body)
+			return nil
+		},
+		// The sandbox completes a fresh (queued) payout.
+		"mockUpdatePayoutStatus": func(ctx context.Context, r *Runner, req *Request) error {
+			id, err := r.ID(ctx, "payout_", true)
+			if err != nil {
+				return err
+			}
+			req.Body, _ = json.Marshal(map[string]any{"id": id, "status": "success"})
+			return nil
+		},
+		"mockUpdateRefund": func(ctx context.Context, r *Runner, req *Request) error {
+			req.Body = []byte(`{"status":"success"}`)
+			return nil
+		},
+		// Only an under_review link can be marked reviewed: a screening hit
+		// (amount 6623) on a mock payment puts it there.
+		"mockReviewPaymentLink": func(ctx context.Context, r *Runner, req *Request) error {
+			op := r.Spec.Op("createMockPayment")
+			if op == nil {
+				return nil
+			}
+			body, _ := json.Marshal(map[string]any{"amount": 6623, "currency": "USD", "payin_id": req.PathParams["id"]})
+			res, err := r.Call(ctx, &Request{Op: op, PathParams: map[string]string{}, Body: body})
+			if err != nil {
+				return err
+			}
+			if res.Status/100 != 2 {
+				return fmt.Errorf("screening-hit payment: %d %s", res.Status, res.Body)
+			}
+			return nil
+		},
+		// Only a paused subscription resumes.
+		"resumeSubscription": func(ctx context.Context, r *Runner, req *Request) error {
+			op := r.Spec.Op("pauseSubscription")
+			if op == nil {
+				return nil
+			}
+			pr, err := r.Build(ctx, op, false)
+			if err != nil {
+				return err
+			}
+			pr.PathParams = req.PathParams
+			res, err := r.Call(ctx, pr)
+			if err != nil {
+				return err
+			}
+			if res.Status/100 != 2 {
+				return fmt.Errorf("pause: %d %s", res.Status, res.Body)
+			}
+			return nil
+		},
+		// A review needs a beneficiary that is still pending: a fresh one.
+		"mockReviewBeneficiaryV2": func(ctx context.Context, r *Runner, req *Request) error {
+			id, err := r.ID(ctx, "bene_", true)
+			if err != nil {
+				return err
+			}
+			req.PathParams["id"] = id
+			req.Body = []byte(`{"review_action":"approve"}`)
+			return nil
+		},
+	}
+}
+
+func decode(b []byte) (map[string]any, error) {
+	if len(b) == 0 {
+		return map[string]any{}, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}

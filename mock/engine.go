@@ -1,0 +1,318 @@
+package mock
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// paging parameters handled by every list.
+var pagingParams = map[string]bool{"page": true, "per_page": true, "before": true, "after": true}
+
+// dispatch runs the hand-written rule for op if there is one, else the
+// generic engine for op's kind.
+func (h *handler) dispatch(op *opInfo, params map[string]string, q url.Values, body map[string]any) (*reply, *apiError) {
+	if rule := rules[op.id]; rule != nil {
+		return rule(h, op, params, body)
+	}
+	switch op.kind {
+	case kindCreate:
+		return h.create(op, params, body, nil)
+	case kindList:
+		return h.list(op, params, q)
+	case kindGet:
+		return h.get(op, params)
+	case kindUpdate:
+		return h.updateItem(op, params, body)
+	case kindDelete:
+		return h.deleteItem(op, params)
+	case kindAction:
+		return h.action(op, params, body)
+	}
+	return h.static(op, body), nil
+}
+
+// entityName is the singular, capitalised name of a resource for messages:
+// "payouts" → "Payout", "payin" → "Payment link".
+func entityName(resource string) string {
+	if i := strings.LastIndex(resource, "/"); i >= 0 {
+		resource = resource[i+1:]
+	}
+	switch resource {
+	case "payin":
+		return "Payment link"
+	case "payment":
+		return "Payment"
+	case "customer":
+		return "Customer"
+	}
+	resource = strings.TrimSuffix(resource, "s")
+	if strings.HasSuffix(resource, "ie") {
+		resource = strings.TrimSuffix(resource, "ie") + "y"
+	}
+	resource = strings.NewReplacer("_", " ", "-", " ").Replace(resource)
+	if resource == "" {
+		return "Entity"
+	}
+	return strings.ToUpper(resource[:1]) + resource[1:]
+}
+
+func notFound(resource string) *apiError {
+	return errorf(404, "%s not found", entityName(resource))
+}
+
+// setIfFits sets obj[key] = val when the schema of op's response declares key
+// and val fits it.
+func setIfFits(op *opInfo, obj map[string]any, key string, val any) {
+	props := properties(op.schema, 0)
+	if p, ok := props[key]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(val)) == nil {
+		obj[key] = val
+	}
+}
+
+// create stores a new object for op built from the response schema with
+// the request's fields overlaid, then the id, timestamps and initial status.
+// init, when not nil, adjusts the object before it is stored.
+func (h *handler) create(op *opInfo, params map[string]string, body map[string]any, init func(obj map[string]any)) (*reply, *apiError) {
+	parent := ""
+	if op.parent != "" {
+		parent = params[op.idParam]
+		if _, ok := h.store.getCopy(op.parent, parent); !ok {
+			return nil, notFound(op.parent)
+		}
+	}
+	obj, ok := render(op.schema, body).(map[string]any)
+	if !ok {
+		return &reply{status: op.status, body: render(op.schema, body)}, nil
+	}
+	now := h.now()
+	id := newID(h.model.prefix[op.resource])
+	obj["id"] = id
+	// State is kept whether or not this operation's schema shows it; every
+	// answer is rendered through the answering operation's schema.
+	ts := now.Format(time.RFC3339)
+	obj["created_at"] = ts
+	obj["updated_at"] = ts
+	if st, ok := initialStatus[op.resource]; ok {
+		if op.resource == "beneficiaries" && h.cfg.review {
+			st = "pending"
+		}
+		obj["status"] = st
+	}
+	if init != nil {
+		init(obj)
+	}
+	reqID, _ := body["request_id"].(string)
+	if !op.hasReqID {
+		reqID = ""
+	}
+	idem, protected := idempotency[op.resource]
+	if !protected {
+		reqID = ""
+	}
+	if !h.store.insertUnique(op.resource, id, parent, obj, now, reqID) {
+		return nil, idem
+	}
+	return &reply{status: op.status, body: render(op.schema, obj)}, nil
+}
+
+func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*reply, *apiError) {
+	parent := ""
+	if op.parent != "" {
+		parent = params[op.idParam]
+		if _, ok := h.store.getCopy(op.parent, parent); !ok && h.model.creatable[op.parent] {
+			return nil, notFound(op.parent)
+		}
+		if !h.model.creatable[op.resource] {
+			parent = "" // nothing can be created under it: show the seeded examples
+		}
+	}
+	perPage := 20
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, errorf(400, "per_page must be an integer")
+		}
+		if n >= 1 {
+			perPage = min(n, 100)
+		}
+	}
+	page := 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, errorf(400, "page must be an integer")
+		}
+		page = max(n, 1)
+	}
+	var before, after time.Time
+	for name, dst := range map[string]*time.Time{"before": &before, "after": &after} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return nil, errorf(400, "%s must be an ISO 8601 timestamp", name)
+			}
+			*dst = t
+		}
+	}
+	filters := map[string]string{}
+	for name, vs := range q {
+		if !pagingParams[name] && len(vs) > 0 && vs[0] != "" {
+			filters[name] = vs[0]
+		}
+	}
+	resource := op.resource
+	if h.store.count(resource) == 0 && !h.model.creatable[resource] && parent == "" {
+		h.seedList(op)
+	}
+	recs := h.store.snapshot(resource, func(r *record) bool {
+		if parent != "" && r.parent != parent {
+			return false
+		}
+		if !before.IsZero() && !r.created.Before(before) {
+			return false
+		}
+		if !after.IsZero() && !r.created.After(after) {
+			return false
+		}
+		for name, want := range filters {
+			if name == "request_id" && r.reqID == want {
+				continue
+			}
+			v, ok := r.obj[name]
+			if !ok || v == nil || fmt.Sprint(v) != want {
+				return false
+			}
+		}
+		return true
+	})
+	count := len(recs)
+	pages := max((count+perPage-1)/perPage, 1)
+	lo := min((page-1)*perPage, count)
+	hi := min(lo+perPage, count)
+	data := make([]any, 0, hi-lo)
+	for _, r := range recs[lo:hi] {
+		data = append(data, render(op.itemSch, r.obj))
+	}
+	meta := map[string]any{"current": page, "per_page": perPage, "pages": pages, "count": count, "previous": nil, "next": nil}
+	if page > 1 {
+		meta["previous"] = page - 1
+	}
+	if page < pages {
+		meta["next"] = page + 1
+	}
+	out, _ := build(op.schema, 0).(map[string]any)
+	if out == nil {
+		out = map[string]any{}
+	}
+	out["data"] = data
+	out["page_meta"] = meta
+	return &reply{status: op.status, body: out}, nil
+}
+
+// seedList gives a read-only list its example item.
+func (h *handler) seedList(op *opInfo) {
+	obj, ok := build(op.itemSch, 0).(map[string]any)
+	if !ok {
+		return
+	}
+	id, _ := obj["id"].(string)
+	if id == "" {
+		id = strings.ReplaceAll(op.resource, "/", "_") + "_seed"
+	}
+	h.store.put(op.resource, id, "", obj, h.now())
+}
+
+func (h *handler) get(op *opInfo, params map[string]string) (*reply, *apiError) {
+	obj, ok := h.store.getCopy(op.resource, params[op.idParam])
+	if !ok {
+		return nil, notFound(op.resource)
+	}
+	return &reply{status: op.status, body: render(op.schema, obj)}, nil
+}
+
+func (h *handler) updateItem(op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
+	var out any
+	found, _ := h.store.update(op.resource, params[op.idParam], func(obj map[string]any) error {
+		props := properties(op.schema, 0)
+		for k, v := range body {
+			if p, ok := props[k]; ok && p.Value != nil && !p.Value.ReadOnly && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
+				obj[k] = clone(v)
+			}
+		}
+		setIfFits(op, obj, "updated_at", h.now().Format(time.RFC3339))
+		out = render(op.schema, obj)
+		return nil
+	})
+	if !found {
+		return nil, notFound(op.resource)
+	}
+	return &reply{status: op.status, body: out}, nil
+}
+
+func (h *handler) deleteItem(op *opInfo, params map[string]string) (*reply, *apiError) {
+	obj, ok := h.store.remove(op.resource, params[op.idParam])
+	if !ok {
+		return nil, notFound(op.resource)
+	}
+	return &reply{status: op.status, body: render(op.schema, obj)}, nil
+}
+
+// action runs a verb on an item (…/{id}/cancel, …/pause, …/update_rfi):
+// the item must exist; a known verb moves its status through the legal
+// transitions of transitionsFor, anything else answers the item as it is.
+func (h *handler) action(op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
+	id := params[op.idParam]
+	target, hasTarget := verbTarget[op.action]
+	var out any
+	var aerr *apiError
+	var event map[string]any
+	found, _ := h.store.update(op.resource, id, func(obj map[string]any) error {
+		if hasTarget {
+			from, _ := obj["status"].(string)
+			if !allowed(op.resource, from, target) {
+				aerr = errorf(400, "State change not allowed")
+				return nil
+			}
+			obj["status"] = target
+			obj["updated_at"] = h.now().Format(time.RFC3339)
+			event = clone(obj).(map[string]any)
+		}
+		out = render(op.schema, obj)
+		return nil
+	})
+	if !found {
+		return nil, notFound(op.resource)
+	}
+	if aerr != nil {
+		return nil, aerr
+	}
+	if event != nil {
+		h.emit(op.resource, target, event)
+	}
+	return &reply{status: op.status, body: out}, nil
+}
+
+// static answers from the spec: the response's media example or a value
+// built from its schema, with request fields overlaid where they fit.
+func (h *handler) static(op *opInfo, body map[string]any) *reply {
+	if ex, ok := mediaExample(op.media); ok && op.schema != nil && op.schema.Value != nil && op.schema.Value.VisitJSON(ex) == nil {
+		if m, ok := ex.(map[string]any); ok {
+			for k, v := range body {
+				if p, ok := properties(op.schema, 0)[k]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
+					m[k] = clone(v)
+				}
+			}
+			if op.schema.Value.VisitJSON(m) == nil {
+				return &reply{status: op.status, body: m}
+			}
+		}
+		return &reply{status: op.status, body: ex}
+	}
+	if op.schema == nil {
+		return &reply{status: op.status, body: map[string]any{}}
+	}
+	return &reply{status: op.status, body: render(op.schema, body)}
+}

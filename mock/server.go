@@ -1,0 +1,535 @@
+package mock
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// DefaultKey is the secret key a Server accepts unless WithKey says
+// otherwise.
+const DefaultKey = "sk_test_mock_0000000000000000"
+
+// MaxBodyBytes is the largest request body the mock reads (1 MiB); a larger
+// one is answered 413.
+const MaxBodyBytes = 1 << 20
+
+// DefaultMaxObjects is how many objects the mock keeps per resource before
+// evicting the oldest.
+const DefaultMaxObjects = 10000
+
+// Server is a running mock of the Glomo API on loopback.
+type Server struct {
+	// URL is the base URL to give the SDK: http://127.0.0.1:port/api.
+	URL string
+	// Key is the secret key the server accepts (Authorization: Bearer Key).
+	Key string
+
+	h        *handler
+	hs       *http.Server
+	ln       net.Listener
+	done     chan struct{}
+	closeOne sync.Once
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	key        string
+	addr       string
+	maxObjects int
+	logger     *slog.Logger
+	hookURL    string
+	hookSecret string
+	review     bool
+	faults     []Fault
+	now        func() time.Time
+}
+
+// WithKey sets the secret key the server accepts (default DefaultKey).
+func WithKey(key string) Option { return func(c *config) { c.key = key } }
+
+// WithAddr sets the listen address (default 127.0.0.1:0, a free port).
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithMaxObjects caps the stored objects per resource (default
+// DefaultMaxObjects); the oldest are evicted first.
+func WithMaxObjects(n int) Option { return func(c *config) { c.maxObjects = n } }
+
+// WithLogger logs one line per request (method, path, operation, status,
+// duration) to l.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithWebhook makes every lifecycle transition POST a webhook to url, signed
+// with secret in the X-Glomopay-Signature header.
+func WithWebhook(url, secret string) Option {
+	return func(c *config) { c.hookURL, c.hookSecret = url, secret }
+}
+
+// WithBeneficiaryReview makes new beneficiaries start "pending" (review)
+// instead of "active"; the v2 mock-review endpoint then approves or rejects
+// them, and payouts to a pending beneficiary are refused.
+func WithBeneficiaryReview() Option { return func(c *config) { c.review = true } }
+
+// WithFaults installs fault injections from the start (see Fault).
+func WithFaults(f ...Fault) Option { return func(c *config) { c.faults = append(c.faults, f...) } }
+
+// WithClock replaces time.Now for created_at, updated_at and before/after
+// filters.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// NewServer starts a mock on a free loopback port and closes it when t ends.
+// It fails t if the server cannot start.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("mock: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a mock server for use outside tests; call Close when done.
+func Start(opts ...Option) (*Server, error) {
+	h, cfg, err := newHandler(opts...)
+	if err != nil {
+		return nil, err
+	}
+	addr := cfg.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("mock: listen: %w", err)
+	}
+	s := &Server{
+		URL:  "http://" + ln.Addr().String() + h.model.basePath,
+		Key:  cfg.key,
+		h:    h,
+		ln:   ln,
+		hs:   &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		done: make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.hs.Serve(ln)
+	}()
+	return s, nil
+}
+
+// Addr returns the address the server listens on (host:port).
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Handler returns the server's http.Handler, to mount the mock elsewhere.
+func (s *Server) Handler() http.Handler { return s.h }
+
+// Close stops the server, closing open connections, and waits for pending
+// webhook deliveries.
+func (s *Server) Close() {
+	s.closeOne.Do(func() {
+		_ = s.hs.Close()
+		<-s.done
+		s.h.hooks.Wait()
+	})
+}
+
+// Shutdown stops the server gracefully, waiting for in-flight requests until
+// ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.hs.Shutdown(ctx)
+	s.closeOne.Do(func() {
+		<-s.done
+		s.h.hooks.Wait()
+	})
+	return err
+}
+
+// Count returns how many objects of resource the server holds. resource is
+// the API path without version, e.g. "payouts", "payment", "payin",
+// "customer", "beneficiaries", "refunds", "orders".
+func (s *Server) Count(resource string) int { return s.h.store.count(resource) }
+
+// Objects returns copies of the stored objects of resource, newest first.
+func (s *Server) Objects(resource string) []map[string]any { return s.h.store.all(resource) }
+
+// Object returns a copy of one stored object.
+func (s *Server) Object(resource, id string) (map[string]any, bool) {
+	return s.h.store.getCopy(resource, id)
+}
+
+// Put stores obj (which must carry a string "id") in resource, replacing an
+// object with the same id; use it to seed state for a test.
+func (s *Server) Put(resource string, obj map[string]any) error {
+	id, _ := obj["id"].(string)
+	if id == "" {
+		return errors.New("mock: Put: object has no string id")
+	}
+	s.h.store.put(resource, id, "", clone(obj).(map[string]any), s.h.now())
+	return nil
+}
+
+// SetWebhook sets (or, with an empty url, clears) where transition webhooks
+// go and the secret they are signed with.
+func (s *Server) SetWebhook(url, secret string) { s.h.setWebhook(url, secret) }
+
+// Events returns the webhooks the server has emitted so far (delivered or
+// not), oldest first, up to the last 1,000.
+func (s *Server) Events() []Event { return s.h.events() }
+
+// AddFault installs a fault injection (see Fault).
+func (s *Server) AddFault(f Fault) { s.h.faults.add(f) }
+
+// ClearFaults removes every fault injection.
+func (s *Server) ClearFaults() { s.h.faults.clear() }
+
+// Calls returns how many requests have been routed to operationID.
+func (s *Server) Calls(operationID string) int { return s.h.faults.calls(operationID) }
+
+// handler serves the mock API.
+type handler struct {
+	cfg   config
+	model *specModel
+	store *store
+	faults
+	hookMu     sync.Mutex
+	hookURL    string
+	hookSecret string
+	hooks      sync.WaitGroup
+	evMu       sync.Mutex
+	evs        []Event
+	client     *http.Client
+}
+
+func newHandler(opts ...Option) (*handler, config, error) {
+	cfg := config{key: DefaultKey, maxObjects: DefaultMaxObjects, now: time.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.maxObjects <= 0 {
+		cfg.maxObjects = DefaultMaxObjects
+	}
+	m, err := loadModel()
+	if err != nil {
+		return nil, cfg, err
+	}
+	h := &handler{
+		cfg: cfg, model: m, store: newStore(cfg.maxObjects),
+		hookURL: cfg.hookURL, hookSecret: cfg.hookSecret,
+		client: &http.Client{Timeout: 5 * time.Second},
+	}
+	for _, f := range cfg.faults {
+		h.faults.add(f)
+	}
+	h.seed()
+	return h, cfg, nil
+}
+
+// NewHandler returns the mock as an http.Handler without listening, and the
+// key it accepts; mount it under any address. Requests reach the API under
+// the spec's base path (/api).
+func NewHandler(opts ...Option) (http.Handler, string, error) {
+	h, cfg, err := newHandler(opts...)
+	if err != nil {
+		return nil, "", err
+	}
+	return h, cfg.key, nil
+}
+
+func (h *handler) now() time.Time { return h.cfg.now().UTC() }
+
+// seed puts one example object into every resource the API can read but
+// the mock cannot create (withdrawal accounts, LRS banks, …), so its get and
+// list operations have something to return.
+func (h *handler) seed() {
+	for _, id := range h.model.order {
+		o := h.model.ops[id]
+		if h.model.creatable[o.resource] || h.store.count(o.resource) > 0 {
+			continue
+		}
+		var obj map[string]any
+		var oid string
+		switch o.kind {
+		case kindGet:
+			obj, _ = build(o.schema, 0).(map[string]any)
+			for _, p := range o.op.Parameters {
+				if p.Value != nil && p.Value.In == "path" && p.Value.Name == o.idParam {
+					switch {
+					case p.Value.Example != nil:
+						oid = fmt.Sprint(p.Value.Example)
+					case p.Value.Schema != nil && p.Value.Schema.Value != nil && p.Value.Schema.Value.Example != nil:
+						oid = fmt.Sprint(p.Value.Schema.Value.Example)
+					}
+				}
+			}
+		case kindList:
+			if o.parent != "" {
+				continue
+			}
+			obj, _ = build(o.itemSch, 0).(map[string]any)
+		default:
+			continue
+		}
+		if obj == nil {
+			continue
+		}
+		if oid == "" {
+			oid, _ = obj["id"].(string)
+		}
+		if oid == "" {
+			oid = strings.ReplaceAll(o.resource, "/", "_") + "_seed"
+		}
+		if _, ok := obj["id"]; ok {
+			obj["id"] = oid
+		}
+		h.store.put(o.resource, oid, "", obj, h.now())
+	}
+}
+
+// apiError is an answer in the API's flat error shape.
+type apiError struct {
+	status  int
+	err     string
+	message string
+	code    string
+}
+
+func (e *apiError) Error() string { return e.message }
+
+func errorf(status int, msg string, args ...any) *apiError {
+	return &apiError{status: status, err: http.StatusText(status), message: fmt.Sprintf(msg, args...)}
+}
+
+// reply is what a rule or the generic engine answers.
+type reply struct {
+	status int
+	body   any
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: 200}
+	opID := h.serve(sw, r)
+	if h.cfg.logger != nil {
+		h.cfg.logger.Info("request", "method", r.Method, "path", r.URL.Path, "op", opID, "status", sw.status, "dur", time.Since(start).Round(time.Microsecond).String())
+	}
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) string {
+	path := r.URL.Path
+	if path == "/" || path == "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "glomo-mock ok\n")
+		return ""
+	}
+	if strings.HasPrefix(path, adminPrefix) {
+		h.admin(w, r)
+		return "admin"
+	}
+	rest, ok := strings.CutPrefix(path, h.model.basePath)
+	if !ok || (rest != "" && rest[0] != '/') {
+		writeError(w, errorf(404, "Route not found"))
+		return ""
+	}
+	rr := r.Clone(r.Context())
+	rr.URL.Path, rr.URL.RawPath = rest, ""
+	route, params, err := h.model.router.FindRoute(rr)
+	if err != nil {
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			writeError(w, errorf(404, "Route not found"))
+		} else {
+			writeError(w, errorf(404, "Route not found"))
+		}
+		return ""
+	}
+	op := h.model.ops[route.Operation.OperationID]
+	if op == nil {
+		writeError(w, errorf(404, "Route not found"))
+		return ""
+	}
+	if e := h.auth(r); e != nil {
+		writeError(w, e)
+		return op.id
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, errorf(413, "Request body is larger than %d bytes", MaxBodyBytes))
+		} else {
+			writeError(w, errorf(400, "Could not read the request body"))
+		}
+		return op.id
+	}
+	f := h.faults.take(op.id)
+	if f != nil && f.Kind == FaultDelay {
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return op.id
+		}
+		f = nil
+	}
+	if f != nil && f.before(w) {
+		return op.id
+	}
+	// ID prefixes in the path, before schema validation so the message is the API's.
+	for name, prefix := range op.prefixes {
+		if v := params[name]; !strings.HasPrefix(v, prefix) {
+			writeError(w, errorf(400, "Id must start with '%s'", prefix))
+			return op.id
+		}
+	}
+	rr.Body = io.NopCloser(bytes.NewReader(body))
+	in := &openapi3filter.RequestValidationInput{
+		Request: rr, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+		writeError(w, errorf(400, "%s", describe(err)))
+		return op.id
+	}
+	var reqBody map[string]any
+	if len(bytes.TrimSpace(body)) > 0 {
+		var v any
+		if json.Unmarshal(body, &v) == nil {
+			reqBody, _ = v.(map[string]any)
+		}
+	}
+	rep, aerr := h.dispatch(op, params, r.URL.Query(), reqBody)
+	if aerr != nil {
+		writeError(w, aerr)
+		return op.id
+	}
+	out, err := json.Marshal(rep.body)
+	if err != nil {
+		writeError(w, errorf(500, "encode: %v", err))
+		return op.id
+	}
+	if f != nil {
+		f.after(w, rep.status, out)
+		return op.id
+	}
+	writeJSON(w, rep.status, out)
+	return op.id
+}
+
+func (h *handler) auth(r *http.Request) *apiError {
+	a := r.Header.Get("Authorization")
+	key, ok := strings.CutPrefix(a, "Bearer ")
+	key = strings.TrimSpace(key)
+	switch {
+	case !ok || key == "":
+		return errorf(401, "Missing API key")
+	case strings.HasPrefix(key, "test_") || strings.HasPrefix(key, "live_"):
+		return errorf(401, "Publishable keys cannot be used for server-side requests")
+	case key != h.cfg.key:
+		return errorf(401, "Invalid API key")
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	m := map[string]any{"error": e.err, "message": e.message}
+	if e.code != "" {
+		m["code"] = e.code
+	}
+	b, _ := json.Marshal(m)
+	writeJSON(w, e.status, b)
+}
+
+// describe turns a request validation error into one message that names
+// the offending field.
+func describe(err error) string {
+	var me openapi3.MultiError
+	if errors.As(err, &me) && len(me) > 0 {
+		return describe(me[0])
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		field := ""
+		switch {
+		case re.Parameter != nil:
+			field = re.Parameter.Name
+		case re.RequestBody != nil:
+			field = "body"
+		}
+		var se *openapi3.SchemaError
+		if errors.As(re.Err, &se) {
+			if ptr := se.JSONPointer(); len(ptr) > 0 {
+				if re.Parameter != nil {
+					field += "." + strings.Join(ptr, ".")
+				} else {
+					field = strings.Join(ptr, ".")
+				}
+			}
+			reason := se.Reason
+			if reason == "" {
+				reason = se.Error()
+			}
+			return strings.TrimSpace(field + " " + reason)
+		}
+		if re.Err != nil {
+			msg, _, _ := strings.Cut(re.Err.Error(), "\n")
+			if rest, ok := strings.CutPrefix(msg, `Error at "`); ok {
+				if ptr, reason, ok := strings.Cut(rest, `": `); ok {
+					if f := strings.ReplaceAll(strings.Trim(ptr, "/"), "/", "."); f != "" {
+						field = f
+					}
+					msg = reason
+				}
+			}
+			if field != "" && !strings.Contains(msg, field) {
+				msg = field + ": " + msg
+			}
+			return msg
+		}
+		if re.Reason != "" {
+			return strings.TrimSpace(field + " " + re.Reason)
+		}
+	}
+	return err.Error()
+}
+
+func newID(prefix string) string {
+	var b [8]byte
+	rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}

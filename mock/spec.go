@@ -1,0 +1,336 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	glomo "github.com/glomo-go/glomo-go"
+)
+
+// opKind is what the generic engine does with an operation.
+type opKind int
+
+const (
+	kindStatic opKind = iota // answered from the spec's schema/examples, request fields overlaid
+	kindCreate               // POST on a collection: store a new object
+	kindList                 // GET on a collection: page through stored objects
+	kindGet                  // GET on an item
+	kindUpdate               // PATCH/PUT on an item: overlay the request body
+	kindDelete               // DELETE on an item
+	kindAction               // verb under an item (…/{id}/cancel): needs the item
+)
+
+func (k opKind) String() string {
+	return [...]string{"static", "create", "list", "get", "update", "delete", "action"}[k]
+}
+
+// opInfo is what the mock derived from the spec for one operation.
+type opInfo struct {
+	id       string
+	method   string
+	path     string // spec path, e.g. /v1/payouts/{id}/cancel
+	kind     opKind
+	resource string // store key: the path without version, params as {} (e.g. "payouts")
+	parent   string // for nested collections: the resource that owns the path parameter
+	action   string // last static segment of an action
+	idParam  string // name of the last path parameter
+	prefixes map[string]string
+	status   int // success status
+	schema   *openapi3.SchemaRef
+	media    *openapi3.MediaType
+	itemSch  *openapi3.SchemaRef // list item schema
+	hasReqID bool
+	op       *openapi3.Operation
+}
+
+type specModel struct {
+	doc       *openapi3.T
+	router    routers.Router
+	basePath  string
+	ops       map[string]*opInfo // by operationId
+	prefix    map[string]string  // resource → id prefix
+	creatable map[string]bool
+	order     []string // operationIds sorted
+}
+
+var (
+	modelOnce sync.Once
+	modelV    *specModel
+	modelErr  error
+)
+
+// loadModel parses glomo.OpenAPI once per process.
+func loadModel() (*specModel, error) {
+	modelOnce.Do(func() { modelV, modelErr = newModel(glomo.OpenAPI) })
+	return modelV, modelErr
+}
+
+var prefixRE = regexp.MustCompile(`^\^([A-Za-z0-9]+_)`)
+
+func newModel(spec []byte) (*specModel, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("mock: load openapi.yaml: %w", err)
+	}
+	m := &specModel{doc: doc, ops: map[string]*opInfo{}, prefix: map[string]string{}, creatable: map[string]bool{}}
+	if len(doc.Servers) > 0 {
+		if u, err := url.Parse(doc.Servers[0].URL); err == nil {
+			m.basePath = strings.TrimRight(u.Path, "/")
+		}
+	}
+	doc.Servers = nil // the router matches bare paths; the mock strips basePath itself
+	m.router, err = legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
+	if err != nil {
+		return nil, fmt.Errorf("mock: router: %w", err)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			info := classify(path, method, op)
+			m.ops[info.id] = info
+			m.order = append(m.order, info.id)
+		}
+	}
+	sort.Strings(m.order)
+	// Resource prefixes: from the item path parameter's pattern first, then
+	// from the example id of what a create answers.
+	for _, o := range m.ops {
+		if (o.kind == kindGet || o.kind == kindUpdate || o.kind == kindDelete) && o.prefixes[o.idParam] != "" {
+			m.prefix[o.resource] = o.prefixes[o.idParam]
+		}
+		if o.kind == kindCreate {
+			m.creatable[o.resource] = true
+		}
+	}
+	for _, o := range m.ops {
+		if o.kind == kindCreate && m.prefix[o.resource] == "" {
+			if ex, ok := build(o.schema, 0).(map[string]any); ok {
+				if id, ok := ex["id"].(string); ok {
+					if i := strings.Index(id, "_"); i > 0 {
+						m.prefix[o.resource] = id[:i+1]
+					}
+				}
+			}
+		}
+		if o.kind == kindCreate && m.prefix[o.resource] == "" {
+			m.prefix[o.resource] = strings.ReplaceAll(strings.Trim(o.resource, "/{}"), "/", "_") + "_"
+		}
+	}
+	return m, nil
+}
+
+func classify(path, method string, op *openapi3.Operation) *opInfo {
+	o := &opInfo{id: op.OperationID, method: method, path: path, op: op, prefixes: map[string]string{}}
+	if o.id == "" {
+		o.id = method + " " + path
+	}
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == "path" && p.Value.Schema != nil && p.Value.Schema.Value != nil {
+			if mm := prefixRE.FindStringSubmatch(p.Value.Schema.Value.Pattern); mm != nil {
+				o.prefixes[p.Value.Name] = mm[1]
+			}
+		}
+	}
+	o.status, o.schema, o.media = successResponse(op)
+	if rb := op.RequestBody; rb != nil && rb.Value != nil {
+		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+			o.hasReqID = hasProperty(mt.Schema, "request_id", 0)
+		}
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(segs) > 0 && regexp.MustCompile(`^v[0-9]+$`).MatchString(segs[0]) {
+		segs = segs[1:]
+	}
+	norm := make([]string, len(segs))
+	lastParam := -1
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			norm[i] = "{}"
+			lastParam = i
+			o.idParam = strings.Trim(s, "{}")
+		} else {
+			norm[i] = s
+		}
+	}
+	last := len(segs) - 1
+	switch {
+	case last >= 0 && lastParam == last:
+		o.resource = strings.Join(norm[:last], "/")
+		switch method {
+		case "GET":
+			o.kind = kindGet
+		case "PATCH", "PUT":
+			o.kind = kindUpdate
+		case "DELETE":
+			o.kind = kindDelete
+		default:
+			o.kind = kindAction
+		}
+	default:
+		o.resource = strings.Join(norm, "/")
+		if lastParam >= 0 {
+			o.parent = strings.Join(norm[:lastParam], "/")
+		}
+		switch {
+		case method == "GET" && listItems(o.schema) != nil:
+			o.kind = kindList
+			o.itemSch = listItems(o.schema)
+		case method == "POST" && o.status >= 200 && o.status < 300 && hasProperty(o.schema, "id", 0):
+			o.kind = kindCreate
+		case lastParam >= 0:
+			o.kind = kindAction
+			o.action = segs[last]
+			o.resource = o.parent
+			o.parent = ""
+		default:
+			o.kind = kindStatic
+		}
+	}
+	return o
+}
+
+// successResponse picks the lowest documented 2xx status and its JSON body.
+func successResponse(op *openapi3.Operation) (int, *openapi3.SchemaRef, *openapi3.MediaType) {
+	best := 0
+	var sch *openapi3.SchemaRef
+	var media *openapi3.MediaType
+	for code, r := range op.Responses.Map() {
+		var n int
+		if _, err := fmt.Sscanf(code, "%d", &n); err != nil || n < 200 || n > 299 {
+			continue
+		}
+		if best != 0 && n > best {
+			continue
+		}
+		best = n
+		sch, media = nil, nil
+		if r.Value != nil {
+			if mt := r.Value.Content.Get("application/json"); mt != nil {
+				media = mt
+				sch = mt.Schema
+			}
+		}
+	}
+	if best == 0 {
+		best = 200
+	}
+	return best, sch, media
+}
+
+// listItems returns the item schema when s describes {data: [...], page_meta}.
+func listItems(s *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if s == nil || s.Value == nil {
+		return nil
+	}
+	d, ok := s.Value.Properties["data"]
+	if !ok || d.Value == nil || !d.Value.Type.Includes("array") || d.Value.Items == nil {
+		return nil
+	}
+	if _, ok := s.Value.Properties["page_meta"]; !ok {
+		return nil
+	}
+	return d.Value.Items
+}
+
+func hasProperty(s *openapi3.SchemaRef, name string, depth int) bool {
+	if s == nil || s.Value == nil || depth > 4 {
+		return false
+	}
+	if _, ok := s.Value.Properties[name]; ok {
+		return true
+	}
+	for _, group := range [][]*openapi3.SchemaRef{s.Value.AllOf, s.Value.OneOf, s.Value.AnyOf} {
+		for _, b := range group {
+			if hasProperty(b, name, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Operations returns the operationIds of the description the mock serves,
+// sorted, with the kind of handling each gets ("create", "list", "get",
+// "update", "delete", "action" or "static" — answered from the spec's
+// examples with request fields overlaid).
+func Operations() (map[string]string, error) {
+	m, err := loadModel()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(m.ops))
+	for id, o := range m.ops {
+		out[id] = o.kind.String()
+	}
+	return out, nil
+}
+
+// RequestBody returns a JSON request body for operationID built from
+// openapi.yaml: the first (by name) example of its JSON request body, else
+// the schema's example, else a value built from the schema. It returns nil
+// when the operation takes no body. Tests use it to call every operation
+// without a hand-written payload.
+func RequestBody(operationID string) ([]byte, error) {
+	m, err := loadModel()
+	if err != nil {
+		return nil, err
+	}
+	o := m.ops[operationID]
+	if o == nil {
+		return nil, fmt.Errorf("mock: unknown operation %q", operationID)
+	}
+	rb := o.op.RequestBody
+	if rb == nil || rb.Value == nil {
+		return nil, nil
+	}
+	mt := rb.Value.Content.Get("application/json")
+	if mt == nil {
+		return nil, nil
+	}
+	if ex, ok := mediaExample(mt); ok {
+		ex = pruneReadOnly(mt.Schema, ex, 0)
+		if mt.Schema == nil || mt.Schema.Value == nil || mt.Schema.Value.VisitJSON(ex) == nil {
+			return json.Marshal(ex)
+		}
+	}
+	return json.Marshal(pruneReadOnly(mt.Schema, build(mt.Schema, 0), 0))
+}
+
+// pruneReadOnly removes the properties a request must not send (readOnly)
+// from v, following s.
+func pruneReadOnly(s *openapi3.SchemaRef, v any, depth int) any {
+	if s == nil || s.Value == nil || depth > 8 {
+		return v
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		props := properties(s, 0)
+		for k, e := range t {
+			p, ok := props[k]
+			if !ok || p.Value == nil {
+				continue
+			}
+			if p.Value.ReadOnly {
+				delete(t, k)
+				continue
+			}
+			t[k] = pruneReadOnly(p, e, depth+1)
+		}
+	case []any:
+		if s.Value.Items != nil {
+			for i, e := range t {
+				t[i] = pruneReadOnly(s.Value.Items, e, depth+1)
+			}
+		}
+	}
+	return v
+}
