@@ -20,7 +20,7 @@ const (
 	EntityPayout = "payout"
 	// EntitySettlement is a settlement of collected funds to the merchant's bank account.
 	EntitySettlement = "settlement"
-	// EntityBeneficiary is a payout beneficiary under review.
+	// EntityBeneficiary is a payout beneficiary; its events report the outcome of Glomo's review.
 	EntityBeneficiary = "beneficiary"
 	// EntityInternalTransfer is a transfer between merchants of one platform.
 	EntityInternalTransfer = "internal_transfer"
