@@ -4410,16 +4410,20 @@ func (s *CancelSubscriptionOK) encodeFields(e *jx.Encoder) {
 		s.IntervalCount.Encode(e)
 	}
 	{
-		e.FieldStart("billing_cycles")
-		e.Int(s.BillingCycles)
+		if s.BillingCycles.Set {
+			e.FieldStart("billing_cycles")
+			s.BillingCycles.Encode(e)
+		}
 	}
 	{
 		e.FieldStart("start_date")
 		json.EncodeDate(e, s.StartDate)
 	}
 	{
-		e.FieldStart("end_date")
-		json.EncodeDate(e, s.EndDate)
+		if s.EndDate.Set {
+			e.FieldStart("end_date")
+			s.EndDate.Encode(e, json.EncodeDate)
+		}
 	}
 	{
 		e.FieldStart("expires_at")
@@ -4610,11 +4614,9 @@ func (s *CancelSubscriptionOK) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"interval_count\"")
 			}
 		case "billing_cycles":
-			requiredBitSet[1] |= 1 << 4
 			if err := func() error {
-				v, err := d.Int()
-				s.BillingCycles = int(v)
-				if err != nil {
+				s.BillingCycles.Reset()
+				if err := s.BillingCycles.Decode(d); err != nil {
 					return err
 				}
 				return nil
@@ -4634,11 +4636,9 @@ func (s *CancelSubscriptionOK) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"start_date\"")
 			}
 		case "end_date":
-			requiredBitSet[1] |= 1 << 6
 			if err := func() error {
-				v, err := json.DecodeDate(d)
-				s.EndDate = v
-				if err != nil {
+				s.EndDate.Reset()
+				if err := s.EndDate.Decode(d, json.DecodeDate); err != nil {
 					return err
 				}
 				return nil
@@ -4712,7 +4712,7 @@ func (s *CancelSubscriptionOK) Decode(d *jx.Decoder) error {
 	var failures []validate.FieldError
 	for i, mask := range [3]uint8{
 		0b10001111,
-		0b11111111,
+		0b10101111,
 		0b00000010,
 	} {
 		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
@@ -14770,6 +14770,44 @@ func (s *CreateQuoteUnauthorized) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
+// Encode encodes CreateRefundAccepted as json.
+func (s *CreateRefundAccepted) Encode(e *jx.Encoder) {
+	unwrapped := (*Refund)(s)
+
+	unwrapped.Encode(e)
+}
+
+// Decode decodes CreateRefundAccepted from json.
+func (s *CreateRefundAccepted) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode CreateRefundAccepted to nil")
+	}
+	var unwrapped Refund
+	if err := func() error {
+		if err := unwrapped.Decode(d); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return errors.Wrap(err, "alias")
+	}
+	*s = CreateRefundAccepted(unwrapped)
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *CreateRefundAccepted) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *CreateRefundAccepted) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
 // Encode encodes CreateRefundBadRequest as json.
 func (s *CreateRefundBadRequest) Encode(e *jx.Encoder) {
 	unwrapped := (*Error)(s)
@@ -14842,6 +14880,44 @@ func (s *CreateRefundConflict) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *CreateRefundConflict) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes CreateRefundCreated as json.
+func (s *CreateRefundCreated) Encode(e *jx.Encoder) {
+	unwrapped := (*Refund)(s)
+
+	unwrapped.Encode(e)
+}
+
+// Decode decodes CreateRefundCreated from json.
+func (s *CreateRefundCreated) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode CreateRefundCreated to nil")
+	}
+	var unwrapped Refund
+	if err := func() error {
+		if err := unwrapped.Decode(d); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return errors.Wrap(err, "alias")
+	}
+	*s = CreateRefundCreated(unwrapped)
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *CreateRefundCreated) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *CreateRefundCreated) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }
@@ -15234,6 +15310,44 @@ func (s *CreateRefundUnauthorized) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *CreateRefundUnauthorized) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes CreateRefundUnprocessableEntity as json.
+func (s *CreateRefundUnprocessableEntity) Encode(e *jx.Encoder) {
+	unwrapped := (*Refund)(s)
+
+	unwrapped.Encode(e)
+}
+
+// Decode decodes CreateRefundUnprocessableEntity from json.
+func (s *CreateRefundUnprocessableEntity) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode CreateRefundUnprocessableEntity to nil")
+	}
+	var unwrapped Refund
+	if err := func() error {
+		if err := unwrapped.Decode(d); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return errors.Wrap(err, "alias")
+	}
+	*s = CreateRefundUnprocessableEntity(unwrapped)
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *CreateRefundUnprocessableEntity) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *CreateRefundUnprocessableEntity) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }
@@ -29101,8 +29215,10 @@ func (s *Merchant) encodeFields(e *jx.Encoder) {
 		json.EncodeDateTime(e, s.UpdatedAt)
 	}
 	{
-		e.FieldStart("jwt_token")
-		e.Str(s.JwtToken)
+		if s.JwtToken.Set {
+			e.FieldStart("jwt_token")
+			s.JwtToken.Encode(e)
+		}
 	}
 	{
 		if s.PublicKey.Set {
@@ -29316,11 +29432,9 @@ func (s *Merchant) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"updated_at\"")
 			}
 		case "jwt_token":
-			requiredBitSet[1] |= 1 << 7
 			if err := func() error {
-				v, err := d.Str()
-				s.JwtToken = string(v)
-				if err != nil {
+				s.JwtToken.Reset()
+				if err := s.JwtToken.Decode(d); err != nil {
 					return err
 				}
 				return nil
@@ -29348,7 +29462,7 @@ func (s *Merchant) Decode(d *jx.Decoder) error {
 	var failures []validate.FieldError
 	for i, mask := range [3]uint8{
 		0b00001111,
-		0b11111110,
+		0b01111110,
 		0b00000000,
 	} {
 		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
@@ -40688,16 +40802,20 @@ func (s *PauseSubscriptionOK) encodeFields(e *jx.Encoder) {
 		s.IntervalCount.Encode(e)
 	}
 	{
-		e.FieldStart("billing_cycles")
-		e.Int(s.BillingCycles)
+		if s.BillingCycles.Set {
+			e.FieldStart("billing_cycles")
+			s.BillingCycles.Encode(e)
+		}
 	}
 	{
 		e.FieldStart("start_date")
 		json.EncodeDate(e, s.StartDate)
 	}
 	{
-		e.FieldStart("end_date")
-		json.EncodeDate(e, s.EndDate)
+		if s.EndDate.Set {
+			e.FieldStart("end_date")
+			s.EndDate.Encode(e, json.EncodeDate)
+		}
 	}
 	{
 		e.FieldStart("expires_at")
@@ -40888,11 +41006,9 @@ func (s *PauseSubscriptionOK) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"interval_count\"")
 			}
 		case "billing_cycles":
-			requiredBitSet[1] |= 1 << 4
 			if err := func() error {
-				v, err := d.Int()
-				s.BillingCycles = int(v)
-				if err != nil {
+				s.BillingCycles.Reset()
+				if err := s.BillingCycles.Decode(d); err != nil {
 					return err
 				}
 				return nil
@@ -40912,11 +41028,9 @@ func (s *PauseSubscriptionOK) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"start_date\"")
 			}
 		case "end_date":
-			requiredBitSet[1] |= 1 << 6
 			if err := func() error {
-				v, err := json.DecodeDate(d)
-				s.EndDate = v
-				if err != nil {
+				s.EndDate.Reset()
+				if err := s.EndDate.Decode(d, json.DecodeDate); err != nil {
 					return err
 				}
 				return nil
@@ -40990,7 +41104,7 @@ func (s *PauseSubscriptionOK) Decode(d *jx.Decoder) error {
 	var failures []validate.FieldError
 	for i, mask := range [3]uint8{
 		0b10001111,
-		0b11111111,
+		0b10101111,
 		0b00000010,
 	} {
 		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
@@ -47375,18 +47489,20 @@ func (s *RefundReason) Decode(d *jx.Decoder) error {
 	}
 	// Try to use constant string.
 	switch RefundReason(v) {
-	case RefundReasonRequestedByCustomer:
-		*s = RefundReasonRequestedByCustomer
-	case RefundReasonFraudulent:
-		*s = RefundReasonFraudulent
-	case RefundReasonDuplicate:
-		*s = RefundReasonDuplicate
-	case RefundReasonOthers:
-		*s = RefundReasonOthers
-	case RefundReasonRefundedForSubscriptionVerification:
-		*s = RefundReasonRefundedForSubscriptionVerification
-	case RefundReasonRefundedForSubscriptionCardUpdate:
-		*s = RefundReasonRefundedForSubscriptionCardUpdate
+	case RefundReason_RequestedByCustomer:
+		*s = RefundReason_RequestedByCustomer
+	case RefundReason_Fraudulent:
+		*s = RefundReason_Fraudulent
+	case RefundReason_Duplicate:
+		*s = RefundReason_Duplicate
+	case RefundReason_Others:
+		*s = RefundReason_Others
+	case RefundReason_RefundedForSubscriptionVerification:
+		*s = RefundReason_RefundedForSubscriptionVerification
+	case RefundReason_RefundedForSubscriptionCardUpdate:
+		*s = RefundReason_RefundedForSubscriptionCardUpdate
+	case RefundReason_RequestedbyCustomer:
+		*s = RefundReason_RequestedbyCustomer
 	default:
 		*s = RefundReason(v)
 	}
@@ -49090,16 +49206,20 @@ func (s *Subscription) encodeFields(e *jx.Encoder) {
 		s.IntervalCount.Encode(e)
 	}
 	{
-		e.FieldStart("billing_cycles")
-		e.Int(s.BillingCycles)
+		if s.BillingCycles.Set {
+			e.FieldStart("billing_cycles")
+			s.BillingCycles.Encode(e)
+		}
 	}
 	{
 		e.FieldStart("start_date")
 		json.EncodeDate(e, s.StartDate)
 	}
 	{
-		e.FieldStart("end_date")
-		json.EncodeDate(e, s.EndDate)
+		if s.EndDate.Set {
+			e.FieldStart("end_date")
+			s.EndDate.Encode(e, json.EncodeDate)
+		}
 	}
 	{
 		e.FieldStart("expires_at")
@@ -49290,11 +49410,9 @@ func (s *Subscription) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"interval_count\"")
 			}
 		case "billing_cycles":
-			requiredBitSet[1] |= 1 << 4
 			if err := func() error {
-				v, err := d.Int()
-				s.BillingCycles = int(v)
-				if err != nil {
+				s.BillingCycles.Reset()
+				if err := s.BillingCycles.Decode(d); err != nil {
 					return err
 				}
 				return nil
@@ -49314,11 +49432,9 @@ func (s *Subscription) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"start_date\"")
 			}
 		case "end_date":
-			requiredBitSet[1] |= 1 << 6
 			if err := func() error {
-				v, err := json.DecodeDate(d)
-				s.EndDate = v
-				if err != nil {
+				s.EndDate.Reset()
+				if err := s.EndDate.Decode(d, json.DecodeDate); err != nil {
 					return err
 				}
 				return nil
@@ -49392,7 +49508,7 @@ func (s *Subscription) Decode(d *jx.Decoder) error {
 	var failures []validate.FieldError
 	for i, mask := range [3]uint8{
 		0b10001111,
-		0b11111111,
+		0b10101111,
 		0b00000010,
 	} {
 		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {

@@ -185,7 +185,8 @@ type GetOrdersParams struct {
 	// Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage OptInt `json:",omitempty,omitzero"`
 	// Page number, from 1.
-	Page OptInt `json:",omitempty,omitzero"`
+	Page      OptInt    `json:",omitempty,omitzero"`
+	RequestID OptString `json:",omitempty,omitzero"`
 }
 
 // GetPayinByIdParams is parameters of getPayinById operation.
@@ -267,7 +268,8 @@ type GetPayoutsParams struct {
 	// Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage OptInt `json:",omitempty,omitzero"`
 	// Page number, from 1.
-	Page OptInt `json:",omitempty,omitzero"`
+	Page      OptInt    `json:",omitempty,omitzero"`
+	RequestID OptString `json:",omitempty,omitzero"`
 }
 
 // GetPriceByIdParams is parameters of getPriceById operation.
@@ -313,7 +315,8 @@ type GetRefundsParams struct {
 	// Items per page, 1 to 100 (default 20; larger values are clamped).
 	PerPage OptInt `json:",omitempty,omitzero"`
 	// Page number, from 1.
-	Page OptInt `json:",omitempty,omitzero"`
+	Page      OptInt    `json:",omitempty,omitzero"`
+	RequestID OptString `json:",omitempty,omitzero"`
 }
 
 // GetRfiParams is parameters of getRfi operation.

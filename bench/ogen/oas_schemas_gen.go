@@ -2077,11 +2077,11 @@ type CancelSubscriptionOK struct {
 	IntervalType  IntervalType               `json:"interval_type"`
 	IntervalCount NilIntervalCount           `json:"interval_count"`
 	// Number of charges before the subscription completes.
-	BillingCycles int `json:"billing_cycles"`
+	BillingCycles OptInt `json:"billing_cycles"`
 	// First billing date (YYYY-MM-DD).
 	StartDate time.Time `json:"start_date"`
 	// Last billing date (YYYY-MM-DD).
-	EndDate time.Time `json:"end_date"`
+	EndDate OptDate `json:"end_date"`
 	// Deadline for the customer to authorise the subscription.
 	ExpiresAt time.Time `json:"expires_at"`
 	// Merged property.
@@ -2154,7 +2154,7 @@ func (s *CancelSubscriptionOK) GetIntervalCount() NilIntervalCount {
 }
 
 // GetBillingCycles returns the value of BillingCycles.
-func (s *CancelSubscriptionOK) GetBillingCycles() int {
+func (s *CancelSubscriptionOK) GetBillingCycles() OptInt {
 	return s.BillingCycles
 }
 
@@ -2164,7 +2164,7 @@ func (s *CancelSubscriptionOK) GetStartDate() time.Time {
 }
 
 // GetEndDate returns the value of EndDate.
-func (s *CancelSubscriptionOK) GetEndDate() time.Time {
+func (s *CancelSubscriptionOK) GetEndDate() OptDate {
 	return s.EndDate
 }
 
@@ -2254,7 +2254,7 @@ func (s *CancelSubscriptionOK) SetIntervalCount(val NilIntervalCount) {
 }
 
 // SetBillingCycles sets the value of BillingCycles.
-func (s *CancelSubscriptionOK) SetBillingCycles(val int) {
+func (s *CancelSubscriptionOK) SetBillingCycles(val OptInt) {
 	s.BillingCycles = val
 }
 
@@ -2264,7 +2264,7 @@ func (s *CancelSubscriptionOK) SetStartDate(val time.Time) {
 }
 
 // SetEndDate sets the value of EndDate.
-func (s *CancelSubscriptionOK) SetEndDate(val time.Time) {
+func (s *CancelSubscriptionOK) SetEndDate(val OptDate) {
 	s.EndDate = val
 }
 
@@ -7736,6 +7736,10 @@ type CreateQuoteUnauthorized Error
 
 func (*CreateQuoteUnauthorized) createQuoteRes() {}
 
+type CreateRefundAccepted Refund
+
+func (*CreateRefundAccepted) createRefundRes() {}
+
 type CreateRefundBadRequest Error
 
 func (*CreateRefundBadRequest) createRefundRes() {}
@@ -7743,6 +7747,10 @@ func (*CreateRefundBadRequest) createRefundRes() {}
 type CreateRefundConflict Error
 
 func (*CreateRefundConflict) createRefundRes() {}
+
+type CreateRefundCreated Refund
+
+func (*CreateRefundCreated) createRefundRes() {}
 
 type CreateRefundForbidden Error
 
@@ -7904,6 +7912,10 @@ func (*CreateRefundTooManyRequests) createRefundRes() {}
 type CreateRefundUnauthorized Error
 
 func (*CreateRefundUnauthorized) createRefundRes() {}
+
+type CreateRefundUnprocessableEntity Refund
+
+func (*CreateRefundUnprocessableEntity) createRefundRes() {}
 
 type CreateSettlementBadRequest Error
 
@@ -12192,7 +12204,7 @@ type Merchant struct {
 	// When it last changed (ISO 8601, UTC).
 	UpdatedAt time.Time `json:"updated_at"`
 	// A secret key for the child merchant; treat it as a credential.
-	JwtToken  string       `json:"jwt_token"`
+	JwtToken  OptString    `json:"jwt_token"`
 	PublicKey OptNilString `json:"public_key"`
 }
 
@@ -12272,7 +12284,7 @@ func (s *Merchant) GetUpdatedAt() time.Time {
 }
 
 // GetJwtToken returns the value of JwtToken.
-func (s *Merchant) GetJwtToken() string {
+func (s *Merchant) GetJwtToken() OptString {
 	return s.JwtToken
 }
 
@@ -12357,7 +12369,7 @@ func (s *Merchant) SetUpdatedAt(val time.Time) {
 }
 
 // SetJwtToken sets the value of JwtToken.
-func (s *Merchant) SetJwtToken(val string) {
+func (s *Merchant) SetJwtToken(val OptString) {
 	s.JwtToken = val
 }
 
@@ -23811,11 +23823,11 @@ type PauseSubscriptionOK struct {
 	IntervalType  IntervalType              `json:"interval_type"`
 	IntervalCount NilIntervalCount          `json:"interval_count"`
 	// Number of charges before the subscription completes.
-	BillingCycles int `json:"billing_cycles"`
+	BillingCycles OptInt `json:"billing_cycles"`
 	// First billing date (YYYY-MM-DD).
 	StartDate time.Time `json:"start_date"`
 	// Last billing date (YYYY-MM-DD).
-	EndDate time.Time `json:"end_date"`
+	EndDate OptDate `json:"end_date"`
 	// Deadline for the customer to authorise the subscription.
 	ExpiresAt time.Time `json:"expires_at"`
 	// Merged property.
@@ -23888,7 +23900,7 @@ func (s *PauseSubscriptionOK) GetIntervalCount() NilIntervalCount {
 }
 
 // GetBillingCycles returns the value of BillingCycles.
-func (s *PauseSubscriptionOK) GetBillingCycles() int {
+func (s *PauseSubscriptionOK) GetBillingCycles() OptInt {
 	return s.BillingCycles
 }
 
@@ -23898,7 +23910,7 @@ func (s *PauseSubscriptionOK) GetStartDate() time.Time {
 }
 
 // GetEndDate returns the value of EndDate.
-func (s *PauseSubscriptionOK) GetEndDate() time.Time {
+func (s *PauseSubscriptionOK) GetEndDate() OptDate {
 	return s.EndDate
 }
 
@@ -23988,7 +24000,7 @@ func (s *PauseSubscriptionOK) SetIntervalCount(val NilIntervalCount) {
 }
 
 // SetBillingCycles sets the value of BillingCycles.
-func (s *PauseSubscriptionOK) SetBillingCycles(val int) {
+func (s *PauseSubscriptionOK) SetBillingCycles(val OptInt) {
 	s.BillingCycles = val
 }
 
@@ -23998,7 +24010,7 @@ func (s *PauseSubscriptionOK) SetStartDate(val time.Time) {
 }
 
 // SetEndDate sets the value of EndDate.
-func (s *PauseSubscriptionOK) SetEndDate(val time.Time) {
+func (s *PauseSubscriptionOK) SetEndDate(val OptDate) {
 	s.EndDate = val
 }
 
@@ -27882,7 +27894,6 @@ func (s *Refund) SetUpdatedAt(val OptNilDateTime) {
 	s.UpdatedAt = val
 }
 
-func (*Refund) createRefundRes()     {}
 func (*Refund) getRefundByIdRes()    {}
 func (*Refund) mockUpdateRefundRes() {}
 func (*Refund) updateRfiRefundRes()  {}
@@ -28051,40 +28062,44 @@ func (s *RefundFees) SetTxnFees(val OptMoney) {
 type RefundReason string
 
 const (
-	RefundReasonRequestedByCustomer                 RefundReason = "Requested By Customer"
-	RefundReasonFraudulent                          RefundReason = "Fraudulent"
-	RefundReasonDuplicate                           RefundReason = "Duplicate"
-	RefundReasonOthers                              RefundReason = "Others"
-	RefundReasonRefundedForSubscriptionVerification RefundReason = "Refunded For Subscription Verification"
-	RefundReasonRefundedForSubscriptionCardUpdate   RefundReason = "Refunded For Subscription Card Update"
+	RefundReason_RequestedByCustomer                 RefundReason = "Requested By Customer"
+	RefundReason_Fraudulent                          RefundReason = "Fraudulent"
+	RefundReason_Duplicate                           RefundReason = "Duplicate"
+	RefundReason_Others                              RefundReason = "Others"
+	RefundReason_RefundedForSubscriptionVerification RefundReason = "Refunded For Subscription Verification"
+	RefundReason_RefundedForSubscriptionCardUpdate   RefundReason = "Refunded For Subscription Card Update"
+	RefundReason_RequestedbyCustomer                 RefundReason = "Requested by Customer"
 )
 
 // AllValues returns all RefundReason values.
 func (RefundReason) AllValues() []RefundReason {
 	return []RefundReason{
-		RefundReasonRequestedByCustomer,
-		RefundReasonFraudulent,
-		RefundReasonDuplicate,
-		RefundReasonOthers,
-		RefundReasonRefundedForSubscriptionVerification,
-		RefundReasonRefundedForSubscriptionCardUpdate,
+		RefundReason_RequestedByCustomer,
+		RefundReason_Fraudulent,
+		RefundReason_Duplicate,
+		RefundReason_Others,
+		RefundReason_RefundedForSubscriptionVerification,
+		RefundReason_RefundedForSubscriptionCardUpdate,
+		RefundReason_RequestedbyCustomer,
 	}
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s RefundReason) MarshalText() ([]byte, error) {
 	switch s {
-	case RefundReasonRequestedByCustomer:
+	case RefundReason_RequestedByCustomer:
 		return []byte(s), nil
-	case RefundReasonFraudulent:
+	case RefundReason_Fraudulent:
 		return []byte(s), nil
-	case RefundReasonDuplicate:
+	case RefundReason_Duplicate:
 		return []byte(s), nil
-	case RefundReasonOthers:
+	case RefundReason_Others:
 		return []byte(s), nil
-	case RefundReasonRefundedForSubscriptionVerification:
+	case RefundReason_RefundedForSubscriptionVerification:
 		return []byte(s), nil
-	case RefundReasonRefundedForSubscriptionCardUpdate:
+	case RefundReason_RefundedForSubscriptionCardUpdate:
+		return []byte(s), nil
+	case RefundReason_RequestedbyCustomer:
 		return []byte(s), nil
 	default:
 		return nil, errors.Errorf("invalid value: %q", s)
@@ -28094,23 +28109,26 @@ func (s RefundReason) MarshalText() ([]byte, error) {
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *RefundReason) UnmarshalText(data []byte) error {
 	switch RefundReason(data) {
-	case RefundReasonRequestedByCustomer:
-		*s = RefundReasonRequestedByCustomer
+	case RefundReason_RequestedByCustomer:
+		*s = RefundReason_RequestedByCustomer
 		return nil
-	case RefundReasonFraudulent:
-		*s = RefundReasonFraudulent
+	case RefundReason_Fraudulent:
+		*s = RefundReason_Fraudulent
 		return nil
-	case RefundReasonDuplicate:
-		*s = RefundReasonDuplicate
+	case RefundReason_Duplicate:
+		*s = RefundReason_Duplicate
 		return nil
-	case RefundReasonOthers:
-		*s = RefundReasonOthers
+	case RefundReason_Others:
+		*s = RefundReason_Others
 		return nil
-	case RefundReasonRefundedForSubscriptionVerification:
-		*s = RefundReasonRefundedForSubscriptionVerification
+	case RefundReason_RefundedForSubscriptionVerification:
+		*s = RefundReason_RefundedForSubscriptionVerification
 		return nil
-	case RefundReasonRefundedForSubscriptionCardUpdate:
-		*s = RefundReasonRefundedForSubscriptionCardUpdate
+	case RefundReason_RefundedForSubscriptionCardUpdate:
+		*s = RefundReason_RefundedForSubscriptionCardUpdate
+		return nil
+	case RefundReason_RequestedbyCustomer:
+		*s = RefundReason_RequestedbyCustomer
 		return nil
 	default:
 		return errors.Errorf("invalid value: %q", data)
@@ -28624,11 +28642,11 @@ type Subscription struct {
 	IntervalType  IntervalType       `json:"interval_type"`
 	IntervalCount NilIntervalCount   `json:"interval_count"`
 	// Number of charges before the subscription completes.
-	BillingCycles int `json:"billing_cycles"`
+	BillingCycles OptInt `json:"billing_cycles"`
 	// First billing date (YYYY-MM-DD).
 	StartDate time.Time `json:"start_date"`
 	// Last billing date (YYYY-MM-DD).
-	EndDate time.Time `json:"end_date"`
+	EndDate OptDate `json:"end_date"`
 	// Deadline for the customer to authorise the subscription.
 	ExpiresAt time.Time `json:"expires_at"`
 	// Date of the next renewal charge, null when none is scheduled.
@@ -28701,7 +28719,7 @@ func (s *Subscription) GetIntervalCount() NilIntervalCount {
 }
 
 // GetBillingCycles returns the value of BillingCycles.
-func (s *Subscription) GetBillingCycles() int {
+func (s *Subscription) GetBillingCycles() OptInt {
 	return s.BillingCycles
 }
 
@@ -28711,7 +28729,7 @@ func (s *Subscription) GetStartDate() time.Time {
 }
 
 // GetEndDate returns the value of EndDate.
-func (s *Subscription) GetEndDate() time.Time {
+func (s *Subscription) GetEndDate() OptDate {
 	return s.EndDate
 }
 
@@ -28801,7 +28819,7 @@ func (s *Subscription) SetIntervalCount(val NilIntervalCount) {
 }
 
 // SetBillingCycles sets the value of BillingCycles.
-func (s *Subscription) SetBillingCycles(val int) {
+func (s *Subscription) SetBillingCycles(val OptInt) {
 	s.BillingCycles = val
 }
 
@@ -28811,7 +28829,7 @@ func (s *Subscription) SetStartDate(val time.Time) {
 }
 
 // SetEndDate sets the value of EndDate.
-func (s *Subscription) SetEndDate(val time.Time) {
+func (s *Subscription) SetEndDate(val OptDate) {
 	s.EndDate = val
 }
 

@@ -2355,6 +2355,22 @@ func (s CreateQuoteRequestResource) Validate() error {
 	}
 }
 
+func (s *CreateRefundAccepted) Validate() error {
+	alias := (*Refund)(s)
+	if err := alias.Validate(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *CreateRefundCreated) Validate() error {
+	alias := (*Refund)(s)
+	if err := alias.Validate(); err != nil {
+		return err
+	}
+	return nil
+}
+
 func (s *CreateRefundReq) Validate() error {
 	if s == nil {
 		return validate.ErrNilPointer
@@ -2391,6 +2407,14 @@ func (s CreateRefundReqReason) Validate() error {
 	default:
 		return errors.Errorf("invalid value: %v", s)
 	}
+}
+
+func (s *CreateRefundUnprocessableEntity) Validate() error {
+	alias := (*Refund)(s)
+	if err := alias.Validate(); err != nil {
+		return err
+	}
+	return nil
 }
 
 func (s *CreateSettlementRequest) Validate() error {
@@ -6572,6 +6596,8 @@ func (s RefundReason) Validate() error {
 	case "Refunded For Subscription Verification":
 		return nil
 	case "Refunded For Subscription Card Update":
+		return nil
+	case "Requested by Customer":
 		return nil
 	default:
 		return errors.Errorf("invalid value: %v", s)

@@ -1,0 +1,333 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-faster/jx"
+
+	glomo "github.com/glomo-go/glomo-go"
+	"github.com/glomo-go/glomo-go/drift"
+	"github.com/glomo-go/glomo-go/wrapper"
+
+	"github.com/glomo-go/glomo-go/bench/ogen"
+)
+
+// srv is the one loopback server every benchmark and test talks to.
+var srv *httptest.Server
+
+func TestMain(m *testing.M) {
+	srv = NewServer()
+	code := m.Run()
+	srv.Close()
+	os.Exit(code)
+}
+
+// newPeer builds d for base and makes one warm-up call, so connection setup
+// and lazy initialisation (the wrapper's spec index, the drift detector's
+// schema compilation) stay out of the measurement.
+func newPeer(tb testing.TB, d PeerDef, base string) Peer {
+	tb.Helper()
+	p, err := d.New(base)
+	if err != nil {
+		tb.Fatalf("%s: %v", d.Name, err)
+	}
+	return p
+}
+
+func warm(tb testing.TB, name string, call func(context.Context) error) {
+	tb.Helper()
+	for range 3 {
+		if err := call(context.Background()); err != nil {
+			tb.Fatalf("%s: warm-up: %v", name, err)
+		}
+	}
+}
+
+// benchCall runs call once per iteration for every peer.
+func benchCall(b *testing.B, op func(Peer) func(context.Context) error) {
+	for _, d := range Peers() {
+		b.Run(d.Name, func(b *testing.B) {
+			call := op(newPeer(b, d, BaseURL(srv)))
+			warm(b, d.Name, call)
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := call(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// listPage checks that a ListPage call decoded the whole page.
+func listPage(p Peer) func(context.Context) error {
+	return func(ctx context.Context) error {
+		n, err := p.ListPage(ctx)
+		if err == nil && n != PageSize {
+			err = fmt.Errorf("decoded %d payouts, want %d", n, PageSize)
+		}
+		return err
+	}
+}
+
+// BenchmarkGetBalance: a small GET (GET /v1/balances, 167-byte answer).
+func BenchmarkGetBalance(b *testing.B) {
+	benchCall(b, func(p Peer) func(context.Context) error { return p.GetBalance })
+}
+
+// BenchmarkCreatePayout: a POST create (POST /v1/payouts, 201 with one payout).
+func BenchmarkCreatePayout(b *testing.B) {
+	benchCall(b, func(p Peer) func(context.Context) error { return p.CreatePayout })
+}
+
+// BenchmarkListPage100: one list page of 100 payouts (GET /v1/payouts).
+func BenchmarkListPage100(b *testing.B) {
+	benchCall(b, listPage)
+}
+
+// BenchmarkDecodePage100 decodes the same page without HTTP: the JSON
+// decoding each peer does. raw and wrapper share the generated types and
+// parser (json.Unmarshal into the JSON200 struct); ogen decodes with jx and
+// validates, as its client does.
+func BenchmarkDecodePage100(b *testing.B) {
+	body := ListPageJSON
+	b.Run("floor", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var pg floorPayoutPage
+			if err := json.Unmarshal(body, &pg); err != nil || len(pg.Data) != PageSize {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var pg wrapper.GetPayoutsPage // the generated JSON200 type
+			if err := json.Unmarshal(body, &pg); err != nil || len(*pg.Data) != PageSize {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ogen", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var pg ogen.GetPayoutsOK
+			if err := pg.Decode(jx.DecodeBytes(body)); err != nil || len(pg.Data.Value) != PageSize {
+				b.Fatal(err)
+			}
+			if err := pg.Validate(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// heapSampler records the largest runtime.MemStats.HeapAlloc seen while it
+// runs, sampling every interval (ReadMemStats stops the world briefly; at
+// 5 ms that is well under 1% of the walk).
+type heapSampler struct {
+	peak atomic.Uint64
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func startHeapSampler(interval time.Duration) *heapSampler {
+	s := &heapSampler{stop: make(chan struct{})}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			s.sample()
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *heapSampler) sample() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	for {
+		cur := s.peak.Load()
+		if ms.HeapAlloc <= cur || s.peak.CompareAndSwap(cur, ms.HeapAlloc) {
+			return
+		}
+	}
+}
+
+func (s *heapSampler) Stop() uint64 {
+	close(s.stop)
+	s.wg.Wait()
+	s.sample()
+	return s.peak.Load()
+}
+
+// walkPeers are the peers of the walk benchmarks: floor and raw page by
+// hand, wrapper ranges over GetPayoutsIter, ogen pages by hand.
+var walkPeers = map[string]bool{"floor": true, "raw": true, "wrapper": true, "ogen": true}
+
+// benchWalk walks a list of items payouts (items/100 pages) per iteration
+// and reports the peak heap of the process while walking (peak-heap-B: the
+// largest HeapAlloc sampled, server included) and ns/item.
+func benchWalk(b *testing.B, items int) {
+	for _, d := range Peers() {
+		if !walkPeers[d.Name] {
+			continue
+		}
+		b.Run(d.Name, func(b *testing.B) {
+			p := newPeer(b, d, WalkURL(srv, items))
+			w, ok := p.(Walker)
+			if !ok {
+				b.Skipf("%s cannot walk", d.Name)
+			}
+			walk := func(ctx context.Context) error {
+				n, err := w.Walk(ctx)
+				if err == nil && n != items {
+					err = fmt.Errorf("walked %d payouts, want %d", n, items)
+				}
+				return err
+			}
+			if err := walk(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			s := startHeapSampler(5 * time.Millisecond)
+			ctx := context.Background()
+			b.ReportAllocs()
+			start := time.Now()
+			n := 0
+			for b.Loop() {
+				if err := walk(ctx); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			elapsed := time.Since(start)
+			b.ReportMetric(float64(s.Stop()), "peak-heap-B")
+			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(n*items), "ns/item")
+		})
+	}
+}
+
+// BenchmarkWalk10k walks 10,000 payouts (100 pages); compare its
+// peak-heap-B with BenchmarkWalk100k: it must not grow with the item count.
+func BenchmarkWalk10k(b *testing.B) { benchWalk(b, 10_000) }
+
+// BenchmarkWalk100k walks 100,000 payouts (1,000 pages of 100).
+func BenchmarkWalk100k(b *testing.B) { benchWalk(b, 100_000) }
+
+// BenchmarkDrift is the wrapper with and without WithDriftDetector (every
+// response checked against openapi.yaml). The canned answers conform, so a
+// finding fails the benchmark.
+func BenchmarkDrift(b *testing.B) {
+	ops := []struct {
+		name string
+		op   func(Peer) func(context.Context) error
+	}{
+		{"GetBalance", func(p Peer) func(context.Context) error { return p.GetBalance }},
+		{"ListPage100", listPage},
+	}
+	for _, o := range ops {
+		for _, on := range []bool{false, true} {
+			name := o.name + "/off"
+			if on {
+				name = o.name + "/on"
+			}
+			b.Run(name, func(b *testing.B) {
+				var findings atomic.Int64
+				var opts []wrapper.Option
+				if on {
+					opts = append(opts, wrapper.WithDriftDetector(func(f wrapper.DriftFinding) {
+						if findings.Add(1) == 1 {
+							b.Errorf("drift finding on a canned answer: %v", &f)
+						}
+					}))
+				}
+				p, err := NewWrapper(BaseURL(srv), opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				call := o.op(p)
+				warm(b, name, call)
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := call(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSpecLoad is the one-time cost of reading openapi.yaml:
+//   - kin-openapi/load: openapi3.Loader.LoadFromData (what wrapper.New does
+//     once per process to index operations);
+//   - kin-openapi/load+validate: the same plus doc.Validate;
+//   - drift/New: drift.New(glomo.OpenAPI), which is exactly what the first
+//     call of drift.Default() runs (later calls return the cached Validator);
+//   - drift/New+first-checks: drift.New plus the first Check of the three
+//     benchmarked responses (each compiles its response schema once).
+func BenchmarkSpecLoad(b *testing.B) {
+	ctx := context.Background()
+	b.Run("kin-openapi/load", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := openapi3.NewLoader().LoadFromData(glomo.OpenAPI); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("kin-openapi/load+validate", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			doc, err := openapi3.NewLoader().LoadFromData(glomo.OpenAPI)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := doc.Validate(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("drift/New", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := drift.New(glomo.OpenAPI); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("drift/New+first-checks", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			v, err := drift.New(glomo.OpenAPI)
+			if err != nil {
+				b.Fatal(err)
+			}
+			checkCanned(b, v)
+		}
+	})
+}

@@ -1,0 +1,127 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/glomo-go/glomo-go/api"
+)
+
+// The raw peer: glomo-go's generated client (package api, oapi-codegen) used
+// directly, with the key added by a request editor.
+
+type rawClient struct {
+	c *api.ClientWithResponses
+}
+
+func init() {
+	register(PeerDef{Name: "raw", Order: 1, New: func(base string) (Peer, error) {
+		auth := "Bearer " + APIKey
+		c, err := api.NewClientWithResponses(base,
+			api.WithHTTPClient(newHTTPClient()),
+			api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+				req.Header.Set("Authorization", auth)
+				return nil
+			}))
+		if err != nil {
+			return nil, err
+		}
+		return &rawClient{c: c}, nil
+	}})
+}
+
+func (r *rawClient) GetBalance(ctx context.Context) error {
+	res, err := r.c.GetBalanceWithResponse(ctx)
+	if err != nil {
+		return err
+	}
+	if res.JSON200 == nil || res.JSON200.Available == nil || len(*res.JSON200.Available) == 0 {
+		return fmt.Errorf("raw: GetBalance: status %d", res.StatusCode())
+	}
+	return nil
+}
+
+func (r *rawClient) CreatePayout(ctx context.Context) error {
+	body, err := rawPayoutBody()
+	if err != nil {
+		return err
+	}
+	// Not CreatePayoutWithResponse: its body type, CreatePayoutJSONRequestBody,
+	// is a defined type over the oneOf union without the union's MarshalJSON,
+	// so it encodes as {} (see docs/benchmarks.md). Encode the union itself.
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	res, err := r.c.CreatePayoutWithBodyWithResponse(ctx, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	if res.JSON201 == nil || res.JSON201.Id == nil {
+		return fmt.Errorf("raw: CreatePayout: status %d", res.StatusCode())
+	}
+	return nil
+}
+
+// rawPayoutBody builds the benchmark's payout request as the generated union.
+func rawPayoutBody() (api.CreatePayoutJSONBody, error) {
+	var body api.CreatePayoutJSONBody
+	purpose, bene, src, dst := reqPurposeCode, reqBeneficiaryID, api.CreatePayoutWithoutQuoteRequestSourceCurrency(reqSourceCur), api.CreatePayoutWithoutQuoteRequestDestinationCurrency(reqDestCur)
+	amount, rail, inv, rid := int64(reqSourceAmount), api.CreatePayoutWithoutQuoteRequestPaymentRail(reqPaymentRail), reqInvoiceNumber, reqRequestID
+	docs := []string{reqDocument}
+	err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
+		PurposeCode:         &purpose,
+		BeneficiaryId:       &bene,
+		SourceCurrency:      &src,
+		DestinationCurrency: &dst,
+		SourceAmount:        &amount,
+		PaymentRail:         &rail,
+		InvoiceNumber:       &inv,
+		RequestId:           &rid,
+		Documents:           &docs,
+	})
+	return body, err
+}
+
+func (r *rawClient) page(ctx context.Context, page int64) (*api.GetPayoutsResult, error) {
+	perPage := int64(PageSize)
+	res, err := r.c.GetPayoutsWithResponse(ctx, &api.GetPayoutsParams{PerPage: &perPage, Page: &page})
+	if err != nil {
+		return nil, err
+	}
+	if res.JSON200 == nil || res.JSON200.Data == nil {
+		return nil, fmt.Errorf("raw: GetPayouts: status %d", res.StatusCode())
+	}
+	return res, nil
+}
+
+func (r *rawClient) ListPage(ctx context.Context) (int, error) {
+	res, err := r.page(ctx, 1)
+	if err != nil {
+		return 0, err
+	}
+	return len(*res.JSON200.Data), nil
+}
+
+func (r *rawClient) Walk(ctx context.Context) (int, error) {
+	n := 0
+	for p := int64(1); ; {
+		res, err := r.page(ctx, p)
+		if err != nil {
+			return n, err
+		}
+		for _, po := range *res.JSON200.Data {
+			if po.Id != nil {
+				n++
+			}
+		}
+		pm := res.JSON200.PageMeta
+		if pm == nil || pm.Next == nil {
+			return n, nil
+		}
+		p = *pm.Next
+	}
+}
