@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"runtime"
@@ -28,6 +29,11 @@ const EnvAPIKey = "GLOMO_API_KEY"
 
 // DefaultMaxResponseBytes is the largest body the client reads (10 MiB).
 const DefaultMaxResponseBytes = 10 << 20
+
+// DefaultAttemptTimeout bounds each attempt when New builds the
+// *http.Client itself; a timed-out attempt is retried like a connection
+// error. Bound a whole call with WithTimeout or the context.
+const DefaultAttemptTimeout = 60 * time.Second
 
 // redacted replaces the API key wherever it could be printed.
 const redacted = "[REDACTED]"
@@ -243,7 +249,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	cfg.baseURL, cfg.basePath = base, basePath
 	if cfg.doer == nil {
-		cfg.doer = &http.Client{}
+		cfg.doer = &http.Client{Timeout: DefaultAttemptTimeout}
 	}
 	ua := "glomo-go/" + Version + " go/" + runtime.Version()
 	if cfg.userAgent != "" {
@@ -338,4 +344,24 @@ func isLoopback(host string) bool {
 // Format keeps the key out of any print of the configuration.
 func (cfg config) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprintf(f, "wrapper.config{BaseURL: %q, APIKey: %s}", cfg.baseURL, redacted)
+}
+
+// DumpRequest is httputil.DumpRequestOut with the Authorization header
+// redacted: use it, not the raw dump, when a custom doer or transport logs
+// the requests this client sends.
+func DumpRequest(req *http.Request, body bool) ([]byte, error) {
+	r := req.Clone(req.Context())
+	if r.Header.Get("Authorization") != "" {
+		r.Header.Set("Authorization", "Bearer "+redacted)
+	}
+	if body && req.GetBody != nil {
+		b, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = b
+	} else {
+		body = false
+	}
+	return httputil.DumpRequestOut(r, body)
 }

@@ -85,6 +85,10 @@ func TestKeyIsRedactedEverywhere(t *testing.T) {
 		requireNoKey(t, out)
 		assert.Contains(t, out, redacted)
 	}
+	for _, v := range []any{c.API(), *c.API(), c.cfg.doer} {
+		requireNoKey(t, fmt.Sprintf("%+v", v))
+		requireNoKey(t, fmt.Sprintf("%#v", v))
+	}
 	requireNoKey(t, c.String())
 	requireNoKey(t, c.GoString())
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "client", c, "key", c.cfg.key)
@@ -117,4 +121,39 @@ func TestWithHTTPDoer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "payout_1", *p.Id)
 	assert.Equal(t, "/api/v1/payouts/payout_1", f.requests()[0].Path)
+}
+
+// dumpingDoer logs every request through DumpRequest, as a user's debug
+// transport would.
+type dumpingDoer struct {
+	next  *http.Client
+	dumps *syncBuffer
+}
+
+func (d dumpingDoer) Do(r *http.Request) (*http.Response, error) {
+	b, err := DumpRequest(r, true)
+	if err != nil {
+		return nil, err
+	}
+	_, _ = d.dumps.Write(b)
+	return d.next.Do(r)
+}
+
+func TestDumpedRequestIsRedacted(t *testing.T) {
+	f := newFake(t, script(reply{status: 201, body: `{"id":"payout_1"}`}))
+	dumps := &syncBuffer{}
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	h := newHarness(t, f, WithHTTPDoer(dumpingDoer{hc, dumps}))
+	_, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
+	require.NoError(t, err)
+	requireNoKey(t, dumps.String())
+	assert.Contains(t, dumps.String(), "Authorization: Bearer [REDACTED]")
+	assert.Contains(t, dumps.String(), `"request_id"`)
+	assert.Equal(t, "Bearer "+testKey, f.requests()[0].Header.Get("Authorization"), "the real request keeps the key")
+
+	req, _ := http.NewRequest(http.MethodGet, "https://example.com/x", nil)
+	out, err := DumpRequest(req, true)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "GET /x")
 }
