@@ -590,3 +590,38 @@ func TestWithRequestIDHelpers(t *testing.T) {
 	assert.Equal(t, `{"request_id":"keep"}`, string(body))
 	assert.True(t, retryableTransport(errors.New("x")))
 }
+
+// TestLostResponseThenDuplicate: the payout is made but the answer never
+// arrives (the attempt times out); the retry with the same request_id meets
+// "Record already exists" and the caller gets the one payout.
+func TestLostResponseThenDuplicate(t *testing.T) {
+	release := make(chan struct{})
+	var posts atomic.Int32
+	var firstID atomic.Value
+	f := newFake(t, func(_ int, r *http.Request, body []byte) reply {
+		if r.Method == http.MethodGet {
+			return reply{body: fmt.Sprintf(`{"data":[{"id":"payout_lost","request_id":%q}],"page_meta":{"next":null}}`, r.URL.Query().Get("request_id"))}
+		}
+		id := bodyMap(t, body)["request_id"].(string)
+		if posts.Add(1) == 1 {
+			firstID.Store(id)
+			select { // the payout is created, but the answer is too late
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return reply{status: 201, body: `{"id":"payout_lost"}`}
+		}
+		if id == firstID.Load() {
+			return reply{status: 409, body: `{"error":"Conflict","message":"Record already exists"}`}
+		}
+		return reply{status: 201, body: `{"id":"payout_second"}`}
+	})
+	defer close(release)
+	hc := &http.Client{Timeout: 100 * time.Millisecond, Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	h := newHarness(t, f, WithHTTPClient(hc))
+	p, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
+	require.NoError(t, err)
+	assert.Equal(t, "payout_lost", *p.Id, "never a second payout")
+	assert.EqualValues(t, 2, posts.Load())
+}
