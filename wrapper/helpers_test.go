@@ -169,26 +169,18 @@ func requireNoKey(t *testing.T, s string) {
 	require.NotContains(t, s, testKey[4:], "part of the API key leaked")
 }
 
-// payoutBody is a CreatePayout body without request_id.
+// payoutBody is a CreatePayout body (oneOf: the variant without a quote)
+// plus extra fields.
 func payoutBody(t *testing.T, extra map[string]any) api.CreatePayoutJSONRequestBody {
 	t.Helper()
-	var b api.CreatePayoutJSONBody
-	bene, amount := "bene_1", int64(29900)
-	require.NoError(t, b.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{BeneficiaryId: &bene, DestinationAmount: &amount}))
-	if extra != nil {
-		raw, _ := json.Marshal(extra)
-		require.NoError(t, b.MergeCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{}))
-		var m map[string]any
-		cur, _ := b.MarshalJSON()
-		_ = json.Unmarshal(cur, &m)
-		var add map[string]any
-		_ = json.Unmarshal(raw, &add)
-		for k, v := range add {
-			m[k] = v
-		}
-		all, _ := json.Marshal(m)
-		require.NoError(t, b.UnmarshalJSON(all))
+	fields := map[string]any{"beneficiary_id": "bene_1", "destination_amount": 29900}
+	for k, v := range extra {
+		fields[k] = v
 	}
+	raw, err := json.Marshal(fields)
+	require.NoError(t, err)
+	var b api.CreatePayoutJSONBody
+	require.NoError(t, b.UnmarshalJSON(raw))
 	return api.CreatePayoutJSONRequestBody(b)
 }
 

@@ -23,6 +23,9 @@ type RotateApiKeyResponse = struct {
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation POST /v1/api-keys/rotate
 func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequestBody, opts ...RequestOption) (*RotateApiKeyResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -66,7 +69,10 @@ func (c *Client) GetBalanceConversions(ctx context.Context, params *api.GetBalan
 }
 
 // GetBalanceConversionsIter ranges over every item GetBalanceConversions returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/balance_conversions
 func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetBalanceConversionsParams, opts ...RequestOption) iter.Seq2[api.BalanceConversion, error] {
@@ -94,6 +100,9 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 // CreateBalanceConversion calls POST /v1/balance_conversions (operation createBalanceConversion): convert between two currency balances.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/balance_conversions
 func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...RequestOption) (*api.BalanceConversion, error) {
@@ -156,7 +165,10 @@ func (c *Client) GetBankAccountValidations(ctx context.Context, params *api.GetB
 }
 
 // GetBankAccountValidationsIter ranges over every item GetBankAccountValidations returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/bank_account_validation
 func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.GetBankAccountValidationsParams, opts ...RequestOption) iter.Seq2[api.BankAccountValidation, error] {
@@ -184,6 +196,9 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 // ValidateBankAccount calls POST /v1/bank_account_validation (operation validateBankAccount): validate a bank account.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/bank_account_validation
 func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...RequestOption) (*api.BankAccountValidation, error) {
@@ -228,7 +243,10 @@ func (c *Client) GetBeneficiaries(ctx context.Context, params *api.GetBeneficiar
 }
 
 // GetBeneficiariesIter ranges over every item GetBeneficiaries returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/beneficiaries
 func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBeneficiariesParams, opts ...RequestOption) iter.Seq2[api.Beneficiary, error] {
@@ -256,6 +274,9 @@ func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBenefi
 // CreateBeneficiary calls POST /v1/beneficiaries (operation createBeneficiary): create a beneficiary (v1).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/beneficiaries
 func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficiaryJSONRequestBody, opts ...RequestOption) (*api.Beneficiary, error) {
@@ -314,7 +335,10 @@ func (c *Client) GetCustomers(ctx context.Context, params *api.GetCustomersParam
 }
 
 // GetCustomersIter ranges over every item GetCustomers returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/customer
 func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersParams, opts ...RequestOption) iter.Seq2[api.Customer, error] {
@@ -342,6 +366,9 @@ func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersP
 // CreateCustomer calls POST /v1/customer (operation createCustomer): create a customer.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/customer
 func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
@@ -379,6 +406,9 @@ func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, op
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/customer/{id}
 func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, body api.UpdateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -414,6 +444,9 @@ func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdP
 // CreateLrsCustomerBankAccount calls POST /v1/customer/{id}/bank_account (operation createLrsCustomerBankAccount): register a customer's Indian bank account (LRS).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/customer/{id}/bank_account
 func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id api.CustomerIdParam, body api.CreateLrsCustomerBankAccountJSONRequestBody, opts ...RequestOption) (*api.LrsCustomerBankAccount, error) {
@@ -454,7 +487,10 @@ func (c *Client) GetDocuments(ctx context.Context, params *api.GetDocumentsParam
 }
 
 // GetDocumentsIter ranges over every item GetDocuments returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/document
 func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsParams, opts ...RequestOption) iter.Seq2[api.DocumentResponse, error] {
@@ -482,6 +518,9 @@ func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsP
 // CreateDocument calls POST /v1/document (operation createDocument): upload a document.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/document
 func (c *Client) CreateDocument(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*api.Document, error) {
@@ -519,6 +558,9 @@ func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, op
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation POST /v1/internal-transfer
 func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInternalTransferJSONRequestBody, opts ...RequestOption) (*api.InternalTransfer, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -554,6 +596,9 @@ func (c *Client) GetLrsBanks(ctx context.Context, opts ...RequestOption) (*[]api
 // CreateLrsQuote calls POST /v1/lrs/quotes (operation createLrsQuote): quote an LRS remittance.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/lrs/quotes
 func (c *Client) CreateLrsQuote(ctx context.Context, body api.CreateLrsQuoteJSONRequestBody, opts ...RequestOption) (*api.LrsQuote, error) {
@@ -594,7 +639,10 @@ func (c *Client) GetOrders(ctx context.Context, params *api.GetOrdersParams, opt
 }
 
 // GetOrdersIter ranges over every item GetOrders returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/orders
 func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams, opts ...RequestOption) iter.Seq2[api.OrderResponse, error] {
@@ -622,6 +670,10 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 // CreateOrder calls POST /v1/orders (operation createOrder): create an order.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
+// and reused on every retry; when a retry meets Glomo's "already exists" answer
+// the existing object is fetched and returned.
 //
 //meta:operation POST /v1/orders
 func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
@@ -662,6 +714,9 @@ func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...
 // UpdateOrderRfi calls PATCH /v1/orders/{id}/update_rfi (operation updateOrderRfi): attach documents requested for an order.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/orders/{id}/update_rfi
 func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body api.UpdateOrderRfiJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
@@ -706,7 +761,10 @@ func (c *Client) GetPayins(ctx context.Context, params *api.GetPayinsParams, opt
 }
 
 // GetPayinsIter ranges over every item GetPayins returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/payin
 func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams, opts ...RequestOption) iter.Seq2[api.PaymentLinkResponse, error] {
@@ -734,6 +792,9 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 // CreatePayin calls POST /v1/payin (operation createPayin): create a payment link.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payin
 func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
@@ -775,6 +836,9 @@ func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, op
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/payin/{id}
 func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -797,6 +861,9 @@ func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, bod
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/payin/{id}/cancel
 func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -815,6 +882,9 @@ func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opt
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/payin/{id}/mock_mark_reviewed
 func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLink, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -832,6 +902,9 @@ func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkId
 // UpdatePayinRfi calls PATCH /v1/payin/{id}/update_rfi (operation updatePayinRfi): attach documents requested for a payment link.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payin/{id}/update_rfi
 func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinRfiJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
@@ -876,7 +949,10 @@ func (c *Client) GetPayments(ctx context.Context, params *api.GetPaymentsParams,
 }
 
 // GetPaymentsIter ranges over every item GetPayments returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/payment
 func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsParams, opts ...RequestOption) iter.Seq2[api.Payment, error] {
@@ -905,6 +981,10 @@ func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsPar
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
+// and reused on every retry; when a retry meets Glomo's "already exists" answer
+// the existing object is fetched and returned.
+//
 //meta:operation POST /v1/payment
 func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRequestBody, opts ...RequestOption) (*api.CreatePaymentResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -925,6 +1005,9 @@ func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRe
 // CreateMockPayment calls POST /v1/payment/mock (operation createMockPayment): sandbox only - simulate an inbound bank transfer.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payment/mock
 func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
@@ -965,6 +1048,9 @@ func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts
 // ConnectPayin calls POST /v1/payment/{id}/connect-payin (operation connectPayin): attach an unmatched payment to a payin.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payment/{id}/connect-payin
 func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
@@ -1012,6 +1098,9 @@ type MockUpdatePaymentFundsAvailableResponse = struct {
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/payment/{id}/mock-funds-available
 func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*MockUpdatePaymentFundsAvailableResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1029,6 +1118,9 @@ func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.Pay
 // UpdateRfiPayment calls PATCH /v1/payment/{id}/update_rfi (operation updateRfiPayment): attach documents requested for a payment.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payment/{id}/update_rfi
 func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, body api.UpdateRfiPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
@@ -1073,7 +1165,10 @@ func (c *Client) GetPayouts(ctx context.Context, params *api.GetPayoutsParams, o
 }
 
 // GetPayoutsIter ranges over every item GetPayouts returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/payouts
 func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParams, opts ...RequestOption) iter.Seq2[api.Payout, error] {
@@ -1102,6 +1197,10 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
+// and reused on every retry; when a retry meets Glomo's "already exists" answer
+// the existing object is fetched and returned.
+//
 //meta:operation POST /v1/payouts
 func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1123,6 +1222,9 @@ func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequ
 // MockUpdatePayoutStatus calls PATCH /v1/payouts/mock (operation mockUpdatePayoutStatus): sandbox only - move a payout to another status.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payouts/mock
 func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdatePayoutStatusJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
@@ -1160,6 +1262,9 @@ func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts .
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/payouts/{id}/cancel
 func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*map[string]interface{}, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1177,6 +1282,9 @@ func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ..
 // UpdateRfiPayout calls PATCH /v1/payouts/{id}/update_rfi (operation updateRfiPayout): attach documents requested for a payout.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payouts/{id}/update_rfi
 func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body api.UpdateRfiPayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
@@ -1200,6 +1308,9 @@ func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation POST /v1/platform/merchants
 func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJSONRequestBody, opts ...RequestOption) (*api.MerchantCreateResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1217,6 +1328,9 @@ func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJS
 // UpdateMerchantStatus calls PATCH /v1/platform/merchants/status-update (operation updateMerchantStatus): sandbox only - set a child merchant's onboarding status.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/platform/merchants/status-update
 func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
@@ -1275,7 +1389,10 @@ func (c *Client) GetPrices(ctx context.Context, params *api.GetPricesParams, opt
 }
 
 // GetPricesIter ranges over every item GetPrices returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/prices
 func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams, opts ...RequestOption) iter.Seq2[api.Price, error] {
@@ -1303,6 +1420,9 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 // CreatePrice calls POST /v1/prices (operation createPrice): create a price.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/prices
 func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONRequestBody, opts ...RequestOption) (*api.Price, error) {
@@ -1356,6 +1476,9 @@ func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation POST /v1/quotes
 func (c *Client) CreateQuote(ctx context.Context, body api.CreateQuoteJSONRequestBody, opts ...RequestOption) (*api.QuoteList, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1398,7 +1521,10 @@ func (c *Client) GetRefunds(ctx context.Context, params *api.GetRefundsParams, o
 }
 
 // GetRefundsIter ranges over every item GetRefunds returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/refunds
 func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParams, opts ...RequestOption) iter.Seq2[api.Refund, error] {
@@ -1426,6 +1552,10 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 // CreateRefund calls POST /v1/refunds (operation createRefund): refund a payment.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
+// and reused on every retry; when a retry meets Glomo's "already exists" answer
+// the existing object is fetched and returned.
 //
 //meta:operation POST /v1/refunds
 func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
@@ -1470,6 +1600,9 @@ func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts .
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/refunds/{id}/mock_update_status
 func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, body api.MockUpdateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1491,6 +1624,9 @@ func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, bod
 // UpdateRfiRefund calls PATCH /v1/refunds/{id}/update_rfi (operation updateRfiRefund): attach documents requested for a refund.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/refunds/{id}/update_rfi
 func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body api.UpdateRfiRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
@@ -1535,7 +1671,10 @@ func (c *Client) GetRfis(ctx context.Context, params *api.GetRfisParams, opts ..
 }
 
 // GetRfisIter ranges over every item GetRfis returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/rfis
 func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opts ...RequestOption) iter.Seq2[api.Rfi, error] {
@@ -1582,6 +1721,9 @@ func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestO
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/rfis/{id}/respond
 func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...RequestOption) (*api.Rfi, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1625,7 +1767,10 @@ func (c *Client) GetSettlements(ctx context.Context, params *api.GetSettlementsP
 }
 
 // GetSettlementsIter ranges over every item GetSettlements returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/settlements
 func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettlementsParams, opts ...RequestOption) iter.Seq2[api.Settlement, error] {
@@ -1654,6 +1799,9 @@ func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettleme
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation POST /v1/settlements
 func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlementJSONRequestBody, opts ...RequestOption) (*api.Settlement, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1671,6 +1819,9 @@ func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlement
 // TriggerMockSettlement calls POST /v1/settlements/mock-trigger (operation triggerMockSettlement): sandbox only - run the settlement job now.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/settlements/mock-trigger
 func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOption) (*map[string]interface{}, error) {
@@ -1729,7 +1880,10 @@ func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id api.S
 }
 
 // GetTransactionsLinkedToSettlementIter ranges over every item GetTransactionsLinkedToSettlement returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/settlements/{id}/transactions
 func (c *Client) GetTransactionsLinkedToSettlementIter(ctx context.Context, id api.SettlementIdParam, params *api.GetTransactionsLinkedToSettlementParams, opts ...RequestOption) iter.Seq2[api.Transaction, error] {
@@ -1782,7 +1936,10 @@ func (c *Client) GetSubscriptions(ctx context.Context, params *api.GetSubscripti
 }
 
 // GetSubscriptionsIter ranges over every item GetSubscriptions returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/subscriptions
 func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscriptionsParams, opts ...RequestOption) iter.Seq2[api.Subscription, error] {
@@ -1810,6 +1967,9 @@ func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscr
 // CreateSubscription calls POST /v1/subscriptions (operation createSubscription): create a subscription.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/subscriptions
 func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscriptionJSONRequestBody, opts ...RequestOption) (*api.CreateSubscriptionResponse, error) {
@@ -1871,6 +2031,9 @@ type CancelSubscriptionResponse = struct {
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/subscriptions/{id}/cancel
 func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*CancelSubscriptionResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1888,6 +2051,9 @@ func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdPa
 // UpdateNextPaymentDate calls PATCH /v1/subscriptions/{id}/next-payment-date (operation updateNextPaymentDate): move the next charge date of a subscription.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/next-payment-date
 func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
@@ -1931,6 +2097,9 @@ type PauseSubscriptionResponse = struct {
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/subscriptions/{id}/pause
 func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*PauseSubscriptionResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1949,6 +2118,9 @@ func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdPar
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v1/subscriptions/{id}/resume
 func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -1966,6 +2138,9 @@ func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdPa
 // CloseVirtualAccount calls DELETE /v1/virtual-accounts (operation closeVirtualAccount): close a virtual account.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation DELETE /v1/virtual-accounts
 func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtualAccountParams, opts ...RequestOption) (*map[string]interface{}, error) {
@@ -2006,7 +2181,10 @@ func (c *Client) GetVirtualAccounts(ctx context.Context, params *api.GetVirtualA
 }
 
 // GetVirtualAccountsIter ranges over every item GetVirtualAccounts returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/virtual-accounts
 func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirtualAccountsParams, opts ...RequestOption) iter.Seq2[api.VirtualAccount, error] {
@@ -2034,6 +2212,9 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 // CreateVirtualAccount calls POST /v1/virtual-accounts (operation createVirtualAccount): create a virtual account (v1).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/virtual-accounts
 func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtualAccountJSONRequestBody, opts ...RequestOption) (*api.VirtualAccount, error) {
@@ -2078,7 +2259,10 @@ func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *api.GetWithd
 }
 
 // GetWithdrawalAccountsIter ranges over every item GetWithdrawalAccounts returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/withdrawal_accounts
 func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetWithdrawalAccountsParams, opts ...RequestOption) iter.Seq2[api.WithdrawalAccount, error] {
@@ -2146,7 +2330,10 @@ func (c *Client) GetWithdrawals(ctx context.Context, params *api.GetWithdrawalsP
 }
 
 // GetWithdrawalsIter ranges over every item GetWithdrawals returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// before is pinned to the first request's time unless params set it,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/withdrawals
 func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdrawalsParams, opts ...RequestOption) iter.Seq2[api.Withdrawal, error] {
@@ -2174,6 +2361,9 @@ func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdraw
 // CreateWithdrawal calls POST /v1/withdrawals (operation createWithdrawal): withdraw to your own bank account.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/withdrawals
 func (c *Client) CreateWithdrawal(ctx context.Context, body api.CreateWithdrawalJSONRequestBody, opts ...RequestOption) (*api.Withdrawal, error) {
@@ -2214,7 +2404,9 @@ func (c *Client) ListBeneficiariesV2(ctx context.Context, params *api.ListBenefi
 }
 
 // ListBeneficiariesV2Iter ranges over every item ListBeneficiariesV2 returns, fetching one page at a time
-// (see paginate for per_page, the pinned before and de-duplication). params may be nil.
+// (params may be nil; they are copied, never modified). per_page defaults to 100,
+// an id already yielded by the previous page is skipped, and breaking out of the
+// loop sends no further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v2/beneficiaries
 func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBeneficiariesV2Params, opts ...RequestOption) iter.Seq2[api.BeneficiaryV2, error] {
@@ -2240,6 +2432,9 @@ func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBe
 // CreateBeneficiaryV2 calls POST /v2/beneficiaries (operation createBeneficiaryV2): create a beneficiary (v2).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v2/beneficiaries
 func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
@@ -2277,6 +2472,9 @@ func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdP
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
+//
 //meta:operation PATCH /v2/beneficiaries/{id}/mock-review
 func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.BeneficiaryIdParam, body api.MockReviewBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
 	ctx, call, done := c.begin(ctx, opts)
@@ -2294,6 +2492,9 @@ func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.Beneficiary
 // CreateVirtualAccountV2 calls POST /v2/virtual-accounts (operation createVirtualAccountV2): request a virtual account (asynchronous, v2).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
+//
+// Not idempotent: once sent it is not retried; a 5xx or lost connection
+// is an *OutcomeUnknownError.
 //
 //meta:operation POST /v2/virtual-accounts
 func (c *Client) CreateVirtualAccountV2(ctx context.Context, body api.CreateVirtualAccountV2JSONRequestBody, opts ...RequestOption) (*api.VirtualAccountV2Accepted, error) {

@@ -53,6 +53,7 @@ func main() {
 type specOp struct {
 	id, method, path, summary string
 	list                      bool
+	idempotent                bool // the JSON body declares request_id
 }
 
 // param is one argument of a generated ...WithResponse method.
@@ -177,6 +178,9 @@ func loadSpecOps(path string) ([]specOp, error) {
 				path:    p,
 				summary: oneLine(op.Summary),
 				list:    isList(op),
+				idempotent: op.RequestBody != nil && op.RequestBody.Value != nil &&
+					op.RequestBody.Value.Content.Get("application/json") != nil &&
+					hasProperty(op.RequestBody.Value.Content.Get("application/json").Schema, "request_id", 0),
 			})
 		}
 	}
@@ -214,6 +218,24 @@ func isList(op *openapi3.Operation) bool {
 		list = ok && meta && data.Value != nil && data.Value.Type.Includes(openapi3.TypeArray)
 	}
 	return list
+}
+
+// hasProperty looks for a property through allOf/oneOf/anyOf.
+func hasProperty(ref *openapi3.SchemaRef, name string, depth int) bool {
+	if ref == nil || ref.Value == nil || depth > 8 {
+		return false
+	}
+	if _, ok := ref.Value.Properties[name]; ok {
+		return true
+	}
+	for _, group := range []openapi3.SchemaRefs{ref.Value.AllOf, ref.Value.OneOf, ref.Value.AnyOf} {
+		for _, sub := range group {
+			if hasProperty(sub, name, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func oneLine(s string) string {
@@ -455,6 +477,15 @@ func (g *apiFile) writeOp(b *bytes.Buffer, warn io.Writer, so specOp, op *goOp) 
 	} else {
 		fmt.Fprintf(b, "// It returns the generated result (its 2xx bodies have different types), an\n// *APIError for any other status, or a *DecodeError when a 2xx body does not decode.\n")
 	}
+	switch {
+	case so.idempotent:
+		fmt.Fprintf(b, "//\n// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)\n")
+		fmt.Fprintf(b, "// and reused on every retry; when a retry meets Glomo's \"already exists\" answer\n")
+		fmt.Fprintf(b, "// the existing object is fetched and returned.\n")
+	case so.method != "GET":
+		fmt.Fprintf(b, "//\n// Not idempotent: once sent it is not retried; a 5xx or lost connection\n")
+		fmt.Fprintf(b, "// is an *OutcomeUnknownError.\n")
+	}
 	fmt.Fprintf(b, "//\n//meta:operation %s %s\n", so.method, so.path)
 	fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", op.name, strings.Join(sig, ", "), ret)
 	b.WriteString("\tctx, call, done := c.begin(ctx, opts)\n\tdefer done()\n")
@@ -574,7 +605,12 @@ func (g *apiFile) writeIter(b *bytes.Buffer, warn io.Writer, so specOp, op *goOp
 	args = append(args, "opts...")
 
 	fmt.Fprintf(b, "// %sIter ranges over every item %s returns, fetching one page at a time\n", op.name, op.name)
-	fmt.Fprintf(b, "// (see paginate for per_page, the pinned before and de-duplication). params may be nil.\n")
+	fmt.Fprintf(b, "// (params may be nil; they are copied, never modified). per_page defaults to 100,\n")
+	if fieldType["Before"] != "" {
+		fmt.Fprintf(b, "// before is pinned to the first request's time unless params set it,\n")
+	}
+	fmt.Fprintf(b, "// an id already yielded by the previous page is skipped, and breaking out of the\n")
+	fmt.Fprintf(b, "// loop sends no further request. See the package documentation, Pagination.\n")
 	fmt.Fprintf(b, "//\n//meta:operation %s %s\n", so.method, so.path)
 	fmt.Fprintf(b, "func (c *Client) %sIter(%s) iter.Seq2[%s, error] {\n", op.name, strings.Join(sig, ", "), item)
 	fmt.Fprintf(b, "\treturn paginate(ctx, c, %s, pageFields[%s]{\n", pp.name, pt)
