@@ -64,6 +64,7 @@ var ErrUnknownOperation = errors.New("no operation in the description matches th
 // Validator checks responses against one OpenAPI description. It is safe for
 // concurrent use.
 type Validator struct {
+	root     map[string]any
 	basePath string
 	ops      []*operation
 
@@ -89,7 +90,8 @@ type response struct {
 type compiled struct {
 	ptr  string // JSON pointer of the schema inside the description
 	once sync.Once
-	sch  *jsonschema.Schema
+	fast *node              // the fast validator, when the schema's keywords allow it
+	sch  *jsonschema.Schema // else the general one
 	err  error
 }
 
@@ -128,7 +130,7 @@ func New(spec []byte) (*Validator, error) {
 	if !ok {
 		return nil, errors.New("drift: description is not an object")
 	}
-	v := &Validator{compiler: jsonschema.NewCompiler()}
+	v := &Validator{root: root, compiler: jsonschema.NewCompiler()}
 	v.compiler.DefaultDraft(jsonschema.Draft2020)
 	if err := v.compiler.AddResource(docURL, doc); err != nil {
 		return nil, fmt.Errorf("drift: %w", err)
@@ -358,28 +360,66 @@ func (v *Validator) Check(method, path string, status int, header http.Header, b
 	if c == nil {
 		return nil
 	}
-	sch, err := v.compile(c)
-	if err != nil {
+	if err := v.compile(c); err != nil {
 		return &Finding{OperationID: op.id, Status: status, Err: fmt.Errorf("compile response schema: %w", err)}
 	}
 	if !strings.Contains(mt, "json") {
 		return nil
 	}
+	if c.fast != nil {
+		var inst any
+		if err := json.Unmarshal(body, &inst); err != nil {
+			return &Finding{OperationID: op.id, Status: status, Err: fmt.Errorf("body is not JSON: %w", err)}
+		}
+		if err := c.fast.validate(inst, nil); err != nil {
+			return &Finding{OperationID: op.id, Status: status, Err: err}
+		}
+		return nil
+	}
+	return v.checkGeneral(c, op.id, status, body)
+}
+
+// checkGeneral validates body with the general JSON Schema validator.
+func (v *Validator) checkGeneral(c *compiled, opID string, status int, body []byte) *Finding {
+	sch, err := v.general(c)
+	if err != nil {
+		return &Finding{OperationID: opID, Status: status, Err: fmt.Errorf("compile response schema: %w", err)}
+	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
-		return &Finding{OperationID: op.id, Status: status, Err: fmt.Errorf("body is not JSON: %w", err)}
+		return &Finding{OperationID: opID, Status: status, Err: fmt.Errorf("body is not JSON: %w", err)}
 	}
 	if err := sch.Validate(inst); err != nil {
-		return &Finding{OperationID: op.id, Status: status, Err: err}
+		return &Finding{OperationID: opID, Status: status, Err: err}
 	}
 	return nil
 }
 
-func (v *Validator) compile(c *compiled) (*jsonschema.Schema, error) {
+// compile prepares c once: the fast validator when the schema allows it,
+// else the general one.
+func (v *Validator) compile(c *compiled) error {
 	c.once.Do(func() {
-		v.compMu.Lock()
-		defer v.compMu.Unlock()
-		c.sch, c.err = v.compiler.Compile(docURL + "#" + c.ptr)
+		fc := &fastCompiler{root: v.root, cache: map[string]*node{}}
+		n, err := fc.compilePtr(c.ptr)
+		if err == nil {
+			c.fast = n
+			return
+		}
+		_, c.err = v.general(c)
 	})
-	return c.sch, c.err
+	return c.err
+}
+
+// general returns c's schema compiled by the general validator.
+func (v *Validator) general(c *compiled) (*jsonschema.Schema, error) {
+	v.compMu.Lock()
+	defer v.compMu.Unlock()
+	if c.sch == nil {
+		sch, err := v.compiler.Compile(docURL + "#" + c.ptr)
+		if err != nil {
+			return nil, err
+		}
+		c.sch = sch
+	}
+	return c.sch, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/glomo-go/glomo-go/api"
 	"github.com/glomo-go/glomo-go/drift"
@@ -176,4 +177,46 @@ func BenchmarkCall(b *testing.B) {
 			call(b, true)
 		}
 	})
+}
+
+// BenchmarkCallRatio alternates the same SDK call without and with the
+// drift check, so machine load hits both equally, and reports the mean cost
+// of each and their ratio (target <= 1.5).
+func BenchmarkCallRatio(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, payoutJSON)
+	}))
+	defer srv.Close()
+	v, _ := drift.Default()
+	client, err := api.NewClientWithResponses(srv.URL+"/api", api.WithHTTPClient(srv.Client()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var plain, checked time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := client.GetPayoutByIdWithResponse(ctx, "payout_x")
+		if err != nil || res.JSON200 == nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		res, err = client.GetPayoutByIdWithResponse(ctx, "payout_x")
+		if err != nil || res.JSON200 == nil {
+			b.Fatal(err)
+		}
+		r := res.HTTPResponse
+		if f := v.Check(r.Request.Method, r.Request.URL.Path, r.StatusCode, r.Header, res.Body); f != nil {
+			b.Fatal(f)
+		}
+		t2 := time.Now()
+		plain += t1.Sub(t0)
+		checked += t2.Sub(t1)
+		n++
+	}
+	b.ReportMetric(float64(plain.Nanoseconds())/float64(n), "ns-plain/call")
+	b.ReportMetric(float64(checked.Nanoseconds())/float64(n), "ns-drift/call")
+	b.ReportMetric(float64(checked)/float64(plain), "ratio")
 }
