@@ -33,10 +33,11 @@ type callOptions struct {
 }
 
 // WithRequestID sets the request_id of an idempotent create (orders,
-// payments, refunds, payouts). Without it the client sets a fresh UUID. Pass
-// the RequestID of an earlier failed call (APIError.RequestID) to retry that
-// same logical create: Glomo will not create a second object. On operations
-// whose body has no request_id the option is ignored.
+// payments, refunds, payouts), replacing any the body carries. When neither
+// sets one, the client sets a fresh UUID. Pass the RequestID of an earlier
+// failed call (APIError.RequestID) to retry that same logical create: Glomo
+// will not create a second object. On operations whose body has no
+// request_id the option is ignored.
 func WithRequestID(id string) RequestOption {
 	return requestOptionFunc(func(o *callOptions) { o.requestID = strings.TrimSpace(id) })
 }
