@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/glomo-go/glomo-go/api"
+	"github.com/glomo-go/glomo-go/drift"
 	"github.com/glomo-go/glomo-go/internal/contract"
 	"github.com/glomo-go/glomo-go/mock"
 )
@@ -126,10 +127,13 @@ func TestContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := mock.NewServer(t, mock.WithBeneficiaryReview())
-	r := contract.NewRunner(spec, sdkCaller(t, srv.URL, srv.Key, &http.Client{Timeout: 10 * time.Second}))
+	var findings []drift.Finding
+	sdk := sdkCaller(t, srv.URL, srv.Key, &http.Client{Timeout: 10 * time.Second})
+	r := contract.NewRunner(spec, wrapperCaller(t, srv.URL, srv.Key, sdk, &findings))
 	ctx := context.Background()
 	for _, op := range spec.Ops {
 		t.Run(op.ID, func(t *testing.T) {
+			findings = findings[:0]
 			res, req, err := r.Do(ctx, op, !op.ReadOnly)
 			if err != nil {
 				t.Fatal(err)
@@ -140,9 +144,15 @@ func TestContract(t *testing.T) {
 			if err := spec.Validate(ctx, res); err != nil {
 				t.Errorf("response does not conform to openapi.yaml: %v\nbody: %s", err, res.Body)
 			}
+			for _, f := range findings {
+				t.Errorf("drift detector finding on the mock: %v", &f)
+			}
 			how := "sdk"
-			if res.Raw {
+			switch {
+			case res.Raw:
 				how = "raw"
+			case res.Via != "":
+				how = res.Via
 			}
 			coveredMu.Lock()
 			covered[op.ID] = how
@@ -162,18 +172,27 @@ func TestContractCoverage(t *testing.T) {
 	if len(covered) == 0 {
 		t.Run("contract", TestContract)
 	}
-	var missing, raw []string
+	var missing, raw, viaSDK []string
+	viaWrapper := 0
 	for _, id := range spec.OperationIDs() {
 		switch covered[id] {
 		case "":
 			missing = append(missing, id)
 		case "raw":
 			raw = append(raw, id)
+		case "sdk":
+			viaSDK = append(viaSDK, id)
+		case "wrapper":
+			viaWrapper++
 		}
 	}
 	sort.Strings(missing)
 	n := len(spec.Ops)
-	t.Logf("contract coverage: %d/%d operations (%d through the generated SDK, %d raw HTTP)", n-len(missing), n, n-len(missing)-len(raw), len(raw))
+	t.Logf("contract coverage: %d/%d operations (%d through wrapper.Client, %d through the generated client, %d raw HTTP)",
+		n-len(missing), n, viaWrapper, len(viaSDK), len(raw))
+	if len(viaSDK) > 0 {
+		t.Logf("called through the generated client (no typed wrapper method): %s", strings.Join(viaSDK, ", "))
+	}
 	if len(raw) > 0 {
 		t.Logf("not in the generated client yet (api/ needs regenerating), called raw: %s", strings.Join(raw, ", "))
 	}

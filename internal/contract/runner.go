@@ -242,6 +242,9 @@ type Response struct {
 	Request *http.Request
 	// Raw is true when the call bypassed the SDK (no generated method).
 	Raw bool
+	// Via says which client made the call ("wrapper", "sdk", "raw"), when
+	// the Caller knows.
+	Via string
 }
 
 // Caller makes one call.
