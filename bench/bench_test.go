@@ -53,10 +53,11 @@ func warm(tb testing.TB, name string, call func(context.Context) error) {
 	}
 }
 
-// benchCall runs call once per iteration for every peer.
+// benchCall runs call once per iteration for every peer. Sub-benchmarks are
+// named peer=<name> so that benchstat -col /peer puts the peers side by side.
 func benchCall(b *testing.B, op func(Peer) func(context.Context) error) {
 	for _, d := range Peers() {
-		b.Run(d.Name, func(b *testing.B) {
+		b.Run("peer="+d.Name, func(b *testing.B) {
 			call := op(newPeer(b, d, BaseURL(srv)))
 			warm(b, d.Name, call)
 			ctx := context.Background()
@@ -98,11 +99,11 @@ func BenchmarkListPage100(b *testing.B) {
 
 // BenchmarkDecodePage100 decodes the same page without HTTP: the JSON
 // decoding each peer does. raw and wrapper share the generated types and
-// parser (json.Unmarshal into the JSON200 struct); ogen decodes with jx and
-// validates, as its client does.
+// parser (json.Unmarshal into the JSON200 struct), so peer=raw stands for
+// both; ogen decodes with jx and validates, as its client does.
 func BenchmarkDecodePage100(b *testing.B) {
 	body := ListPageJSON
-	b.Run("floor", func(b *testing.B) {
+	b.Run("peer=floor", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -112,7 +113,7 @@ func BenchmarkDecodePage100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw", func(b *testing.B) {
+	b.Run("peer=raw", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -122,7 +123,7 @@ func BenchmarkDecodePage100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("ogen", func(b *testing.B) {
+	b.Run("peer=ogen", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
@@ -195,7 +196,7 @@ func benchWalk(b *testing.B, items int) {
 		if !walkPeers[d.Name] {
 			continue
 		}
-		b.Run(d.Name, func(b *testing.B) {
+		b.Run("peer="+d.Name, func(b *testing.B) {
 			p := newPeer(b, d, WalkURL(srv, items))
 			w, ok := p.(Walker)
 			if !ok {
@@ -208,9 +209,7 @@ func benchWalk(b *testing.B, items int) {
 				}
 				return err
 			}
-			if err := walk(context.Background()); err != nil {
-				b.Fatal(err)
-			}
+			// No warm-up walk: connection setup is one request in 100 or 1,000.
 			runtime.GC()
 			s := startHeapSampler(5 * time.Millisecond)
 			ctx := context.Background()
@@ -250,9 +249,9 @@ func BenchmarkDrift(b *testing.B) {
 	}
 	for _, o := range ops {
 		for _, on := range []bool{false, true} {
-			name := o.name + "/off"
+			name := "op=" + o.name + "/drift=off"
 			if on {
-				name = o.name + "/on"
+				name = "op=" + o.name + "/drift=on"
 			}
 			b.Run(name, func(b *testing.B) {
 				var findings atomic.Int64
@@ -283,16 +282,16 @@ func BenchmarkDrift(b *testing.B) {
 }
 
 // BenchmarkSpecLoad is the one-time cost of reading openapi.yaml:
-//   - kin-openapi/load: openapi3.Loader.LoadFromData (what wrapper.New does
+//   - kin-openapi-load: openapi3.Loader.LoadFromData (what wrapper.New does
 //     once per process to index operations);
-//   - kin-openapi/load+validate: the same plus doc.Validate;
-//   - drift/New: drift.New(glomo.OpenAPI), which is exactly what the first
+//   - kin-openapi-load+validate: the same plus doc.Validate;
+//   - drift.New: drift.New(glomo.OpenAPI), which is exactly what the first
 //     call of drift.Default() runs (later calls return the cached Validator);
-//   - drift/New+first-checks: drift.New plus the first Check of the three
+//   - drift.New+first-checks: drift.New plus the first Check of the three
 //     benchmarked responses (each compiles its response schema once).
 func BenchmarkSpecLoad(b *testing.B) {
 	ctx := context.Background()
-	b.Run("kin-openapi/load", func(b *testing.B) {
+	b.Run("step=kin-openapi-load", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := openapi3.NewLoader().LoadFromData(glomo.OpenAPI); err != nil {
@@ -300,7 +299,7 @@ func BenchmarkSpecLoad(b *testing.B) {
 			}
 		}
 	})
-	b.Run("kin-openapi/load+validate", func(b *testing.B) {
+	b.Run("step=kin-openapi-load+validate", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			doc, err := openapi3.NewLoader().LoadFromData(glomo.OpenAPI)
@@ -312,7 +311,7 @@ func BenchmarkSpecLoad(b *testing.B) {
 			}
 		}
 	})
-	b.Run("drift/New", func(b *testing.B) {
+	b.Run("step=drift.New", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := drift.New(glomo.OpenAPI); err != nil {
@@ -320,7 +319,7 @@ func BenchmarkSpecLoad(b *testing.B) {
 			}
 		}
 	})
-	b.Run("drift/New+first-checks", func(b *testing.B) {
+	b.Run("step=drift.New+first-checks", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			v, err := drift.New(glomo.OpenAPI)
