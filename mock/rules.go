@@ -117,6 +117,13 @@ var entityType = map[string]string{
 
 type ruleFunc func(h *handler, op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError)
 
+// ruleCreates lists the resources hand-written rules create objects in,
+// by the operation that does it (so they are not seeded with examples).
+var ruleCreates = map[string]string{
+	"createMockPayment": "payment",
+	"createPayment":     "payment",
+}
+
 // rules are the operations with hand-written behaviour, by operationId.
 var rules map[string]ruleFunc
 
@@ -132,6 +139,7 @@ func init() {
 		"mockUpdatePaymentFundsAvailable": mockFundsAvailable,
 		"mockReviewBeneficiaryV2":         mockReviewBeneficiary,
 		"triggerMockSettlement":           triggerMockSettlement,
+		"createPayment":                   createPayment,
 	}
 }
 
@@ -393,4 +401,46 @@ func triggerMockSettlement(h *handler, op *opInfo, _ map[string]string, _ map[st
 		}
 	}
 	return rep, nil
+}
+
+// createPayment is the S2S card payment: it needs an active order, stores
+// a payment (in_progress, awaiting 3-D Secure) and answers payment_id,
+// status and a redirect next step. request_id protects it like the API.
+func createPayment(h *handler, op *opInfo, _ map[string]string, body map[string]any) (*reply, *apiError) {
+	oid := str(body, "order_id")
+	order, ok := h.store.getCopy("orders", oid)
+	if !ok {
+		return nil, errorf(400, "Order not found")
+	}
+	if str(order, "status") != "active" {
+		return nil, errorf(400, "Order is not active")
+	}
+	pop := &opInfo{id: op.id, kind: kindCreate, resource: "payment", status: op.status, hasReqID: true}
+	if get := h.model.ops["getPaymentById"]; get != nil {
+		pop.schema = get.schema
+	}
+	rep, aerr := h.create(pop, nil, map[string]any{"request_id": body["request_id"]}, func(obj map[string]any) {
+		for _, k := range []string{"amount", "currency", "customer_id"} {
+			if order[k] != nil {
+				obj[k] = order[k]
+			}
+		}
+		obj["order_id"] = oid
+		obj["payin_id"] = oid
+		obj["payment_method"] = str(body, "method")
+	})
+	if aerr != nil {
+		return nil, aerr
+	}
+	id := ""
+	if m, ok := rep.body.(map[string]any); ok {
+		id = str(m, "id")
+		h.emit("payment", "in_progress", m)
+	}
+	out := map[string]any{
+		"payment_id": id,
+		"status":     "in_progress",
+		"next_steps": []any{map[string]any{"action": "redirect", "payload": map[string]any{"url": "https://checkout.glomopay.com/3ds/" + id}}},
+	}
+	return &reply{status: op.status, body: render(op.schema, out)}, nil
 }

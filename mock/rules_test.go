@@ -137,6 +137,12 @@ func TestRequestValidationNamesField(t *testing.T) {
 	wantErr(t, st, m, 400, "reason")
 	st, m = c.do("GET", "/v1/payouts?per_page=abc", nil)
 	wantErr(t, st, m, 400, "per_page")
+	st, m = c.do("POST", "/v1/refunds", map[string]any{"payment_id": 5, "reason": "Duplicate"})
+	wantErr(t, st, m, 400, "payment_id: ")
+	st, m = c.do("GET", "/v1/payouts?status=teleported", nil)
+	wantErr(t, st, m, 400, "status: ")
+	st, m = c.do("POST", "/v1/payouts", []byte("null"))
+	wantErr(t, st, m, 400, "body")
 }
 
 func TestBodyLimit(t *testing.T) {
@@ -419,5 +425,34 @@ func TestParallelClients(t *testing.T) {
 	}
 	if n := c.srv.Count("payouts"); n != 50 {
 		t.Fatalf("%d payouts, want 50 (50 distinct request_ids)", n)
+	}
+}
+
+func TestCardPayment(t *testing.T) {
+	c := newClient(t)
+	b, _ := mock.RequestBody("createOrder")
+	var order map[string]any
+	json.Unmarshal(b, &order)
+	order["request_id"] = "o-1"
+	st, o := c.do("POST", "/v1/orders", order)
+	if st != 201 {
+		t.Fatalf("order: %d %v", st, o)
+	}
+	pb, _ := mock.RequestBody("createPayment")
+	var pay map[string]any
+	json.Unmarshal(pb, &pay)
+	pay["order_id"] = o["id"]
+	pay["request_id"] = "card-1"
+	st, p := c.do("POST", "/v1/payment", pay)
+	if st/100 != 2 || !strings.HasPrefix(fmt.Sprint(p["payment_id"]), "payt_") || p["status"] != "in_progress" {
+		t.Fatalf("card payment: %d %v", st, p)
+	}
+	st, m := c.do("POST", "/v1/payment", pay)
+	wantErr(t, st, m, 400, "Payment already exists for this request_id")
+	if n := c.srv.Count("payment"); n != 1 {
+		t.Fatalf("%d payments", n)
+	}
+	if st, g := c.do("GET", "/v1/payment/"+p["payment_id"].(string), nil); st != 200 || g["status"] != "in_progress" {
+		t.Fatalf("get card payment: %d %v", st, g)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -475,58 +476,80 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.status, b)
 }
 
-// describe turns a request validation error into one message that names
-// the offending field.
+// describe turns a request validation error into one line that names the
+// offending field: "<field>: <reason>", the field being a query or path
+// parameter name, or a dotted path into the body.
 func describe(err error) string {
-	var me openapi3.MultiError
-	if errors.As(err, &me) && len(me) > 0 {
+	if me, ok := err.(openapi3.MultiError); ok && len(me) > 0 {
 		return describe(me[0])
 	}
+	field, msg := "", err.Error()
 	var re *openapi3filter.RequestError
 	if errors.As(err, &re) {
-		field := ""
 		switch {
 		case re.Parameter != nil:
 			field = re.Parameter.Name
 		case re.RequestBody != nil:
 			field = "body"
 		}
-		var se *openapi3.SchemaError
-		if errors.As(re.Err, &se) {
-			if ptr := se.JSONPointer(); len(ptr) > 0 {
-				if re.Parameter != nil {
-					field += "." + strings.Join(ptr, ".")
-				} else {
-					field = strings.Join(ptr, ".")
-				}
-			}
-			reason := se.Reason
-			if reason == "" {
-				reason = se.Error()
-			}
-			return strings.TrimSpace(field + " " + reason)
-		}
-		if re.Err != nil {
-			msg, _, _ := strings.Cut(re.Err.Error(), "\n")
-			if rest, ok := strings.CutPrefix(msg, `Error at "`); ok {
-				if ptr, reason, ok := strings.Cut(rest, `": `); ok {
-					if f := strings.ReplaceAll(strings.Trim(ptr, "/"), "/", "."); f != "" {
-						field = f
-					}
-					msg = reason
-				}
-			}
-			if field != "" && !strings.Contains(msg, field) {
-				msg = field + ": " + msg
-			}
-			return msg
-		}
-		if re.Reason != "" {
-			return strings.TrimSpace(field + " " + re.Reason)
+		switch {
+		case re.Err != nil:
+			msg = re.Err.Error()
+		case re.Reason != "":
+			msg = re.Reason
 		}
 	}
-	return err.Error()
+	ptr := ""
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) && len(se.JSONPointer()) > 0 && se.Reason != "" {
+		ptr, msg = strings.Join(se.JSONPointer(), "."), se.Reason
+	}
+	lines := strings.Split(msg, "\n")
+	msg = lines[0]
+	if strings.Contains(msg, "validation failed with") {
+		for _, l := range lines[1:] {
+			if ptrRE.MatchString(l) {
+				msg = strings.TrimLeft(strings.TrimSpace(l), "- ")
+				break
+			}
+		}
+	}
+	for strings.Contains(msg, "doesn't match schema due to: ") {
+		_, msg, _ = strings.Cut(msg, "doesn't match schema due to: ")
+	}
+	for {
+		loc := ptrRE.FindStringSubmatchIndex(msg)
+		if loc == nil {
+			break
+		}
+		if p := strings.Trim(msg[loc[2]:loc[3]], "/"); p != "" {
+			ptr = strings.ReplaceAll(p, "/", ".")
+		}
+		msg = msg[loc[1]:]
+	}
+	if ptr != "" {
+		if field == "" || field == "body" {
+			field = ptr
+		} else {
+			field += "." + ptr
+		}
+	}
+	if strings.Contains(msg, "Value is not nullable") && (field == "body" || field == "") {
+		field, msg = "body", "must be a JSON object"
+	}
+	if m := missingRE.FindStringSubmatch(msg); m != nil && (field == "" || field == "body") {
+		field = m[1] + m[2]
+	}
+	msg = strings.TrimSpace(msg)
+	if field == "" || strings.HasPrefix(msg, field) {
+		return msg
+	}
+	return field + ": " + msg
 }
+
+var missingRE = regexp.MustCompile(`missing property '([^']+)'|property "([^"]+)" is missing`)
+
+var ptrRE = regexp.MustCompile(`(?i)(?:error )?at ["']([^"']*)["']:\s*`)
 
 func newID(prefix string) string {
 	var b [8]byte

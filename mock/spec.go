@@ -110,6 +110,9 @@ func newModel(spec []byte) (*specModel, error) {
 		if o.kind == kindCreate {
 			m.creatable[o.resource] = true
 		}
+		if r, ok := ruleCreates[o.id]; ok {
+			m.creatable[r] = true
+		}
 	}
 	for _, o := range m.ops {
 		if o.kind == kindCreate && m.prefix[o.resource] == "" {
