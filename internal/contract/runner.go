@@ -588,3 +588,18 @@ func multipartBody(mt *openapi3.MediaType) ([]byte, string) {
 	w.Close()
 	return buf.Bytes(), w.FormDataContentType()
 }
+
+// PathPrefixes returns op's path parameters that carry an id prefix
+// pattern, with the prefix.
+func (s *Spec) PathPrefixes(op *Op) map[string]string {
+	out := map[string]string{}
+	for _, p := range op.op.Parameters {
+		if p.Value == nil || p.Value.In != "path" {
+			continue
+		}
+		if pr := s.prefixes[p.Value.Name+"@"+op.Path]; pr != "" && !strings.HasPrefix(pr, "path:") {
+			out[p.Value.Name] = pr
+		}
+	}
+	return out
+}
