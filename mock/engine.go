@@ -188,6 +188,13 @@ func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*rep
 		}
 		return true
 	})
+	if op.bare {
+		data := make([]any, 0, len(recs))
+		for _, r := range recs {
+			data = append(data, render(op.itemSch, r.obj))
+		}
+		return &reply{status: op.status, body: data}, nil
+	}
 	count := len(recs)
 	pages := max((count+perPage-1)/perPage, 1)
 	lo := min((page-1)*perPage, count)

@@ -456,3 +456,24 @@ func TestCardPayment(t *testing.T) {
 		t.Fatalf("get card payment: %d %v", st, g)
 	}
 }
+
+func TestNestedCollection(t *testing.T) {
+	c := newClient(t)
+	b, _ := mock.RequestBody("createCustomer")
+	st, cust := c.do("POST", "/v1/customer", b)
+	if st != 201 {
+		t.Fatalf("customer: %d %v", st, cust)
+	}
+	cid := cust["id"].(string)
+	ab, _ := mock.RequestBody("createLrsCustomerBankAccount")
+	if st, m := c.do("POST", "/v1/customer/"+cid+"/bank_account", ab); st != 201 {
+		t.Fatalf("bank account: %d %v", st, m)
+	}
+	st, _, body := c.raw("GET", c.srv.URL+"/v1/customer/"+cid+"/bank_account", nil)
+	var list []map[string]any
+	if err := json.Unmarshal(body, &list); st != 200 || err != nil || len(list) != 1 {
+		t.Fatalf("bank accounts: %d %s", st, body)
+	}
+	st, m := c.do("POST", "/v1/customer/cust_nope/bank_account", ab)
+	wantErr(t, st, m, 404, "Customer not found")
+}

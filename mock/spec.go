@@ -49,6 +49,7 @@ type opInfo struct {
 	media    *openapi3.MediaType
 	itemSch  *openapi3.SchemaRef // list item schema
 	hasReqID bool
+	bare     bool // list answered as a bare JSON array, without paging
 	op       *openapi3.Operation
 }
 
@@ -187,6 +188,11 @@ func classify(path, method string, op *openapi3.Operation) *opInfo {
 		case method == "GET" && listItems(o.schema) != nil:
 			o.kind = kindList
 			o.itemSch = listItems(o.schema)
+		case method == "GET" && lastParam >= 0 && o.schema != nil && o.schema.Value != nil &&
+			o.schema.Value.Type.Is("array") && o.schema.Value.Items != nil:
+			o.kind = kindList // a bare array of the item's children
+			o.itemSch = o.schema.Value.Items
+			o.bare = true
 		case method == "POST" && o.status >= 200 && o.status < 300 && hasProperty(o.schema, "id", 0):
 			o.kind = kindCreate
 		case lastParam >= 0:

@@ -155,22 +155,6 @@ func (s *store) snapshot(resource string, keep func(r *record) bool) []*record {
 	return out
 }
 
-// findBy returns the first record of resource whose field equals value.
-func (s *store) findBy(resource, field, value string) (map[string]any, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.cols[resource]
-	if c == nil {
-		return nil, false
-	}
-	for _, r := range c.order {
-		if v, ok := r.obj[field].(string); ok && v == value {
-			return clone(r.obj).(map[string]any), true
-		}
-	}
-	return nil, false
-}
-
 // insertUnique stores obj unless an object of resource was already created
 // with request_id reqID (when reqID is not empty); it reports whether it
 // stored.
