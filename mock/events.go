@@ -69,7 +69,13 @@ func (h *handler) emit(resource, eventType string, data map[string]any) {
 	if url == "" {
 		return
 	}
+	h.hookMu.Lock()
+	if h.closed {
+		h.hookMu.Unlock()
+		return
+	}
 	h.hooks.Add(1)
+	h.hookMu.Unlock()
 	go func() {
 		defer h.hooks.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -92,4 +98,12 @@ func (h *handler) emit(resource, eventType string, data map[string]any) {
 		}
 		h.evMu.Unlock()
 	}()
+}
+
+// stopHooks stops new deliveries and waits for the ones under way.
+func (h *handler) stopHooks() {
+	h.hookMu.Lock()
+	h.closed = true
+	h.hookMu.Unlock()
+	h.hooks.Wait()
 }

@@ -149,7 +149,7 @@ func (s *Server) Close() {
 	s.closeOne.Do(func() {
 		_ = s.hs.Close()
 		<-s.done
-		s.h.hooks.Wait()
+		s.h.stopHooks()
 	})
 }
 
@@ -159,7 +159,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.hs.Shutdown(ctx)
 	s.closeOne.Do(func() {
 		<-s.done
-		s.h.hooks.Wait()
+		s.h.stopHooks()
 	})
 	return err
 }
@@ -214,6 +214,7 @@ type handler struct {
 	hookMu     sync.Mutex
 	hookURL    string
 	hookSecret string
+	closed     bool // no more webhook deliveries
 	hooks      sync.WaitGroup
 	evMu       sync.Mutex
 	evs        []Event
