@@ -157,9 +157,18 @@ func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*rep
 			*dst = t
 		}
 	}
+	// Equality filters: request_id, and query parameters named like a
+	// property of the listed items (date ranges such as start_date are not
+	// equality filters and are ignored).
 	filters := map[string]string{}
+	props := properties(op.itemSch, 0)
 	for name, vs := range q {
-		if !pagingParams[name] && len(vs) > 0 && vs[0] != "" {
+		if pagingParams[name] || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		p, declared := props[name]
+		dateLike := declared && p.Value != nil && (p.Value.Format == "date" || p.Value.Format == "date-time")
+		if name == "request_id" || (declared && !dateLike) {
 			filters[name] = vs[0]
 		}
 	}

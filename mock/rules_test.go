@@ -477,3 +477,37 @@ func TestNestedCollection(t *testing.T) {
 	st, m := c.do("POST", "/v1/customer/cust_nope/bank_account", ab)
 	wantErr(t, st, m, 404, "Customer not found")
 }
+
+func TestListFilters(t *testing.T) {
+	c := newClient(t)
+	bene := beneficiary(t, c)
+	var ids []string
+	for i := range 3 {
+		st, p := c.do("POST", "/v1/payouts", payoutBody(bene, fmt.Sprintf("f-%d", i)))
+		if st != 201 {
+			t.Fatalf("payout: %d %v", st, p)
+		}
+		ids = append(ids, p["id"].(string))
+	}
+	c.do("PATCH", "/v1/payouts/mock", map[string]any{"id": ids[1], "status": "success"})
+	count := func(q string) int {
+		t.Helper()
+		st, l := c.do("GET", "/v1/payouts?"+q, nil)
+		if st != 200 {
+			t.Fatalf("%s: %d %v", q, st, l)
+		}
+		return len(l["data"].([]any))
+	}
+	if n := count("status=queued"); n != 2 {
+		t.Errorf("status=queued: %d", n)
+	}
+	if n := count("status=success&beneficiary_id=" + bene); n != 1 {
+		t.Errorf("status=success&beneficiary_id: %d", n)
+	}
+	if n := count("beneficiary_id=bene_other"); n != 0 {
+		t.Errorf("beneficiary_id=bene_other: %d", n)
+	}
+	if n := count("request_id=f-2"); n != 1 {
+		t.Errorf("request_id: %d", n)
+	}
+}
