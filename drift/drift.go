@@ -287,8 +287,24 @@ func (v *Validator) find(method, path string) *operation {
 		}
 	}
 	path = strings.Trim(path, "/")
-	n := strings.Count(path, "/") + 1
 	method = strings.ToUpper(method)
+	// A client may sit behind a longer base path (a proxy, a staging
+	// host): drop up to four leading segments until an operation matches.
+	for range 5 {
+		if op := v.match(method, path); op != nil {
+			return op
+		}
+		_, rest, ok := strings.Cut(path, "/")
+		if !ok {
+			break
+		}
+		path = rest
+	}
+	return nil
+}
+
+func (v *Validator) match(method, path string) *operation {
+	n := strings.Count(path, "/") + 1
 	for _, op := range v.ops {
 		if op.method != method || len(op.segments) != n {
 			continue

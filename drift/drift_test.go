@@ -48,6 +48,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{"payout ok", "GET", "/api/v1/payouts/payout_x", 200, payoutJSON, "getPayoutById", true},
 		{"payout without base path", "GET", "/v1/payouts/payout_x", 200, payoutJSON, "getPayoutById", true},
+		{"payout behind a proxy prefix", "GET", "/proxy/glomo/api/v1/payouts/payout_x", 200, payoutJSON, "getPayoutById", true},
 		{"create payout 201", "POST", "/api/v1/payouts", 201, payoutJSON, "createPayout", true},
 		{"mock route beats id route", "PATCH", "/api/v1/payouts/mock", 200, payoutJSON, "mockUpdatePayoutStatus", true},
 		{"v2 path", "GET", "/api/v2/beneficiaries/bene_1", 404, `{"error":"Not Found","message":"Beneficiary not found"}`, "getBeneficiaryByIdV2", true},
