@@ -9,6 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	glomo "github.com/glomo-go/glomo-go"
 	"github.com/glomo-go/glomo-go/api"
 	"github.com/glomo-go/glomo-go/drift"
 )
@@ -220,4 +225,36 @@ func BenchmarkCallRatio(b *testing.B) {
 	b.ReportMetric(float64(plain.Nanoseconds())/float64(n), "ns-plain/call")
 	b.ReportMetric(float64(checked.Nanoseconds())/float64(n), "ns-drift/call")
 	b.ReportMetric(float64(checked)/float64(plain), "ratio")
+}
+
+// BenchmarkKinValidateResponse is the reference Check replaces:
+// openapi3filter.ValidateResponse on the same payout answer (it rebuilds a
+// JSON Schema compiler per call for a 3.1 document).
+func BenchmarkKinValidateResponse(b *testing.B) {
+	doc, err := openapi3.NewLoader().LoadFromData(glomo.OpenAPI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc.Servers = nil
+	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "/v1/payouts/payout_x", nil)
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(payoutJSON)
+	b.ReportAllocs()
+	for b.Loop() {
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+			Status:                 200, Header: jsonHeader(),
+		}
+		in.SetBodyBytes(body)
+		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
