@@ -324,6 +324,7 @@ func (r *Runner) Build(ctx context.Context, op *Op, fresh bool) (*Request, error
 		if err := json.Unmarshal(b, &v); err != nil {
 			return nil, err
 		}
+		uniqueEmails(v)
 		v, err = r.substitute(ctx, v, "")
 		if err != nil {
 			return nil, fmt.Errorf("%s: body: %w", op.ID, err)
@@ -332,9 +333,7 @@ func (r *Runner) Build(ctx context.Context, op *Op, fresh bool) (*Request, error
 			if _, ok := m["request_id"]; ok {
 				m["request_id"] = uniqueID("req")
 			}
-			if e, ok := m["email"].(string); ok && strings.Contains(e, "@") {
-				m["email"] = uniqueID("contract") + "@example.com"
-			}
+
 		}
 		req.Body, _ = json.Marshal(v)
 	}
@@ -602,4 +601,24 @@ func (s *Spec) PathPrefixes(op *Op) map[string]string {
 		}
 	}
 	return out
+}
+
+// uniqueEmails gives every "email" field a fresh, well-formed address:
+// customers are unique by email, and some spec examples carry placeholders
+// that are not addresses.
+func uniqueEmails(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if _, ok := e.(string); ok && k == "email" {
+				t[k] = uniqueID("contract") + "@example.com"
+				continue
+			}
+			uniqueEmails(e)
+		}
+	case []any:
+		for _, e := range t {
+			uniqueEmails(e)
+		}
+	}
 }
