@@ -20,7 +20,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 )
 
 // DefaultKey is the secret key a Server accepts unless WithKey says
@@ -366,12 +365,8 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) string {
 	rr := r.Clone(r.Context())
 	rr.URL.Path, rr.URL.RawPath = rest, ""
 	route, params, err := h.model.router.FindRoute(rr)
-	if err != nil {
-		if errors.Is(err, routers.ErrMethodNotAllowed) {
-			writeError(w, errorf(404, "Route not found"))
-		} else {
-			writeError(w, errorf(404, "Route not found"))
-		}
+	if err != nil { // unknown path or method: the API answers 404 for both
+		writeError(w, errorf(404, "Route not found"))
 		return ""
 	}
 	op := h.model.ops[route.Operation.OperationID]
