@@ -7,6 +7,7 @@ import (
 
 	"github.com/glomo-go/glomo-go/api"
 	"github.com/glomo-go/glomo-go/mock"
+	"github.com/glomo-go/glomo-go/wrapper"
 )
 
 // In a test, mock.NewServer(t) starts the mock and closes it when the test
@@ -65,4 +66,25 @@ func ExampleServer_Count() {
 	defer srv.Close()
 	fmt.Println(srv.Count("payouts"))
 	// Output: 0
+}
+
+// The typed client works against the mock unchanged: give it the mock's
+// URL and key.
+func ExampleNewServer_wrapper() {
+	srv, err := mock.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	client, err := wrapper.New(wrapper.WithBaseURL(srv.URL), wrapper.WithAPIKey(srv.Key))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := client.GetBalance(context.Background()); err != nil {
+		panic(err)
+	}
+	_, err = client.GetPayoutById(context.Background(), "payout_doesnotexist")
+	fmt.Println(err != nil)
+	// Output: true
 }
