@@ -140,6 +140,7 @@ func init() {
 		"mockReviewBeneficiaryV2":         mockReviewBeneficiary,
 		"triggerMockSettlement":           triggerMockSettlement,
 		"createPayment":                   createPayment,
+		"rotateApiKey":                    rotateAPIKey,
 	}
 }
 
@@ -442,5 +443,24 @@ func createPayment(h *handler, op *opInfo, _ map[string]string, body map[string]
 		"status":     "in_progress",
 		"next_steps": []any{map[string]any{"action": "redirect", "payload": map[string]any{"url": "https://checkout.glomopay.com/3ds/" + id}}},
 	}
+	return &reply{status: op.status, body: render(op.schema, out)}, nil
+}
+
+// rotateAPIKey issues a new secret key; the key used for the call keeps
+// working for expire_after_in_seconds (0: stops at once).
+func rotateAPIKey(h *handler, op *opInfo, _ map[string]string, body map[string]any) (*reply, *apiError) {
+	secs, _ := body["expire_after_in_seconds"].(float64)
+	now := h.now()
+	newKey := newID("sk_test_mock_")
+	expires := now.Add(time.Duration(secs) * time.Second)
+	h.keyMu.Lock()
+	for k, exp := range h.keys {
+		if exp.IsZero() || exp.After(expires) {
+			h.keys[k] = expires
+		}
+	}
+	h.keys[newKey] = time.Time{}
+	h.keyMu.Unlock()
+	out := map[string]any{"secret_key": newKey, "previous_key_expires_at": expires.Format(time.RFC3339)}
 	return &reply{status: op.status, body: render(op.schema, out)}, nil
 }

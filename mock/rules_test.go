@@ -511,3 +511,25 @@ func TestListFilters(t *testing.T) {
 		t.Errorf("request_id: %d", n)
 	}
 }
+
+func TestRotateAPIKey(t *testing.T) {
+	c := newClient(t)
+	st, m := c.do("POST", "/v1/api-keys/rotate", map[string]any{"expire_after_in_seconds": 0})
+	newKey, _ := m["secret_key"].(string)
+	if st != 200 || !strings.HasPrefix(newKey, "sk_test_") {
+		t.Fatalf("rotate: %d %v", st, m)
+	}
+	st, m = c.do("GET", "/v1/balances", nil)
+	wantErr(t, st, m, 401, "")
+	c.key = newKey
+	if st, _ := c.do("GET", "/v1/balances", nil); st != 200 {
+		t.Fatalf("new key: %d", st)
+	}
+	// A rotation with a grace period keeps the current key working.
+	if st, m = c.do("POST", "/v1/api-keys/rotate", map[string]any{"expire_after_in_seconds": 3600}); st != 200 {
+		t.Fatalf("rotate: %d %v", st, m)
+	}
+	if st, _ := c.do("GET", "/v1/balances", nil); st != 200 {
+		t.Fatalf("old key within grace: %d", st)
+	}
+}

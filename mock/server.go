@@ -217,6 +217,8 @@ type handler struct {
 	hooks      sync.WaitGroup
 	evMu       sync.Mutex
 	evs        []Event
+	keyMu      sync.Mutex
+	keys       map[string]time.Time // accepted secret keys → expiry (zero: none)
 	client     *http.Client
 }
 
@@ -236,6 +238,7 @@ func newHandler(opts ...Option) (*handler, config, error) {
 		cfg: cfg, model: m, store: newStore(cfg.maxObjects),
 		hookURL: cfg.hookURL, hookSecret: cfg.hookSecret,
 		client: &http.Client{Timeout: 5 * time.Second},
+		keys:   map[string]time.Time{cfg.key: {}},
 	}
 	for _, f := range cfg.faults {
 		h.faults.add(f)
@@ -451,7 +454,11 @@ func (h *handler) auth(r *http.Request) *apiError {
 		return errorf(401, "Missing API key")
 	case strings.HasPrefix(key, "test_") || strings.HasPrefix(key, "live_"):
 		return errorf(401, "Publishable keys cannot be used for server-side requests")
-	case key != h.cfg.key:
+	}
+	h.keyMu.Lock()
+	exp, ok := h.keys[key]
+	h.keyMu.Unlock()
+	if !ok || (!exp.IsZero() && !h.now().Before(exp)) {
 		return errorf(401, "Invalid API key")
 	}
 	return nil

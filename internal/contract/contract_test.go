@@ -250,11 +250,19 @@ func TestContractLive(t *testing.T) {
 		}
 	}
 	for _, op := range spec.Ops {
-		if !op.ReadOnly && !r.NoCreate {
+		if !op.ReadOnly && !r.NoCreate && !neverLive[op.ID] {
 			t.Run(op.ID, func(t *testing.T) { check(t, op) })
 		}
 	}
 	t.Logf("%d drift findings", len(findings))
+}
+
+// neverLive are operations the live run never calls, even with writes on:
+// they would change the account itself.
+var neverLive = map[string]bool{
+	"rotateApiKey":         true, // would replace the caller's sandbox key
+	"onboardMerchant":      true,
+	"updateMerchantStatus": true,
 }
 
 var idRE = regexp.MustCompile(`"id"\s*:\s*"(([a-z]+_)[^"]*)"`)

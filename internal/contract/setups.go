@@ -95,6 +95,12 @@ func DefaultSetups() map[string]Setup {
 			}
 			return nil
 		},
+		// Rotating keeps the current key working for an hour, so the
+		// operations after it can still authenticate.
+		"rotateApiKey": func(ctx context.Context, r *Runner, req *Request) error {
+			req.Body = []byte(`{"expire_after_in_seconds":3600}`)
+			return nil
+		},
 		// A review needs a beneficiary that is still pending: a fresh one.
 		"mockReviewBeneficiaryV2": func(ctx context.Context, r *Runner, req *Request) error {
 			id, err := r.ID(ctx, "bene_", true)
