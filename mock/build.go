@@ -138,6 +138,12 @@ func build(s *openapi3.SchemaRef, depth int) any {
 // render answers with schema s for a stored object: build(s), then every
 // field of obj that s declares and whose value fits the declared property.
 func render(s *openapi3.SchemaRef, obj map[string]any) any {
+	if open(s) && obj != nil {
+		// An undocumented, open body: answer the object itself.
+		if c := clone(obj); s.Value.VisitJSON(c) == nil {
+			return c
+		}
+	}
 	base := build(s, 0)
 	m, ok := base.(map[string]any)
 	if !ok || obj == nil {
@@ -244,4 +250,20 @@ func jsonRoundTrip(v any) any {
 		return nil
 	}
 	return out
+}
+
+// open reports whether s is an object schema that declares nothing about
+// its properties and allows any (an undocumented body kept open).
+func open(s *openapi3.SchemaRef) bool {
+	if s == nil || s.Value == nil {
+		return false
+	}
+	v := s.Value
+	if len(v.Properties) > 0 || len(v.AllOf)+len(v.OneOf)+len(v.AnyOf) > 0 || v.Example != nil {
+		return false
+	}
+	if v.AdditionalProperties.Has != nil && !*v.AdditionalProperties.Has {
+		return false
+	}
+	return v.Type == nil || v.Type.Is("object")
 }

@@ -15,7 +15,17 @@ var pagingParams = map[string]bool{"page": true, "per_page": true, "before": tru
 // generic engine for op's kind.
 func (h *handler) dispatch(op *opInfo, params map[string]string, q url.Values, body map[string]any) (*reply, *apiError) {
 	if rule := rules[op.id]; rule != nil {
-		return rule(h, op, params, body)
+		// Rules see query parameters beside the path's (path wins).
+		all := make(map[string]string, len(params)+len(q))
+		for k, vs := range q {
+			if len(vs) > 0 {
+				all[k] = vs[0]
+			}
+		}
+		for k, v := range params {
+			all[k] = v
+		}
+		return rule(h, op, all, body)
 	}
 	switch op.kind {
 	case kindCreate:
@@ -89,7 +99,7 @@ func (h *handler) create(op *opInfo, params map[string]string, body map[string]a
 	}
 	now := h.now()
 	id := newID(h.model.prefix[op.resource])
-	obj["id"] = id
+	obj[h.model.idKey(op.resource)] = id
 	// State is kept whether or not this operation's schema shows it; every
 	// answer is rendered through the answering operation's schema.
 	ts := now.Format(time.RFC3339)

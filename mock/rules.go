@@ -12,15 +12,16 @@ import (
 // initialStatus is the status a create starts an object in (set only where
 // the response schema allows it).
 var initialStatus = map[string]string{
-	"payouts":       "queued",
-	"refunds":       "in_progress",
-	"orders":        "active",
-	"payin":         "active",
-	"customer":      "active",
-	"subscriptions": "created",
-	"settlements":   "in_progress",
-	"beneficiaries": "active",
-	"payment":       "in_progress",
+	"payouts":          "queued",
+	"refunds":          "in_progress",
+	"orders":           "active",
+	"payin":            "active",
+	"customer":         "active",
+	"subscriptions":    "created",
+	"settlements":      "in_progress",
+	"beneficiaries":    "active",
+	"payment":          "in_progress",
+	"virtual-accounts": "active",
 }
 
 // idempotency lists the resources whose creates are protected by the body's
@@ -141,6 +142,8 @@ func init() {
 		"triggerMockSettlement":           triggerMockSettlement,
 		"createPayment":                   createPayment,
 		"rotateApiKey":                    rotateAPIKey,
+		"createVirtualAccount":            createVirtualAccount,
+		"closeVirtualAccount":             closeVirtualAccount,
 	}
 }
 
@@ -463,4 +466,49 @@ func rotateAPIKey(h *handler, op *opInfo, _ map[string]string, body map[string]a
 	h.keyMu.Unlock()
 	out := map[string]any{"secret_key": newKey, "previous_key_expires_at": expires.Format(time.RFC3339)}
 	return &reply{status: op.status, body: render(op.schema, out)}, nil
+}
+
+// findVirtualAccount returns the active account for a payment type and
+// currency (one per pair).
+func (h *handler) findVirtualAccount(paymentType, currency string) string {
+	recs := h.store.snapshot("virtual-accounts", func(r *record) bool {
+		return str(r.obj, "payment_type") == paymentType && strings.EqualFold(str(r.obj, "currency"), currency) && str(r.obj, "status") == "active"
+	})
+	if len(recs) == 0 {
+		return ""
+	}
+	return recs[0].id
+}
+
+// createVirtualAccount opens one account per payment type and currency; a
+// second active one is a 409.
+func createVirtualAccount(h *handler, op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
+	pt, cur := str(body, "payment_type"), str(body, "currency")
+	if h.findVirtualAccount(pt, cur) != "" {
+		return nil, errorf(409, "Virtual account already exists for this currency and payment type")
+	}
+	if op.kind != kindCreate {
+		return h.static(op, body), nil
+	}
+	return h.create(op, params, body, func(obj map[string]any) {
+		obj["payment_type"] = pt
+		obj["currency"] = cur
+	})
+}
+
+// closeVirtualAccount closes the active account of ?payment_type&currency.
+func closeVirtualAccount(h *handler, op *opInfo, params map[string]string, _ map[string]any) (*reply, *apiError) {
+	id := h.findVirtualAccount(params["payment_type"], params["currency"])
+	if id == "" {
+		return nil, errorf(404, "Virtual account not found")
+	}
+	var snap map[string]any
+	h.store.update("virtual-accounts", id, func(obj map[string]any) error {
+		obj["status"] = "inactive"
+		obj["updated_at"] = h.now().Format(time.RFC3339)
+		snap = clone(obj).(map[string]any)
+		return nil
+	})
+	h.emit("virtual-accounts", "inactive", snap)
+	return &reply{status: op.status, body: render(op.schema, snap)}, nil
 }

@@ -533,3 +533,26 @@ func TestRotateAPIKey(t *testing.T) {
 		t.Fatalf("old key within grace: %d", st)
 	}
 }
+
+func TestVirtualAccounts(t *testing.T) {
+	c := newClient(t)
+	body := map[string]any{"payment_type": "local", "currency": "AED"}
+	st, va := c.do("POST", "/v1/virtual-accounts", body)
+	if st != 201 || va["status"] != "active" || va["account_id"] == nil {
+		t.Fatalf("create: %d %v", st, va)
+	}
+	st, m := c.do("POST", "/v1/virtual-accounts", body)
+	wantErr(t, st, m, 409, "already exists")
+	st, l := c.do("GET", "/v1/virtual-accounts", nil)
+	if st != 200 || len(l["data"].([]any)) != 1 {
+		t.Fatalf("list: %d %v", st, l)
+	}
+	if st, m = c.do("DELETE", "/v1/virtual-accounts?payment_type=local&currency=AED", nil); st != 200 || m["status"] != "inactive" {
+		t.Fatalf("close: %d %v", st, m)
+	}
+	st, m = c.do("DELETE", "/v1/virtual-accounts?payment_type=local&currency=AED", nil)
+	wantErr(t, st, m, 404, "not found")
+	if st, _ = c.do("POST", "/v1/virtual-accounts", body); st != 201 {
+		t.Fatalf("reopen: %d", st)
+	}
+}

@@ -60,7 +60,8 @@ type specModel struct {
 	ops       map[string]*opInfo // by operationId
 	prefix    map[string]string  // resource → id prefix
 	creatable map[string]bool
-	order     []string // operationIds sorted
+	idField   map[string]string // resource → id property when not "id"
+	order     []string          // operationIds sorted
 }
 
 var (
@@ -102,6 +103,23 @@ func newModel(spec []byte) (*specModel, error) {
 		}
 	}
 	sort.Strings(m.order)
+	// A POST on a listed collection whose items are keyed by "<noun>_id"
+	// rather than "id" (virtual accounts: account_id) creates too.
+	m.idField = map[string]string{}
+	for _, o := range m.ops {
+		if o.kind != kindStatic || o.method != "POST" || o.parent != "" {
+			continue
+		}
+		for _, l := range m.ops {
+			if l.kind != kindList || l.resource != o.resource || l.bare {
+				continue
+			}
+			if f := nounID(o.resource); f != "" && hasProperty(l.itemSch, f, 0) && hasProperty(o.schema, f, 0) {
+				o.kind = kindCreate
+				m.idField[o.resource] = f
+			}
+		}
+	}
 	// Resource prefixes: from the item path parameter's pattern first, then
 	// from the example id of what a create answers.
 	for _, o := range m.ops {
@@ -118,9 +136,11 @@ func newModel(spec []byte) (*specModel, error) {
 	for _, o := range m.ops {
 		if o.kind == kindCreate && m.prefix[o.resource] == "" {
 			if ex, ok := build(o.schema, 0).(map[string]any); ok {
-				if id, ok := ex["id"].(string); ok {
+				if id, ok := ex[m.idKey(o.resource)].(string); ok {
 					if i := strings.Index(id, "_"); i > 0 {
 						m.prefix[o.resource] = id[:i+1]
+					} else if l := strings.IndexFunc(id, func(r rune) bool { return r < 'A' || r > 'Z' }); l > 0 {
+						m.prefix[o.resource] = id[:l] // e.g. VA1001 → VA
 					}
 				}
 			}
@@ -342,4 +362,28 @@ func pruneReadOnly(s *openapi3.SchemaRef, v any, depth int) any {
 		}
 	}
 	return v
+}
+
+// idKey is the property that holds a resource's id.
+func (m *specModel) idKey(resource string) string {
+	if f := m.idField[resource]; f != "" {
+		return f
+	}
+	return "id"
+}
+
+// nounID is "<noun>_id" for a resource path's last word, singular:
+// "virtual-accounts" → "account_id".
+func nounID(resource string) string {
+	if i := strings.LastIndexAny(resource, "/"); i >= 0 {
+		resource = resource[i+1:]
+	}
+	if i := strings.LastIndexAny(resource, "-_"); i >= 0 {
+		resource = resource[i+1:]
+	}
+	resource = strings.TrimSuffix(resource, "s")
+	if resource == "" {
+		return ""
+	}
+	return resource + "_id"
 }

@@ -101,6 +101,22 @@ func DefaultSetups() map[string]Setup {
 			req.Body = []byte(`{"expire_after_in_seconds":3600}`)
 			return nil
 		},
+		// Closing needs an open account for the pair in the query.
+		"closeVirtualAccount": func(ctx context.Context, r *Runner, req *Request) error {
+			op := r.Spec.Op("createVirtualAccount")
+			if op == nil {
+				return nil
+			}
+			body, _ := json.Marshal(map[string]any{"payment_type": req.Query.Get("payment_type"), "currency": req.Query.Get("currency")})
+			res, err := r.Call(ctx, &Request{Op: op, PathParams: map[string]string{}, Body: body})
+			if err != nil {
+				return err
+			}
+			if res.Status/100 != 2 && res.Status != 409 {
+				return fmt.Errorf("open account: %d %s", res.Status, res.Body)
+			}
+			return nil
+		},
 		// A review needs a beneficiary that is still pending: a fresh one.
 		"mockReviewBeneficiaryV2": func(ctx context.Context, r *Runner, req *Request) error {
 			id, err := r.ID(ctx, "bene_", true)
