@@ -222,7 +222,9 @@ func TestContractLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := contract.NewRunner(spec, sdkCaller(t, base, key, &http.Client{Timeout: 30 * time.Second}))
+	var detected []drift.Finding
+	sdk := sdkCaller(t, base, key, &http.Client{Timeout: 30 * time.Second})
+	r := contract.NewRunner(spec, wrapperCaller(t, base, key, sdk, &detected))
 	r.NoCreate = os.Getenv("GLOMO_CONTRACT_LIVE_WRITE") != "1"
 	ctx := context.Background()
 	var findings []string
@@ -254,7 +256,10 @@ func TestContractLive(t *testing.T) {
 			t.Run(op.ID, func(t *testing.T) { check(t, op) })
 		}
 	}
-	t.Logf("%d drift findings", len(findings))
+	t.Logf("%d drift findings by openapi3filter.ValidateResponse, %d by the SDK's drift detector", len(findings), len(detected))
+	for _, f := range detected {
+		t.Logf("drift detector: %v", &f)
+	}
 }
 
 // neverLive are operations the live run never calls, even with writes on:
