@@ -1,0 +1,114 @@
+package reliability
+
+// Tests that show gaps found in wrapper/ while building the reliability
+// suite. Each asserts the behaviour a caller needs; while wrapper/ still
+// behaves otherwise the test reports what it got and skips ("known bug"),
+// so CI stays green and the test starts guarding as soon as it is fixed.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/glomo-go/glomo-go/api"
+	"github.com/glomo-go/glomo-go/mock"
+	"github.com/glomo-go/glomo-go/wrapper"
+)
+
+// TestFindingLostCreateAfterRetriesExhausted: a payout create whose answer
+// is lost (commit-then-drop) and whose retries then fail at the transport
+// (reset, reset) has made a payout, yet the caller gets a bare transport
+// error: not an *OutcomeUnknownError, no request_id in it. Repeating the
+// create with that request_id (WithRequestID, as APIError.RequestID's doc
+// suggests) then gets a 409 *APIError instead of the payout, because
+// transport.run resolves "already exists" only for attempt > 0.
+func TestFindingLostCreateAfterRetriesExhausted(t *testing.T) {
+	srv := startMock(t)
+	c := newClient(t, srv, nil, 0)
+	bene := createBeneficiary(t, c)
+	srv.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultCommitThenDrop})
+	srv.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultReset, Times: 2})
+
+	var rid string
+	_, err := c.CreatePayout(context.Background(), payoutBody(t, bene, ""), wrapper.WithRequestIDCapture(&rid))
+	if err == nil {
+		t.Fatal("want an error: every attempt failed")
+	}
+	if n := srv.Count("payouts"); n != 1 {
+		t.Fatalf("the mock holds %d payouts, want 1 (the first attempt committed)", n)
+	}
+	if rid == "" {
+		t.Fatal("WithRequestIDCapture captured no request_id")
+	}
+	var problems []string
+	if !errors.Is(err, wrapper.ErrOutcomeUnknown) {
+		problems = append(problems, "error after exhausted retries is not ErrOutcomeUnknown: "+err.Error())
+	}
+	if !strings.Contains(err.Error(), rid) {
+		problems = append(problems, "error does not carry the request_id to retry with")
+	}
+
+	// The caller repeats the same logical create with the captured request_id.
+	p, err := c.CreatePayout(context.Background(), payoutBody(t, bene, ""), wrapper.WithRequestID(rid))
+	switch {
+	case err != nil:
+		problems = append(problems, "repeating the create WithRequestID(captured) fails: "+err.Error())
+	case p == nil || p.Id == nil:
+		problems = append(problems, "repeating the create returned no payout")
+	}
+	if n := srv.Count("payouts"); n != 1 {
+		t.Fatalf("the mock holds %d payouts after the repeat, want 1", n)
+	}
+	if len(problems) > 0 {
+		t.Skipf("known bug (wrapper/transport.go run): %s", strings.Join(problems, "; "))
+	}
+}
+
+// TestFindingNullUnionBody: api.CreatePayinJSONRequestBody (like every
+// oneOf body's ...JSONRequestBody) is a defined type that does not inherit
+// the union's UnmarshalJSON/MarshalJSON receivers, so json.Unmarshal into
+// it silently leaves it empty, and CreatePayin then sends the body `null`.
+// The client should refuse a body that encodes to null before sending it.
+func TestFindingNullUnionBody(t *testing.T) {
+	raw, err := mock.RequestBody("createPayin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body api.CreatePayinJSONRequestBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatal(err)
+	}
+	var sent []byte
+	var mu sync.Mutex
+	srv := startMock(t)
+	tr, _ := newTransport(t, 2)
+	rec := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPost && r.Body != nil {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			sent = b
+			mu.Unlock()
+			r.Body = io.NopCloser(strings.NewReader(string(b)))
+		}
+		return tr.RoundTrip(r)
+	})
+	c := newClient(t, srv, rec, 0)
+	_, err = c.CreatePayin(context.Background(), body)
+	mu.Lock()
+	defer mu.Unlock()
+	if string(sent) == "null" {
+		t.Skipf("known bug (wrapper/call.go jsonBody): a %T decoded with json.Unmarshal is empty and was sent as the body `null`; the API answered: %v", body, err)
+	}
+	if err == nil {
+		t.Fatalf("an empty payment-link body was accepted")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
