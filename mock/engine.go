@@ -3,6 +3,7 @@ package mock
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -296,9 +297,23 @@ func (h *handler) action(op *opInfo, params map[string]string, body map[string]a
 	var aerr *apiError
 	var event map[string]any
 	found, _ := h.store.update(op.resource, id, func(obj map[string]any) error {
+		if !hasTarget && len(body) > 0 && (op.method == "PATCH" || op.method == "PUT") {
+			// e.g. …/next-payment-date, …/update_rfi: keep what was sent
+			// where the answer's schema has a place for it.
+			props := properties(op.schema, 0)
+			if len(props) == 0 {
+				props = properties(h.model.itemSchema[op.resource], 0)
+			}
+			for k, v := range body {
+				if p, ok := props[k]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
+					obj[k] = clone(v)
+				}
+			}
+			obj["updated_at"] = h.now().Format(time.RFC3339)
+		}
 		if hasTarget {
 			from, _ := obj["status"].(string)
-			if !allowed(op.resource, from, target) {
+			if vf, ok := verbFrom[op.action]; ok && !slices.Contains(vf, from) || !allowed(op.resource, from, target) {
 				aerr = errorf(400, "State change not allowed")
 				return nil
 			}

@@ -44,6 +44,12 @@ var verbTarget = map[string]string{
 // (its mock endpoint only sets success, failed or action_required); cancel
 // works only before the payout reaches the rail (pending_approval, queued,
 // action_required).
+// verbFrom narrows a verb to the statuses it applies to, beyond the
+// resource's transitions (resume only undoes a pause or a halt).
+var verbFrom = map[string][]string{
+	"resume": {"paused", "halted"},
+}
+
 var payoutLike = map[string][]string{
 	"pending_approval": {"queued", "in_progress", "success", "failed", "action_required", "cancelled"},
 	"queued":           {"in_progress", "success", "failed", "action_required", "cancelled"},

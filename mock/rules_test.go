@@ -556,3 +556,44 @@ func TestVirtualAccounts(t *testing.T) {
 		t.Fatalf("reopen: %d", st)
 	}
 }
+
+func TestActionKeepsSentFields(t *testing.T) {
+	c := newClient(t)
+	b, _ := mock.RequestBody("createSubscription")
+	var body map[string]any
+	json.Unmarshal(b, &body)
+	cb, _ := mock.RequestBody("createCustomer")
+	_, cust := c.do("POST", "/v1/customer", cb)
+	body["customer_id"] = cust["id"]
+	st, sub := c.do("POST", "/v1/subscriptions", body)
+	if st != 201 || sub["status"] != "created" {
+		t.Fatalf("subscription: %d %v", st, sub)
+	}
+	id := sub["id"].(string)
+	nb, _ := mock.RequestBody("updateNextPaymentDate")
+	var next map[string]any
+	json.Unmarshal(nb, &next)
+	st, got := c.do("PATCH", "/v1/subscriptions/"+id+"/next-payment-date", next)
+	if st != 200 {
+		t.Fatalf("next payment date: %d %v", st, got)
+	}
+	for k, v := range next {
+		if _, declared := got[k]; declared && fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if st, m := c.do("PATCH", "/v1/subscriptions/"+id+"/resume", nil); st != 400 {
+		t.Fatalf("resume a created subscription: %d %v", st, m)
+	}
+	if st, m := c.do("PATCH", "/v1/subscriptions/"+id+"/pause", nil); st != 200 || m["status"] != "paused" {
+		t.Fatalf("pause: %d %v", st, m)
+	}
+	if st, m := c.do("PATCH", "/v1/subscriptions/"+id+"/resume", nil); st != 200 || m["status"] != "active" {
+		t.Fatalf("resume: %d %v", st, m)
+	}
+	if st, m := c.do("PATCH", "/v1/subscriptions/"+id+"/cancel", nil); st != 200 || m["status"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", st, m)
+	}
+	st, m := c.do("PATCH", "/v1/subscriptions/"+id+"/cancel", nil)
+	wantErr(t, st, m, 400, "State change not allowed")
+}

@@ -61,7 +61,10 @@ type specModel struct {
 	prefix    map[string]string  // resource → id prefix
 	creatable map[string]bool
 	idField   map[string]string // resource → id property when not "id"
-	order     []string          // operationIds sorted
+	// itemSchema is the schema a resource's objects are read with (its get,
+	// else its list items).
+	itemSchema map[string]*openapi3.SchemaRef
+	order      []string // operationIds sorted
 }
 
 var (
@@ -117,6 +120,17 @@ func newModel(spec []byte) (*specModel, error) {
 			if f := nounID(o.resource); f != "" && hasProperty(l.itemSch, f, 0) && hasProperty(o.schema, f, 0) {
 				o.kind = kindCreate
 				m.idField[o.resource] = f
+			}
+		}
+	}
+	m.itemSchema = map[string]*openapi3.SchemaRef{}
+	for _, id := range m.order {
+		switch o := m.ops[id]; o.kind {
+		case kindGet:
+			m.itemSchema[o.resource] = o.schema
+		case kindList:
+			if m.itemSchema[o.resource] == nil {
+				m.itemSchema[o.resource] = o.itemSch
 			}
 		}
 	}
