@@ -258,3 +258,41 @@ func BenchmarkKinValidateResponse(b *testing.B) {
 		}
 	}
 }
+
+// A schema keyword the fast validator does not implement sends that
+// response to the general JSON Schema validator, with the same verdicts.
+func TestGeneralFallback(t *testing.T) {
+	spec := []byte(`openapi: 3.1.0
+info: {title: t, version: "1"}
+servers: [{url: "https://example.com/base"}]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties: {id: {type: string}}
+                patternProperties: {"^x_": {type: integer}}
+`)
+	v, err := drift.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := jsonHeader()
+	if f := v.Check("GET", "/base/things/1", 200, h, []byte(`{"id":"a","x_n":1}`)); f != nil {
+		t.Fatalf("valid body flagged: %v", f)
+	}
+	if f := v.Check("GET", "/base/things/1", 200, h, []byte(`{"id":"a","x_n":"one"}`)); f == nil || f.OperationID != "getThing" {
+		t.Fatalf("patternProperties violation not found: %v", f)
+	}
+	if f := v.Check("GET", "/base/things/1", 500, h, []byte(`{}`)); f == nil {
+		t.Fatal("undocumented status not reported")
+	}
+}
