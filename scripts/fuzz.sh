@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every native Go fuzzer of the SDK module for ${FUZZTIME:-30s} each,
+# one after another, and prints a Markdown table: package, fuzzer, time,
+# executions, corpus size, result. A crash leaves its input under the
+# package's testdata/fuzz/<Fuzzer>/ (go test writes it) and makes the script
+# exit 1 after the remaining fuzzers have run.
+#
+#   scripts/fuzz.sh                      # 30s each
+#   FUZZTIME=20s scripts/fuzz.sh         # shorter
+#   FUZZ_REPORT=out.md scripts/fuzz.sh   # also write the table to a file
+#   scripts/fuzz.sh ./webhook            # only the fuzzers under these dirs
+#
+# bench/ is its own module and has no fuzzers; it is skipped.
+set -u -o pipefail
+
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+FUZZTIME=${FUZZTIME:-30s}
+FUZZ_REPORT=${FUZZ_REPORT:-}
+dirs=("$@")
+[ ${#dirs[@]} -eq 0 ] && dirs=(.)
+
+# package dir <TAB> fuzzer name, for every "func FuzzXxx(f *testing.F)".
+mapfile -t targets < <(
+  grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' "${dirs[@]}" 2>/dev/null |
+    grep -v -e '^\./bench/' -e '^bench/' |
+    sed -E 's#^(.*)/[^/]+_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*#\1\t\2#' |
+    sed -E 's#^\./##' | sort -u
+)
+if [ ${#targets[@]} -eq 0 ]; then
+  echo "no fuzzers found" >&2
+  exit 2
+fi
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+crashes=0
+table="| Package | Fuzzer | Time | Executions | Corpus entries (committed seeds + cache + new) | Result |
+|---|---|---|---|---|---|"
+for t in "${targets[@]}"; do
+  dir=${t%%$'\t'*}
+  name=${t##*$'\t'}
+  out="$log/${dir//\//_}_$name.txt"
+  echo "== ./$dir $name ($FUZZTIME)" >&2
+  if $GO test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "./$dir" >"$out" 2>&1; then
+    result="ok, 0 crashes"
+  else
+    result="**CRASH** (input under $dir/testdata/fuzz/$name/)"
+    crashes=$((crashes + 1))
+    tail -n 30 "$out" >&2
+  fi
+  last=$(grep -E '^fuzz: elapsed: ' "$out" | tail -n 1)
+  execs=$(sed -nE 's/.*execs: ([0-9]+).*/\1/p' <<<"$last")
+  corpus=$(sed -nE 's/.*\(total: ([0-9]+)\).*/\1/p' <<<"$last")
+  echo "   ${last:-no fuzz output}" >&2
+  table+=$'\n'"| \`$dir\` | \`$name\` | $FUZZTIME | ${execs:-?} | ${corpus:-?} | $result |"
+done
+table+=$'\n\n'"${#targets[@]} fuzzers, $crashes crashing."
+echo "$table"
+[ -n "$FUZZ_REPORT" ] && echo "$table" >"$FUZZ_REPORT"
+[ "$crashes" -eq 0 ]
