@@ -3,7 +3,8 @@
 # one after another, and prints a Markdown table: package, fuzzer, time,
 # executions, corpus size, result. A crash leaves its input under the
 # package's testdata/fuzz/<Fuzzer>/ (go test writes it) and makes the script
-# exit 1 after the remaining fuzzers have run.
+# exit 1 after the remaining fuzzers have run (so does a package that does
+# not build).
 #
 #   scripts/fuzz.sh                      # 30s each
 #   FUZZTIME=20s scripts/fuzz.sh         # shorter
@@ -35,6 +36,7 @@ fi
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 crashes=0
+broken=0
 table="| Package | Fuzzer | Time | Executions | Corpus entries (committed seeds + cache + new) | Result |
 |---|---|---|---|---|---|"
 for t in "${targets[@]}"; do
@@ -44,6 +46,10 @@ for t in "${targets[@]}"; do
   echo "== ./$dir $name ($FUZZTIME)" >&2
   if $GO test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "./$dir" >"$out" 2>&1; then
     result="ok, 0 crashes"
+  elif grep -q '\[build failed\]\|\[setup failed\]' "$out"; then
+    result="**BUILD FAILED**"
+    broken=$((broken + 1))
+    tail -n 30 "$out" >&2
   else
     result="**CRASH** (input under $dir/testdata/fuzz/$name/)"
     crashes=$((crashes + 1))
@@ -55,7 +61,7 @@ for t in "${targets[@]}"; do
   echo "   ${last:-no fuzz output}" >&2
   table+=$'\n'"| \`$dir\` | \`$name\` | $FUZZTIME | ${execs:-?} | ${corpus:-?} | $result |"
 done
-table+=$'\n\n'"${#targets[@]} fuzzers, $crashes crashing."
+table+=$'\n\n'"${#targets[@]} fuzzers, $crashes crashing, $broken not built."
 echo "$table"
 [ -n "$FUZZ_REPORT" ] && echo "$table" >"$FUZZ_REPORT"
-[ "$crashes" -eq 0 ]
+[ "$crashes" -eq 0 ] && [ "$broken" -eq 0 ]
