@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of bench/ once, the way docs/benchmarks.md reports them:
-#   go test -run '^$' -bench . -benchmem -count 10 -benchtime 1s
+#   go test -run '^$' -bench . -benchmem -count 10 -benchtime 700ms
 # and writes
 #   results/bench.txt      the raw `go test` output (the one run every figure comes from)
 #   results/benchstat.txt  benchstat summaries: all benchmarks; peers side by side
-#                          (vs floor); wrapper vs raw; drift off vs on
+#                          (vs floor); wrapper vs raw; drift off vs on; the
+#                          interleaved pairs (BenchmarkPair)
 #   results/ratios.md      medians table and the target ratios (internal/ratios)
 #   results/machine.txt    nproc, go version, CPU model, commit, load average
-# Environment: COUNT (default 10), BENCHTIME (default 1s), BENCH (default .).
+# Environment: COUNT (default 10), BENCHTIME (default 700ms), BENCH (default .).
 # On 2 cores the default run takes about 8 minutes.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 COUNT=${COUNT:-10}
-BENCHTIME=${BENCHTIME:-1s}
+BENCHTIME=${BENCHTIME:-700ms}
 BENCH=${BENCH:-.}
 BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
@@ -45,6 +46,9 @@ echo "loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)" >> results/machine.txt
   echo
   echo "## Drift detector off vs on (wrapper)"
   go run "$BENCHSTAT" -filter '.name:Drift' -col /drift results/bench.txt
+  echo
+  echo "## Interleaved pairs (ratio = time A / time B in one alternating loop)"
+  go run "$BENCHSTAT" -filter '.name:Pair' results/bench.txt
 } > results/benchstat.txt
 go run ./internal/ratios results/bench.txt > results/ratios.md
 cat results/ratios.md

@@ -124,6 +124,9 @@ func main() {
 	fmt.Println("| benchmark | ns/op | B/op | allocs/op | peak-heap-B | ns/item |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|")
 	for _, name := range order {
+		if strings.HasPrefix(name, "Pair/") {
+			continue
+		}
 		row := []string{"`" + name + "`"}
 		for _, u := range units {
 			if v, ok := s.med(name, u); ok {
@@ -189,5 +192,40 @@ func main() {
 	}
 	for _, p := range []string{"floor", "raw", "wrapper", "ogen"} {
 		ratio("peak heap "+p+": Walk100k/Walk10k", "Walk100k/peer="+p, "Walk10k/peer="+p, "peak-heap-B", 1.25)
+	}
+
+	// The interleaved pairs (BenchmarkPair): the median of the per-run ratio metric.
+	fmt.Println()
+	fmt.Println("Interleaved pairs (BenchmarkPair: A and B alternate in one loop; ratio = time A / time B, median of the runs, min–max):")
+	fmt.Println()
+	fmt.Println("| pair | A ns/op | B ns/op | ratio | min–max | target | met |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|:-:|")
+	targets := map[string]float64{"wrapper-vs-raw": 1.05, "wrapper-vs-floor": 1.25, "wrapper-vs-ogen": 1.0, "drift-on-vs-off": 1.5}
+	for _, name := range order {
+		if !strings.HasPrefix(name, "Pair/") {
+			continue
+		}
+		r, ok := s.med(name, "ratio")
+		if !ok {
+			continue
+		}
+		vs := s[name]["ratio"]
+		lo, hi := vs[0], vs[0]
+		for _, v := range vs {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		a, _ := s.med(name, "a-ns/op")
+		b, _ := s.med(name, "b-ns/op")
+		t := 0.0
+		for k, v := range targets {
+			if strings.HasSuffix(name, "pair="+k) {
+				t = v
+			}
+		}
+		met := "yes"
+		if r > t {
+			met = "**no**"
+		}
+		fmt.Printf("| `%s` | %s | %s | %.2f | %.2f–%.2f | ≤ %.2f | %s |\n", strings.TrimPrefix(name, "Pair/"), human(a, "ns/op"), human(b, "ns/op"), r, lo, hi, t, met)
 	}
 }
