@@ -62,11 +62,13 @@ func benchCall(b *testing.B, op func(Peer) func(context.Context) error) {
 			warm(b, d.Name, call)
 			ctx := context.Background()
 			b.ReportAllocs()
+			cpu := startCPU()
 			for b.Loop() {
 				if err := call(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 }
@@ -106,6 +108,8 @@ func BenchmarkDecodePage100(b *testing.B) {
 	b.Run("peer=floor", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU()
+		defer cpu.report(b)
 		for b.Loop() {
 			var pg floorPayoutPage
 			if err := json.Unmarshal(body, &pg); err != nil || len(pg.Data) != PageSize {
@@ -116,6 +120,8 @@ func BenchmarkDecodePage100(b *testing.B) {
 	b.Run("peer=raw", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU()
+		defer cpu.report(b)
 		for b.Loop() {
 			var pg wrapper.GetPayoutsPage // the generated JSON200 type
 			if err := json.Unmarshal(body, &pg); err != nil || len(*pg.Data) != PageSize {
@@ -126,6 +132,8 @@ func BenchmarkDecodePage100(b *testing.B) {
 	b.Run("peer=ogen", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU()
+		defer cpu.report(b)
 		for b.Loop() {
 			var pg ogen.GetPayoutsOK
 			if err := pg.Decode(jx.DecodeBytes(body)); err != nil || len(pg.Data.Value) != PageSize {
@@ -214,7 +222,7 @@ func benchWalk(b *testing.B, items int) {
 			s := startHeapSampler(5 * time.Millisecond)
 			ctx := context.Background()
 			b.ReportAllocs()
-			start := time.Now()
+			start, cpu := time.Now(), startCPU()
 			n := 0
 			for b.Loop() {
 				if err := walk(ctx); err != nil {
@@ -223,6 +231,7 @@ func benchWalk(b *testing.B, items int) {
 				n++
 			}
 			elapsed := time.Since(start)
+			cpu.report(b)
 			b.ReportMetric(float64(s.Stop()), "peak-heap-B")
 			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(n*items), "ns/item")
 		})
@@ -271,11 +280,13 @@ func BenchmarkDrift(b *testing.B) {
 				warm(b, name, call)
 				ctx := context.Background()
 				b.ReportAllocs()
+				cpu := startCPU()
 				for b.Loop() {
 					if err := call(ctx); err != nil {
 						b.Fatal(err)
 					}
 				}
+				cpu.report(b)
 			})
 		}
 	}

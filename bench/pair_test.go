@@ -13,7 +13,9 @@ import (
 // other processes on a shared machine then hits both sides alike, so the
 // ratio is steadier than a ratio of two separately measured ns/op (the
 // per-peer benchmarks above give the absolute figures). a-ns/op and b-ns/op
-// are each side's mean time per call; ns/op is their sum.
+// are each side's mean time per call; ns/op is their sum. cpu-ratio is the
+// same ratio in process CPU time (getrusage around each call), which other
+// processes' load disturbs least.
 //
 // pair=wrapper-vs-raw is the wrapper/raw target, wrapper-vs-floor the
 // wrapper/floor target, wrapper-vs-ogen the list-decode target (HTTP and
@@ -63,26 +65,28 @@ func BenchmarkPair(b *testing.B) {
 			warm(b, c.a, callA)
 			warm(b, c.b, callB)
 			ctx := context.Background()
-			var ta, tb time.Duration
+			var ta, tb, ca, cb time.Duration
 			n := 0
-			run := func(call callFn, acc *time.Duration) {
-				t0 := time.Now()
+			run := func(call callFn, acc, cpu *time.Duration) {
+				t0, c0 := time.Now(), cpuTime()
 				if err := call(ctx); err != nil {
 					b.Fatal(err)
 				}
 				*acc += time.Since(t0)
+				*cpu += cpuTime() - c0
 			}
 			for b.Loop() {
 				if n%2 == 0 {
-					run(callA, &ta)
-					run(callB, &tb)
+					run(callA, &ta, &ca)
+					run(callB, &tb, &cb)
 				} else {
-					run(callB, &tb)
-					run(callA, &ta)
+					run(callB, &tb, &cb)
+					run(callA, &ta, &ca)
 				}
 				n++
 			}
 			b.ReportMetric(float64(ta)/float64(tb), "ratio")
+			b.ReportMetric(float64(ca)/float64(cb), "cpu-ratio")
 			b.ReportMetric(float64(ta.Nanoseconds())/float64(n), "a-ns/op")
 			b.ReportMetric(float64(tb.Nanoseconds())/float64(n), "b-ns/op")
 		})

@@ -78,7 +78,7 @@ func (s samples) med(name, unit string) (float64, bool) {
 
 func human(v float64, unit string) string {
 	switch unit {
-	case "ns/op":
+	case "ns/op", "cpu-ns/op":
 		switch {
 		case v >= 1e9:
 			return fmt.Sprintf("%.3f s", v/1e9)
@@ -120,9 +120,9 @@ func main() {
 	fmt.Printf("Medians of %d runs per benchmark, from %s.\n\n", n, os.Args[1])
 
 	// The table: one row per benchmark.
-	units := []string{"ns/op", "B/op", "allocs/op", "peak-heap-B", "ns/item"}
-	fmt.Println("| benchmark | ns/op | B/op | allocs/op | peak-heap-B | ns/item |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	units := []string{"ns/op", "cpu-ns/op", "B/op", "allocs/op", "peak-heap-B", "ns/item"}
+	fmt.Println("| benchmark | ns/op (wall) | cpu-ns/op | B/op | allocs/op | peak-heap-B | ns/item |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	for _, name := range order {
 		if strings.HasPrefix(name, "Pair/") {
 			continue
@@ -140,16 +140,29 @@ func main() {
 
 	// The ratios against the targets.
 	fmt.Println()
-	fmt.Println("| ratio | value | target | met |")
-	fmt.Println("|---|---:|---:|:-:|")
+	fmt.Println("Ratios of the medians above; for time, in wall time and in process CPU time (cpu-ns/op).")
+	fmt.Println()
+	fmt.Println("| ratio | wall | cpu | target | met (cpu) |")
+	fmt.Println("|---|---:|---:|---:|:-:|")
 	ratio := func(label, num, den, unit string, target float64) {
 		a, ok1 := s.med(num, unit)
 		b, ok2 := s.med(den, unit)
 		if !ok1 || !ok2 || b == 0 {
-			fmt.Printf("| %s | n/a | | |\n", label)
+			fmt.Printf("| %s | n/a | | | |\n", label)
 			return
 		}
 		r := a / b
+		wall, cpu := fmt.Sprintf("%.2f", r), ""
+		if unit == "ns/op" {
+			if ca, ok := s.med(num, "cpu-ns/op"); ok {
+				if cb, ok := s.med(den, "cpu-ns/op"); ok && cb > 0 {
+					cpu = fmt.Sprintf("%.2f", ca/cb)
+					r = ca / cb
+				}
+			}
+		} else {
+			wall, cpu = "", wall
+		}
 		t, met := "", ""
 		if target > 0 {
 			t = fmt.Sprintf("≤ %.2f", target)
@@ -158,13 +171,13 @@ func main() {
 				met = "**no**"
 			}
 		}
-		fmt.Printf("| %s | %.2f | %s | %s |\n", label, r, t, met)
+		fmt.Printf("| %s | %s | %s | %s | %s |\n", label, wall, cpu, t, met)
 	}
 	delta := func(label, num, den, unit string, target float64) {
 		a, ok1 := s.med(num, unit)
 		b, ok2 := s.med(den, unit)
 		if !ok1 || !ok2 {
-			fmt.Printf("| %s | n/a | | |\n", label)
+			fmt.Printf("| %s | n/a | | | |\n", label)
 			return
 		}
 		d := a - b
@@ -172,7 +185,7 @@ func main() {
 		if d > target {
 			met = "**no**"
 		}
-		fmt.Printf("| %s | %+.0f | ≤ +%.0f | %s |\n", label, d, target, met)
+		fmt.Printf("| %s | | %+.0f | ≤ +%.0f | %s |\n", label, d, target, met)
 	}
 	for _, op := range []string{"GetBalance", "CreatePayout", "ListPage100"} {
 		ratio(op+": wrapper/raw ns/op", op+"/peer=wrapper", op+"/peer=raw", "ns/op", 1.05)
@@ -196,10 +209,10 @@ func main() {
 
 	// The interleaved pairs (BenchmarkPair): the median of the per-run ratio metric.
 	fmt.Println()
-	fmt.Println("Interleaved pairs (BenchmarkPair: A and B alternate in one loop; ratio = time A / time B, median of the runs, min–max):")
+	fmt.Println("Interleaved pairs (BenchmarkPair: A and B alternate in one loop; ratio = time A / time B, median of the runs and min–max, in wall and in process CPU time):")
 	fmt.Println()
-	fmt.Println("| pair | A ns/op | B ns/op | ratio | min–max | target | met |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|:-:|")
+	fmt.Println("| pair | A ns/op | B ns/op | wall ratio | min–max | cpu ratio | min–max | target | met (cpu) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|:-:|")
 	targets := map[string]float64{"wrapper-vs-raw": 1.05, "wrapper-vs-floor": 1.25, "wrapper-vs-ogen": 1.0, "drift-on-vs-off": 1.5}
 	for _, name := range order {
 		if !strings.HasPrefix(name, "Pair/") {
@@ -209,11 +222,20 @@ func main() {
 		if !ok {
 			continue
 		}
-		vs := s[name]["ratio"]
-		lo, hi := vs[0], vs[0]
-		for _, v := range vs {
-			lo, hi = min(lo, v), max(hi, v)
+		rng := func(unit string) (float64, float64) {
+			vs := s[name][unit]
+			if len(vs) == 0 {
+				return 0, 0
+			}
+			lo, hi := vs[0], vs[0]
+			for _, v := range vs {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+			return lo, hi
 		}
+		lo, hi := rng("ratio")
+		cr, _ := s.med(name, "cpu-ratio")
+		clo, chi := rng("cpu-ratio")
 		a, _ := s.med(name, "a-ns/op")
 		b, _ := s.med(name, "b-ns/op")
 		t := 0.0
@@ -223,9 +245,10 @@ func main() {
 			}
 		}
 		met := "yes"
-		if r > t {
+		if cr > t {
 			met = "**no**"
 		}
-		fmt.Printf("| `%s` | %s | %s | %.2f | %.2f–%.2f | ≤ %.2f | %s |\n", strings.TrimPrefix(name, "Pair/"), human(a, "ns/op"), human(b, "ns/op"), r, lo, hi, t, met)
+		fmt.Printf("| `%s` | %s | %s | %.2f | %.2f–%.2f | %.2f | %.2f–%.2f | ≤ %.2f | %s |\n", strings.TrimPrefix(name, "Pair/"),
+			human(a, "ns/op"), human(b, "ns/op"), r, lo, hi, cr, clo, chi, t, met)
 	}
 }
