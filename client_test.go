@@ -105,6 +105,25 @@ func TestGeneratedClientOnTheWire(t *testing.T) {
 		assert.Equal(t, int64(9007199254740993), *res.JSON201.Amount)
 	})
 
+	// A oneOf body must reach the wire as the branch it holds (GG-20: a
+	// defined request-body type would drop the union's MarshalJSON and send {}).
+	t.Run("POST with a oneOf body", func(t *testing.T) {
+		srv, seen := recorder(t, 201, `{"id":"payout_1","status":"queued"}`)
+		c, err := api.NewClientWithResponses(srv.URL + "/api")
+		require.NoError(t, err)
+		var body api.CreatePayoutJSONRequestBody
+		require.NoError(t, body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
+			BeneficiaryId: ptr("bene_5JU9yv0lGSUP"),
+			SourceAmount:  ptr[int64](29900),
+			RequestId:     ptr("req-1"),
+		}))
+		_, err = c.CreatePayoutWithResponse(ctx, body)
+		require.NoError(t, err)
+		got := seen()
+		require.Len(t, got, 1)
+		assert.JSONEq(t, `{"beneficiary_id":"bene_5JU9yv0lGSUP","source_amount":29900,"request_id":"req-1"}`, string(got[0].Body))
+	})
+
 	t.Run("path parameter", func(t *testing.T) {
 		srv, seen := recorder(t, 200, `{"id":"payout_DdWpHUbOnlg","status":"success"}`)
 		c, err := api.NewClientWithResponses(srv.URL + "/api")

@@ -5672,9 +5672,7 @@ type GetBalanceConversionsParams struct {
 }
 
 // CreateBalanceConversionJSONBody defines parameters for CreateBalanceConversion.
-type CreateBalanceConversionJSONBody struct {
-	union json.RawMessage
-}
+type CreateBalanceConversionJSONBody = CreateBalanceConversionBody
 
 // CreateBalanceConversionJSONBody0 defines parameters for CreateBalanceConversion.
 type CreateBalanceConversionJSONBody0 struct {
@@ -5700,6 +5698,11 @@ type CreateBalanceConversionJSONBody1 struct {
 	TargetCurrency string `json:"target_currency"`
 }
 
+// CreateBalanceConversionBody defines parameters for CreateBalanceConversion.
+type CreateBalanceConversionBody struct {
+	union json.RawMessage
+}
+
 // GetBankAccountValidationsParams defines parameters for GetBankAccountValidations.
 type GetBankAccountValidationsParams struct {
 	// BeneficiaryAccountId Only validations of this beneficiary's account.
@@ -5722,14 +5725,17 @@ type GetBankAccountValidationsParams struct {
 }
 
 // ValidateBankAccountJSONBody defines parameters for ValidateBankAccount.
-type ValidateBankAccountJSONBody struct {
-	union json.RawMessage
-}
+type ValidateBankAccountJSONBody = ValidateBankAccountBody
 
 // ValidateBankAccountJSONBody1 defines parameters for ValidateBankAccount.
 type ValidateBankAccountJSONBody1 struct {
 	// Id An existing beneficiary whose account to validate (`bene_` id).
 	Id string `json:"id"`
+}
+
+// ValidateBankAccountBody defines parameters for ValidateBankAccount.
+type ValidateBankAccountBody struct {
+	union json.RawMessage
 }
 
 // GetBeneficiariesParams defines parameters for GetBeneficiaries.
@@ -5830,7 +5836,10 @@ type GetOrdersParams struct {
 type GetOrdersParamsStatus string
 
 // CreateOrderJSONBody defines parameters for CreateOrder.
-type CreateOrderJSONBody struct {
+type CreateOrderJSONBody = CreateOrderBody
+
+// CreateOrderBody defines parameters for CreateOrder.
+type CreateOrderBody struct {
 	union json.RawMessage
 }
 
@@ -5871,7 +5880,10 @@ type GetPayinsParams struct {
 type GetPayinsParamsStatus string
 
 // CreatePayinJSONBody defines parameters for CreatePayin.
-type CreatePayinJSONBody struct {
+type CreatePayinJSONBody = CreatePayinBody
+
+// CreatePayinBody defines parameters for CreatePayin.
+type CreatePayinBody struct {
 	union json.RawMessage
 }
 
@@ -6003,7 +6015,10 @@ type GetPayoutsParams struct {
 type GetPayoutsParamsStatus string
 
 // CreatePayoutJSONBody defines parameters for CreatePayout.
-type CreatePayoutJSONBody struct {
+type CreatePayoutJSONBody = CreatePayoutBody
+
+// CreatePayoutBody defines parameters for CreatePayout.
+type CreatePayoutBody struct {
 	union json.RawMessage
 }
 
@@ -6328,10 +6343,10 @@ type ListBeneficiariesV2ParamsStatus string
 type RotateApiKeyJSONRequestBody RotateApiKeyJSONBody
 
 // CreateBalanceConversionJSONRequestBody defines body for CreateBalanceConversion for application/json ContentType.
-type CreateBalanceConversionJSONRequestBody CreateBalanceConversionJSONBody
+type CreateBalanceConversionJSONRequestBody = CreateBalanceConversionJSONBody
 
 // ValidateBankAccountJSONRequestBody defines body for ValidateBankAccount for application/json ContentType.
-type ValidateBankAccountJSONRequestBody ValidateBankAccountJSONBody
+type ValidateBankAccountJSONRequestBody = ValidateBankAccountJSONBody
 
 // CreateBeneficiaryJSONRequestBody defines body for CreateBeneficiary for application/json ContentType.
 type CreateBeneficiaryJSONRequestBody = Beneficiary
@@ -6355,13 +6370,13 @@ type CreateInternalTransferJSONRequestBody = CreateInternalTransferRequest
 type CreateLrsQuoteJSONRequestBody = CreateLrsQuoteRequest
 
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
-type CreateOrderJSONRequestBody CreateOrderJSONBody
+type CreateOrderJSONRequestBody = CreateOrderJSONBody
 
 // UpdateOrderRfiJSONRequestBody defines body for UpdateOrderRfi for application/json ContentType.
 type UpdateOrderRfiJSONRequestBody UpdateOrderRfiJSONBody
 
 // CreatePayinJSONRequestBody defines body for CreatePayin for application/json ContentType.
-type CreatePayinJSONRequestBody CreatePayinJSONBody
+type CreatePayinJSONRequestBody = CreatePayinJSONBody
 
 // UpdatePayinJSONRequestBody defines body for UpdatePayin for application/json ContentType.
 type UpdatePayinJSONRequestBody UpdatePayinJSONBody
@@ -6382,7 +6397,7 @@ type ConnectPayinJSONRequestBody ConnectPayinJSONBody
 type UpdateRfiPaymentJSONRequestBody UpdateRfiPaymentJSONBody
 
 // CreatePayoutJSONRequestBody defines body for CreatePayout for application/json ContentType.
-type CreatePayoutJSONRequestBody CreatePayoutJSONBody
+type CreatePayoutJSONRequestBody = CreatePayoutJSONBody
 
 // MockUpdatePayoutStatusJSONRequestBody defines body for MockUpdatePayoutStatus for application/json ContentType.
 type MockUpdatePayoutStatusJSONRequestBody = MockUpdatePayoutStatusJSONBody
@@ -6671,22 +6686,22 @@ func (t *Refund_Documents_Item) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsCreateBalanceConversionJSONBody0 returns the union data inside the CreateBalanceConversionJSONBody as a CreateBalanceConversionJSONBody0
-func (t CreateBalanceConversionJSONBody) AsCreateBalanceConversionJSONBody0() (CreateBalanceConversionJSONBody0, error) {
+// AsCreateBalanceConversionJSONBody0 returns the union data inside the CreateBalanceConversionBody as a CreateBalanceConversionJSONBody0
+func (t CreateBalanceConversionBody) AsCreateBalanceConversionJSONBody0() (CreateBalanceConversionJSONBody0, error) {
 	var body CreateBalanceConversionJSONBody0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateBalanceConversionJSONBody0 overwrites any union data inside the CreateBalanceConversionJSONBody as the provided CreateBalanceConversionJSONBody0
-func (t *CreateBalanceConversionJSONBody) FromCreateBalanceConversionJSONBody0(v CreateBalanceConversionJSONBody0) error {
+// FromCreateBalanceConversionJSONBody0 overwrites any union data inside the CreateBalanceConversionBody as the provided CreateBalanceConversionJSONBody0
+func (t *CreateBalanceConversionBody) FromCreateBalanceConversionJSONBody0(v CreateBalanceConversionJSONBody0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateBalanceConversionJSONBody0 performs a merge with any union data inside the CreateBalanceConversionJSONBody, using the provided CreateBalanceConversionJSONBody0
-func (t *CreateBalanceConversionJSONBody) MergeCreateBalanceConversionJSONBody0(v CreateBalanceConversionJSONBody0) error {
+// MergeCreateBalanceConversionJSONBody0 performs a merge with any union data inside the CreateBalanceConversionBody, using the provided CreateBalanceConversionJSONBody0
+func (t *CreateBalanceConversionBody) MergeCreateBalanceConversionJSONBody0(v CreateBalanceConversionJSONBody0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6697,22 +6712,22 @@ func (t *CreateBalanceConversionJSONBody) MergeCreateBalanceConversionJSONBody0(
 	return err
 }
 
-// AsCreateBalanceConversionJSONBody1 returns the union data inside the CreateBalanceConversionJSONBody as a CreateBalanceConversionJSONBody1
-func (t CreateBalanceConversionJSONBody) AsCreateBalanceConversionJSONBody1() (CreateBalanceConversionJSONBody1, error) {
+// AsCreateBalanceConversionJSONBody1 returns the union data inside the CreateBalanceConversionBody as a CreateBalanceConversionJSONBody1
+func (t CreateBalanceConversionBody) AsCreateBalanceConversionJSONBody1() (CreateBalanceConversionJSONBody1, error) {
 	var body CreateBalanceConversionJSONBody1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateBalanceConversionJSONBody1 overwrites any union data inside the CreateBalanceConversionJSONBody as the provided CreateBalanceConversionJSONBody1
-func (t *CreateBalanceConversionJSONBody) FromCreateBalanceConversionJSONBody1(v CreateBalanceConversionJSONBody1) error {
+// FromCreateBalanceConversionJSONBody1 overwrites any union data inside the CreateBalanceConversionBody as the provided CreateBalanceConversionJSONBody1
+func (t *CreateBalanceConversionBody) FromCreateBalanceConversionJSONBody1(v CreateBalanceConversionJSONBody1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateBalanceConversionJSONBody1 performs a merge with any union data inside the CreateBalanceConversionJSONBody, using the provided CreateBalanceConversionJSONBody1
-func (t *CreateBalanceConversionJSONBody) MergeCreateBalanceConversionJSONBody1(v CreateBalanceConversionJSONBody1) error {
+// MergeCreateBalanceConversionJSONBody1 performs a merge with any union data inside the CreateBalanceConversionBody, using the provided CreateBalanceConversionJSONBody1
+func (t *CreateBalanceConversionBody) MergeCreateBalanceConversionJSONBody1(v CreateBalanceConversionJSONBody1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6723,32 +6738,32 @@ func (t *CreateBalanceConversionJSONBody) MergeCreateBalanceConversionJSONBody1(
 	return err
 }
 
-func (t CreateBalanceConversionJSONBody) MarshalJSON() ([]byte, error) {
+func (t CreateBalanceConversionBody) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreateBalanceConversionJSONBody) UnmarshalJSON(b []byte) error {
+func (t *CreateBalanceConversionBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsBankAccount returns the union data inside the ValidateBankAccountJSONBody as a BankAccount
-func (t ValidateBankAccountJSONBody) AsBankAccount() (BankAccount, error) {
+// AsBankAccount returns the union data inside the ValidateBankAccountBody as a BankAccount
+func (t ValidateBankAccountBody) AsBankAccount() (BankAccount, error) {
 	var body BankAccount
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBankAccount overwrites any union data inside the ValidateBankAccountJSONBody as the provided BankAccount
-func (t *ValidateBankAccountJSONBody) FromBankAccount(v BankAccount) error {
+// FromBankAccount overwrites any union data inside the ValidateBankAccountBody as the provided BankAccount
+func (t *ValidateBankAccountBody) FromBankAccount(v BankAccount) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeBankAccount performs a merge with any union data inside the ValidateBankAccountJSONBody, using the provided BankAccount
-func (t *ValidateBankAccountJSONBody) MergeBankAccount(v BankAccount) error {
+// MergeBankAccount performs a merge with any union data inside the ValidateBankAccountBody, using the provided BankAccount
+func (t *ValidateBankAccountBody) MergeBankAccount(v BankAccount) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6759,22 +6774,22 @@ func (t *ValidateBankAccountJSONBody) MergeBankAccount(v BankAccount) error {
 	return err
 }
 
-// AsValidateBankAccountJSONBody1 returns the union data inside the ValidateBankAccountJSONBody as a ValidateBankAccountJSONBody1
-func (t ValidateBankAccountJSONBody) AsValidateBankAccountJSONBody1() (ValidateBankAccountJSONBody1, error) {
+// AsValidateBankAccountJSONBody1 returns the union data inside the ValidateBankAccountBody as a ValidateBankAccountJSONBody1
+func (t ValidateBankAccountBody) AsValidateBankAccountJSONBody1() (ValidateBankAccountJSONBody1, error) {
 	var body ValidateBankAccountJSONBody1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromValidateBankAccountJSONBody1 overwrites any union data inside the ValidateBankAccountJSONBody as the provided ValidateBankAccountJSONBody1
-func (t *ValidateBankAccountJSONBody) FromValidateBankAccountJSONBody1(v ValidateBankAccountJSONBody1) error {
+// FromValidateBankAccountJSONBody1 overwrites any union data inside the ValidateBankAccountBody as the provided ValidateBankAccountJSONBody1
+func (t *ValidateBankAccountBody) FromValidateBankAccountJSONBody1(v ValidateBankAccountJSONBody1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeValidateBankAccountJSONBody1 performs a merge with any union data inside the ValidateBankAccountJSONBody, using the provided ValidateBankAccountJSONBody1
-func (t *ValidateBankAccountJSONBody) MergeValidateBankAccountJSONBody1(v ValidateBankAccountJSONBody1) error {
+// MergeValidateBankAccountJSONBody1 performs a merge with any union data inside the ValidateBankAccountBody, using the provided ValidateBankAccountJSONBody1
+func (t *ValidateBankAccountBody) MergeValidateBankAccountJSONBody1(v ValidateBankAccountJSONBody1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6785,32 +6800,32 @@ func (t *ValidateBankAccountJSONBody) MergeValidateBankAccountJSONBody1(v Valida
 	return err
 }
 
-func (t ValidateBankAccountJSONBody) MarshalJSON() ([]byte, error) {
+func (t ValidateBankAccountBody) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *ValidateBankAccountJSONBody) UnmarshalJSON(b []byte) error {
+func (t *ValidateBankAccountBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsOrders returns the union data inside the CreateOrderJSONBody as a Orders
-func (t CreateOrderJSONBody) AsOrders() (Orders, error) {
+// AsOrders returns the union data inside the CreateOrderBody as a Orders
+func (t CreateOrderBody) AsOrders() (Orders, error) {
 	var body Orders
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrders overwrites any union data inside the CreateOrderJSONBody as the provided Orders
-func (t *CreateOrderJSONBody) FromOrders(v Orders) error {
+// FromOrders overwrites any union data inside the CreateOrderBody as the provided Orders
+func (t *CreateOrderBody) FromOrders(v Orders) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrders performs a merge with any union data inside the CreateOrderJSONBody, using the provided Orders
-func (t *CreateOrderJSONBody) MergeOrders(v Orders) error {
+// MergeOrders performs a merge with any union data inside the CreateOrderBody, using the provided Orders
+func (t *CreateOrderBody) MergeOrders(v Orders) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6821,22 +6836,22 @@ func (t *CreateOrderJSONBody) MergeOrders(v Orders) error {
 	return err
 }
 
-// AsCreateOrderWithQuoteRequest returns the union data inside the CreateOrderJSONBody as a CreateOrderWithQuoteRequest
-func (t CreateOrderJSONBody) AsCreateOrderWithQuoteRequest() (CreateOrderWithQuoteRequest, error) {
+// AsCreateOrderWithQuoteRequest returns the union data inside the CreateOrderBody as a CreateOrderWithQuoteRequest
+func (t CreateOrderBody) AsCreateOrderWithQuoteRequest() (CreateOrderWithQuoteRequest, error) {
 	var body CreateOrderWithQuoteRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateOrderWithQuoteRequest overwrites any union data inside the CreateOrderJSONBody as the provided CreateOrderWithQuoteRequest
-func (t *CreateOrderJSONBody) FromCreateOrderWithQuoteRequest(v CreateOrderWithQuoteRequest) error {
+// FromCreateOrderWithQuoteRequest overwrites any union data inside the CreateOrderBody as the provided CreateOrderWithQuoteRequest
+func (t *CreateOrderBody) FromCreateOrderWithQuoteRequest(v CreateOrderWithQuoteRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateOrderWithQuoteRequest performs a merge with any union data inside the CreateOrderJSONBody, using the provided CreateOrderWithQuoteRequest
-func (t *CreateOrderJSONBody) MergeCreateOrderWithQuoteRequest(v CreateOrderWithQuoteRequest) error {
+// MergeCreateOrderWithQuoteRequest performs a merge with any union data inside the CreateOrderBody, using the provided CreateOrderWithQuoteRequest
+func (t *CreateOrderBody) MergeCreateOrderWithQuoteRequest(v CreateOrderWithQuoteRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6847,32 +6862,32 @@ func (t *CreateOrderJSONBody) MergeCreateOrderWithQuoteRequest(v CreateOrderWith
 	return err
 }
 
-func (t CreateOrderJSONBody) MarshalJSON() ([]byte, error) {
+func (t CreateOrderBody) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreateOrderJSONBody) UnmarshalJSON(b []byte) error {
+func (t *CreateOrderBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsPaymentLink returns the union data inside the CreatePayinJSONBody as a PaymentLink
-func (t CreatePayinJSONBody) AsPaymentLink() (PaymentLink, error) {
+// AsPaymentLink returns the union data inside the CreatePayinBody as a PaymentLink
+func (t CreatePayinBody) AsPaymentLink() (PaymentLink, error) {
 	var body PaymentLink
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPaymentLink overwrites any union data inside the CreatePayinJSONBody as the provided PaymentLink
-func (t *CreatePayinJSONBody) FromPaymentLink(v PaymentLink) error {
+// FromPaymentLink overwrites any union data inside the CreatePayinBody as the provided PaymentLink
+func (t *CreatePayinBody) FromPaymentLink(v PaymentLink) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePaymentLink performs a merge with any union data inside the CreatePayinJSONBody, using the provided PaymentLink
-func (t *CreatePayinJSONBody) MergePaymentLink(v PaymentLink) error {
+// MergePaymentLink performs a merge with any union data inside the CreatePayinBody, using the provided PaymentLink
+func (t *CreatePayinBody) MergePaymentLink(v PaymentLink) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6883,22 +6898,22 @@ func (t *CreatePayinJSONBody) MergePaymentLink(v PaymentLink) error {
 	return err
 }
 
-// AsCreatePaymentLinkWithQuoteRequest returns the union data inside the CreatePayinJSONBody as a CreatePaymentLinkWithQuoteRequest
-func (t CreatePayinJSONBody) AsCreatePaymentLinkWithQuoteRequest() (CreatePaymentLinkWithQuoteRequest, error) {
+// AsCreatePaymentLinkWithQuoteRequest returns the union data inside the CreatePayinBody as a CreatePaymentLinkWithQuoteRequest
+func (t CreatePayinBody) AsCreatePaymentLinkWithQuoteRequest() (CreatePaymentLinkWithQuoteRequest, error) {
 	var body CreatePaymentLinkWithQuoteRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreatePaymentLinkWithQuoteRequest overwrites any union data inside the CreatePayinJSONBody as the provided CreatePaymentLinkWithQuoteRequest
-func (t *CreatePayinJSONBody) FromCreatePaymentLinkWithQuoteRequest(v CreatePaymentLinkWithQuoteRequest) error {
+// FromCreatePaymentLinkWithQuoteRequest overwrites any union data inside the CreatePayinBody as the provided CreatePaymentLinkWithQuoteRequest
+func (t *CreatePayinBody) FromCreatePaymentLinkWithQuoteRequest(v CreatePaymentLinkWithQuoteRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreatePaymentLinkWithQuoteRequest performs a merge with any union data inside the CreatePayinJSONBody, using the provided CreatePaymentLinkWithQuoteRequest
-func (t *CreatePayinJSONBody) MergeCreatePaymentLinkWithQuoteRequest(v CreatePaymentLinkWithQuoteRequest) error {
+// MergeCreatePaymentLinkWithQuoteRequest performs a merge with any union data inside the CreatePayinBody, using the provided CreatePaymentLinkWithQuoteRequest
+func (t *CreatePayinBody) MergeCreatePaymentLinkWithQuoteRequest(v CreatePaymentLinkWithQuoteRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6909,32 +6924,32 @@ func (t *CreatePayinJSONBody) MergeCreatePaymentLinkWithQuoteRequest(v CreatePay
 	return err
 }
 
-func (t CreatePayinJSONBody) MarshalJSON() ([]byte, error) {
+func (t CreatePayinBody) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreatePayinJSONBody) UnmarshalJSON(b []byte) error {
+func (t *CreatePayinBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsCreatePayoutWithoutQuoteRequest returns the union data inside the CreatePayoutJSONBody as a CreatePayoutWithoutQuoteRequest
-func (t CreatePayoutJSONBody) AsCreatePayoutWithoutQuoteRequest() (CreatePayoutWithoutQuoteRequest, error) {
+// AsCreatePayoutWithoutQuoteRequest returns the union data inside the CreatePayoutBody as a CreatePayoutWithoutQuoteRequest
+func (t CreatePayoutBody) AsCreatePayoutWithoutQuoteRequest() (CreatePayoutWithoutQuoteRequest, error) {
 	var body CreatePayoutWithoutQuoteRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreatePayoutWithoutQuoteRequest overwrites any union data inside the CreatePayoutJSONBody as the provided CreatePayoutWithoutQuoteRequest
-func (t *CreatePayoutJSONBody) FromCreatePayoutWithoutQuoteRequest(v CreatePayoutWithoutQuoteRequest) error {
+// FromCreatePayoutWithoutQuoteRequest overwrites any union data inside the CreatePayoutBody as the provided CreatePayoutWithoutQuoteRequest
+func (t *CreatePayoutBody) FromCreatePayoutWithoutQuoteRequest(v CreatePayoutWithoutQuoteRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreatePayoutWithoutQuoteRequest performs a merge with any union data inside the CreatePayoutJSONBody, using the provided CreatePayoutWithoutQuoteRequest
-func (t *CreatePayoutJSONBody) MergeCreatePayoutWithoutQuoteRequest(v CreatePayoutWithoutQuoteRequest) error {
+// MergeCreatePayoutWithoutQuoteRequest performs a merge with any union data inside the CreatePayoutBody, using the provided CreatePayoutWithoutQuoteRequest
+func (t *CreatePayoutBody) MergeCreatePayoutWithoutQuoteRequest(v CreatePayoutWithoutQuoteRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6945,22 +6960,22 @@ func (t *CreatePayoutJSONBody) MergeCreatePayoutWithoutQuoteRequest(v CreatePayo
 	return err
 }
 
-// AsCreatePayoutWithQuoteRequest returns the union data inside the CreatePayoutJSONBody as a CreatePayoutWithQuoteRequest
-func (t CreatePayoutJSONBody) AsCreatePayoutWithQuoteRequest() (CreatePayoutWithQuoteRequest, error) {
+// AsCreatePayoutWithQuoteRequest returns the union data inside the CreatePayoutBody as a CreatePayoutWithQuoteRequest
+func (t CreatePayoutBody) AsCreatePayoutWithQuoteRequest() (CreatePayoutWithQuoteRequest, error) {
 	var body CreatePayoutWithQuoteRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreatePayoutWithQuoteRequest overwrites any union data inside the CreatePayoutJSONBody as the provided CreatePayoutWithQuoteRequest
-func (t *CreatePayoutJSONBody) FromCreatePayoutWithQuoteRequest(v CreatePayoutWithQuoteRequest) error {
+// FromCreatePayoutWithQuoteRequest overwrites any union data inside the CreatePayoutBody as the provided CreatePayoutWithQuoteRequest
+func (t *CreatePayoutBody) FromCreatePayoutWithQuoteRequest(v CreatePayoutWithQuoteRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreatePayoutWithQuoteRequest performs a merge with any union data inside the CreatePayoutJSONBody, using the provided CreatePayoutWithQuoteRequest
-func (t *CreatePayoutJSONBody) MergeCreatePayoutWithQuoteRequest(v CreatePayoutWithQuoteRequest) error {
+// MergeCreatePayoutWithQuoteRequest performs a merge with any union data inside the CreatePayoutBody, using the provided CreatePayoutWithQuoteRequest
+func (t *CreatePayoutBody) MergeCreatePayoutWithQuoteRequest(v CreatePayoutWithQuoteRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6971,12 +6986,12 @@ func (t *CreatePayoutJSONBody) MergeCreatePayoutWithQuoteRequest(v CreatePayoutW
 	return err
 }
 
-func (t CreatePayoutJSONBody) MarshalJSON() ([]byte, error) {
+func (t CreatePayoutBody) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreatePayoutJSONBody) UnmarshalJSON(b []byte) error {
+func (t *CreatePayoutBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

@@ -108,11 +108,7 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...RequestOption) (*api.BalanceConversion, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	reader, err := jsonBody(api.CreateBalanceConversionJSONBody(body))
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.api.CreateBalanceConversionWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	res, err := c.api.CreateBalanceConversionWithResponse(ctx, body, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -204,11 +200,7 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...RequestOption) (*api.BankAccountValidation, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	reader, err := jsonBody(api.ValidateBankAccountJSONBody(body))
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.api.ValidateBankAccountWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	res, err := c.api.ValidateBankAccountWithResponse(ctx, body, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -679,11 +671,7 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	reader, err := jsonBody(api.CreateOrderJSONBody(body))
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.api.CreateOrderWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	res, err := c.api.CreateOrderWithResponse(ctx, body, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -800,11 +788,7 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	reader, err := jsonBody(api.CreatePayinJSONBody(body))
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.api.CreatePayinWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	res, err := c.api.CreatePayinWithResponse(ctx, body, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1205,11 +1189,7 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call, done := c.begin(ctx, opts)
 	defer done()
-	reader, err := jsonBody(api.CreatePayoutJSONBody(body))
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.api.CreatePayoutWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	res, err := c.api.CreatePayoutWithResponse(ctx, body, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}

@@ -42,6 +42,7 @@ func Fixes() []Fix {
 		{"GG-17", "refunds: 202 while in progress, 422 with the refund, reason as the docs echo it", refundAnswers},
 		{"GG-18", "response fields the docs show absent are not required", relaxRequired},
 		{"GG-19", "lists of idempotent resources filter by request_id", requestIDFilters},
+		{"GG-20", "union request bodies keep their JSON methods in Go", namedUnionBodies},
 	}
 }
 
@@ -772,4 +773,31 @@ func bodyHasRequestID(doc *yaml.Node, op *yaml.Node) bool {
 		visit(at(op, "requestBody", "content", mt, "schema"))
 	}
 	return found
+}
+
+// namedUnionBodies names each inline oneOf/anyOf request body with
+// x-go-type-name <Op>Body (a named component-like type). Without
+// it the generator declares `type <Op>JSONRequestBody <Op>JSONBody`, a new
+// defined type that drops the union's MarshalJSON, so the raw client sends
+// `{}`; with it the request body becomes an alias that keeps the methods.
+// No Go name changes.
+func namedUnionBodies(doc *yaml.Node) []string {
+	var out []string
+	eachOperation(doc, func(path, method string, op *yaml.Node) {
+		id := get(op, "operationId")
+		if id == nil || id.Value == "" {
+			return
+		}
+		s := at(op, "requestBody", "content", "application/json", "schema")
+		if s == nil || get(s, "$ref") != nil || (get(s, "oneOf") == nil && get(s, "anyOf") == nil) {
+			return
+		}
+		name := strings.ToUpper(id.Value[:1]) + id.Value[1:] + "Body"
+		if x := get(s, "x-go-type-name"); x != nil && x.Value == name {
+			return
+		}
+		set(s, "x-go-type-name", str(name))
+		out = append(out, id.Value+" body -> "+name)
+	})
+	return out
 }
