@@ -82,7 +82,7 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 		e.mock.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultCommitThenDrop})
 		p("   mock: createPayout answers 503 once, then commits and drops the connection once")
 	}
-	var body api.CreatePayoutJSONBody
+	var body api.CreatePayoutJSONRequestBody
 	rail := api.CreatePayoutWithoutQuoteRequestPaymentRail("swift")
 	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
 		BeneficiaryId:       bene,
@@ -95,7 +95,7 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 	}); err != nil {
 		return err
 	}
-	payout, err := c.CreatePayout(ctx, api.CreatePayoutJSONRequestBody(body))
+	payout, err := c.CreatePayout(ctx, body)
 	if err != nil {
 		return fmt.Errorf("payout: %w", err)
 	}
