@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -49,14 +47,7 @@ func (r *rawClient) CreatePayout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Not CreatePayoutWithResponse: its body type, CreatePayoutJSONRequestBody,
-	// is a defined type over the oneOf union without the union's MarshalJSON,
-	// so it encodes as {} (see docs/benchmarks.md). Encode the union itself.
-	b, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	res, err := r.c.CreatePayoutWithBodyWithResponse(ctx, "application/json", bytes.NewReader(b))
+	res, err := r.c.CreatePayoutWithResponse(ctx, body)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (w *wrapperClient) CreatePayout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := w.c.CreatePayout(ctx, api.CreatePayoutJSONRequestBody(body))
+	p, err := w.c.CreatePayout(ctx, body)
 	if err != nil {
 		return err
 	}
