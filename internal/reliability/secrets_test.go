@@ -30,7 +30,6 @@ type secretsAudit struct {
 	sent    int      // requests seen carrying the marker in Authorization
 	jsonLog logSink
 	textLog logSink
-	finding []string
 }
 
 func (a *secretsAudit) add(s string) {
@@ -66,7 +65,8 @@ func (a *secretsAudit) addErr(err error) {
 	}
 }
 
-// protect runs fn, recording a panic value instead of crashing.
+// protect runs fn (the path named name), recording its error, or its panic
+// value instead of crashing.
 func (a *secretsAudit) protect(name string, fn func() error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -76,8 +76,11 @@ func (a *secretsAudit) protect(name string, fn func() error) {
 			a.add(fmt.Sprintf("%v|%+v|%#v", p, p, p))
 		}
 	}()
-	a.addErr(fn())
-	_ = name
+	err := fn()
+	a.addErr(err)
+	if err != nil {
+		a.add(name + ": " + err.Error())
+	}
 }
 
 // handler fans one record out to the JSON and the text log.
