@@ -69,21 +69,20 @@ func TestFindingLostCreateAfterRetriesExhausted(t *testing.T) {
 	}
 }
 
-// TestFindingNullUnionBody: api.CreatePayinJSONRequestBody (like every
-// oneOf body's ...JSONRequestBody) is a defined type that does not inherit
-// the union's UnmarshalJSON/MarshalJSON receivers, so json.Unmarshal into
-// it silently leaves it empty, and CreatePayin then sends the body `null`.
-// The client should refuse a body that encodes to null before sending it.
+// TestFindingNullUnionBody: the oneOf request bodies (payment links,
+// payouts, ...) are unions. Before GG-20, api.CreatePayinJSONRequestBody was
+// a defined type without the union's JSON methods, so json.Unmarshal into
+// it silently produced an empty body that CreatePayin sent as `null`. Since
+// GG-20 the request-body types are aliases; the first half guards that. The
+// second half: a zero-value union body (nothing set) is still sent as
+// `null` and costs a round trip and a 400; the client could refuse it
+// before sending.
 func TestFindingNullUnionBody(t *testing.T) {
 	raw, err := mock.RequestBody("createPayin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body api.CreatePayinJSONRequestBody
-	if err := json.Unmarshal(raw, &body); err != nil {
-		t.Fatal(err)
-	}
-	var sent []byte
+	var sent []string
 	var mu sync.Mutex
 	srv := startMock(t)
 	tr, _ := newTransport(t, 2)
@@ -91,21 +90,38 @@ func TestFindingNullUnionBody(t *testing.T) {
 		if r.Method == http.MethodPost && r.Body != nil {
 			b, _ := io.ReadAll(r.Body)
 			mu.Lock()
-			sent = b
+			sent = append(sent, string(b))
 			mu.Unlock()
 			r.Body = io.NopCloser(strings.NewReader(string(b)))
 		}
 		return tr.RoundTrip(r)
 	})
 	c := newClient(t, srv, rec, 0)
-	_, err = c.CreatePayin(context.Background(), body)
+
+	// Decoded with json.Unmarshal straight into the request-body type.
+	var body api.CreatePayinJSONRequestBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreatePayin(context.Background(), body); err != nil {
+		t.Fatalf("CreatePayin with a body decoded by json.Unmarshal: %v (sent %q)", err, sent)
+	}
+	if n := srv.Count("payin"); n != 1 {
+		t.Fatalf("the mock holds %d payment links, want 1", n)
+	}
+
+	// A zero-value union body.
+	mu.Lock()
+	sent = nil
+	mu.Unlock()
+	_, err = c.CreatePayin(context.Background(), api.CreatePayinJSONRequestBody{})
 	mu.Lock()
 	defer mu.Unlock()
-	if string(sent) == "null" {
-		t.Skipf("known bug (wrapper/call.go jsonBody): a %T decoded with json.Unmarshal is empty and was sent as the body `null`; the API answered: %v", body, err)
-	}
 	if err == nil {
-		t.Fatalf("an empty payment-link body was accepted")
+		t.Fatal("an empty payment-link body was accepted")
+	}
+	if len(sent) > 0 && sent[0] == "null" {
+		t.Skipf("known gap (wrapper/call.go jsonBody): a zero-value %T is sent as the body `null` (the API answers: %v); refusing it before sending would save the round trip", body, err)
 	}
 }
 
