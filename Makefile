@@ -47,5 +47,14 @@ lint: ## staticcheck and actionlint, pinned and run with go run (they never ente
 build: ## build every package and the binaries
 	$(GO) build $(PKGS)
 
+bench: ## benchmarks in bench/ (own module): floor, raw, wrapper, ogen; writes bench/results/ (~9 min)
+	cd bench && ./run.sh
+
+soak: ## the long reliability runs (100 x 1,000 concurrent calls, 1,000 payouts with faults)
+	$(GO) test -race -count=1 -tags soak ./...
+
+fuzz: ## every native fuzzer for FUZZTIME each (default 30s)
+	./scripts/fuzz.sh
+
 cover: ## coverage of wrapper/
 	$(GO) test -race -cover ./wrapper/...
