@@ -70,17 +70,23 @@ type Client struct {
 
 // config is the resolved construction options, read-only after New.
 type config struct {
-	key        secret
-	baseURL    string
-	basePath   string
-	doer       api.HttpRequestDoer
-	retry      RetryPolicy
-	logger     *slog.Logger
-	logBodies  bool
-	userAgent  string
-	maxBody    int64
-	drift      func(DriftFinding)
-	driftCheck driftChecker
+	key       secret
+	baseURL   string
+	basePath  string
+	doer      api.HttpRequestDoer
+	retry     RetryPolicy
+	logger    *slog.Logger
+	logBodies bool
+	userAgent string
+	maxBody   int64
+
+	// Header values computed once in New and shared (read-only) by every
+	// request: "Bearer <key>", the User-Agent and the default Accept.
+	authHeader   []string
+	uaHeader     []string
+	acceptHeader []string
+	drift        func(DriftFinding)
+	driftCheck   driftChecker
 
 	// Test seams: the clock, the backoff sleep and the jitter source.
 	now    func() time.Time
@@ -256,6 +262,9 @@ func New(opts ...Option) (*Client, error) {
 		ua = cfg.userAgent + " " + ua
 	}
 	cfg.userAgent = ua
+	cfg.authHeader = []string{"Bearer " + string(cfg.key)}
+	cfg.uaHeader = []string{ua}
+	cfg.acceptHeader = []string{"application/json"}
 	if cfg.drift != nil && cfg.driftCheck == nil {
 		chk, err := defaultDriftChecker()
 		if err != nil {

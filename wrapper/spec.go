@@ -37,6 +37,15 @@ type opInfo struct {
 // specIndex resolves requests to operations.
 type specIndex struct {
 	ops []*opInfo
+	// byShape holds the operations by method and segment count, in the
+	// order of ops, so that match compares only candidates.
+	byShape map[shape][]*opInfo
+}
+
+// shape is a method and a number of path segments.
+type shape struct {
+	method string
+	n      int
 }
 
 var (
@@ -81,10 +90,13 @@ func buildIndex(data []byte) (*specIndex, error) {
 		}
 		return a.method < b.method
 	})
+	idx.byShape = map[shape][]*opInfo{}
 	for _, op := range idx.ops {
 		if op.idempotent {
 			op.lookup = idx.lookupFor(op, doc)
 		}
+		k := shape{op.method, len(op.segments)}
+		idx.byShape[k] = append(idx.byShape[k], op)
 	}
 	return idx, nil
 }
@@ -122,21 +134,29 @@ func (idx *specIndex) find(method, template string) *opInfo {
 }
 
 // match finds the operation for a request path relative to the base URL
-// ("/v1/payouts/payout_1"). Literal segments beat parameters.
+// ("/v1/payouts/payout_1"). Literal segments beat parameters. It compares
+// the path's segments in place (as splitPath would cut them) against the
+// operations of the same method and segment count.
 func (idx *specIndex) match(method, path string) *opInfo {
-	segs := splitPath(path)
+	p := strings.Trim(path, "/")
+	n := strings.Count(p, "/") + 1
+	cands := idx.ops
+	if idx.byShape != nil {
+		cands = idx.byShape[shape{method, n}]
+	}
 	var best *opInfo
 	bestScore := -1
-	for _, op := range idx.ops {
-		if op.method != method || len(op.segments) != len(segs) {
+	for _, op := range cands {
+		if op.method != method || len(op.segments) != n {
 			continue
 		}
-		score := 0
-		ok := true
-		for i, s := range op.segments {
+		score, rest, ok := 0, p, true
+		for _, s := range op.segments {
+			seg, after, _ := strings.Cut(rest, "/")
+			rest = after
 			switch {
 			case strings.HasPrefix(s, "{"):
-			case s == segs[i]:
+			case s == seg:
 				score++
 			default:
 				ok = false

@@ -174,35 +174,61 @@ type attemptResult struct {
 }
 
 func (t *transport) attempt(r *request, attempt int) attemptResult {
-	var traced, wrote atomic.Bool
-	trace := &httptrace.ClientTrace{
-		GetConn:      func(string) { traced.Store(true) },
-		WroteHeaders: func() { wrote.Store(true) },
+	// "Was it sent?" only changes the outcome of a request that cannot be
+	// retried, so only those carry the client trace.
+	var trace *sentTrace
+	var req *http.Request
+	switch {
+	case !r.canRetry:
+		trace = &sentTrace{}
+		req = r.orig.Clone(httptrace.WithClientTrace(r.ctx, &httptrace.ClientTrace{
+			GetConn:      trace.getConn,
+			WroteHeaders: trace.wroteHeaders,
+		}))
+	case attempt == 0:
+		// The generated client built r.orig for this call alone: the first
+		// attempt may send it as it is. Retries send clones of it.
+		req = r.orig
+	default:
+		req = r.orig.Clone(r.ctx)
 	}
-	ctx := httptrace.WithClientTrace(r.ctx, trace)
-	req := r.orig.Clone(ctx)
 	if r.body != nil {
 		body := r.body
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		rc := &bytesBody{}
+		rc.Reset(body)
+		req.Body = rc
+		req.GetBody = func() (io.ReadCloser, error) {
+			rc := &bytesBody{}
+			rc.Reset(body)
+			return rc, nil
+		}
 		req.ContentLength = int64(len(body))
 	}
-	req.Header.Set("Authorization", "Bearer "+string(t.cfg.key))
-	req.Header.Set("User-Agent", t.cfg.userAgent)
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+	cfg := t.cfg
+	auth, ua, accept := cfg.authHeader, cfg.uaHeader, cfg.acceptHeader
+	if auth == nil { // a config not built by New
+		auth, ua, accept = []string{"Bearer " + string(cfg.key)}, []string{cfg.userAgent}, []string{"application/json"}
+	}
+	req.Header["Authorization"] = auth
+	req.Header["User-Agent"] = ua
+	if a := req.Header["Accept"]; len(a) == 0 || a[0] == "" {
+		req.Header["Accept"] = accept
 	}
 
-	start := time.Now()
-	resp, err := t.cfg.doer.Do(req)
+	logOn := cfg.logger.Enabled(r.ctx, slog.LevelDebug)
+	var start time.Time
+	if logOn {
+		start = time.Now()
+	}
+	resp, err := cfg.doer.Do(req)
 	var res attemptResult
 	if err != nil {
 		res.err = err
 		// With a doer that honours httptrace (net/http), WroteHeaders says
 		// exactly whether anything left; otherwise only a dial failure is
 		// known not to have been sent.
-		if traced.Load() {
-			res.sent = wrote.Load()
+		if trace != nil && trace.traced.Load() {
+			res.sent = trace.wrote.Load()
 		} else {
 			res.sent = !isDialError(err)
 		}
@@ -210,14 +236,40 @@ func (t *transport) attempt(r *request, attempt int) attemptResult {
 		res.sent = true
 		res.status, res.header = resp.StatusCode, resp.Header
 		res.body, res.err = t.readBody(r, resp)
-		if res.err == nil && t.cfg.driftCheck != nil {
+		if res.err == nil && cfg.driftCheck != nil {
 			t.checkDrift(r, resp.StatusCode, resp.Header, res.body)
 		}
 	}
-	attrs := []slog.Attr{
+	if logOn {
+		t.logAttempt(r, attempt, start, res)
+	}
+	return res
+}
+
+// sentTrace records, through httptrace, whether a request got a connection
+// and whether its headers were written.
+type sentTrace struct {
+	traced, wrote atomic.Bool
+}
+
+func (s *sentTrace) getConn(string) { s.traced.Store(true) }
+func (s *sentTrace) wroteHeaders()  { s.wrote.Store(true) }
+
+// bytesBody is a request or response body over bytes already in memory.
+type bytesBody struct {
+	bytes.Reader
+}
+
+// Close implements io.Closer.
+func (*bytesBody) Close() error { return nil }
+
+// logAttempt writes the debug line of one attempt.
+func (t *transport) logAttempt(r *request, attempt int, start time.Time, res attemptResult) {
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs,
 		slog.String("method", r.orig.Method), slog.String("path", r.path),
 		slog.Int("attempt", attempt+1), slog.Duration("duration", time.Since(start)),
-	}
+	)
 	if r.op != nil {
 		attrs = append(attrs, slog.String("operation", r.op.id))
 	}
@@ -234,25 +286,45 @@ func (t *transport) attempt(r *request, attempt int) attemptResult {
 		attrs = append(attrs, slog.String("request_body", string(r.body)), slog.String("response_body", string(res.body)))
 	}
 	t.cfg.logger.LogAttrs(r.ctx, slog.LevelDebug, "glomo request", attrs...)
-	return res
 }
 
-// readBody reads at most the size limit; a larger body is refused.
+// readBody reads at most the size limit; a larger body is refused. The
+// buffer is sized from Content-Length when the server sent one.
 func (t *transport) readBody(r *request, resp *http.Response) ([]byte, error) {
 	defer func() { _ = resp.Body.Close() }()
 	limit := t.cfg.maxBody
-	tooLarge := &ResponseTooLargeError{Method: r.orig.Method, Path: r.path, StatusCode: resp.StatusCode, Limit: limit}
 	if resp.ContentLength > limit {
-		return nil, tooLarge
+		return nil, t.tooLarge(r, resp.StatusCode)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, err
+	size := int64(512)
+	if cl := resp.ContentLength; cl >= 0 {
+		size = cl + 1 // room for the read that reports EOF
 	}
-	if int64(len(b)) > limit {
-		return nil, tooLarge
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		room := b[len(b):cap(b)]
+		if left := limit + 1 - int64(len(b)); int64(len(room)) > left {
+			room = room[:left]
+		}
+		n, err := resp.Body.Read(room)
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return nil, t.tooLarge(r, resp.StatusCode)
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return b, nil
+}
+
+func (t *transport) tooLarge(r *request, status int) error {
+	return &ResponseTooLargeError{Method: r.orig.Method, Path: r.path, StatusCode: status, Limit: t.cfg.maxBody}
 }
 
 func (t *transport) checkDrift(r *request, status int, h http.Header, body []byte) {
@@ -265,17 +337,34 @@ func (t *transport) checkDrift(r *request, status int, h http.Header, body []byt
 // success hands a 2xx answer to the generated parser.
 func (t *transport) success(r *request, res attemptResult) *http.Response {
 	r.st.recordSuccess(r.orig.Method, r.path, res.status, res.header.Get("Content-Type"), res.body)
+	body := &bytesBody{}
+	body.Reset(res.body)
 	return &http.Response{
-		Status:        strconv.Itoa(res.status) + " " + http.StatusText(res.status),
+		Status:        statusLine(res.status),
 		StatusCode:    res.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        res.header,
-		Body:          io.NopCloser(bytes.NewReader(res.body)),
+		Body:          body,
 		ContentLength: int64(len(res.body)),
 		Request:       r.orig,
 	}
+}
+
+// statusLine is http.Response.Status for a status code.
+func statusLine(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200 OK"
+	case http.StatusCreated:
+		return "201 Created"
+	case http.StatusAccepted:
+		return "202 Accepted"
+	case http.StatusNoContent:
+		return "204 No Content"
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
 }
 
 // resolveDuplicate fetches the object an earlier attempt of this create
