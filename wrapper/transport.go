@@ -64,7 +64,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		r.op = idx.match(req.Method, r.rel)
 	}
 	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
+		b, err := readRequestBody(req)
 		_ = req.Body.Close()
 		if err != nil {
 			return nil, fmt.Errorf("glomo: %s %s: read request body: %w", req.Method, r.path, err)
@@ -90,6 +90,28 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	r.st.setRequestID(r.requestID)
 	r.canRetry = isSafeMethod(req.Method) || r.requestID != ""
 	return t.run(r)
+}
+
+// readRequestBody reads the body the generated client built, into one
+// buffer when its length is known; like io.ReadAll otherwise.
+func readRequestBody(req *http.Request) ([]byte, error) {
+	n := req.ContentLength
+	if n <= 0 || n > 64<<20 {
+		return io.ReadAll(req.Body)
+	}
+	b := make([]byte, n+1) // one more byte to see the end
+	m, err := io.ReadFull(req.Body, b)
+	switch err {
+	case io.EOF, io.ErrUnexpectedEOF: // the whole body (maybe shorter than announced)
+		return b[:m], nil
+	case nil: // longer than announced: read the rest
+		rest, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		return append(b, rest...), nil
+	}
+	return nil, err
 }
 
 // run is the attempt loop.
@@ -460,7 +482,66 @@ func (t *transport) wrap(r *request, err error) error {
 // else the body's own value, else (inject) a new UUID. It reports the
 // request_id the body carries. Bodies that are not JSON objects pass as they
 // are.
+//
+// The body is not decoded: a scan of its top-level members finds
+// request_id (nested objects and arrays are skipped whole, keys are compared
+// after unescaping), and a new value is spliced in (or inserted as the
+// first member). Only an object that repeats request_id at the top level
+// goes through withRequestIDMap.
 func withRequestID(body []byte, inject bool, override string) ([]byte, string, error) {
+	if !json.Valid(body) {
+		return body, "", nil
+	}
+	open, vs, ve, count := scanTopLevel(body, "request_id")
+	if open < 0 { // not an object (or null)
+		return body, "", nil
+	}
+	if count > 1 {
+		return withRequestIDMap(body, inject, override)
+	}
+	var cur string
+	if count == 1 {
+		cur = jsonStringValue(body[vs:ve])
+	}
+	want := cur
+	if inject {
+		switch {
+		case override != "":
+			want = override
+		case cur == "":
+			want = uuid.NewString()
+		}
+	}
+	if want == cur {
+		return body, cur, nil
+	}
+	v, err := appendJSONString(nil, want)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []byte
+	if count == 1 {
+		out = make([]byte, 0, len(body)-(ve-vs)+len(v))
+		out = append(out, body[:vs]...)
+		out = append(out, v...)
+		out = append(out, body[ve:]...)
+	} else {
+		const key = `"request_id":`
+		out = make([]byte, 0, len(body)+len(key)+len(v)+1)
+		out = append(out, body[:open+1]...)
+		out = append(out, key...)
+		out = append(out, v...)
+		if rest := skipSpace(body, open+1); body[rest] != '}' {
+			out = append(out, ',')
+		}
+		out = append(out, body[open+1:]...)
+	}
+	return out, want, nil
+}
+
+// withRequestIDMap is withRequestID through a decoded map: the object is
+// re-encoded with one request_id (used when the body repeats the key).
+func withRequestIDMap(body []byte, inject bool, override string) ([]byte, string, error) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil || m == nil {
 		return body, "", nil
@@ -493,6 +574,142 @@ func withRequestID(body []byte, inject bool, override string) ([]byte, string, e
 		return nil, "", err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), want, nil
+}
+
+// scanTopLevel looks through the members of the JSON object in data, which
+// must be valid JSON, for the key name. It returns the offset of the
+// object's '{' (-1 when data is not an object), the offsets of the value of
+// the last member named name, and how many members have that name.
+func scanTopLevel(data []byte, name string) (open, vs, ve, count int) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return -1, 0, 0, 0
+	}
+	open = i
+	i = skipSpace(data, i+1)
+	for i < len(data) && data[i] == '"' {
+		ks := i
+		i = skipString(data, i)
+		key := data[ks:i]
+		i = skipSpace(data, i)
+		i = skipSpace(data, i+1) // ':'
+		s := i
+		i = skipValue(data, i)
+		if keyEquals(key, name) {
+			vs, ve = s, i
+			count++
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	return open, vs, ve, count
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the offset after the string starting at data[i] ('"').
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipValue returns the offset after the value starting at data[i].
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return i
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				i = skipString(data, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(data) {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// keyEquals compares a quoted JSON key with name after unescaping it.
+func keyEquals(quoted []byte, name string) bool {
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		return len(quoted) == len(name)+2 && string(quoted[1:len(quoted)-1]) == name
+	}
+	var k string
+	return json.Unmarshal(quoted, &k) == nil && k == name
+}
+
+// jsonStringValue is what json.Unmarshal(raw, &s) leaves in an empty s.
+func jsonStringValue(raw []byte) string {
+	if len(raw) >= 2 && raw[0] == '"' && plainASCII(raw[1:len(raw)-1]) {
+		return string(raw[1 : len(raw)-1])
+	}
+	var s string
+	_ = json.Unmarshal(raw, &s)
+	return s
+}
+
+// plainASCII: printable ASCII without '"' and '\\', the bytes a JSON
+// string holds as they are.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendJSONString appends s as a JSON string, as json.Marshal writes it.
+func appendJSONString(dst []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			v, err := json.Marshal(s)
+			return append(dst, v...), err
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"'), nil
 }
 
 func isJSON(ct string) bool {
