@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,6 +72,7 @@ type callKey struct{}
 type callState struct {
 	opts    callOptions
 	editors []api.RequestEditorFn
+	cancel  context.CancelFunc // WithTimeout's
 
 	mu        sync.Mutex
 	requestID string
@@ -87,12 +89,28 @@ func callFrom(ctx context.Context) *callState {
 	return st
 }
 
-// begin applies the options of one call.
-func (c *Client) begin(ctx context.Context, opts []RequestOption) (context.Context, *callState, func()) {
+// callContext carries a call's state in its context: one allocation
+// instead of a *callState and a context.WithValue.
+type callContext struct {
+	context.Context
+	st callState
+}
+
+// Value implements context.Context.
+func (c *callContext) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return &c.st
+	}
+	return c.Context.Value(key)
+}
+
+// begin applies the options of one call. The caller defers st.done().
+func (c *Client) begin(ctx context.Context, opts []RequestOption) (context.Context, *callState) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	st := &callState{}
+	cc := &callContext{Context: ctx}
+	st := &cc.st
 	for _, o := range opts {
 		if o != nil {
 			o.applyRequest(&st.opts)
@@ -108,19 +126,43 @@ func (c *Client) begin(ctx context.Context, opts []RequestOption) (context.Conte
 			return nil
 		})
 	}
-	ctx = context.WithValue(ctx, callKey{}, st)
-	cancel := func() {}
+	ctx = cc
 	if st.opts.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, st.opts.timeout)
+		ctx, st.cancel = context.WithTimeout(ctx, st.opts.timeout)
 	}
-	return ctx, st, func() {
-		cancel()
-		if st.opts.captureID != nil {
-			st.mu.Lock()
-			*st.opts.captureID = st.requestID
-			st.mu.Unlock()
-		}
+	return ctx, st
+}
+
+// done ends a call: it releases the timeout and hands the request_id to
+// WithRequestIDCapture.
+func (st *callState) done() {
+	if st.cancel != nil {
+		st.cancel()
 	}
+	if st.opts.captureID != nil {
+		st.mu.Lock()
+		*st.opts.captureID = st.requestID
+		st.mu.Unlock()
+	}
+}
+
+// decodeOK decodes a 2xx answer from the body the transport already read,
+// when it is one the generated parser would decode into a JSON2xx field of
+// type T: a JSON content type and one of statuses. ok is false for any
+// other answer; the caller then runs the generated parser.
+func decodeOK[T any](st *callState, resp *http.Response, statuses ...int) (out *T, ok bool, err error) {
+	st.mu.Lock()
+	answered, body := st.ok, st.body
+	st.mu.Unlock()
+	if !answered || resp == nil || !slices.Contains(statuses, resp.StatusCode) ||
+		!strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return nil, false, nil
+	}
+	var dest T
+	if err := json.Unmarshal(body, &dest); err != nil {
+		return nil, true, st.fail(err)
+	}
+	return &dest, true, nil
 }
 
 // recordSuccess notes the 2xx answer given to the generated parser.

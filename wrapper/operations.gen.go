@@ -28,13 +28,20 @@ type RotateApiKeyResponse = struct {
 //
 //meta:operation POST /v1/api-keys/rotate
 func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequestBody, opts ...RequestOption) (*RotateApiKeyResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.RotateApiKeyJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.RotateApiKeyWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	rsp, err := c.api.RotateApiKeyWithBody(ctx, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[RotateApiKeyResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseRotateApiKeyResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -56,9 +63,16 @@ type GetBalanceConversionsPage = struct {
 //
 //meta:operation GET /v1/balance_conversions
 func (c *Client) GetBalanceConversions(ctx context.Context, params *api.GetBalanceConversionsParams, opts ...RequestOption) (*GetBalanceConversionsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetBalanceConversionsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetBalanceConversions(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetBalanceConversionsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetBalanceConversionsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -106,9 +120,16 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 //
 //meta:operation POST /v1/balance_conversions
 func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...RequestOption) (*api.BalanceConversion, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateBalanceConversionWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateBalanceConversion(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.BalanceConversion](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateBalanceConversionResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -124,9 +145,16 @@ func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBal
 //
 //meta:operation GET /v1/balances
 func (c *Client) GetBalance(ctx context.Context, opts ...RequestOption) (*api.AllBalances, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetBalanceWithResponse(ctx, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetBalance(ctx, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.AllBalances](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetBalanceResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -148,9 +176,16 @@ type GetBankAccountValidationsPage = struct {
 //
 //meta:operation GET /v1/bank_account_validation
 func (c *Client) GetBankAccountValidations(ctx context.Context, params *api.GetBankAccountValidationsParams, opts ...RequestOption) (*GetBankAccountValidationsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetBankAccountValidationsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetBankAccountValidations(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetBankAccountValidationsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetBankAccountValidationsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -198,9 +233,16 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 //
 //meta:operation POST /v1/bank_account_validation
 func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...RequestOption) (*api.BankAccountValidation, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.ValidateBankAccountWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.ValidateBankAccount(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.BankAccountValidation](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseValidateBankAccountResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -222,9 +264,16 @@ type GetBeneficiariesPage = struct {
 //
 //meta:operation GET /v1/beneficiaries
 func (c *Client) GetBeneficiaries(ctx context.Context, params *api.GetBeneficiariesParams, opts ...RequestOption) (*GetBeneficiariesPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetBeneficiariesWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetBeneficiaries(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetBeneficiariesPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetBeneficiariesResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -272,9 +321,16 @@ func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBenefi
 //
 //meta:operation POST /v1/beneficiaries
 func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficiaryJSONRequestBody, opts ...RequestOption) (*api.Beneficiary, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateBeneficiaryWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateBeneficiary(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Beneficiary](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateBeneficiaryResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -290,9 +346,16 @@ func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficia
 //
 //meta:operation GET /v1/beneficiaries/{id}
 func (c *Client) GetBeneficiaryById(ctx context.Context, id api.BeneficiaryIdParam, opts ...RequestOption) (*api.Beneficiary, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetBeneficiaryByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetBeneficiaryById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Beneficiary](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetBeneficiaryByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -314,9 +377,16 @@ type GetCustomersPage = struct {
 //
 //meta:operation GET /v1/customer
 func (c *Client) GetCustomers(ctx context.Context, params *api.GetCustomersParams, opts ...RequestOption) (*GetCustomersPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetCustomersWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetCustomers(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetCustomersPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetCustomersResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -364,9 +434,16 @@ func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersP
 //
 //meta:operation POST /v1/customer
 func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateCustomerWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateCustomer(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Customer](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateCustomerResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -382,9 +459,16 @@ func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSON
 //
 //meta:operation GET /v1/customer/{id}
 func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, opts ...RequestOption) (*api.Customer, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetCustomerByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetCustomerById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Customer](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetCustomerByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -403,9 +487,16 @@ func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, op
 //
 //meta:operation PATCH /v1/customer/{id}
 func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, body api.UpdateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.UpdateCustomerWithResponse(ctx, id, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.UpdateCustomer(ctx, id, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Customer](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateCustomerResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -421,9 +512,16 @@ func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, bod
 //
 //meta:operation GET /v1/customer/{id}/bank_account
 func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdParam, opts ...RequestOption) (*[]api.LrsCustomerBankAccount, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetCustomerBankAccountsWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetCustomerBankAccounts(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[[]api.LrsCustomerBankAccount](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetCustomerBankAccountsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -442,9 +540,16 @@ func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdP
 //
 //meta:operation POST /v1/customer/{id}/bank_account
 func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id api.CustomerIdParam, body api.CreateLrsCustomerBankAccountJSONRequestBody, opts ...RequestOption) (*api.LrsCustomerBankAccount, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateLrsCustomerBankAccountWithResponse(ctx, id, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateLrsCustomerBankAccount(ctx, id, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.LrsCustomerBankAccount](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateLrsCustomerBankAccountResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -466,9 +571,16 @@ type GetDocumentsPage = struct {
 //
 //meta:operation GET /v1/document
 func (c *Client) GetDocuments(ctx context.Context, params *api.GetDocumentsParams, opts ...RequestOption) (*GetDocumentsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetDocumentsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetDocuments(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetDocumentsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetDocumentsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -516,9 +628,16 @@ func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsP
 //
 //meta:operation POST /v1/document
 func (c *Client) CreateDocument(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*api.Document, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateDocumentWithBodyWithResponse(ctx, contentType, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateDocumentWithBody(ctx, contentType, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Document](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateDocumentResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -534,9 +653,16 @@ func (c *Client) CreateDocument(ctx context.Context, contentType string, body io
 //
 //meta:operation GET /v1/document/{id}
 func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, opts ...RequestOption) (*api.Document, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetDocumentByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetDocumentById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Document](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetDocumentByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -555,9 +681,16 @@ func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, op
 //
 //meta:operation POST /v1/internal-transfer
 func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInternalTransferJSONRequestBody, opts ...RequestOption) (*api.InternalTransfer, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateInternalTransferWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateInternalTransfer(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.InternalTransfer](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateInternalTransferResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -573,9 +706,16 @@ func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInte
 //
 //meta:operation GET /v1/lrs/banks
 func (c *Client) GetLrsBanks(ctx context.Context, opts ...RequestOption) (*[]api.LrsBank, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetLrsBanksWithResponse(ctx, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetLrsBanks(ctx, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[[]api.LrsBank](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetLrsBanksResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -594,9 +734,16 @@ func (c *Client) GetLrsBanks(ctx context.Context, opts ...RequestOption) (*[]api
 //
 //meta:operation POST /v1/lrs/quotes
 func (c *Client) CreateLrsQuote(ctx context.Context, body api.CreateLrsQuoteJSONRequestBody, opts ...RequestOption) (*api.LrsQuote, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateLrsQuoteWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateLrsQuote(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.LrsQuote](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateLrsQuoteResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -618,9 +765,16 @@ type GetOrdersPage = struct {
 //
 //meta:operation GET /v1/orders
 func (c *Client) GetOrders(ctx context.Context, params *api.GetOrdersParams, opts ...RequestOption) (*GetOrdersPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetOrdersWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetOrders(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetOrdersPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetOrdersResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -669,9 +823,16 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 //
 //meta:operation POST /v1/orders
 func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateOrderWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateOrder(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.OrderResponse](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateOrderResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -687,9 +848,16 @@ func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONReques
 //
 //meta:operation GET /v1/orders/{id}
 func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...RequestOption) (*api.OrderResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetOrderByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetOrderById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.OrderResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetOrderByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -708,13 +876,20 @@ func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...
 //
 //meta:operation PATCH /v1/orders/{id}/update_rfi
 func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body api.UpdateOrderRfiJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.UpdateOrderRfiJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.UpdateOrderRfiWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.UpdateOrderRfiWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.OrderResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateOrderRfiResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -736,9 +911,16 @@ type GetPayinsPage = struct {
 //
 //meta:operation GET /v1/payin
 func (c *Client) GetPayins(ctx context.Context, params *api.GetPayinsParams, opts ...RequestOption) (*GetPayinsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPayinsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPayins(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetPayinsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPayinsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -786,9 +968,16 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 //
 //meta:operation POST /v1/payin
 func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreatePayinWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreatePayin(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreatePayinResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -804,9 +993,16 @@ func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONReques
 //
 //meta:operation GET /v1/payin/{id}
 func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPayinByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPayinById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPayinByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -825,13 +1021,20 @@ func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, op
 //
 //meta:operation PATCH /v1/payin/{id}
 func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.UpdatePayinJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.UpdatePayinWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.UpdatePayinWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdatePayinResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -850,9 +1053,16 @@ func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, bod
 //
 //meta:operation PATCH /v1/payin/{id}/cancel
 func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CancelPayinWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CancelPayin(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseCancelPayinResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -871,9 +1081,16 @@ func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opt
 //
 //meta:operation PATCH /v1/payin/{id}/mock_mark_reviewed
 func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLink, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.MockReviewPaymentLinkWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.MockReviewPaymentLink(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.PaymentLink](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseMockReviewPaymentLinkResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -892,13 +1109,20 @@ func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkId
 //
 //meta:operation PATCH /v1/payin/{id}/update_rfi
 func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinRfiJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.UpdatePayinRfiJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.UpdatePayinRfiWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.UpdatePayinRfiWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdatePayinRfiResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -920,9 +1144,16 @@ type GetPaymentsPage = struct {
 //
 //meta:operation GET /v1/payment
 func (c *Client) GetPayments(ctx context.Context, params *api.GetPaymentsParams, opts ...RequestOption) (*GetPaymentsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPaymentsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPayments(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetPaymentsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPaymentsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -971,9 +1202,16 @@ func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsPar
 //
 //meta:operation POST /v1/payment
 func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRequestBody, opts ...RequestOption) (*api.CreatePaymentResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreatePaymentWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreatePayment(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.CreatePaymentResponse](call, rsp, 200, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreatePaymentResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -995,13 +1233,20 @@ func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRe
 //
 //meta:operation POST /v1/payment/mock
 func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.CreateMockPaymentJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.CreateMockPaymentWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	rsp, err := c.api.CreateMockPaymentWithBody(ctx, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payment](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateMockPaymentResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1017,9 +1262,16 @@ func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPayme
 //
 //meta:operation GET /v1/payment/{id}
 func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*api.Payment, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPaymentByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPaymentById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payment](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPaymentByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1038,13 +1290,20 @@ func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts
 //
 //meta:operation POST /v1/payment/{id}/connect-payin
 func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.ConnectPayinJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.ConnectPayinWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.ConnectPayinWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseConnectPayinResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1060,9 +1319,16 @@ func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body a
 //
 //meta:operation GET /v1/payment/{id}/eligible-payins
 func (c *Client) GetEligiblePayins(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetEligiblePayinsWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetEligiblePayins(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetEligiblePayinsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1087,9 +1353,16 @@ type MockUpdatePaymentFundsAvailableResponse = struct {
 //
 //meta:operation PATCH /v1/payment/{id}/mock-funds-available
 func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*MockUpdatePaymentFundsAvailableResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.MockUpdatePaymentFundsAvailableWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.MockUpdatePaymentFundsAvailable(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[MockUpdatePaymentFundsAvailableResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseMockUpdatePaymentFundsAvailableResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1108,13 +1381,20 @@ func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.Pay
 //
 //meta:operation PATCH /v1/payment/{id}/update_rfi
 func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, body api.UpdateRfiPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.UpdateRfiPaymentJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.UpdateRfiPaymentWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.UpdateRfiPaymentWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payment](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateRfiPaymentResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1136,9 +1416,16 @@ type GetPayoutsPage = struct {
 //
 //meta:operation GET /v1/payouts
 func (c *Client) GetPayouts(ctx context.Context, params *api.GetPayoutsParams, opts ...RequestOption) (*GetPayoutsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPayoutsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPayouts(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetPayoutsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPayoutsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1187,9 +1474,16 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 //
 //meta:operation POST /v1/payouts
 func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreatePayoutWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreatePayout(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payout](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreatePayoutResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1208,9 +1502,16 @@ func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequ
 //
 //meta:operation PATCH /v1/payouts/mock
 func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdatePayoutStatusJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.MockUpdatePayoutStatusWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.MockUpdatePayoutStatus(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseMockUpdatePayoutStatusResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1226,9 +1527,16 @@ func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdate
 //
 //meta:operation GET /v1/payouts/{id}
 func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPayoutByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPayoutById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPayoutByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1247,9 +1555,16 @@ func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts .
 //
 //meta:operation PATCH /v1/payouts/{id}/cancel
 func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CancelPayoutWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CancelPayout(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseCancelPayoutResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1268,13 +1583,20 @@ func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ..
 //
 //meta:operation PATCH /v1/payouts/{id}/update_rfi
 func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body api.UpdateRfiPayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.UpdateRfiPayoutJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.UpdateRfiPayoutWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.UpdateRfiPayoutWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateRfiPayoutResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1293,9 +1615,16 @@ func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body
 //
 //meta:operation POST /v1/platform/merchants
 func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJSONRequestBody, opts ...RequestOption) (*api.MerchantCreateResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.OnboardMerchantWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.OnboardMerchant(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.MerchantCreateResponse](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseOnboardMerchantResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1314,9 +1643,16 @@ func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJS
 //
 //meta:operation PATCH /v1/platform/merchants/status-update
 func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.UpdateMerchantStatusWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.UpdateMerchantStatus(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateMerchantStatusResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1332,9 +1668,16 @@ func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMercha
 //
 //meta:operation GET /v1/platform/merchants/{merchant_id}
 func (c *Client) GetMerchant(ctx context.Context, merchantId string, opts ...RequestOption) (*api.Merchant, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetMerchantWithResponse(ctx, merchantId, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetMerchant(ctx, merchantId, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Merchant](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetMerchantResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1356,9 +1699,16 @@ type GetPricesPage = struct {
 //
 //meta:operation GET /v1/prices
 func (c *Client) GetPrices(ctx context.Context, params *api.GetPricesParams, opts ...RequestOption) (*GetPricesPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPricesWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPrices(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetPricesPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPricesResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1406,13 +1756,20 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 //
 //meta:operation POST /v1/prices
 func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONRequestBody, opts ...RequestOption) (*api.Price, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.CreatePriceJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.CreatePriceWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	rsp, err := c.api.CreatePriceWithBody(ctx, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Price](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreatePriceResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1440,9 +1797,16 @@ type GetPriceByIdResponse = struct {
 //
 //meta:operation GET /v1/prices/{id}
 func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...RequestOption) (*GetPriceByIdResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetPriceByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetPriceById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetPriceByIdResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetPriceByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1461,9 +1825,16 @@ func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...
 //
 //meta:operation POST /v1/quotes
 func (c *Client) CreateQuote(ctx context.Context, body api.CreateQuoteJSONRequestBody, opts ...RequestOption) (*api.QuoteList, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateQuoteWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateQuote(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.QuoteList](call, rsp, 200, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateQuoteResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1488,9 +1859,16 @@ type GetRefundsPage = struct {
 //
 //meta:operation GET /v1/refunds
 func (c *Client) GetRefunds(ctx context.Context, params *api.GetRefundsParams, opts ...RequestOption) (*GetRefundsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetRefundsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetRefunds(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetRefundsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetRefundsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1539,13 +1917,20 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 //
 //meta:operation POST /v1/refunds
 func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.CreateRefundJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.CreateRefundWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	rsp, err := c.api.CreateRefundWithBody(ctx, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Refund](call, rsp, 201, 202); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateRefundResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1564,9 +1949,16 @@ func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequ
 //
 //meta:operation GET /v1/refunds/{id}
 func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetRefundByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetRefundById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Refund](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetRefundByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1585,13 +1977,20 @@ func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts .
 //
 //meta:operation PATCH /v1/refunds/{id}/mock_update_status
 func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, body api.MockUpdateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.MockUpdateRefundJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.MockUpdateRefundWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.MockUpdateRefundWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Refund](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseMockUpdateRefundResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1610,13 +2009,20 @@ func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, bod
 //
 //meta:operation PATCH /v1/refunds/{id}/update_rfi
 func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body api.UpdateRfiRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.UpdateRfiRefundJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.UpdateRfiRefundWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.UpdateRfiRefundWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Refund](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateRfiRefundResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1638,9 +2044,16 @@ type GetRfisPage = struct {
 //
 //meta:operation GET /v1/rfis
 func (c *Client) GetRfis(ctx context.Context, params *api.GetRfisParams, opts ...RequestOption) (*GetRfisPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetRfisWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetRfis(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetRfisPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetRfisResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1685,9 +2098,16 @@ func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opt
 //
 //meta:operation GET /v1/rfis/{id}
 func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestOption) (*api.Rfi, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetRfiWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetRfi(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Rfi](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetRfiResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1706,13 +2126,20 @@ func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestO
 //
 //meta:operation PATCH /v1/rfis/{id}/respond
 func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...RequestOption) (*api.Rfi, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.RespondRfiJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.RespondRfiWithBodyWithResponse(ctx, id, "application/json", reader, call.editors...)
+	rsp, err := c.api.RespondRfiWithBody(ctx, id, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Rfi](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseRespondRfiResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1734,9 +2161,16 @@ type GetSettlementsPage = struct {
 //
 //meta:operation GET /v1/settlements
 func (c *Client) GetSettlements(ctx context.Context, params *api.GetSettlementsParams, opts ...RequestOption) (*GetSettlementsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetSettlementsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetSettlements(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetSettlementsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetSettlementsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1784,9 +2218,16 @@ func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettleme
 //
 //meta:operation POST /v1/settlements
 func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlementJSONRequestBody, opts ...RequestOption) (*api.Settlement, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateSettlementWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateSettlement(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Settlement](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateSettlementResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1805,9 +2246,16 @@ func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlement
 //
 //meta:operation POST /v1/settlements/mock-trigger
 func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.TriggerMockSettlementWithResponse(ctx, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.TriggerMockSettlement(ctx, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseTriggerMockSettlementResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1823,9 +2271,16 @@ func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOptio
 //
 //meta:operation GET /v1/settlements/{id}
 func (c *Client) GetSettlementById(ctx context.Context, id api.SettlementIdParam, opts ...RequestOption) (*api.Settlement, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetSettlementByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetSettlementById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Settlement](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetSettlementByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1847,9 +2302,16 @@ type GetTransactionsLinkedToSettlementPage = struct {
 //
 //meta:operation GET /v1/settlements/{id}/transactions
 func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id api.SettlementIdParam, params *api.GetTransactionsLinkedToSettlementParams, opts ...RequestOption) (*GetTransactionsLinkedToSettlementPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetTransactionsLinkedToSettlementWithResponse(ctx, id, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetTransactionsLinkedToSettlement(ctx, id, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetTransactionsLinkedToSettlementPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetTransactionsLinkedToSettlementResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1903,9 +2365,16 @@ type GetSubscriptionsPage = struct {
 //
 //meta:operation GET /v1/subscriptions
 func (c *Client) GetSubscriptions(ctx context.Context, params *api.GetSubscriptionsParams, opts ...RequestOption) (*GetSubscriptionsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetSubscriptionsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetSubscriptions(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetSubscriptionsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetSubscriptionsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1953,9 +2422,16 @@ func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscr
 //
 //meta:operation POST /v1/subscriptions
 func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscriptionJSONRequestBody, opts ...RequestOption) (*api.CreateSubscriptionResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateSubscriptionWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateSubscription(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.CreateSubscriptionResponse](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateSubscriptionResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1971,9 +2447,16 @@ func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscrip
 //
 //meta:operation GET /v1/subscriptions/{id}
 func (c *Client) GetSubscriptionById(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetSubscriptionByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetSubscriptionById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetSubscriptionByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2016,9 +2499,16 @@ type CancelSubscriptionResponse = struct {
 //
 //meta:operation PATCH /v1/subscriptions/{id}/cancel
 func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*CancelSubscriptionResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CancelSubscriptionWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CancelSubscription(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[CancelSubscriptionResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseCancelSubscriptionResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2037,9 +2527,16 @@ func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdPa
 //
 //meta:operation PATCH /v1/subscriptions/{id}/next-payment-date
 func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.UpdateNextPaymentDateWithResponse(ctx, id, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.UpdateNextPaymentDate(ctx, id, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseUpdateNextPaymentDateResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2082,9 +2579,16 @@ type PauseSubscriptionResponse = struct {
 //
 //meta:operation PATCH /v1/subscriptions/{id}/pause
 func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*PauseSubscriptionResponse, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.PauseSubscriptionWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.PauseSubscription(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[PauseSubscriptionResponse](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParsePauseSubscriptionResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2103,9 +2607,16 @@ func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdPar
 //
 //meta:operation PATCH /v1/subscriptions/{id}/resume
 func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.ResumeSubscriptionWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.ResumeSubscription(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseResumeSubscriptionResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2124,9 +2635,16 @@ func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdPa
 //
 //meta:operation DELETE /v1/virtual-accounts
 func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtualAccountParams, opts ...RequestOption) (*map[string]interface{}, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CloseVirtualAccountWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CloseVirtualAccount(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseCloseVirtualAccountResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2148,9 +2666,16 @@ type GetVirtualAccountsPage = struct {
 //
 //meta:operation GET /v1/virtual-accounts
 func (c *Client) GetVirtualAccounts(ctx context.Context, params *api.GetVirtualAccountsParams, opts ...RequestOption) (*GetVirtualAccountsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetVirtualAccountsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetVirtualAccounts(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetVirtualAccountsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetVirtualAccountsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2198,13 +2723,20 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 //
 //meta:operation POST /v1/virtual-accounts
 func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtualAccountJSONRequestBody, opts ...RequestOption) (*api.VirtualAccount, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
 	reader, err := jsonBody(api.CreateVirtualAccountJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.api.CreateVirtualAccountWithBodyWithResponse(ctx, "application/json", reader, call.editors...)
+	rsp, err := c.api.CreateVirtualAccountWithBody(ctx, "application/json", reader, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.VirtualAccount](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateVirtualAccountResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2226,9 +2758,16 @@ type GetWithdrawalAccountsPage = struct {
 //
 //meta:operation GET /v1/withdrawal_accounts
 func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *api.GetWithdrawalAccountsParams, opts ...RequestOption) (*GetWithdrawalAccountsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetWithdrawalAccountsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetWithdrawalAccounts(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetWithdrawalAccountsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetWithdrawalAccountsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2273,9 +2812,16 @@ func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetW
 //
 //meta:operation GET /v1/withdrawal_accounts/{id}
 func (c *Client) GetWithdrawalAccountById(ctx context.Context, id api.WithdrawalAccountIdParam, opts ...RequestOption) (*api.WithdrawalAccount, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetWithdrawalAccountByIdWithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetWithdrawalAccountById(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.WithdrawalAccount](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetWithdrawalAccountByIdResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2297,9 +2843,16 @@ type GetWithdrawalsPage = struct {
 //
 //meta:operation GET /v1/withdrawals
 func (c *Client) GetWithdrawals(ctx context.Context, params *api.GetWithdrawalsParams, opts ...RequestOption) (*GetWithdrawalsPage, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetWithdrawalsWithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetWithdrawals(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[GetWithdrawalsPage](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetWithdrawalsResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2347,9 +2900,16 @@ func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdraw
 //
 //meta:operation POST /v1/withdrawals
 func (c *Client) CreateWithdrawal(ctx context.Context, body api.CreateWithdrawalJSONRequestBody, opts ...RequestOption) (*api.Withdrawal, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateWithdrawalWithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateWithdrawal(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.Withdrawal](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateWithdrawalResult(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2371,9 +2931,16 @@ type ListBeneficiariesV2Page = struct {
 //
 //meta:operation GET /v2/beneficiaries
 func (c *Client) ListBeneficiariesV2(ctx context.Context, params *api.ListBeneficiariesV2Params, opts ...RequestOption) (*ListBeneficiariesV2Page, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.ListBeneficiariesV2WithResponse(ctx, params, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.ListBeneficiariesV2(ctx, params, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[ListBeneficiariesV2Page](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseListBeneficiariesV2Result(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2418,9 +2985,16 @@ func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBe
 //
 //meta:operation POST /v2/beneficiaries
 func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateBeneficiaryV2WithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateBeneficiaryV2(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.BeneficiaryV2](call, rsp, 201); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateBeneficiaryV2Result(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2436,9 +3010,16 @@ func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBenefic
 //
 //meta:operation GET /v2/beneficiaries/{id}
 func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdParam, opts ...RequestOption) (*api.BeneficiaryV2, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.GetBeneficiaryByIdV2WithResponse(ctx, id, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.GetBeneficiaryByIdV2(ctx, id, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.BeneficiaryV2](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseGetBeneficiaryByIdV2Result(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2457,9 +3038,16 @@ func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdP
 //
 //meta:operation PATCH /v2/beneficiaries/{id}/mock-review
 func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.BeneficiaryIdParam, body api.MockReviewBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.MockReviewBeneficiaryV2WithResponse(ctx, id, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.MockReviewBeneficiaryV2(ctx, id, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.BeneficiaryV2](call, rsp, 200); ok {
+		return out, err
+	}
+	res, err := api.ParseMockReviewBeneficiaryV2Result(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2478,9 +3066,16 @@ func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.Beneficiary
 //
 //meta:operation POST /v2/virtual-accounts
 func (c *Client) CreateVirtualAccountV2(ctx context.Context, body api.CreateVirtualAccountV2JSONRequestBody, opts ...RequestOption) (*api.VirtualAccountV2Accepted, error) {
-	ctx, call, done := c.begin(ctx, opts)
-	defer done()
-	res, err := c.api.CreateVirtualAccountV2WithResponse(ctx, body, call.editors...)
+	ctx, call := c.begin(ctx, opts)
+	defer call.done()
+	rsp, err := c.api.CreateVirtualAccountV2(ctx, body, call.editors...)
+	if err != nil {
+		return nil, call.fail(err)
+	}
+	if out, ok, err := decodeOK[api.VirtualAccountV2Accepted](call, rsp, 202); ok {
+		return out, err
+	}
+	res, err := api.ParseCreateVirtualAccountV2Result(rsp)
 	if err != nil {
 		return nil, call.fail(err)
 	}
