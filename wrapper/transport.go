@@ -356,22 +356,30 @@ func (t *transport) checkDrift(r *request, status int, h http.Header, body []byt
 	}
 }
 
-// success hands a 2xx answer to the generated parser.
+// success hands a 2xx answer to the generated parser (or, for the typed
+// methods, to decodeOK, which reads the recorded body instead).
 func (t *transport) success(r *request, res attemptResult) *http.Response {
 	r.st.recordSuccess(r.orig.Method, r.path, res.status, res.header.Get("Content-Type"), res.body)
-	body := &bytesBody{}
-	body.Reset(res.body)
-	return &http.Response{
+	sr := &syntheticResponse{} // the response and its body in one allocation
+	sr.body.Reset(res.body)
+	sr.resp = http.Response{
 		Status:        statusLine(res.status),
 		StatusCode:    res.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        res.header,
-		Body:          body,
+		Body:          &sr.body,
 		ContentLength: int64(len(res.body)),
 		Request:       r.orig,
 	}
+	return &sr.resp
+}
+
+// syntheticResponse is an answer re-served from bytes already read.
+type syntheticResponse struct {
+	resp http.Response
+	body bytesBody
 }
 
 // statusLine is http.Response.Status for a status code.
