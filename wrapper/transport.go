@@ -215,15 +215,12 @@ func (t *transport) attempt(r *request, attempt int) attemptResult {
 		req = r.orig.Clone(r.ctx)
 	}
 	if r.body != nil {
+		// io.NopCloser over a *bytes.Reader, not a type of ours: net/http
+		// recognises it as in memory and writes headers and body together
+		// (for other readers it flushes the headers in a write of their own).
 		body := r.body
-		rc := &bytesBody{}
-		rc.Reset(body)
-		req.Body = rc
-		req.GetBody = func() (io.ReadCloser, error) {
-			rc := &bytesBody{}
-			rc.Reset(body)
-			return rc, nil
-		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		req.ContentLength = int64(len(body))
 	}
 	cfg := t.cfg
@@ -277,7 +274,7 @@ type sentTrace struct {
 func (s *sentTrace) getConn(string) { s.traced.Store(true) }
 func (s *sentTrace) wroteHeaders()  { s.wrote.Store(true) }
 
-// bytesBody is a request or response body over bytes already in memory.
+// bytesBody is a response body over bytes already in memory.
 type bytesBody struct {
 	bytes.Reader
 }
