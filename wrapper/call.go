@@ -73,6 +73,10 @@ type callState struct {
 	opts    callOptions
 	editors []api.RequestEditorFn
 	cancel  context.CancelFunc // WithTimeout's
+	// reqBody is the JSON request body as marshalBody encoded it: the
+	// transport takes it instead of reading the request's copy, and knows
+	// it is valid JSON.
+	reqBody []byte
 
 	mu        sync.Mutex
 	requestID string
@@ -221,14 +225,26 @@ func anyNonNil(flags ...bool) bool {
 	return false
 }
 
-// jsonBody marshals a request body for the raw-body variant of a
-// generated call.
-func jsonBody(v any) (io.Reader, error) {
+// marshalBody encodes a JSON request body as the generated New...Request
+// functions do (json.Marshal, its error as it is) and keeps the bytes, so
+// that the transport need not read them back from the request.
+func (st *callState) marshalBody(v any) (io.Reader, error) {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	st.reqBody = b
+	return bytes.NewReader(b), nil
+}
+
+// jsonBody is marshalBody for the raw-body variant of a generated call
+// whose typed variant would lose the body's MarshalJSON.
+func (st *callState) jsonBody(v any) (io.Reader, error) {
+	r, err := st.marshalBody(v)
 	if err != nil {
 		return nil, fmt.Errorf("glomo: encode request body: %w", err)
 	}
-	return bytes.NewReader(b), nil
+	return r, nil
 }
 
 // derefSlice turns the generated *[]T page data into []T.

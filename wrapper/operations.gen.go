@@ -30,7 +30,7 @@ type RotateApiKeyResponse = struct {
 func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequestBody, opts ...RequestOption) (*RotateApiKeyResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.RotateApiKeyJSONBody(body))
+	reader, err := call.jsonBody(api.RotateApiKeyJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,11 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...RequestOption) (*api.BalanceConversion, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateBalanceConversion(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateBalanceConversionWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -235,7 +239,11 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...RequestOption) (*api.BankAccountValidation, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.ValidateBankAccount(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.ValidateBankAccountWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -323,7 +331,11 @@ func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBenefi
 func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficiaryJSONRequestBody, opts ...RequestOption) (*api.Beneficiary, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateBeneficiary(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateBeneficiaryWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -436,7 +448,11 @@ func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersP
 func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateCustomer(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateCustomerWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -489,7 +505,11 @@ func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, op
 func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, body api.UpdateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.UpdateCustomer(ctx, id, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.UpdateCustomerWithBody(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -542,7 +562,11 @@ func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdP
 func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id api.CustomerIdParam, body api.CreateLrsCustomerBankAccountJSONRequestBody, opts ...RequestOption) (*api.LrsCustomerBankAccount, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateLrsCustomerBankAccount(ctx, id, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateLrsCustomerBankAccountWithBody(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -683,7 +707,11 @@ func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, op
 func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInternalTransferJSONRequestBody, opts ...RequestOption) (*api.InternalTransfer, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateInternalTransfer(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateInternalTransferWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -736,7 +764,11 @@ func (c *Client) GetLrsBanks(ctx context.Context, opts ...RequestOption) (*[]api
 func (c *Client) CreateLrsQuote(ctx context.Context, body api.CreateLrsQuoteJSONRequestBody, opts ...RequestOption) (*api.LrsQuote, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateLrsQuote(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateLrsQuoteWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -825,7 +857,11 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateOrder(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateOrderWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -878,7 +914,7 @@ func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...
 func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body api.UpdateOrderRfiJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.UpdateOrderRfiJSONBody(body))
+	reader, err := call.jsonBody(api.UpdateOrderRfiJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -970,7 +1006,11 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreatePayin(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreatePayinWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1023,7 +1063,7 @@ func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, op
 func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.UpdatePayinJSONBody(body))
+	reader, err := call.jsonBody(api.UpdatePayinJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1111,7 +1151,7 @@ func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkId
 func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinRfiJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.UpdatePayinRfiJSONBody(body))
+	reader, err := call.jsonBody(api.UpdatePayinRfiJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1204,7 +1244,11 @@ func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsPar
 func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRequestBody, opts ...RequestOption) (*api.CreatePaymentResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreatePayment(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreatePaymentWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1235,7 +1279,7 @@ func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRe
 func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.CreateMockPaymentJSONBody(body))
+	reader, err := call.jsonBody(api.CreateMockPaymentJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1292,7 +1336,7 @@ func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts
 func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.ConnectPayinJSONBody(body))
+	reader, err := call.jsonBody(api.ConnectPayinJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1383,7 +1427,7 @@ func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.Pay
 func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, body api.UpdateRfiPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.UpdateRfiPaymentJSONBody(body))
+	reader, err := call.jsonBody(api.UpdateRfiPaymentJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1476,7 +1520,11 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreatePayout(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreatePayoutWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1504,7 +1552,11 @@ func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequ
 func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdatePayoutStatusJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.MockUpdatePayoutStatus(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.MockUpdatePayoutStatusWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1585,7 +1637,7 @@ func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ..
 func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body api.UpdateRfiPayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.UpdateRfiPayoutJSONBody(body))
+	reader, err := call.jsonBody(api.UpdateRfiPayoutJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1617,7 +1669,11 @@ func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body
 func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJSONRequestBody, opts ...RequestOption) (*api.MerchantCreateResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.OnboardMerchant(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.OnboardMerchantWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1645,7 +1701,11 @@ func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJS
 func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.UpdateMerchantStatus(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.UpdateMerchantStatusWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1758,7 +1818,7 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONRequestBody, opts ...RequestOption) (*api.Price, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.CreatePriceJSONBody(body))
+	reader, err := call.jsonBody(api.CreatePriceJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1827,7 +1887,11 @@ func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...
 func (c *Client) CreateQuote(ctx context.Context, body api.CreateQuoteJSONRequestBody, opts ...RequestOption) (*api.QuoteList, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateQuote(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateQuoteWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -1919,7 +1983,7 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.CreateRefundJSONBody(body))
+	reader, err := call.jsonBody(api.CreateRefundJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -1979,7 +2043,7 @@ func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts .
 func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, body api.MockUpdateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.MockUpdateRefundJSONBody(body))
+	reader, err := call.jsonBody(api.MockUpdateRefundJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -2011,7 +2075,7 @@ func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, bod
 func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body api.UpdateRfiRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.UpdateRfiRefundJSONBody(body))
+	reader, err := call.jsonBody(api.UpdateRfiRefundJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -2128,7 +2192,7 @@ func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestO
 func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...RequestOption) (*api.Rfi, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.RespondRfiJSONBody(body))
+	reader, err := call.jsonBody(api.RespondRfiJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -2220,7 +2284,11 @@ func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettleme
 func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlementJSONRequestBody, opts ...RequestOption) (*api.Settlement, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateSettlement(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateSettlementWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2424,7 +2492,11 @@ func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscr
 func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscriptionJSONRequestBody, opts ...RequestOption) (*api.CreateSubscriptionResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateSubscription(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateSubscriptionWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2529,7 +2601,11 @@ func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdPa
 func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.UpdateNextPaymentDate(ctx, id, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.UpdateNextPaymentDateWithBody(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2725,7 +2801,7 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtualAccountJSONRequestBody, opts ...RequestOption) (*api.VirtualAccount, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := jsonBody(api.CreateVirtualAccountJSONBody(body))
+	reader, err := call.jsonBody(api.CreateVirtualAccountJSONBody(body))
 	if err != nil {
 		return nil, err
 	}
@@ -2902,7 +2978,11 @@ func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdraw
 func (c *Client) CreateWithdrawal(ctx context.Context, body api.CreateWithdrawalJSONRequestBody, opts ...RequestOption) (*api.Withdrawal, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateWithdrawal(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateWithdrawalWithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -2987,7 +3067,11 @@ func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBe
 func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateBeneficiaryV2(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateBeneficiaryV2WithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -3040,7 +3124,11 @@ func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdP
 func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.BeneficiaryIdParam, body api.MockReviewBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.MockReviewBeneficiaryV2(ctx, id, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.MockReviewBeneficiaryV2WithBody(ctx, id, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
@@ -3068,7 +3156,11 @@ func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.Beneficiary
 func (c *Client) CreateVirtualAccountV2(ctx context.Context, body api.CreateVirtualAccountV2JSONRequestBody, opts ...RequestOption) (*api.VirtualAccountV2Accepted, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	rsp, err := c.api.CreateVirtualAccountV2(ctx, body, call.editors...)
+	reader, err := call.marshalBody(body)
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.api.CreateVirtualAccountV2WithBody(ctx, "application/json", reader, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}

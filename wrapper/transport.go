@@ -63,13 +63,20 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	if idx, err := loadSpec(); err == nil {
 		r.op = idx.match(req.Method, r.rel)
 	}
+	marshalled := false // r.body is json.Marshal's output
 	if req.Body != nil && req.Body != http.NoBody {
-		b, err := readRequestBody(req)
-		_ = req.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("glomo: %s %s: read request body: %w", req.Method, r.path, err)
+		if st := r.st; st != nil && st.reqBody != nil && req.ContentLength == int64(len(st.reqBody)) {
+			// A typed method encoded this body (callState.marshalBody).
+			r.body, marshalled = st.reqBody, true
+			_ = req.Body.Close()
+		} else {
+			b, err := readRequestBody(req)
+			_ = req.Body.Close()
+			if err != nil {
+				return nil, fmt.Errorf("glomo: %s %s: read request body: %w", req.Method, r.path, err)
+			}
+			r.body = b
 		}
-		r.body = b
 	}
 	override := ""
 	r.maxRetries = t.cfg.retry.MaxRetries
@@ -81,7 +88,11 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	}
 	if isJSON(req.Header.Get("Content-Type")) && len(r.body) > 0 {
 		inject := r.op != nil && r.op.idempotent
-		body, id, err := withRequestID(r.body, inject, override)
+		set := withRequestID
+		if marshalled {
+			set = setRequestID // valid JSON: no need to check
+		}
+		body, id, err := set(r.body, inject, override)
 		if err != nil {
 			return nil, fmt.Errorf("glomo: %s %s: set request_id: %w", req.Method, r.path, err)
 		}
@@ -497,6 +508,11 @@ func withRequestID(body []byte, inject bool, override string) ([]byte, string, e
 	if !json.Valid(body) {
 		return body, "", nil
 	}
+	return setRequestID(body, inject, override)
+}
+
+// setRequestID is withRequestID for a body known to be valid JSON.
+func setRequestID(body []byte, inject bool, override string) ([]byte, string, error) {
 	open, vs, ve, count := scanTopLevel(body, "request_id")
 	if open < 0 { // not an object (or null)
 		return body, "", nil

@@ -490,9 +490,21 @@ func (g *apiFile) writeOp(b *bytes.Buffer, warn io.Writer, so specOp, op *goOp) 
 	fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", op.name, strings.Join(sig, ", "), ret)
 	b.WriteString("\tctx, call := c.begin(ctx, opts)\n\tdefer call.done()\n")
 	call := op.call
-	if op.bodyConv != "" {
-		// Marshal through the underlying type (see goOp.bodyConv).
-		fmt.Fprintf(b, "\treader, err := jsonBody(api.%s(body))\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", op.bodyConv)
+	jsonBodyArg := false
+	for _, p := range op.params {
+		if p.name == "body" && strings.HasSuffix(p.typ, "JSONRequestBody") && !op.withBody {
+			jsonBodyArg = true
+		}
+	}
+	if op.bodyConv != "" || jsonBodyArg {
+		if op.bodyConv != "" {
+			// Marshal through the underlying type (see goOp.bodyConv).
+			fmt.Fprintf(b, "\treader, err := call.jsonBody(api.%s(body))\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", op.bodyConv)
+		} else {
+			// Marshal as the generated New...Request does (json.Marshal, same
+			// error), keeping the bytes for the transport (callState.reqBody).
+			b.WriteString("\treader, err := call.marshalBody(body)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n")
+		}
 		for i, a := range args {
 			if a == "body" {
 				args = append(args[:i], append([]string{`"application/json"`, "reader"}, args[i+1:]...)...)
