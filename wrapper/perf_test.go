@@ -161,3 +161,20 @@ func TestReadRequestBody(t *testing.T) {
 	_, err = readRequestBody(req)
 	require.Error(t, err)
 }
+
+// TestCallerRequestKeepsNoKey: the request the generated client built (the
+// one HTTPResponse.Request points to) never gets the key or the client's
+// headers, on the first attempt or on retries.
+func TestCallerRequestKeepsNoKey(t *testing.T) {
+	f := newFake(t, script(reply{status: 503, body: `{"error":"busy"}`}, reply{body: `{"available":[]}`}))
+	h := newHarness(t, f)
+	res, err := h.c.API().GetBalanceWithResponse(t.Context())
+	require.NoError(t, err)
+	require.Len(t, f.requests(), 2)
+	for _, r := range f.requests() {
+		assert.Equal(t, "Bearer "+testKey, r.Header.Get("Authorization"))
+		assert.Equal(t, "application/json", r.Header.Get("Accept"))
+	}
+	assert.Empty(t, res.HTTPResponse.Request.Header.Get("Authorization"))
+	assert.Empty(t, res.HTTPResponse.Request.Header.Get("User-Agent"))
+}

@@ -219,9 +219,15 @@ func (t *transport) attempt(r *request, attempt int) attemptResult {
 			WroteHeaders: trace.wroteHeaders,
 		}))
 	case attempt == 0:
-		// The generated client built r.orig for this call alone: the first
-		// attempt may send it as it is. Retries send clones of it.
-		req = r.orig
+		// The first attempt sends a shallow copy with headers of its own
+		// (the caller's request, which the response points to, never gets
+		// the key); retries send full clones.
+		req = new(http.Request)
+		*req = *r.orig
+		req.Header = make(http.Header, len(r.orig.Header)+3)
+		for k, vs := range r.orig.Header {
+			req.Header[k] = vs
+		}
 	default:
 		req = r.orig.Clone(r.ctx)
 	}
