@@ -178,3 +178,29 @@ func TestCallerRequestKeepsNoKey(t *testing.T) {
 	assert.Empty(t, res.HTTPResponse.Request.Header.Get("Authorization"))
 	assert.Empty(t, res.HTTPResponse.Request.Header.Get("User-Agent"))
 }
+
+// TestBodyAtTheLimit: a body of exactly the limit is read, one byte more is
+// refused, with and without Content-Length.
+func TestBodyAtTheLimit(t *testing.T) {
+	const limit = 1024
+	body := func(n int) string {
+		pre := `{"id":"payout_1`
+		return pre + strings.Repeat("x", n-len(pre)-2) + `"}`
+	}
+	for _, chunked := range []bool{false, true} {
+		hdr := map[string]string{}
+		if chunked {
+			hdr["Transfer-Encoding"] = "chunked"
+		}
+		f := newFake(t, script(reply{body: body(limit), header: hdr}))
+		h := newHarness(t, f, WithMaxResponseBytes(limit))
+		p, err := h.c.GetPayoutById(t.Context(), "payout_1")
+		require.NoError(t, err, "chunked=%v", chunked)
+		assert.Len(t, *p.Id, limit-len(`{"id":""}`))
+
+		f = newFake(t, script(reply{body: body(limit + 1), header: hdr}))
+		h = newHarness(t, f, WithMaxResponseBytes(limit))
+		_, err = h.c.GetPayoutById(t.Context(), "payout_1")
+		assert.ErrorIs(t, err, ErrResponseTooLarge, "chunked=%v", chunked)
+	}
+}

@@ -119,7 +119,14 @@ func TestGenerateSmallSpec(t *testing.T) {
 	assert.Contains(t, src, "type GetThingsPage = struct {")
 	assert.Contains(t, src, "func (c *Client) GetThings(ctx context.Context, opts ...RequestOption) (*GetThingsPage, error)")
 	assert.Contains(t, src, "func (c *Client) CreateThing(ctx context.Context, body api.CreateThingJSONRequestBody, opts ...RequestOption) (*api.CreateThingResult, error)")
-	assert.Contains(t, src, "jsonBody(api.CreateThingJSONBody(body))")
+	assert.Contains(t, src, "call.jsonBody(api.CreateThingJSONBody(body))")
+	assert.Contains(t, src, "c.api.CreateThingWithBodyWithResponse(ctx, \"application/json\", reader, call.editors...)")
+	// A single-type 2xx body is decoded from the bytes the transport read;
+	// the generated parser handles any other answer.
+	assert.Contains(t, src, "rsp, err := c.api.GetThings(ctx, call.editors...)")
+	assert.Contains(t, src, "decodeOK[GetThingsPage](call, rsp, 200); ok {")
+	assert.Contains(t, src, "res, err := api.ParseGetThingsResult(rsp)")
+	assert.Contains(t, src, "defer call.done()")
 	assert.Contains(t, src, `"time"`)
 	assert.Contains(t, warn.String(), "getMissing")
 	assert.Contains(t, warn.String(), "GetOrphan")
