@@ -197,13 +197,16 @@ func (st *callState) fail(err error) error {
 	if !st.ok {
 		return err
 	}
-	return &DecodeError{Method: st.method, Path: st.path, StatusCode: st.status, ContentType: st.ctype, Body: st.body, Err: err}
+	return &DecodeError{Method: st.method, Path: st.path, StatusCode: st.status, ContentType: st.ctype, Body: st.body, RequestID: st.requestID, Err: err}
 }
 
 // undecoded is a 2xx answer that filled none of the generated JSON2xx
 // fields (no JSON content type, or an undocumented 2xx status).
 func (st *callState) undecoded(resp *http.Response, body []byte) error {
 	e := &DecodeError{Body: body}
+	st.mu.Lock()
+	e.RequestID = st.requestID
+	st.mu.Unlock()
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
 		e.ContentType = resp.Header.Get("Content-Type")

@@ -255,7 +255,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	cfg.baseURL, cfg.basePath = base, basePath
 	if cfg.doer == nil {
-		cfg.doer = &http.Client{Timeout: DefaultAttemptTimeout}
+		cfg.doer = &http.Client{Timeout: DefaultAttemptTimeout, Transport: defaultTransport()}
 	}
 	ua := "glomo-go/" + Version + " go/" + runtime.Version()
 	if cfg.userAgent != "" {
@@ -373,4 +373,15 @@ func DumpRequest(req *http.Request, body bool) ([]byte, error) {
 		body = false
 	}
 	return httputil.DumpRequestOut(r, body)
+}
+
+// defaultTransport is net/http's default transport with room for idle
+// connections: its 2 per host would make a client shared by many goroutines
+// dial for most calls (2,034 connections for 5,000 calls from 100 goroutines
+// in internal/reliability, against 110 with this).
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 200
+	t.MaxIdleConnsPerHost = 100
+	return t
 }

@@ -37,11 +37,16 @@
 //     so writes are retried like reads. When a retry meets Glomo's "already
 //     exists" answer (payouts 409, the others 400) the existing object is
 //     fetched with GET <list>?request_id= and returned as the create's
-//     result: one payout, never two, never a spurious error.
-//   - Other writes (payment links, customers, ...): never retried once sent.
-//     A 5xx or a lost connection is an *OutcomeUnknownError (errors.Is
-//     ErrOutcomeUnknown): check before repeating. A connection that was
-//     refused (nothing sent) is retried.
+//     result: one payout, never two, never a spurious error. If every
+//     attempt fails (5xx, lost connection, timeout), the error is an
+//     *OutcomeUnknownError whose RequestID names the create: repeat it with
+//     WithRequestID(id) — an "already exists" answer to a request_id the
+//     caller named is resolved to the original object too — or look it up.
+//   - Other writes (payment links, customers, ...): never retried once sent,
+//     except after a 429 (a refusal: nothing was done). A 5xx or a lost
+//     connection is an *OutcomeUnknownError (errors.Is ErrOutcomeUnknown):
+//     check before repeating. A connection that was refused (nothing sent)
+//     is retried.
 //   - Lists: the page method, plus an ...Iter method returning
 //     iter.Seq2[Item, error] over every page (see below).
 //

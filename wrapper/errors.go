@@ -163,12 +163,20 @@ func IsRateLimited(err error) bool { return errors.Is(err, ErrRateLimited) }
 // a 5xx. Glomo may have acted on it; check before repeating it.
 type OutcomeUnknownError struct {
 	Method, Path string
+	// RequestID is set when the write carried one (an idempotent create
+	// whose retries all failed): repeat the create WithRequestID(RequestID)
+	// to get the original object if it was made, or look it up with
+	// ?request_id=. Empty for writes that have no idempotency key.
+	RequestID string
 	// Err is the *APIError or transport error that ended the call.
 	Err error
 }
 
 // Error implements error.
 func (e *OutcomeUnknownError) Error() string {
+	if e.RequestID != "" {
+		return fmt.Sprintf("glomo: %s %s: outcome unknown after retries (request_id %s: repeat with the same request_id or look it up): %v", e.Method, e.Path, e.RequestID, e.Err)
+	}
 	return fmt.Sprintf("glomo: %s %s: outcome unknown (the request was sent and is not safe to retry without request_id; check whether it took effect): %v", e.Method, e.Path, e.Err)
 }
 
@@ -185,6 +193,9 @@ type DecodeError struct {
 	StatusCode   int
 	ContentType  string
 	Body         []byte
+	// RequestID is the request_id of a create that may have been made
+	// although its answer did not decode; find it with ?request_id=.
+	RequestID string
 	// Err is the JSON error, or nil when the body was not JSON at all.
 	Err error
 }
@@ -210,6 +221,9 @@ type ResponseTooLargeError struct {
 	Method, Path string
 	StatusCode   int
 	Limit        int64
+	// RequestID is the request_id of a create that may have been made; find
+	// it with ?request_id=.
+	RequestID string
 }
 
 // Error implements error.

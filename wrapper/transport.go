@@ -46,7 +46,10 @@ type request struct {
 	body      []byte
 	requestID string
 	// canRetry: reads, and writes whose body carries a request_id.
-	canRetry   bool
+	canRetry bool
+	// explicitID: the caller named the request_id (WithRequestID), so even
+	// a first attempt that hears "already exists" is the same logical create.
+	explicitID bool
 	maxRetries int
 }
 
@@ -100,6 +103,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	}
 	r.st.setRequestID(r.requestID)
 	r.canRetry = isSafeMethod(req.Method) || r.requestID != ""
+	r.explicitID = override != "" && r.requestID == override
 	return t.run(r)
 }
 
@@ -137,7 +141,7 @@ func (t *transport) run(r *request) (*http.Response, error) {
 		if res.err == nil {
 			apiErr = newAPIError(res.status, method, r.path, r.requestID, res.body)
 			apiErr.Retryable = retryableStatus(res.status, apiErr)
-			if attempt > 0 && r.op != nil && r.op.idempotent && r.requestID != "" && isDuplicate(res.status, apiErr) {
+			if (attempt > 0 || r.explicitID) && r.op != nil && r.op.idempotent && r.requestID != "" && isDuplicate(res.status, apiErr) {
 				if resp := t.resolveDuplicate(r, apiErr); resp != nil {
 					return resp, nil
 				}
@@ -159,6 +163,9 @@ func (t *transport) run(r *request) (*http.Response, error) {
 			retry, reason = retryableTransport(res.err), "transport error"
 		case !apiErr.Retryable:
 			return nil, apiErr
+		case !r.canRetry && res.status == http.StatusTooManyRequests:
+			// A 429 was refused, not acted on: resending cannot duplicate.
+			retry, reason = true, "status 429"
 		case !r.canRetry:
 			if res.status >= 500 {
 				return nil, &OutcomeUnknownError{Method: method, Path: r.path, Err: apiErr}
@@ -176,7 +183,7 @@ func (t *transport) run(r *request) (*http.Response, error) {
 			}
 		}
 		if !retry || attempt >= r.maxRetries {
-			return nil, final
+			return nil, t.lostCreate(r, final)
 		}
 
 		delay, fromHeader := time.Duration(0), false
@@ -191,7 +198,7 @@ func (t *transport) run(r *request) (*http.Response, error) {
 			slog.Int("attempt", attempt+1), slog.String("reason", reason),
 			slog.Duration("delay", delay), slog.Bool("retry_after", fromHeader))
 		if err := t.cfg.sleep(r.ctx, delay); err != nil {
-			return nil, fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", method, r.path, err, final)
+			return nil, t.lostCreate(r, fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", method, r.path, err, final))
 		}
 	}
 }
@@ -360,7 +367,27 @@ func (t *transport) readBody(r *request, resp *http.Response) ([]byte, error) {
 }
 
 func (t *transport) tooLarge(r *request, status int) error {
-	return &ResponseTooLargeError{Method: r.orig.Method, Path: r.path, StatusCode: status, Limit: t.cfg.maxBody}
+	return &ResponseTooLargeError{Method: r.orig.Method, Path: r.path, StatusCode: status, Limit: t.cfg.maxBody, RequestID: r.requestID}
+}
+
+// lostCreate types the end of a retried create: when a write that carries a
+// request_id stops on a transport error, a cancelled wait or a 5xx, an
+// earlier attempt may have been acted on. The caller gets an
+// *OutcomeUnknownError holding the request_id, to repeat the create with
+// WithRequestID (which then returns the original) or look it up.
+func (t *transport) lostCreate(r *request, err error) error {
+	if isSafeMethod(r.orig.Method) || r.requestID == "" {
+		return err
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode < 500 {
+		return err
+	}
+	var unknown *OutcomeUnknownError
+	if errors.As(err, &unknown) {
+		return err
+	}
+	return &OutcomeUnknownError{Method: r.orig.Method, Path: r.path, RequestID: r.requestID, Err: err}
 }
 
 func (t *transport) checkDrift(r *request, status int, h http.Header, body []byte) {

@@ -195,13 +195,20 @@ func TestWriteWithoutRequestIDNotRetriedAfterSend(t *testing.T) {
 			assert.NotContains(t, string(f.requests()[0].Body), "request_id")
 		})
 	}
-	t.Run("429 is not retried either, and is not unknown", func(t *testing.T) {
+	t.Run("429 is retried: the request was refused, not acted on", func(t *testing.T) {
 		f := newFake(t, script(reply{status: 429, body: `{"error":"Too Many Requests"}`}))
 		h := newHarness(t, f)
 		_, err := h.c.CreatePayin(t.Context(), api.CreatePayinJSONRequestBody{})
 		assert.True(t, IsRateLimited(err))
 		assert.NotErrorIs(t, err, ErrOutcomeUnknown)
-		assert.Len(t, f.requests(), 1)
+		assert.Len(t, f.requests(), 3, "first attempt + 2 retries")
+	})
+	t.Run("429 then success creates once", func(t *testing.T) {
+		f := newFake(t, script(reply{status: 429, body: `{"error":"Too Many Requests"}`}, reply{status: 201, body: `{"id":"plink_1"}`}))
+		h := newHarness(t, f)
+		_, err := h.c.CreatePayin(t.Context(), api.CreatePayinJSONRequestBody{})
+		require.NoError(t, err)
+		assert.Len(t, f.requests(), 2)
 	})
 	t.Run("connection dropped after send", func(t *testing.T) {
 		f := newFake(t, func(n int, r *http.Request, _ []byte) reply {
@@ -280,7 +287,12 @@ func TestIdempotentCreateErrorCarriesRequestID(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "refund-key-1", apiErr.RequestID)
 	assert.Contains(t, err.Error(), "refund-key-1")
-	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "idempotent creates are retried, never unknown")
+	// Retried, and after the last 5xx an earlier attempt may still have been
+	// acted on: the outcome is unknown, and the error says which request_id
+	// to repeat the create with.
+	var ou *OutcomeUnknownError
+	require.ErrorAs(t, err, &ou)
+	assert.Equal(t, "refund-key-1", ou.RequestID)
 	assert.Len(t, f.requests(), 3)
 }
 
@@ -326,10 +338,23 @@ func TestDuplicateAnswerResolvedToExistingObject(t *testing.T) {
 		assert.Equal(t, "refund_5", *r.Id)
 		assert.Equal(t, "/api/v1/refunds", f.requests()[2].Path)
 	})
-	t.Run("first attempt duplicate is the caller's, not resolved", func(t *testing.T) {
+	t.Run("a caller repeating a create WithRequestID gets the original", func(t *testing.T) {
+		f := newFake(t, func(n int, r *http.Request, body []byte) reply {
+			if r.Method == http.MethodPost {
+				return reply{status: 409, body: `{"error":"Conflict","message":"Record already exists"}`}
+			}
+			return reply{body: `{"data":[{"id":"payout_7","request_id":"reused"}],"page_meta":{"next":null}}`}
+		})
+		h := newHarness(t, f)
+		p, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil), WithRequestID("reused"))
+		require.NoError(t, err)
+		assert.Equal(t, "payout_7", *p.Id)
+		assert.Len(t, f.requests(), 2, "the create, then the lookup")
+	})
+	t.Run("a first-attempt duplicate of a request_id in the body stands", func(t *testing.T) {
 		f := newFake(t, script(reply{status: 409, body: `{"error":"Conflict","message":"Record already exists"}`}))
 		h := newHarness(t, f)
-		_, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil), WithRequestID("reused"))
+		_, err := h.c.CreatePayout(t.Context(), payoutBody(t, map[string]any{"request_id": "reused"}))
 		assert.True(t, IsConflict(err))
 		assert.Len(t, f.requests(), 1)
 	})
