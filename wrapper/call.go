@@ -236,6 +236,13 @@ func (st *callState) marshalBody(v any) (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if string(b) == "null" {
+		if _, union := v.(json.Marshaler); union {
+			// A oneOf body with no branch set: Glomo would answer 400.
+			return nil, ErrEmptyBody
+		}
+		b = []byte("{}") // an open body (a nil map) with nothing in it
+	}
 	st.reqBody = b
 	return bytes.NewReader(b), nil
 }

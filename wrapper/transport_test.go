@@ -198,7 +198,7 @@ func TestWriteWithoutRequestIDNotRetriedAfterSend(t *testing.T) {
 	t.Run("429 is retried: the request was refused, not acted on", func(t *testing.T) {
 		f := newFake(t, script(reply{status: 429, body: `{"error":"Too Many Requests"}`}))
 		h := newHarness(t, f)
-		_, err := h.c.CreatePayin(t.Context(), api.CreatePayinJSONRequestBody{})
+		_, err := h.c.CreatePayin(t.Context(), payinBody(t))
 		assert.True(t, IsRateLimited(err))
 		assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 3, "first attempt + 2 retries")
@@ -206,7 +206,7 @@ func TestWriteWithoutRequestIDNotRetriedAfterSend(t *testing.T) {
 	t.Run("429 then success creates once", func(t *testing.T) {
 		f := newFake(t, script(reply{status: 429, body: `{"error":"Too Many Requests"}`}, reply{status: 201, body: `{"id":"plink_1"}`}))
 		h := newHarness(t, f)
-		_, err := h.c.CreatePayin(t.Context(), api.CreatePayinJSONRequestBody{})
+		_, err := h.c.CreatePayin(t.Context(), payinBody(t))
 		require.NoError(t, err)
 		assert.Len(t, f.requests(), 2)
 	})
@@ -649,4 +649,20 @@ func TestLostResponseThenDuplicate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "payout_lost", *p.Id, "never a second payout")
 	assert.EqualValues(t, 2, posts.Load())
+}
+
+func TestEmptyUnionBodyRefusedBeforeSending(t *testing.T) {
+	f := newFake(t, script(reply{status: 201, body: `{"id":"plink_1"}`}))
+	h := newHarness(t, f)
+	_, err := h.c.CreatePayin(t.Context(), api.CreatePayinJSONRequestBody{})
+	require.ErrorIs(t, err, ErrEmptyBody)
+	assert.Empty(t, f.requests(), "nothing is sent")
+}
+
+func payinBody(t *testing.T) api.CreatePayinJSONRequestBody {
+	t.Helper()
+	var b api.CreatePayinJSONRequestBody
+	cur := api.PaymentLinkCurrency("USD")
+	require.NoError(t, b.FromPaymentLink(api.PaymentLink{Currency: &cur}))
+	return b
 }
