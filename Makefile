@@ -11,7 +11,7 @@ help: ## list the targets
 demo: ## run the demo against the embedded mock Glomo (no key, no network)
 	$(GO) run ./cmd/glomo-demo
 
-test: vet fmt-check check-generated ## vet, gofmt, every test under -race, and the generated-code check
+test: vet fmt-check lint check-generated ## vet, gofmt, lint, the generated-code check, and every test under -race
 	$(GO) test -race -count=1 $(PKGS)
 
 test-short: ## the tests without -race, skipping the long ones
