@@ -408,13 +408,6 @@ var idPrefixes = []struct{ segment, param, prefix, example string }{
 	{"withdrawal_accounts", "WithdrawalAccountIdParam", "", "accwith_5JU9yv0lGSUP"},
 }
 
-// IDPrefix returns the ID prefix for a path such as /v1/payouts/{id}/cancel,
-// or "" when the resource has none on record.
-func IDPrefix(path string) string {
-	_, prefix, _ := idParamFor(path)
-	return prefix
-}
-
 func idParamFor(path string) (param, prefix, example string) {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	if len(segs) < 3 || segs[2] != "{id}" {

@@ -151,10 +151,3 @@ func TestOpenAPIYamlRoundTrips(t *testing.T) {
 		t.Fatalf("openapi.yaml and a fresh import differ in length: %d vs %d lines", len(wl), len(gl))
 	}
 }
-
-func TestIDPrefix(t *testing.T) {
-	assert.Equal(t, "payout_", IDPrefix("/v1/payouts/{id}/cancel"))
-	assert.Equal(t, "bene_", IDPrefix("/v2/beneficiaries/{id}"))
-	assert.Equal(t, "", IDPrefix("/v1/payouts"))
-	assert.Equal(t, "", IDPrefix("/v1/prices/{id}"))
-}
