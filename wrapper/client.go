@@ -17,9 +17,6 @@ import (
 	"github.com/glomo-go/glomo-go/api"
 )
 
-// Version is the glomo-go version sent in the User-Agent.
-const Version = "0.1.0"
-
 // DefaultBaseURL is Glomo's API root; operation paths (/v1/..., /v2/...)
 // are appended to it.
 const DefaultBaseURL = "https://api.glomopay.com/api"
