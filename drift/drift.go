@@ -29,7 +29,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	yaml "go.yaml.in/yaml/v3"
 
-	glomo "github.com/glomo-go/glomo-go"
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 // Finding describes one response that does not conform to the description.
@@ -104,10 +104,10 @@ var (
 )
 
 // Default returns the Validator for the description embedded in glomo-go
-// (glomo.OpenAPI). The description is parsed once per process; later calls
+// (the copy of openapi.yaml in internal/specmodel). The description is parsed once per process; later calls
 // return the same Validator.
 func Default() (*Validator, error) {
-	defaultOnce.Do(func() { defaultV, defaultErr = New(glomo.OpenAPI) })
+	defaultOnce.Do(func() { defaultV, defaultErr = New(specmodel.OpenAPI) })
 	return defaultV, defaultErr
 }
 

@@ -13,9 +13,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	glomo "github.com/glomo-go/glomo-go"
 	"github.com/glomo-go/glomo-go/api"
 	"github.com/glomo-go/glomo-go/drift"
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 const payoutJSON = `{"id":"payout_DdWp_HUbOnlg","status":"queued","source_amount":100000,"source_currency":"USD",` +
@@ -231,7 +231,7 @@ func BenchmarkCallRatio(b *testing.B) {
 // openapi3filter.ValidateResponse on the same payout answer (it rebuilds a
 // JSON Schema compiler per call for a 3.1 document).
 func BenchmarkKinValidateResponse(b *testing.B) {
-	doc, err := openapi3.NewLoader().LoadFromData(glomo.OpenAPI)
+	doc, err := openapi3.NewLoader().LoadFromData(specmodel.OpenAPI)
 	if err != nil {
 		b.Fatal(err)
 	}

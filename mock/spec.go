@@ -3,7 +3,6 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -11,9 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
-	glomo "github.com/glomo-go/glomo-go"
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 // opKind is what the generic engine does with an operation.
@@ -73,37 +71,31 @@ var (
 	modelErr  error
 )
 
-// loadModel parses glomo.OpenAPI once per process.
+// loadModel builds the mock's view of the shared spec model
+// (internal/specmodel) once per process.
 func loadModel() (*specModel, error) {
-	modelOnce.Do(func() { modelV, modelErr = newModel(glomo.OpenAPI) })
+	modelOnce.Do(func() {
+		sm, err := specmodel.Default()
+		if err != nil {
+			modelErr = fmt.Errorf("mock: load openapi.yaml: %w", err)
+			return
+		}
+		modelV, modelErr = newModel(sm)
+	})
 	return modelV, modelErr
 }
 
-var prefixRE = regexp.MustCompile(`^\^([A-Za-z0-9]+_)`)
-
-func newModel(spec []byte) (*specModel, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(spec)
-	if err != nil {
-		return nil, fmt.Errorf("mock: load openapi.yaml: %w", err)
-	}
-	m := &specModel{doc: doc, ops: map[string]*opInfo{}, prefix: map[string]string{}, creatable: map[string]bool{}}
-	if len(doc.Servers) > 0 {
-		if u, err := url.Parse(doc.Servers[0].URL); err == nil {
-			m.basePath = strings.TrimRight(u.Path, "/")
-		}
-	}
-	doc.Servers = nil // the router matches bare paths; the mock strips basePath itself
-	m.router, err = legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
-	if err != nil {
+func newModel(sm *specmodel.Model) (*specModel, error) {
+	m := &specModel{doc: sm.Doc, basePath: sm.BasePath, ops: map[string]*opInfo{}, prefix: map[string]string{}, creatable: map[string]bool{}}
+	var err error
+	// The router matches bare paths; the mock strips basePath itself.
+	if m.router, err = sm.Router(); err != nil {
 		return nil, fmt.Errorf("mock: router: %w", err)
 	}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			info := classify(path, method, op)
-			m.ops[info.id] = info
-			m.order = append(m.order, info.id)
-		}
+	for _, so := range sm.Ops {
+		info := classify(so)
+		m.ops[info.id] = info
+		m.order = append(m.order, info.id)
 	}
 	sort.Strings(m.order)
 	// A POST on a listed collection whose items are keyed by "<noun>_id"
@@ -117,7 +109,7 @@ func newModel(spec []byte) (*specModel, error) {
 			if l.kind != kindList || l.resource != o.resource || l.bare {
 				continue
 			}
-			if f := nounID(o.resource); f != "" && hasProperty(l.itemSch, f, 0) && hasProperty(o.schema, f, 0) {
+			if f := nounID(o.resource); f != "" && specmodel.HasProperty(l.itemSch, f) && specmodel.HasProperty(o.schema, f) {
 				o.kind = kindCreate
 				m.idField[o.resource] = f
 			}
@@ -166,25 +158,12 @@ func newModel(spec []byte) (*specModel, error) {
 	return m, nil
 }
 
-func classify(path, method string, op *openapi3.Operation) *opInfo {
-	o := &opInfo{id: op.OperationID, method: method, path: path, op: op, prefixes: map[string]string{}}
-	if o.id == "" {
-		o.id = method + " " + path
-	}
-	for _, p := range op.Parameters {
-		if p.Value != nil && p.Value.In == "path" && p.Value.Schema != nil && p.Value.Schema.Value != nil {
-			if mm := prefixRE.FindStringSubmatch(p.Value.Schema.Value.Pattern); mm != nil {
-				o.prefixes[p.Value.Name] = mm[1]
-			}
-		}
-	}
-	o.status, o.schema, o.media = successResponse(op)
-	if rb := op.RequestBody; rb != nil && rb.Value != nil {
-		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-			o.hasReqID = hasProperty(mt.Schema, "request_id", 0)
-		}
-	}
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+func classify(so *specmodel.Operation) *opInfo {
+	path, method := so.Path, so.Method
+	o := &opInfo{id: so.ID, method: method, path: path, op: so.Op, prefixes: so.Prefixes}
+	o.status, o.schema, o.media = so.Success, so.SuccessSchema, so.SuccessMedia
+	o.hasReqID = so.Idempotent
+	segs := specmodel.SplitPath(path)
 	if len(segs) > 0 && regexp.MustCompile(`^v[0-9]+$`).MatchString(segs[0]) {
 		segs = segs[1:]
 	}
@@ -219,15 +198,15 @@ func classify(path, method string, op *openapi3.Operation) *opInfo {
 			o.parent = strings.Join(norm[:lastParam], "/")
 		}
 		switch {
-		case method == "GET" && listItems(o.schema) != nil:
+		case method == "GET" && specmodel.ListItems(o.schema) != nil:
 			o.kind = kindList
-			o.itemSch = listItems(o.schema)
+			o.itemSch = specmodel.ListItems(o.schema)
 		case method == "GET" && lastParam >= 0 && o.schema != nil && o.schema.Value != nil &&
 			o.schema.Value.Type.Is("array") && o.schema.Value.Items != nil:
 			o.kind = kindList // a bare array of the item's children
 			o.itemSch = o.schema.Value.Items
 			o.bare = true
-		case method == "POST" && o.status >= 200 && o.status < 300 && hasProperty(o.schema, "id", 0):
+		case method == "POST" && o.status >= 200 && o.status < 300 && specmodel.HasProperty(o.schema, "id"):
 			o.kind = kindCreate
 		case lastParam >= 0:
 			o.kind = kindAction
@@ -239,66 +218,6 @@ func classify(path, method string, op *openapi3.Operation) *opInfo {
 		}
 	}
 	return o
-}
-
-// successResponse picks the lowest documented 2xx status and its JSON body.
-func successResponse(op *openapi3.Operation) (int, *openapi3.SchemaRef, *openapi3.MediaType) {
-	best := 0
-	var sch *openapi3.SchemaRef
-	var media *openapi3.MediaType
-	for code, r := range op.Responses.Map() {
-		var n int
-		if _, err := fmt.Sscanf(code, "%d", &n); err != nil || n < 200 || n > 299 {
-			continue
-		}
-		if best != 0 && n > best {
-			continue
-		}
-		best = n
-		sch, media = nil, nil
-		if r.Value != nil {
-			if mt := r.Value.Content.Get("application/json"); mt != nil {
-				media = mt
-				sch = mt.Schema
-			}
-		}
-	}
-	if best == 0 {
-		best = 200
-	}
-	return best, sch, media
-}
-
-// listItems returns the item schema when s describes {data: [...], page_meta}.
-func listItems(s *openapi3.SchemaRef) *openapi3.SchemaRef {
-	if s == nil || s.Value == nil {
-		return nil
-	}
-	d, ok := s.Value.Properties["data"]
-	if !ok || d.Value == nil || !d.Value.Type.Includes("array") || d.Value.Items == nil {
-		return nil
-	}
-	if _, ok := s.Value.Properties["page_meta"]; !ok {
-		return nil
-	}
-	return d.Value.Items
-}
-
-func hasProperty(s *openapi3.SchemaRef, name string, depth int) bool {
-	if s == nil || s.Value == nil || depth > 4 {
-		return false
-	}
-	if _, ok := s.Value.Properties[name]; ok {
-		return true
-	}
-	for _, group := range [][]*openapi3.SchemaRef{s.Value.AllOf, s.Value.OneOf, s.Value.AnyOf} {
-		for _, b := range group {
-			if hasProperty(b, name, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // Operations returns the operationIds of the description the mock serves,

@@ -23,7 +23,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -31,9 +30,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
-	glomo "github.com/glomo-go/glomo-go"
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 	"github.com/glomo-go/glomo-go/mock"
 )
 
@@ -84,42 +82,37 @@ func asMap(v any) map[string]any {
 	return m
 }
 
+// LoadSpec returns the Spec of the shared spec model (internal/specmodel),
+// built once per process.
+func LoadSpec() (*Spec, error) {
+	specOnce.Do(func() {
+		m, err := specmodel.Default()
+		if err != nil {
+			specErr = err
+			return
+		}
+		specV, specErr = loadSpec(m)
+	})
+	return specV, specErr
+}
+
 var (
 	specOnce sync.Once
 	specV    *Spec
 	specErr  error
 )
 
-// LoadSpec parses glomo.OpenAPI once per process.
-func LoadSpec() (*Spec, error) {
-	specOnce.Do(func() { specV, specErr = loadSpec(glomo.OpenAPI) })
-	return specV, specErr
-}
-
-var prefixRE = regexp.MustCompile(`^\^([A-Za-z0-9]+_)`)
-
-func loadSpec(b []byte) (*Spec, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(b)
-	if err != nil {
+func loadSpec(m *specmodel.Model) (*Spec, error) {
+	s := &Spec{Doc: m.Doc, basePath: m.BasePath, byID: map[string]*Op{}, prefixes: map[string]string{}, producer: map[string]*Op{}, idField: map[string]string{}, fallback: map[string]string{}}
+	var err error
+	if s.router, err = m.Router(); err != nil {
 		return nil, err
 	}
-	s := &Spec{Doc: doc, byID: map[string]*Op{}, prefixes: map[string]string{}, producer: map[string]*Op{}, idField: map[string]string{}, fallback: map[string]string{}}
-	if len(doc.Servers) > 0 {
-		if u, err := url.Parse(doc.Servers[0].URL); err == nil {
-			s.basePath = strings.TrimRight(u.Path, "/")
-		}
-	}
-	doc.Servers = nil
-	if s.router, err = legacy.NewRouter(doc, openapi3.DisableExamplesValidation()); err != nil {
-		return nil, err
-	}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			o := &Op{ID: op.OperationID, Method: method, Path: path, ReadOnly: method == http.MethodGet, op: op}
-			o.HasBody = op.RequestBody != nil && op.RequestBody.Value != nil && len(op.RequestBody.Value.Content) > 0
-			s.Ops = append(s.Ops, o)
-			s.byID[o.ID] = o
-		}
+	for _, so := range m.Ops {
+		o := &Op{ID: so.ID, Method: so.Method, Path: so.Path, ReadOnly: so.Method == http.MethodGet, op: so.Op}
+		o.HasBody = so.Op.RequestBody != nil && so.Op.RequestBody.Value != nil && len(so.Op.RequestBody.Value.Content) > 0
+		s.Ops = append(s.Ops, o)
+		s.byID[o.ID] = o
 	}
 	sort.Slice(s.Ops, func(i, j int) bool { return s.Ops[i].ID < s.Ops[j].ID })
 	// Producers: the POST on the collection of an item path …/{id} whose
@@ -130,18 +123,18 @@ func loadSpec(b []byte) (*Spec, error) {
 			if p.Value == nil || p.Value.In != "path" || p.Value.Schema == nil || p.Value.Schema.Value == nil {
 				continue
 			}
-			m := prefixRE.FindStringSubmatch(p.Value.Schema.Value.Pattern)
-			if m == nil {
+			prefix := specmodel.IDPrefix(p.Value.Schema.Value.Pattern)
+			if prefix == "" {
 				continue
 			}
-			s.prefixes[p.Value.Name+"@"+o.Path] = m[1]
+			s.prefixes[p.Value.Name+"@"+o.Path] = prefix
 			coll, ok := strings.CutSuffix(o.Path, "/{"+p.Value.Name+"}")
-			if !ok || s.producer[m[1]] != nil {
+			if !ok || s.producer[prefix] != nil {
 				continue
 			}
 			for _, c := range s.Ops {
-				if c.Path == coll && c.Method == http.MethodPost && strings.HasPrefix(exampleID(c), m[1]) {
-					s.producer[m[1]] = c
+				if c.Path == coll && c.Method == http.MethodPost && strings.HasPrefix(exampleID(c), prefix) {
+					s.producer[prefix] = c
 				}
 			}
 		}

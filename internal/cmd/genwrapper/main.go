@@ -28,7 +28,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 func main() {
@@ -164,86 +164,19 @@ func Generate(specPath, apiPath, pkg string, warn io.Writer) ([]byte, error) {
 }
 
 func loadSpecOps(path string) ([]specOp, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := specmodel.Load(data)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	var ops []specOp
-	for _, p := range doc.Paths.InMatchingOrder() {
-		for m, op := range doc.Paths.Value(p).Operations() {
-			ops = append(ops, specOp{
-				id:      op.OperationID,
-				method:  strings.ToUpper(m),
-				path:    p,
-				summary: oneLine(op.Summary),
-				list:    isList(op),
-				idempotent: op.RequestBody != nil && op.RequestBody.Value != nil &&
-					op.RequestBody.Value.Content.Get("application/json") != nil &&
-					hasProperty(op.RequestBody.Value.Content.Get("application/json").Schema, "request_id", 0),
-			})
-		}
+	ops := make([]specOp, 0, len(m.Ops))
+	for _, o := range m.Ops { // sorted by path, then method
+		ops = append(ops, specOp{id: o.ID, method: o.Method, path: o.Path, summary: o.Summary, list: o.List, idempotent: o.Idempotent})
 	}
-	sort.Slice(ops, func(i, j int) bool {
-		if ops[i].path != ops[j].path {
-			return ops[i].path < ops[j].path
-		}
-		return ops[i].method < ops[j].method
-	})
 	return ops, nil
-}
-
-// isList: the lowest 2xx JSON response is {data: array, page_meta}.
-func isList(op *openapi3.Operation) bool {
-	if op.Responses == nil {
-		return false
-	}
-	best, list := 0, false
-	for code, rr := range op.Responses.Map() {
-		st, err := strconv.Atoi(code)
-		if err != nil || st < 200 || st > 299 || rr.Value == nil {
-			continue
-		}
-		mt := rr.Value.Content.Get("application/json")
-		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-			continue
-		}
-		if best != 0 && st > best {
-			continue
-		}
-		best = st
-		s := mt.Schema.Value
-		data, ok := s.Properties["data"]
-		_, meta := s.Properties["page_meta"]
-		list = ok && meta && data.Value != nil && data.Value.Type.Includes(openapi3.TypeArray)
-	}
-	return list
-}
-
-// hasProperty looks for a property through allOf/oneOf/anyOf.
-func hasProperty(ref *openapi3.SchemaRef, name string, depth int) bool {
-	if ref == nil || ref.Value == nil || depth > 8 {
-		return false
-	}
-	if _, ok := ref.Value.Properties[name]; ok {
-		return true
-	}
-	for _, group := range []openapi3.SchemaRefs{ref.Value.AllOf, ref.Value.OneOf, ref.Value.AnyOf} {
-		for _, sub := range group {
-			if hasProperty(sub, name, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSuffix(strings.TrimSpace(s), ".")
 }
 
 // apiFile is what genwrapper knows about api/glomo.gen.go.

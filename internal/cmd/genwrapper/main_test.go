@@ -143,5 +143,4 @@ func TestHelpers(t *testing.T) {
 	assert.Equal(t, "create a payout", lowerFirst("Create a payout"))
 	assert.Equal(t, "LRS banks", lowerFirst("LRS banks"))
 	assert.Equal(t, "", lowerFirst(""))
-	assert.Equal(t, "First line", oneLine("  First line.\nsecond"))
 }
