@@ -4,8 +4,9 @@
 // Start one per test with NewServer (or Start outside tests) and point the
 // SDK at its URL with its Key:
 //
+//	// in func(t *testing.T)
 //	srv := mock.NewServer(t)
-//	client, _ := api.NewClientWithResponses(srv.URL, api.WithRequestEditorFn(bearer(srv.Key)))
+//	client, err := wrapper.New(wrapper.WithBaseURL(srv.URL), wrapper.WithAPIKey(srv.Key))
 //
 // # What comes from the spec
 //
