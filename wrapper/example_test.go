@@ -2,42 +2,28 @@ package wrapper_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
+	"strings"
 
 	"github.com/glomo-go/glomo-go/api"
+	"github.com/glomo-go/glomo-go/mock"
 	"github.com/glomo-go/glomo-go/wrapper"
 )
 
-// fakeGlomo stands in for api.glomopay.com in the examples.
-func fakeGlomo() *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case r.Method == http.MethodPost && r.URL.Path == "/api/v1/payouts":
-			var body map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&body)
-			_, hasID := body["request_id"].(string)
-			w.WriteHeader(http.StatusCreated)
-			_ = json.NewEncoder(w).Encode(map[string]any{
-				"id": "payout_1", "status": "queued", "beneficiary_id": body["beneficiary_id"],
-				"destination_amount": body["destination_amount"], "idempotent": hasID,
-			})
-		case r.Method == http.MethodGet && r.URL.Path == "/api/v1/beneficiaries":
-			if r.URL.Query().Get("page") == "2" {
-				_, _ = io.WriteString(w, `{"data":[{"id":"bene_1","holder_name":"Asha"}],"page_meta":{"current":2,"next":null}}`)
-				return
-			}
-			_, _ = io.WriteString(w, `{"data":[{"id":"bene_3","holder_name":"Chen"},{"id":"bene_2","holder_name":"Bola"}],"page_meta":{"current":1,"next":2}}`)
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(w, `{"error":"Not Found","message":"Payout not found"}`)
-		}
-	}))
+// startMock starts the in-process mock Glomo and a client pointed at it. In
+// a test, mock.NewServer(t) does the same and closes the server with the
+// test; Examples have no *testing.T, so they use mock.Start.
+func startMock(opts ...mock.Option) (*mock.Server, *wrapper.Client) {
+	srv, err := mock.Start(opts...)
+	if err != nil {
+		panic(err)
+	}
+	c, err := wrapper.New(wrapper.WithAPIKey(srv.Key), wrapper.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	return srv, c
 }
 
 // Build a client once and share it. The key comes from WithAPIKey or the
@@ -61,62 +47,62 @@ func ExampleNew() {
 	// true APIKey
 }
 
-// A create is one typed line. Payouts are idempotent: the client sets a
-// request_id (or uses yours, see WithRequestID) and reuses it on retries.
+// A payout is idempotent: the client sets a request_id (or uses yours, see
+// WithRequestID) and reuses it on retries, so one call is one payout.
 func ExampleClient_CreatePayout() {
-	srv := fakeGlomo()
+	srv, c := startMock()
 	defer srv.Close()
-	c, err := wrapper.New(wrapper.WithAPIKey("sk_example_secret"), wrapper.WithBaseURL(srv.URL+"/api"), wrapper.WithHTTPClient(srv.Client()))
-	if err != nil {
+	ctx := context.Background()
+	beneID := "bene_acme" // an active beneficiary, seeded into the mock
+	if err := srv.Put("beneficiaries", map[string]any{"id": beneID, "status": "active"}); err != nil {
 		panic(err)
 	}
 
-	bene, amount := "bene_1", int64(29900) // minor units: 299.00
-	var body api.CreatePayoutJSONBody
-	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{BeneficiaryId: &bene, DestinationAmount: &amount}); err != nil {
+	src, dst := api.CreatePayoutWithoutQuoteRequestSourceCurrencyUSD, api.CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD
+	amount, purpose := int64(29900), "S0017" // minor units: $299.00
+	var body api.CreatePayoutJSONRequestBody
+	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
+		BeneficiaryId: &beneID, SourceCurrency: &src, SourceAmount: &amount,
+		DestinationCurrency: &dst, PurposeCode: &purpose,
+	}); err != nil {
 		panic(err)
 	}
 	var requestID string
-	p, err := c.CreatePayout(context.Background(), api.CreatePayoutJSONRequestBody(body), wrapper.WithRequestIDCapture(&requestID))
+	p, err := c.CreatePayout(ctx, body, wrapper.WithRequestIDCapture(&requestID))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(*p.Id, *p.Status, *p.DestinationAmount, len(requestID))
+	fmt.Println(strings.HasPrefix(*p.Id, "payout_"), *p.Status, *p.SourceAmount, len(requestID), srv.Count("payouts"))
 	// Output:
-	// payout_1 queued 29900 36
+	// true queued 29900 36 1
 }
 
 // Iterators walk every page: per_page 100, before pinned against page drift,
 // one page in memory, and breaking out stops the requests.
-func ExampleClient_GetBeneficiariesIter() {
-	srv := fakeGlomo()
+func ExampleClient_GetPayoutsIter() {
+	srv, c := startMock()
 	defer srv.Close()
-	c, err := wrapper.New(wrapper.WithAPIKey("sk_example_secret"), wrapper.WithBaseURL(srv.URL+"/api"), wrapper.WithHTTPClient(srv.Client()))
-	if err != nil {
-		panic(err)
+	for i, status := range []string{"queued", "success", "failed"} {
+		_ = srv.Put("payouts", map[string]any{"id": fmt.Sprintf("payout_%d", i+1), "status": status, "source_amount": 100 * (i + 1)})
 	}
-	for b, err := range c.GetBeneficiariesIter(context.Background(), nil) {
+	for p, err := range c.GetPayoutsIter(context.Background(), nil) {
 		if err != nil {
 			fmt.Println("error:", err)
 			break
 		}
-		fmt.Println(*b.Id, *b.HolderName)
+		fmt.Println(*p.Id, *p.Status, *p.SourceAmount)
 	}
 	// Output:
-	// bene_3 Chen
-	// bene_2 Bola
-	// bene_1 Asha
+	// payout_3 failed 300
+	// payout_2 success 200
+	// payout_1 queued 100
 }
 
 // Every non-2xx answer is an *APIError; sentinels and helpers classify it.
 func ExampleAPIError() {
-	srv := fakeGlomo()
+	srv, c := startMock()
 	defer srv.Close()
-	c, err := wrapper.New(wrapper.WithAPIKey("sk_example_secret"), wrapper.WithBaseURL(srv.URL+"/api"), wrapper.WithHTTPClient(srv.Client()))
-	if err != nil {
-		panic(err)
-	}
-	_, err = c.GetPayoutById(context.Background(), "payout_missing")
+	_, err := c.GetPayoutById(context.Background(), "payout_missing")
 	var apiErr *wrapper.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Err, "-", apiErr.Message)
