@@ -3,7 +3,8 @@ GO      ?= go
 SPEC    ?=
 PKGS    := ./...
 
-.PHONY: help demo test test-short vet fmt-check generate check-generated update-spec build mock lint bench soak fuzz cover
+.PHONY: help demo test test-short vet fmt-check generate check-generated update-spec build mock lint bench soak fuzz cover \
+	test-scripts vuln api-compat api-compat-test release-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -11,7 +12,7 @@ help: ## list the targets
 demo: ## run the demo against the embedded mock Glomo (no key, no network)
 	$(GO) run ./cmd/glomo-demo
 
-test: vet fmt-check lint check-generated ## vet, gofmt, lint, the generated-code check, and every test under -race
+test: vet fmt-check lint test-scripts check-generated ## vet, gofmt, lint, script tests, the generated-code check, and every test under -race
 	$(GO) test -race -count=1 $(PKGS)
 
 test-short: ## the tests without -race, skipping the long ones
@@ -58,3 +59,25 @@ fuzz: ## every native fuzzer for FUZZTIME each (default 30s)
 
 cover: ## coverage of wrapper/
 	$(GO) test -race -cover ./wrapper/...
+
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+VULNFLAGS   ?=
+
+vuln: ## govulncheck, pinned, over the module (VULNFLAGS="-db file:///path" for an offline copy of the database)
+	$(GO) run $(GOVULNCHECK) $(VULNFLAGS) ./...
+
+BASE ?= origin/main
+
+api-compat: ## BASE=<ref>: apidiff of every public package, BASE vs the working tree; fails on breaks CHANGELOG.md does not name
+	./scripts/api-compat.sh $(BASE)
+
+api-compat-test: ## prove the gate: removing a field is refused without a Breaking entry and accepted with one (~3 min)
+	./scripts/api-compat_test.sh --e2e
+
+test-scripts: ## the fast tests of scripts/ (release check, Breaking-entry matching)
+	./scripts/release-check_test.sh
+	./scripts/api-compat_test.sh
+
+release-check: ## TAG=vX.Y.Z: refuse a tag that differs from wrapper.Version or has no CHANGELOG.md section
+	@test -n "$(TAG)" || { echo "usage: make release-check TAG=vX.Y.Z"; exit 2; }
+	./scripts/release-check.sh $(TAG)
