@@ -8,10 +8,14 @@ import (
 )
 
 // Changes lists what differs between two descriptions, each item as
-// "operationId (METHOD /path)" or a schema name.
+// "operationId (METHOD /path)" or a schema name. Details holds, for a changed
+// operation or schema (keyed by that item), what changed inside it: the
+// properties, parameters and responses added, removed or changed, so a
+// reviewer sees "removed invoice_number" rather than only the schema name.
 type Changes struct {
 	OpsAdded, OpsRemoved, OpsChanged             []string
 	SchemasAdded, SchemasRemoved, SchemasChanged []string
+	Details                                      map[string][]string
 }
 
 // Empty reports whether nothing differs.
@@ -23,6 +27,7 @@ func (c Changes) Empty() bool {
 type opEntry struct {
 	label string
 	body  string
+	op    *openapi3.Operation
 }
 
 // ops indexes operations by operationId (falling back to method and path),
@@ -39,27 +44,22 @@ func ops(doc *openapi3.T) map[string]opEntry {
 			c := *op
 			c.Summary, c.Description = "", ""
 			b, _ := json.Marshal(&c)
-			out[key] = opEntry{label: key + " (" + method + " " + path + ")", body: string(b)}
+			out[key] = opEntry{label: key + " (" + method + " " + path + ")", body: string(b), op: op}
 		}
 	}
 	return out
 }
 
-func schemas(doc *openapi3.T) map[string]string {
-	out := map[string]string{}
+func schemas(doc *openapi3.T) map[string]*openapi3.SchemaRef {
 	if doc.Components == nil {
-		return out
+		return nil
 	}
-	for name, s := range doc.Components.Schemas {
-		b, _ := json.Marshal(s)
-		out[name] = string(b)
-	}
-	return out
+	return doc.Components.Schemas
 }
 
 // Diff compares two loaded descriptions.
 func Diff(oldDoc, newDoc *openapi3.T) Changes {
-	var c Changes
+	c := Changes{Details: map[string][]string{}}
 	oldOps, newOps := ops(oldDoc), ops(newDoc)
 	for k, n := range newOps {
 		o, ok := oldOps[k]
@@ -68,6 +68,7 @@ func Diff(oldDoc, newDoc *openapi3.T) Changes {
 			c.OpsAdded = append(c.OpsAdded, n.label)
 		case o.body != n.body || o.label != n.label:
 			c.OpsChanged = append(c.OpsChanged, n.label)
+			c.detail(n.label, opDetails(o, n))
 		}
 	}
 	for k, o := range oldOps {
@@ -81,8 +82,9 @@ func Diff(oldDoc, newDoc *openapi3.T) Changes {
 		switch {
 		case !ok:
 			c.SchemasAdded = append(c.SchemasAdded, k)
-		case o != n:
+		case canon(o) != canon(n):
 			c.SchemasChanged = append(c.SchemasChanged, k)
+			c.detail(k, schemaDetails(o.Value, n.Value))
 		}
 	}
 	for k := range oldS {

@@ -52,6 +52,9 @@ func report(w io.Writer, d Changes) {
 		fmt.Fprintf(w, "### %s (%d)\n", title, len(items))
 		for _, it := range items {
 			fmt.Fprintf(w, "- %s\n", it)
+			for _, d := range d.Details[it] {
+				fmt.Fprintf(w, "  - %s\n", d)
+			}
 		}
 		fmt.Fprintln(w)
 	}
