@@ -90,8 +90,8 @@ func TestGeneratedClientOnTheWire(t *testing.T) {
 		c, err := api.NewClientWithResponses(srv.URL + "/api")
 		require.NoError(t, err)
 		res, err := c.CreateWithdrawalWithResponse(ctx, api.CreateWithdrawalJSONRequestBody{
-			Amount:              ptr[int64](9007199254740993), // 2^53+1: a float64 would round it
-			BalanceCurrency:     ptr("USD"),
+			Amount:              9007199254740993, // 2^53+1: a float64 would round it
+			BalanceCurrency:     "USD",
 			WithdrawalAccountId: ptr("accwith_5JU9yv0lGSUP"),
 		})
 		require.NoError(t, err)
@@ -113,15 +113,18 @@ func TestGeneratedClientOnTheWire(t *testing.T) {
 		require.NoError(t, err)
 		var body api.CreatePayoutJSONRequestBody
 		require.NoError(t, body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-			BeneficiaryId: ptr("bene_5JU9yv0lGSUP"),
-			SourceAmount:  ptr[int64](29900),
-			RequestId:     ptr("req-1"),
+			BeneficiaryId:       "bene_5JU9yv0lGSUP",
+			SourceCurrency:      "USD",
+			SourceAmount:        ptr[int64](29900),
+			DestinationCurrency: "USD",
+			PurposeCode:         "S0017",
+			RequestId:           ptr("req-1"),
 		}))
 		_, err = c.CreatePayoutWithResponse(ctx, body)
 		require.NoError(t, err)
 		got := seen()
 		require.Len(t, got, 1)
-		assert.JSONEq(t, `{"beneficiary_id":"bene_5JU9yv0lGSUP","source_amount":29900,"request_id":"req-1"}`, string(got[0].Body))
+		assert.JSONEq(t, `{"beneficiary_id":"bene_5JU9yv0lGSUP","source_currency":"USD","source_amount":29900,"destination_currency":"USD","purpose_code":"S0017","request_id":"req-1"}`, string(got[0].Body))
 	})
 
 	t.Run("path parameter", func(t *testing.T) {

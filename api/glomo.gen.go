@@ -99,6 +99,24 @@ func (e BeneficiaryBeneficiaryType) Valid() bool {
 	}
 }
 
+// Defines values for BeneficiaryRequestBeneficiaryType.
+const (
+	BeneficiaryRequestBeneficiaryTypeBusiness   BeneficiaryRequestBeneficiaryType = "business"
+	BeneficiaryRequestBeneficiaryTypeIndividual BeneficiaryRequestBeneficiaryType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the BeneficiaryRequestBeneficiaryType enum.
+func (e BeneficiaryRequestBeneficiaryType) Valid() bool {
+	switch e {
+	case BeneficiaryRequestBeneficiaryTypeBusiness:
+		return true
+	case BeneficiaryRequestBeneficiaryTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BeneficiaryV2Category.
 const (
 	BeneficiaryV2CategoryLrs    BeneficiaryV2Category = "lrs"
@@ -261,48 +279,6 @@ func (e CreateLrsQuoteRequestTargetCurrency) Valid() bool {
 	}
 }
 
-// Defines values for CreateMerchantRequestCategory.
-const (
-	AgriculturalServices   CreateMerchantRequestCategory = "Agricultural Services"
-	BusinessServices       CreateMerchantRequestCategory = "Business Services"
-	ContractedServices     CreateMerchantRequestCategory = "Contracted Services"
-	FinancialServices      CreateMerchantRequestCategory = "Financial Services"
-	GovernmentServices     CreateMerchantRequestCategory = "Government Services"
-	ProfessionalServices   CreateMerchantRequestCategory = "Professional Services"
-	RetailAndGoods         CreateMerchantRequestCategory = "Retail and Goods"
-	Telecommunications     CreateMerchantRequestCategory = "Telecommunications"
-	TransportationServices CreateMerchantRequestCategory = "Transportation Services"
-	Utilities              CreateMerchantRequestCategory = "Utilities"
-)
-
-// Valid indicates whether the value is a known member of the CreateMerchantRequestCategory enum.
-func (e CreateMerchantRequestCategory) Valid() bool {
-	switch e {
-	case AgriculturalServices:
-		return true
-	case BusinessServices:
-		return true
-	case ContractedServices:
-		return true
-	case FinancialServices:
-		return true
-	case GovernmentServices:
-		return true
-	case ProfessionalServices:
-		return true
-	case RetailAndGoods:
-		return true
-	case Telecommunications:
-		return true
-	case TransportationServices:
-		return true
-	case Utilities:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateMerchantRequestEntityType.
 const (
 	CreateMerchantRequestEntityTypeBusiness   CreateMerchantRequestEntityType = "business"
@@ -342,306 +318,708 @@ func (e CreateMerchantRequestGender) Valid() bool {
 	}
 }
 
-// Defines values for CreateMerchantRequestSubCategory.
+// Defines values for CreatePayoutWithoutQuoteRequestDestinationCurrency.
 const (
-	AccessoryAndApparelStoresMiscellaneous                                                                                                CreateMerchantRequestSubCategory = "Accessory and Apparel Stores—Miscellaneous"
-	AccountingAuditingAndBookkeepingServices                                                                                              CreateMerchantRequestSubCategory = "Accounting Auditing and Bookkeeping Services"
-	AdvertisingServices                                                                                                                   CreateMerchantRequestSubCategory = "Advertising Services"
-	AgriculturalCooperatives                                                                                                              CreateMerchantRequestSubCategory = "Agricultural Cooperatives"
-	AirCarriersAirlinesNotElsewhereClassified                                                                                             CreateMerchantRequestSubCategory = "Air Carriers Airlines—Not Elsewhere Classified"
-	AirConditioningAndRefrigerationRepairShops                                                                                            CreateMerchantRequestSubCategory = "Air Conditioning and Refrigeration Repair Shops"
-	AirConditioningHeatingAndPlumbingContractors                                                                                          CreateMerchantRequestSubCategory = "Air Conditioning Heating and Plumbing Contractors"
-	AirportsAirportTerminalsFlyingFields                                                                                                  CreateMerchantRequestSubCategory = "Airports Airport Terminals Flying Fields"
-	AlterationsMendingSeamstressesTailors                                                                                                 CreateMerchantRequestSubCategory = "Alterations Mending Seamstresses Tailors"
-	AmbulanceServices                                                                                                                     CreateMerchantRequestSubCategory = "Ambulance Services"
-	AmusementParksCarnivalsCircusesFortuneTellers                                                                                         CreateMerchantRequestSubCategory = "Amusement Parks Carnivals Circuses Fortune Tellers"
-	AntiqueReproductionStores                                                                                                             CreateMerchantRequestSubCategory = "Antique Reproduction Stores"
-	AntiqueShopsSalesRepairsAndRestorationServices                                                                                        CreateMerchantRequestSubCategory = "Antique Shops—Sales Repairs and Restoration Services"
-	ApplianceRepairShopsElectricalAndSmall                                                                                                CreateMerchantRequestSubCategory = "Appliance Repair Shops Electrical and Small"
-	AquariumsDolphinariumsZoosAndSeaquariums                                                                                              CreateMerchantRequestSubCategory = "Aquariums Dolphinariums Zoos and Seaquariums"
-	ArchitecturalEngineeringAndSurveyingServices                                                                                          CreateMerchantRequestSubCategory = "Architectural Engineering and Surveying Services"
-	ArtDealersAndGalleries                                                                                                                CreateMerchantRequestSubCategory = "Art Dealers and Galleries"
-	ArtistSupplyStoresCraftShops                                                                                                          CreateMerchantRequestSubCategory = "Artist Supply Stores Craft Shops"
-	AssociationsCivicSocialAndFraternal                                                                                                   CreateMerchantRequestSubCategory = "Associations—Civic Social and Fraternal"
-	AthleticFieldsCommercialSportsProfessionalSportsClubsSportsPromoters                                                                  CreateMerchantRequestSubCategory = "Athletic Fields Commercial Sports Professional Sports Clubs Sports Promoters"
-	AttorneysLegalServices                                                                                                                CreateMerchantRequestSubCategory = "Attorneys Legal Services"
-	AutoStoreHomeSupplyStores                                                                                                             CreateMerchantRequestSubCategory = "Auto Store Home Supply Stores"
-	AutomatedCashDisbursementsCustomerFinancialInstitution                                                                                CreateMerchantRequestSubCategory = "Automated Cash Disbursements—Customer Financial Institution"
-	AutomobileAndTruckDealersSalesServiceRepairsPartsAndLeasing                                                                           CreateMerchantRequestSubCategory = "Automobile and Truck Dealers—Sales Service Repairs Parts and Leasing"
-	AutomobileAndTruckDealersUsedOnlySales                                                                                                CreateMerchantRequestSubCategory = "Automobile and Truck Dealers—(Used Only)—Sales"
-	AutomobileAssociations                                                                                                                CreateMerchantRequestSubCategory = "Automobile Associations"
-	AutomobileParkingLotsAndGarages                                                                                                       CreateMerchantRequestSubCategory = "Automobile Parking Lots and Garages"
-	AutomobileRentalAgencynotElsewhereClassified                                                                                          CreateMerchantRequestSubCategory = "Automobile Rental Agency—not elsewhere classified"
-	AutomotiveBodyRepairShops                                                                                                             CreateMerchantRequestSubCategory = "Automotive Body Repair Shops"
-	AutomotivePaintShops                                                                                                                  CreateMerchantRequestSubCategory = "Automotive Paint Shops"
-	AutomotivePartsAccessoriesStores                                                                                                      CreateMerchantRequestSubCategory = "Automotive Parts Accessories Stores"
-	AutomotiveServiceShops                                                                                                                CreateMerchantRequestSubCategory = "Automotive Service Shops"
-	AutomotiveTireStores                                                                                                                  CreateMerchantRequestSubCategory = "Automotive Tire Stores"
-	BailAndBondPayments                                                                                                                   CreateMerchantRequestSubCategory = "Bail and Bond Payments"
-	Bakeries                                                                                                                              CreateMerchantRequestSubCategory = "Bakeries"
-	BandsOrchestrasAndMiscellaneousEntertainersnotElsewhereClassified                                                                     CreateMerchantRequestSubCategory = "Bands Orchestras and Miscellaneous Entertainers—not elsewhere classified"
-	BarberAndBeautyShops                                                                                                                  CreateMerchantRequestSubCategory = "Barber and Beauty Shops"
-	BarsCocktailLoungesDiscothequesNightclubsAndTavernsDrinkingPlacesAlcoholicBeverages                                                   CreateMerchantRequestSubCategory = "Bars Cocktail Lounges Discotheques Nightclubs and Taverns—Drinking Places (Alcoholic Beverages)"
-	BicycleShopsSalesAndService                                                                                                           CreateMerchantRequestSubCategory = "Bicycle Shops—Sales and Service"
-	BoatDealers                                                                                                                           CreateMerchantRequestSubCategory = "Boat Dealers"
-	BoatLeasesAndBoatRentals                                                                                                              CreateMerchantRequestSubCategory = "Boat Leases and Boat Rentals"
-	BookStores                                                                                                                            CreateMerchantRequestSubCategory = "Book Stores"
-	BooksPeriodicalsAndNewspapers                                                                                                         CreateMerchantRequestSubCategory = "Books Periodicals and Newspapers"
-	BowlingAlleys                                                                                                                         CreateMerchantRequestSubCategory = "Bowling Alleys"
-	BridgeAndRoadFeesTolls                                                                                                                CreateMerchantRequestSubCategory = "Bridge and Road Fees Tolls"
-	BuildingMaterialsLumberStores                                                                                                         CreateMerchantRequestSubCategory = "Building Materials Lumber Stores"
-	BusLines                                                                                                                              CreateMerchantRequestSubCategory = "Bus Lines"
-	BusinessServicesnotElsewhereClassified                                                                                                CreateMerchantRequestSubCategory = "Business Services—not elsewhere classified"
-	BuyingShoppingClubsServices                                                                                                           CreateMerchantRequestSubCategory = "Buying/Shopping Clubs Services"
-	CableSatelliteAndOtherPayTelevisionAndRadioServices                                                                                   CreateMerchantRequestSubCategory = "Cable Satellite and Other Pay Television and Radio Services"
-	CameraAndPhotographicSupplyStores                                                                                                     CreateMerchantRequestSubCategory = "Camera and Photographic Supply Stores"
-	CamperDealersRecreationalAndUtilityTrailers                                                                                           CreateMerchantRequestSubCategory = "Camper Dealers Recreational and Utility Trailers"
-	CampgroundsAndTrailerParks                                                                                                            CreateMerchantRequestSubCategory = "Campgrounds and Trailer Parks"
-	CandyNutConfectioneryStores                                                                                                           CreateMerchantRequestSubCategory = "Candy Nut Confectionery Stores"
-	CarWashes                                                                                                                             CreateMerchantRequestSubCategory = "Car Washes"
-	CardGiftNoveltyAndSouvenirShops                                                                                                       CreateMerchantRequestSubCategory = "Card Gift Novelty and Souvenir Shops"
-	CarpentryContractors                                                                                                                  CreateMerchantRequestSubCategory = "Carpentry Contractors"
-	CarpetAndUpholsteryCleaning                                                                                                           CreateMerchantRequestSubCategory = "Carpet and Upholstery Cleaning"
-	Caterers                                                                                                                              CreateMerchantRequestSubCategory = "Caterers"
-	ChemicalsAndAlliedProductsnotElsewhereClassified                                                                                      CreateMerchantRequestSubCategory = "Chemicals and Allied Products—not elsewhere classified"
-	ChildCareServices                                                                                                                     CreateMerchantRequestSubCategory = "Child Care Services"
-	ChildrensAndInfantsWearStores                                                                                                         CreateMerchantRequestSubCategory = "Children's and Infants' Wear Stores"
-	ChiropodistsPodiatrists                                                                                                               CreateMerchantRequestSubCategory = "Chiropodists Podiatrists"
-	Chiropractors                                                                                                                         CreateMerchantRequestSubCategory = "Chiropractors"
-	CigarStoresAndStands                                                                                                                  CreateMerchantRequestSubCategory = "Cigar Stores and Stands"
-	CleaningAndMaintenanceJanitorialServices                                                                                              CreateMerchantRequestSubCategory = "Cleaning and Maintenance Janitorial Services"
-	CleaningGarmentAndLaundryServices                                                                                                     CreateMerchantRequestSubCategory = "Cleaning Garment and Laundry Services"
-	ClockJewelryAndWatchRepairShops                                                                                                       CreateMerchantRequestSubCategory = "Clock Jewelry and Watch Repair Shops"
-	ClockJewelryWatchAndSilverwareStore                                                                                                   CreateMerchantRequestSubCategory = "Clock Jewelry Watch and Silverware Store"
-	ClothingRentalCostumesUniformsAndFormalWear                                                                                           CreateMerchantRequestSubCategory = "Clothing Rental—Costumes Uniforms and Formal Wear"
-	ClubsCountryClubsMembershipAthleticRecreationSportsPrivateGolfCourses                                                                 CreateMerchantRequestSubCategory = "Clubs—Country Clubs Membership (Athletic Recreation Sports) Private Golf Courses"
-	CollegesUniversitiesProfessionalSchoolsAndJuniorColleges                                                                              CreateMerchantRequestSubCategory = "Colleges Universities Professional Schools and Junior Colleges"
-	CommercialArtGraphicsPhotography                                                                                                      CreateMerchantRequestSubCategory = "Commercial Art Graphics Photography"
-	CommercialEquipmentnotElsewhereClassified                                                                                             CreateMerchantRequestSubCategory = "Commercial Equipment—not elsewhere classified"
-	CommercialFootwear                                                                                                                    CreateMerchantRequestSubCategory = "Commercial Footwear"
-	ComputerMaintenanceRepairAndServicesnotElsewhereClassified                                                                            CreateMerchantRequestSubCategory = "Computer Maintenance Repair and Services—not elsewhere classified"
-	ComputerNetworkInformationServices                                                                                                    CreateMerchantRequestSubCategory = "Computer Network/Information Services"
-	ComputerProgrammingDataProcessingAndIntegratedSystemsDesignServices                                                                   CreateMerchantRequestSubCategory = "Computer Programming Data Processing and Integrated Systems Design Services"
-	ComputerSoftwareStores                                                                                                                CreateMerchantRequestSubCategory = "Computer Software Stores"
-	ComputersComputerPeripheralEquipmentSoftware                                                                                          CreateMerchantRequestSubCategory = "Computers Computer Peripheral Equipment Software"
-	ConcreteWorkContractors                                                                                                               CreateMerchantRequestSubCategory = "Concrete Work Contractors"
-	ConstructionMaterialsnotElsewhereClassified                                                                                           CreateMerchantRequestSubCategory = "Construction Materials—not elsewhere classified"
-	ConsultingManagementAndPublicRelationsServices                                                                                        CreateMerchantRequestSubCategory = "Consulting Management and Public Relations Services"
-	ConsumerCreditReportingAgencies                                                                                                       CreateMerchantRequestSubCategory = "Consumer Credit Reporting Agencies"
-	ContractorsSpecialTradenotElsewhereClassified                                                                                         CreateMerchantRequestSubCategory = "Contractors Special Trade—not elsewhere classified"
-	CosmeticStores                                                                                                                        CreateMerchantRequestSubCategory = "Cosmetic Stores"
-	CourierServicesAirAndGroundFreightForwarders                                                                                          CreateMerchantRequestSubCategory = "Courier Services—Air and Ground Freight Forwarders"
-	CourtCostsIncludingAlimonyAndChildSupport                                                                                             CreateMerchantRequestSubCategory = "Court Costs including Alimony and Child Support"
-	CruiseLines                                                                                                                           CreateMerchantRequestSubCategory = "Cruise Lines"
-	CrystalAndGlasswareStores                                                                                                             CreateMerchantRequestSubCategory = "Crystal and Glassware Stores"
-	DairyProductsStores                                                                                                                   CreateMerchantRequestSubCategory = "Dairy Products Stores"
-	DanceHallsSchoolsAndStudios                                                                                                           CreateMerchantRequestSubCategory = "Dance Halls Schools and Studios"
-	DatingServices                                                                                                                        CreateMerchantRequestSubCategory = "Dating Services"
-	DebtMarriagePersonalCounselingService                                                                                                 CreateMerchantRequestSubCategory = "Debt Marriage Personal—Counseling Service"
-	DentalAndMedicalLaboratories                                                                                                          CreateMerchantRequestSubCategory = "Dental and Medical Laboratories"
-	DentalLaboratoryMedicalOphthalmicHospitalEquipmentAndSupplies                                                                         CreateMerchantRequestSubCategory = "Dental/Laboratory/Medical/Ophthalmic Hospital Equipment and Supplies"
-	DentistsOrthodontists                                                                                                                 CreateMerchantRequestSubCategory = "Dentists Orthodontists"
-	DepartmentStores                                                                                                                      CreateMerchantRequestSubCategory = "Department Stores"
-	DetectiveAgenciesProtectiveAgenciesSecurityServicesIncludingArmoredCarsGuardDogs                                                      CreateMerchantRequestSubCategory = "Detective Agencies Protective Agencies Security Services including Armored Cars Guard Dogs"
-	DigitalGoodsAudiovisualMediaIncludingBooksMoviesAndMusic                                                                              CreateMerchantRequestSubCategory = "Digital Goods—Audiovisual Media Including Books Movies and Music"
-	DigitalGoodsGames                                                                                                                     CreateMerchantRequestSubCategory = "Digital Goods—Games"
-	DigitalGoodsMultiCategory                                                                                                             CreateMerchantRequestSubCategory = "Digital Goods—Multi-Category"
-	DigitalGoodsSoftwareApplicationsExcludingGames                                                                                        CreateMerchantRequestSubCategory = "Digital Goods—Software Applications (Excluding Games)"
-	DirectMarketingCatalogMerchants                                                                                                       CreateMerchantRequestSubCategory = "Direct Marketing—Catalog Merchants"
-	DirectMarketingCombinationCatalogAndRetailMerchants                                                                                   CreateMerchantRequestSubCategory = "Direct Marketing—Combination Catalog and Retail Merchants"
-	DirectMarketingContinuitySubscriptionMerchants                                                                                        CreateMerchantRequestSubCategory = "Direct Marketing—Continuity/Subscription Merchants"
-	DirectMarketingInboundTelemarketingMerchants                                                                                          CreateMerchantRequestSubCategory = "Direct Marketing—Inbound Telemarketing Merchants"
-	DirectMarketingInsuranceServices                                                                                                      CreateMerchantRequestSubCategory = "Direct Marketing—Insurance Services"
-	DirectMarketingOtherDirectMarketersnotElsewhereClassified                                                                             CreateMerchantRequestSubCategory = "Direct Marketing—Other Direct Marketers—not elsewhere classified"
-	DirectMarketingOutboundTelemarketingMerchants                                                                                         CreateMerchantRequestSubCategory = "Direct Marketing—Outbound Telemarketing Merchants"
-	DirectMarketingTravelRelatedArrangementServices                                                                                       CreateMerchantRequestSubCategory = "Direct Marketing—Travel-Related Arrangement Services"
-	DiscountStores                                                                                                                        CreateMerchantRequestSubCategory = "Discount Stores"
-	DoctorsnotElsewhereClassified                                                                                                         CreateMerchantRequestSubCategory = "Doctors—not elsewhere classified"
-	DoorToDoorSales                                                                                                                       CreateMerchantRequestSubCategory = "Door-to-Door Sales"
-	DraperyUpholsteryAndWindowCoveringsStores                                                                                             CreateMerchantRequestSubCategory = "Drapery Upholstery and Window Coverings Stores"
-	DrugStoresPharmacies                                                                                                                  CreateMerchantRequestSubCategory = "Drug Stores Pharmacies"
-	DrugsDrugProprietorsAndDruggistsSundries                                                                                              CreateMerchantRequestSubCategory = "Drugs Drug Proprietors and Druggists Sundries"
-	DryCleaners                                                                                                                           CreateMerchantRequestSubCategory = "Dry Cleaners"
-	DurableGoodsnotElsewhereClassified                                                                                                    CreateMerchantRequestSubCategory = "Durable Goods—not elsewhere classified"
-	DutyFreeStores                                                                                                                        CreateMerchantRequestSubCategory = "Duty Free Stores"
-	EatingPlacesRestaurants                                                                                                               CreateMerchantRequestSubCategory = "Eating Places Restaurants"
-	ElectricRazorStoresSalesAndService                                                                                                    CreateMerchantRequestSubCategory = "Electric Razor Stores—Sales and Service"
-	ElectricalContractors                                                                                                                 CreateMerchantRequestSubCategory = "Electrical Contractors"
-	ElectricalPartsAndEquipment                                                                                                           CreateMerchantRequestSubCategory = "Electrical Parts and Equipment"
-	ElectronicRepairShops                                                                                                                 CreateMerchantRequestSubCategory = "Electronic Repair Shops"
-	ElectronicSales                                                                                                                       CreateMerchantRequestSubCategory = "Electronic Sales"
-	EmploymentAgenciesTemporaryHelpServices                                                                                               CreateMerchantRequestSubCategory = "Employment Agencies Temporary Help Services"
-	EquipmentFurnitureAndHomeFurnishingsStoresExceptAppliances                                                                            CreateMerchantRequestSubCategory = "Equipment Furniture and Home Furnishings Stores (except Appliances)"
-	EquipmentRentalAndLeasingServicesFurnitureRentalToolRental                                                                            CreateMerchantRequestSubCategory = "Equipment Rental and Leasing Services Furniture Rental Tool Rental"
-	ExterminatingAndDisinfectingServices                                                                                                  CreateMerchantRequestSubCategory = "Exterminating and Disinfecting Services"
-	FabricNeedleworkPieceGoodsAndSewingStores                                                                                             CreateMerchantRequestSubCategory = "Fabric Needlework Piece Goods and Sewing Stores"
-	FamilyClothingStores                                                                                                                  CreateMerchantRequestSubCategory = "Family Clothing Stores"
-	FastFoodRestaurants                                                                                                                   CreateMerchantRequestSubCategory = "Fast Food Restaurants"
-	Fines                                                                                                                                 CreateMerchantRequestSubCategory = "Fines"
-	FireplaceFireplaceScreensAndAccessoriesStores                                                                                         CreateMerchantRequestSubCategory = "Fireplace Fireplace Screens and Accessories Stores"
-	FloorCoveringStores                                                                                                                   CreateMerchantRequestSubCategory = "Floor Covering Stores"
-	Florists                                                                                                                              CreateMerchantRequestSubCategory = "Florists"
-	FloristsSuppliesNurseryStockAndFlowers                                                                                                CreateMerchantRequestSubCategory = "Florists Supplies Nursery Stock and Flowers"
-	FreezerLockerMeatProvisioners                                                                                                         CreateMerchantRequestSubCategory = "Freezer Locker Meat Provisioners"
-	FuelDealersCoalFuelOilLiquefiedPetroleumWood                                                                                          CreateMerchantRequestSubCategory = "Fuel Dealers—Coal Fuel Oil Liquefied Petroleum Wood"
-	FuelDispenserAutomated                                                                                                                CreateMerchantRequestSubCategory = "Fuel Dispenser Automated"
-	FuneralServiceAndCrematories                                                                                                          CreateMerchantRequestSubCategory = "Funeral Service and Crematories"
-	FurnitureReupholsteryAndRepairRefinishing                                                                                             CreateMerchantRequestSubCategory = "Furniture—Reupholstery and Repair Refinishing"
-	FurriersAndFurShops                                                                                                                   CreateMerchantRequestSubCategory = "Furriers and Fur Shops"
-	GamblingTransactions                                                                                                                  CreateMerchantRequestSubCategory = "Gambling Transactions"
-	GameToyAndHobbyShops                                                                                                                  CreateMerchantRequestSubCategory = "Game Toy and Hobby Shops"
-	GeneralContractorsResidentialAndCommercial                                                                                            CreateMerchantRequestSubCategory = "General Contractors—Residential and Commercial"
-	GlassPaintWallpaperStores                                                                                                             CreateMerchantRequestSubCategory = "Glass Paint Wallpaper Stores"
-	GolfCoursesPublic                                                                                                                     CreateMerchantRequestSubCategory = "Golf Courses Public"
-	GovernmentLicensedHorseDogRacingUSRegionOnly                                                                                          CreateMerchantRequestSubCategory = "Government Licensed Horse/Dog Racing (U.S. Region Only)"
-	GovernmentOwnedLotterySpecificCountries                                                                                               CreateMerchantRequestSubCategory = "Government-owned Lottery (Specific Countries)"
-	GovernmentOwnedLotteryUSRegionOnly                                                                                                    CreateMerchantRequestSubCategory = "Government Owned Lottery (U.S. Region Only)"
-	GovernmentServicesnotElsewhereClassified                                                                                              CreateMerchantRequestSubCategory = "Government Services—not elsewhere classified"
-	GroceryStoresSupermarkets                                                                                                             CreateMerchantRequestSubCategory = "Grocery Stores Supermarkets"
-	HardwareEquipmentAndSupplies                                                                                                          CreateMerchantRequestSubCategory = "Hardware Equipment and Supplies"
-	HardwareStores                                                                                                                        CreateMerchantRequestSubCategory = "Hardware Stores"
-	HatCleaningShopsShoeRepairShopsShoeShineParlors                                                                                       CreateMerchantRequestSubCategory = "Hat Cleaning Shops Shoe Repair Shops Shoe Shine Parlors"
-	HealthAndBeautySpas                                                                                                                   CreateMerchantRequestSubCategory = "Health and Beauty Spas"
-	HealthPractitionersMedicalServicesnotElsewhereClassified                                                                              CreateMerchantRequestSubCategory = "Health Practitioners Medical Services—not elsewhere classified"
-	HearingAidsSalesServiceSupplyStores                                                                                                   CreateMerchantRequestSubCategory = "Hearing Aids—Sales Service Supply Stores"
-	HomeSupplyWarehouseStores                                                                                                             CreateMerchantRequestSubCategory = "Home Supply Warehouse Stores"
-	HorticulturalAndLandscapingServices                                                                                                   CreateMerchantRequestSubCategory = "Horticultural and Landscaping Services"
-	Hospitals                                                                                                                             CreateMerchantRequestSubCategory = "Hospitals"
-	HouseholdApplianceStores                                                                                                              CreateMerchantRequestSubCategory = "Household Appliance Stores"
-	IndustrialSuppliesnotElsewhereClassified                                                                                              CreateMerchantRequestSubCategory = "Industrial Supplies—not elsewhere classified"
-	InformationRetrievalServices                                                                                                          CreateMerchantRequestSubCategory = "Information Retrieval Services"
-	InsulationMasonryPlasteringStoneworkAndTileSettingContractors                                                                         CreateMerchantRequestSubCategory = "Insulation Masonry Plastering Stonework and Tile Setting Contractors"
-	InsuranceSalesUnderwritingAndPremiums                                                                                                 CreateMerchantRequestSubCategory = "Insurance Sales Underwriting and Premiums"
-	InternetGamblingUSRegionOnly                                                                                                          CreateMerchantRequestSubCategory = "Internet Gambling (U.S. Region Only)"
-	IntraGovernmentPurchasesGovernmentOnly                                                                                                CreateMerchantRequestSubCategory = "Intra-Government Purchases—Government Only"
-	KeyEntryTelecomMerchantProvidingSingleLocalAndLongDistancePhoneCallsUsingACentralAccessNumberInANonFaceToFaceEnvironmentUsingKeyEntry CreateMerchantRequestSubCategory = "Key-entry Telecom Merchant providing single local and long-distance phone calls using a central access number in a non-face-to-face environment using key entry"
-	LaundryServicesFamilyAndCommercial                                                                                                    CreateMerchantRequestSubCategory = "Laundry Services—Family and Commercial"
-	LawnAndGardenSupplyStores                                                                                                             CreateMerchantRequestSubCategory = "Lawn and Garden Supply Stores"
-	LeatherGoodsAndLuggageStores                                                                                                          CreateMerchantRequestSubCategory = "Leather Goods and Luggage Stores"
-	LimousinesAndTaxicabs                                                                                                                 CreateMerchantRequestSubCategory = "Limousines and Taxicabs"
-	LodgingHotelsMotelsResortsnotElsewhereClassified                                                                                      CreateMerchantRequestSubCategory = "Lodging—Hotels Motels Resorts—not elsewhere classified"
-	ManualCashDisbursementsCustomerFinancialInstitution                                                                                   CreateMerchantRequestSubCategory = "Manual Cash Disbursements—Customer Financial Institution"
-	MarinasMarineServiceSupplies                                                                                                          CreateMerchantRequestSubCategory = "Marinas Marine Service/Supplies"
-	MassageParlors                                                                                                                        CreateMerchantRequestSubCategory = "Massage Parlors"
-	MensAndBoysClothingAndAccessoriesStores                                                                                               CreateMerchantRequestSubCategory = "Men's and Boys' Clothing and Accessories Stores"
-	MensAndWomensClothingStores                                                                                                           CreateMerchantRequestSubCategory = "Men's and Women's Clothing Stores"
-	MensWomensAndChildrensUniformsAndCommercialClothing                                                                                   CreateMerchantRequestSubCategory = "Men's Women's and Children's Uniforms and Commercial Clothing"
-	MerchandiseAndServicesCustomerFinancialInstitution                                                                                    CreateMerchantRequestSubCategory = "Merchandise and Services—Customer Financial Institution"
-	MetalServiceCentersAndOffices                                                                                                         CreateMerchantRequestSubCategory = "Metal Service Centers and Offices"
-	MiscellaneousAndSpecialtyRetailStores                                                                                                 CreateMerchantRequestSubCategory = "Miscellaneous and Specialty Retail Stores"
-	MiscellaneousAutomotiveAircraftAndFarmEquipmentDealersnotElsewhereClassified                                                          CreateMerchantRequestSubCategory = "Miscellaneous Automotive Aircraft and Farm Equipment Dealers—not elsewhere classified"
-	MiscellaneousFoodStoresConvenienceStoresMarketsSpecialtyStores                                                                        CreateMerchantRequestSubCategory = "Miscellaneous Food Stores—Convenience Stores Markets Specialty Stores"
-	MiscellaneousGeneralMerchandiseStores                                                                                                 CreateMerchantRequestSubCategory = "Miscellaneous General Merchandise Stores"
-	MiscellaneousHouseFurnishingSpecialtyShops                                                                                            CreateMerchantRequestSubCategory = "Miscellaneous House Furnishing Specialty Shops"
-	MiscellaneousPublishingAndPrinting                                                                                                    CreateMerchantRequestSubCategory = "Miscellaneous Publishing and Printing"
-	MiscellaneousRepairShopsAndRelatedServices                                                                                            CreateMerchantRequestSubCategory = "Miscellaneous Repair Shops and Related Services"
-	MobileHomeDealers                                                                                                                     CreateMerchantRequestSubCategory = "Mobile Home Dealers"
-	MoneySendFunding                                                                                                                      CreateMerchantRequestSubCategory = "MoneySend Funding"
-	MoneySendIntercountry                                                                                                                 CreateMerchantRequestSubCategory = "MoneySend Intercountry"
-	MoneySendIntracountry                                                                                                                 CreateMerchantRequestSubCategory = "MoneySend Intracountry"
-	MoneyTransfer                                                                                                                         CreateMerchantRequestSubCategory = "Money Transfer"
-	MotionPictureAndVideoTapeProductionAndDistribution                                                                                    CreateMerchantRequestSubCategory = "Motion Picture and Video Tape Production and Distribution"
-	MotionPictureTheaters                                                                                                                 CreateMerchantRequestSubCategory = "Motion Picture Theaters"
-	MotorFreightCarriersTruckingLocalLongDistanceMovingAndStorageCompaniesLocalDelivery                                                   CreateMerchantRequestSubCategory = "Motor Freight Carriers Trucking—Local/Long Distance Moving and Storage Companies Local Delivery"
-	MotorHomeAndRecreationalVehicleRental                                                                                                 CreateMerchantRequestSubCategory = "Motor Home and Recreational Vehicle Rental"
-	MotorHomeDealers                                                                                                                      CreateMerchantRequestSubCategory = "Motor Home Dealers"
-	MotorVehicleSuppliesAndNewParts                                                                                                       CreateMerchantRequestSubCategory = "Motor Vehicle Supplies and New Parts"
-	MotorcycleShopsAndDealers                                                                                                             CreateMerchantRequestSubCategory = "Motorcycle Shops and Dealers"
-	MusicStoresMusicalInstrumentsPianosSheetMusic                                                                                         CreateMerchantRequestSubCategory = "Music Stores—Musical Instruments Pianos Sheet Music"
-	NewsDealersAndNewsstands                                                                                                              CreateMerchantRequestSubCategory = "News Dealers and Newsstands"
-	NondurableGoodsnotElsewhereClassified                                                                                                 CreateMerchantRequestSubCategory = "Nondurable Goods—not elsewhere classified"
-	NursingAndPersonalCareFacilities                                                                                                      CreateMerchantRequestSubCategory = "Nursing and Personal Care Facilities"
-	OfficeAndCommercialFurniture                                                                                                          CreateMerchantRequestSubCategory = "Office and Commercial Furniture"
-	OfficePhotographicPhotocopyAndMicrofilmEquipment                                                                                      CreateMerchantRequestSubCategory = "Office Photographic Photocopy and Microfilm Equipment"
-	OfficeSchoolSupplyAndStationeryStores                                                                                                 CreateMerchantRequestSubCategory = "Office School Supply and Stationery Stores"
-	OpticiansOpticalGoodsAndEyeglasses                                                                                                    CreateMerchantRequestSubCategory = "Opticians Optical Goods and Eyeglasses"
-	OptometristsOphthalmologists                                                                                                          CreateMerchantRequestSubCategory = "Optometrists Ophthalmologists"
-	OrganizationsCharitableAndSocialService                                                                                               CreateMerchantRequestSubCategory = "Organizations Charitable and Social Service"
-	OrganizationsMembershipnotElsewhereClassified                                                                                         CreateMerchantRequestSubCategory = "Organizations Membership—not elsewhere classified"
-	OrganizationsPolitical                                                                                                                CreateMerchantRequestSubCategory = "Organizations Political"
-	OrganizationsReligious                                                                                                                CreateMerchantRequestSubCategory = "Organizations Religious"
-	OrthopedicGoodsArtificialLimbStores                                                                                                   CreateMerchantRequestSubCategory = "Orthopedic Goods—Artificial Limb Stores"
-	OsteopathicPhysicians                                                                                                                 CreateMerchantRequestSubCategory = "Osteopathic Physicians"
-	OtherServicesnotElsewhereClassified                                                                                                   CreateMerchantRequestSubCategory = "Other Services—not elsewhere classified"
-	POIFundingTransactionsExcludingMoneySend                                                                                              CreateMerchantRequestSubCategory = "POI Funding Transactions (Excluding MoneySend)"
-	PackageStoresBeerWineAndLiquor                                                                                                        CreateMerchantRequestSubCategory = "Package Stores Beer Wine and Liquor"
-	PaintsVarnishesAndSupplies                                                                                                            CreateMerchantRequestSubCategory = "Paints Varnishes and Supplies"
-	PassengerRailways                                                                                                                     CreateMerchantRequestSubCategory = "Passenger Railways"
-	PawnShops                                                                                                                             CreateMerchantRequestSubCategory = "Pawn Shops"
-	PaymentTransactionCustomerFinancialInstitution                                                                                        CreateMerchantRequestSubCategory = "Payment Transaction—Customer Financial Institution"
-	PaymentTransactionMerchant                                                                                                            CreateMerchantRequestSubCategory = "Payment Transaction—Merchant"
-	PetShopsPetFoodAndSupplies                                                                                                            CreateMerchantRequestSubCategory = "Pet Shops—Pet Food and Supplies"
-	PetroleumAndPetroleumProducts                                                                                                         CreateMerchantRequestSubCategory = "Petroleum and Petroleum Products"
-	PhotoDevelopingPhotofinishingLaboratories                                                                                             CreateMerchantRequestSubCategory = "Photo Developing Photofinishing Laboratories"
-	PhotographicStudios                                                                                                                   CreateMerchantRequestSubCategory = "Photographic Studios"
-	PieceGoodsNotionsAndOtherDryGoods                                                                                                     CreateMerchantRequestSubCategory = "Piece Goods Notions and Other Dry Goods"
-	PlumbingAndHeatingEquipment                                                                                                           CreateMerchantRequestSubCategory = "Plumbing and Heating Equipment"
-	PoolAndBilliardEstablishments                                                                                                         CreateMerchantRequestSubCategory = "Pool and Billiard Establishments"
-	PostalServicesGovernmentOnly                                                                                                          CreateMerchantRequestSubCategory = "Postal Services—Government Only"
-	PreciousStonesAndMetalsWatchesAndJewelry                                                                                              CreateMerchantRequestSubCategory = "Precious Stones and Metals Watches and Jewelry"
-	ProfessionalServicesnotElsewhereClassified                                                                                            CreateMerchantRequestSubCategory = "Professional Services—not elsewhere classified"
-	PublicWarehousingFarmProductsRefrigeratedGoodsHouseholdGoodsStorage                                                                   CreateMerchantRequestSubCategory = "Public Warehousing—Farm Products Refrigerated Goods Household Goods Storage"
-	QuasiCashCustomerFinancialInstitution                                                                                                 CreateMerchantRequestSubCategory = "Quasi Cash—Customer Financial Institution"
-	QuasiCashMerchant                                                                                                                     CreateMerchantRequestSubCategory = "Quasi Cash—Merchant"
-	QuickCopyReproductionAndBlueprintingServices                                                                                          CreateMerchantRequestSubCategory = "Quick Copy Reproduction and Blueprinting Services"
-	RailroadsFreight                                                                                                                      CreateMerchantRequestSubCategory = "Railroads—Freight"
-	RealEstateAgentsAndManagersRentals                                                                                                    CreateMerchantRequestSubCategory = "Real Estate Agents and Managers—Rentals"
-	RecordShops                                                                                                                           CreateMerchantRequestSubCategory = "Record Shops"
-	RecreationServicesnotElsewhereClassified                                                                                              CreateMerchantRequestSubCategory = "Recreation Services—not elsewhere classified"
-	RecreationalAndSportingCamps                                                                                                          CreateMerchantRequestSubCategory = "Recreational and Sporting Camps"
-	ReligiousGoodsStores                                                                                                                  CreateMerchantRequestSubCategory = "Religious Goods Stores"
-	RoofingAndSidingSheetMetalWorkContractors                                                                                             CreateMerchantRequestSubCategory = "Roofing and Siding Sheet Metal Work Contractors"
-	SalvageAndWreckingYards                                                                                                               CreateMerchantRequestSubCategory = "Salvage and Wrecking Yards"
-	SanitationPolishingAndSpecialtyCleaningPreparations                                                                                   CreateMerchantRequestSubCategory = "Sanitation Polishing and Specialty Cleaning Preparations"
-	SchoolsAndEducationalServicesnotElsewhereClassified                                                                                   CreateMerchantRequestSubCategory = "Schools and Educational Services—not elsewhere classified"
-	SchoolsBusinessAndSecretarial                                                                                                         CreateMerchantRequestSubCategory = "Schools Business and Secretarial"
-	SchoolsCorrespondence                                                                                                                 CreateMerchantRequestSubCategory = "Schools Correspondence"
-	SchoolsElementaryAndSecondary                                                                                                         CreateMerchantRequestSubCategory = "Schools Elementary and Secondary"
-	SchoolsTradeAndVocational                                                                                                             CreateMerchantRequestSubCategory = "Schools Trade and Vocational"
-	SecondHandStoresUsedMerchandiseStores                                                                                                 CreateMerchantRequestSubCategory = "Second Hand Stores Used Merchandise Stores"
-	SecuritiesBrokersDealers                                                                                                              CreateMerchantRequestSubCategory = "Securities—Brokers/Dealers"
-	ServiceStationsWithOrWithoutAncillaryServices                                                                                         CreateMerchantRequestSubCategory = "Service Stations (with or without Ancillary Services)"
-	ShoeStores                                                                                                                            CreateMerchantRequestSubCategory = "Shoe Stores"
-	SnowmobileDealers                                                                                                                     CreateMerchantRequestSubCategory = "Snowmobile Dealers"
-	SportingGoodsStores                                                                                                                   CreateMerchantRequestSubCategory = "Sporting Goods Stores"
-	SportsApparelRidingApparelStores                                                                                                      CreateMerchantRequestSubCategory = "Sports Apparel Riding Apparel Stores"
-	StampAndCoinStoresPhilatelicAndNumismaticSupplies                                                                                     CreateMerchantRequestSubCategory = "Stamp and Coin Stores—Philatelic and Numismatic Supplies"
-	StationeryOfficeSuppliesPrintingAndWritingPaper                                                                                       CreateMerchantRequestSubCategory = "Stationery Office Supplies Printing and Writing Paper"
-	StenographicAndSecretarialSupportServices                                                                                             CreateMerchantRequestSubCategory = "Stenographic and Secretarial Support Services"
-	SwimmingPoolsSalesAndSupplies                                                                                                         CreateMerchantRequestSubCategory = "Swimming Pools—Sales and Supplies"
-	TaxPayments                                                                                                                           CreateMerchantRequestSubCategory = "Tax Payments"
-	TaxPreparationService                                                                                                                 CreateMerchantRequestSubCategory = "Tax Preparation Service"
-	TelecommunicationEquipmentIncludingTelephoneSales                                                                                     CreateMerchantRequestSubCategory = "Telecommunication Equipment Including Telephone Sales"
-	TelecommunicationServicesIncludingButNotLimitedToPrepaidPhoneServicesAndRecurringPhoneServices                                        CreateMerchantRequestSubCategory = "Telecommunication Services including but not limited to prepaid phone services and recurring phone services"
-	TelegraphServices                                                                                                                     CreateMerchantRequestSubCategory = "Telegraph Services"
-	TentAndAwningShops                                                                                                                    CreateMerchantRequestSubCategory = "Tent and Awning Shops"
-	TestingLaboratoriesNonMedical                                                                                                         CreateMerchantRequestSubCategory = "Testing Laboratories (Non-Medical)"
-	TheatricalProducersExceptMotionPicturesTicketAgencies                                                                                 CreateMerchantRequestSubCategory = "Theatrical Producers (except Motion Pictures) Ticket Agencies"
-	Timeshares                                                                                                                            CreateMerchantRequestSubCategory = "Timeshares"
-	TireRetreadingAndRepairShops                                                                                                          CreateMerchantRequestSubCategory = "Tire Retreading and Repair Shops"
-	TouristAttractionsAndExhibits                                                                                                         CreateMerchantRequestSubCategory = "Tourist Attractions and Exhibits"
-	TowingServices                                                                                                                        CreateMerchantRequestSubCategory = "Towing Services"
-	TransportationServicesnotElsewhereClassified                                                                                          CreateMerchantRequestSubCategory = "Transportation Services—not elsewhere classified"
-	TransportationSuburbanAndLocalCommuterPassengerIncludingFerries                                                                       CreateMerchantRequestSubCategory = "Transportation—Suburban and Local Commuter Passenger including Ferries"
-	TravelAgenciesAndTourOperators                                                                                                        CreateMerchantRequestSubCategory = "Travel Agencies and Tour Operators"
-	TruckRental                                                                                                                           CreateMerchantRequestSubCategory = "Truck Rental"
-	TypesettingPlateMakingAndRelatedServices                                                                                              CreateMerchantRequestSubCategory = "Typesetting Plate Making and Related Services"
-	TypewriterStoresRentalsSalesService                                                                                                   CreateMerchantRequestSubCategory = "Typewriter Stores—Rentals Sales Service"
-	UtilitiesElectricGasHeatingOilSanitaryWater                                                                                           CreateMerchantRequestSubCategory = "Utilities—Electric Gas Heating Oil Sanitary Water"
-	VarietyStores                                                                                                                         CreateMerchantRequestSubCategory = "Variety Stores"
-	VeterinaryServices                                                                                                                    CreateMerchantRequestSubCategory = "Veterinary Services"
-	VideoAmusementGameSupplies                                                                                                            CreateMerchantRequestSubCategory = "Video Amusement Game Supplies"
-	VideoEntertainmentRentalStores                                                                                                        CreateMerchantRequestSubCategory = "Video Entertainment Rental Stores"
-	VideoGameArcadesEstablishments                                                                                                        CreateMerchantRequestSubCategory = "Video Game Arcades/Establishments"
-	WeldingRepair                                                                                                                         CreateMerchantRequestSubCategory = "Welding Repair"
-	WholesaleClubs                                                                                                                        CreateMerchantRequestSubCategory = "Wholesale Clubs"
-	WigAndToupeeShops                                                                                                                     CreateMerchantRequestSubCategory = "Wig and Toupee Shops"
-	WomensAccessoryAndSpecialtyStores                                                                                                     CreateMerchantRequestSubCategory = "Women's Accessory and Specialty Stores"
-	WomensReadyToWearStores                                                                                                               CreateMerchantRequestSubCategory = "Women's Ready to Wear Stores"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyAED CreatePayoutWithoutQuoteRequestDestinationCurrency = "AED"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD CreatePayoutWithoutQuoteRequestDestinationCurrency = "AUD"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR CreatePayoutWithoutQuoteRequestDestinationCurrency = "EUR"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP CreatePayoutWithoutQuoteRequestDestinationCurrency = "GBP"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyINR CreatePayoutWithoutQuoteRequestDestinationCurrency = "INR"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencySGD CreatePayoutWithoutQuoteRequestDestinationCurrency = "SGD"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD CreatePayoutWithoutQuoteRequestDestinationCurrency = "USD"
 )
 
-// Valid indicates whether the value is a known member of the CreateMerchantRequestSubCategory enum.
-func (e CreateMerchantRequestSubCategory) Valid() bool {
+// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestDestinationCurrency enum.
+func (e CreatePayoutWithoutQuoteRequestDestinationCurrency) Valid() bool {
+	switch e {
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAED:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyINR:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencySGD:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatePayoutWithoutQuoteRequestPaymentRail.
+const (
+	CreatePayoutWithoutQuoteRequestPaymentRailFps   CreatePayoutWithoutQuoteRequestPaymentRail = "fps"
+	CreatePayoutWithoutQuoteRequestPaymentRailFts   CreatePayoutWithoutQuoteRequestPaymentRail = "fts"
+	CreatePayoutWithoutQuoteRequestPaymentRailImps  CreatePayoutWithoutQuoteRequestPaymentRail = "imps"
+	CreatePayoutWithoutQuoteRequestPaymentRailIpp   CreatePayoutWithoutQuoteRequestPaymentRail = "ipp"
+	CreatePayoutWithoutQuoteRequestPaymentRailNeft  CreatePayoutWithoutQuoteRequestPaymentRail = "neft"
+	CreatePayoutWithoutQuoteRequestPaymentRailNpp   CreatePayoutWithoutQuoteRequestPaymentRail = "npp"
+	CreatePayoutWithoutQuoteRequestPaymentRailRtgs  CreatePayoutWithoutQuoteRequestPaymentRail = "rtgs"
+	CreatePayoutWithoutQuoteRequestPaymentRailSepa  CreatePayoutWithoutQuoteRequestPaymentRail = "sepa"
+	CreatePayoutWithoutQuoteRequestPaymentRailSwift CreatePayoutWithoutQuoteRequestPaymentRail = "swift"
+	CreatePayoutWithoutQuoteRequestPaymentRailUpi   CreatePayoutWithoutQuoteRequestPaymentRail = "upi"
+)
+
+// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestPaymentRail enum.
+func (e CreatePayoutWithoutQuoteRequestPaymentRail) Valid() bool {
+	switch e {
+	case CreatePayoutWithoutQuoteRequestPaymentRailFps:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailFts:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailImps:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailIpp:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailNeft:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailNpp:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailRtgs:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailSepa:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailSwift:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailUpi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatePayoutWithoutQuoteRequestSourceCurrency.
+const (
+	CreatePayoutWithoutQuoteRequestSourceCurrencyAED CreatePayoutWithoutQuoteRequestSourceCurrency = "AED"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyAUD CreatePayoutWithoutQuoteRequestSourceCurrency = "AUD"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyEUR CreatePayoutWithoutQuoteRequestSourceCurrency = "EUR"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyGBP CreatePayoutWithoutQuoteRequestSourceCurrency = "GBP"
+	CreatePayoutWithoutQuoteRequestSourceCurrencySGD CreatePayoutWithoutQuoteRequestSourceCurrency = "SGD"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyUSD CreatePayoutWithoutQuoteRequestSourceCurrency = "USD"
+)
+
+// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestSourceCurrency enum.
+func (e CreatePayoutWithoutQuoteRequestSourceCurrency) Valid() bool {
+	switch e {
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyAED:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyAUD:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyEUR:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyGBP:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencySGD:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyUSD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateQuoteRequestResource.
+const (
+	CreateQuoteRequestResourcePayin  CreateQuoteRequestResource = "payin"
+	CreateQuoteRequestResourcePayout CreateQuoteRequestResource = "payout"
+)
+
+// Valid indicates whether the value is a known member of the CreateQuoteRequestResource enum.
+func (e CreateQuoteRequestResource) Valid() bool {
+	switch e {
+	case CreateQuoteRequestResourcePayin:
+		return true
+	case CreateQuoteRequestResourcePayout:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSubscriptionResponseStatus.
+const (
+	CreateSubscriptionResponseStatusActionRequired CreateSubscriptionResponseStatus = "action_required"
+	CreateSubscriptionResponseStatusActive         CreateSubscriptionResponseStatus = "active"
+	CreateSubscriptionResponseStatusAuthorized     CreateSubscriptionResponseStatus = "authorized"
+	CreateSubscriptionResponseStatusCancelled      CreateSubscriptionResponseStatus = "cancelled"
+	CreateSubscriptionResponseStatusCompleted      CreateSubscriptionResponseStatus = "completed"
+	CreateSubscriptionResponseStatusCreated        CreateSubscriptionResponseStatus = "created"
+	CreateSubscriptionResponseStatusExpired        CreateSubscriptionResponseStatus = "expired"
+	CreateSubscriptionResponseStatusFailed         CreateSubscriptionResponseStatus = "failed"
+	CreateSubscriptionResponseStatusHalted         CreateSubscriptionResponseStatus = "halted"
+	CreateSubscriptionResponseStatusPaused         CreateSubscriptionResponseStatus = "paused"
+	CreateSubscriptionResponseStatusUnderReview    CreateSubscriptionResponseStatus = "under_review"
+)
+
+// Valid indicates whether the value is a known member of the CreateSubscriptionResponseStatus enum.
+func (e CreateSubscriptionResponseStatus) Valid() bool {
+	switch e {
+	case CreateSubscriptionResponseStatusActionRequired:
+		return true
+	case CreateSubscriptionResponseStatusActive:
+		return true
+	case CreateSubscriptionResponseStatusAuthorized:
+		return true
+	case CreateSubscriptionResponseStatusCancelled:
+		return true
+	case CreateSubscriptionResponseStatusCompleted:
+		return true
+	case CreateSubscriptionResponseStatusCreated:
+		return true
+	case CreateSubscriptionResponseStatusExpired:
+		return true
+	case CreateSubscriptionResponseStatusFailed:
+		return true
+	case CreateSubscriptionResponseStatusHalted:
+		return true
+	case CreateSubscriptionResponseStatusPaused:
+		return true
+	case CreateSubscriptionResponseStatusUnderReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateVirtualAccountV2RequestPaymentType.
+const (
+	CreateVirtualAccountV2RequestPaymentTypeLocal CreateVirtualAccountV2RequestPaymentType = "local"
+	CreateVirtualAccountV2RequestPaymentTypeSwift CreateVirtualAccountV2RequestPaymentType = "swift"
+)
+
+// Valid indicates whether the value is a known member of the CreateVirtualAccountV2RequestPaymentType enum.
+func (e CreateVirtualAccountV2RequestPaymentType) Valid() bool {
+	switch e {
+	case CreateVirtualAccountV2RequestPaymentTypeLocal:
+		return true
+	case CreateVirtualAccountV2RequestPaymentTypeSwift:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomerCustomerType.
+const (
+	CustomerCustomerTypeBusiness   CustomerCustomerType = "business"
+	CustomerCustomerTypeIndividual CustomerCustomerType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the CustomerCustomerType enum.
+func (e CustomerCustomerType) Valid() bool {
+	switch e {
+	case CustomerCustomerTypeBusiness:
+		return true
+	case CustomerCustomerTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomerRequestCustomerType.
+const (
+	CustomerRequestCustomerTypeBusiness   CustomerRequestCustomerType = "business"
+	CustomerRequestCustomerTypeIndividual CustomerRequestCustomerType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the CustomerRequestCustomerType enum.
+func (e CustomerRequestCustomerType) Valid() bool {
+	switch e {
+	case CustomerRequestCustomerTypeBusiness:
+		return true
+	case CustomerRequestCustomerTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeeBreakdownEntryBearer.
+const (
+	FeeBreakdownEntryBearerCustomer FeeBreakdownEntryBearer = "customer"
+	FeeBreakdownEntryBearerMerchant FeeBreakdownEntryBearer = "merchant"
+)
+
+// Valid indicates whether the value is a known member of the FeeBreakdownEntryBearer enum.
+func (e FeeBreakdownEntryBearer) Valid() bool {
+	switch e {
+	case FeeBreakdownEntryBearerCustomer:
+		return true
+	case FeeBreakdownEntryBearerMerchant:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeeBreakdownEntryCollectionMode.
+const (
+	FeeBreakdownEntryCollectionModeDeferred  FeeBreakdownEntryCollectionMode = "deferred"
+	FeeBreakdownEntryCollectionModeImmediate FeeBreakdownEntryCollectionMode = "immediate"
+)
+
+// Valid indicates whether the value is a known member of the FeeBreakdownEntryCollectionMode enum.
+func (e FeeBreakdownEntryCollectionMode) Valid() bool {
+	switch e {
+	case FeeBreakdownEntryCollectionModeDeferred:
+		return true
+	case FeeBreakdownEntryCollectionModeImmediate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IntervalCount.
+const (
+	N1 IntervalCount = 1
+	N3 IntervalCount = 3
+	N6 IntervalCount = 6
+)
+
+// Valid indicates whether the value is a known member of the IntervalCount enum.
+func (e IntervalCount) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	case N3:
+		return true
+	case N6:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IntervalType.
+const (
+	AsPresented IntervalType = "as_presented"
+	Month       IntervalType = "month"
+	Year        IntervalType = "year"
+)
+
+// Valid indicates whether the value is a known member of the IntervalType enum.
+func (e IntervalType) Valid() bool {
+	switch e {
+	case AsPresented:
+		return true
+	case Month:
+		return true
+	case Year:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantEntityType.
+const (
+	MerchantEntityTypeBusiness   MerchantEntityType = "business"
+	MerchantEntityTypeIndividual MerchantEntityType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the MerchantEntityType enum.
+func (e MerchantEntityType) Valid() bool {
+	switch e {
+	case MerchantEntityTypeBusiness:
+		return true
+	case MerchantEntityTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantGender.
+const (
+	MerchantGenderFemale    MerchantGender = "female"
+	MerchantGenderMale      MerchantGender = "male"
+	MerchantGenderUndefined MerchantGender = "undefined"
+)
+
+// Valid indicates whether the value is a known member of the MerchantGender enum.
+func (e MerchantGender) Valid() bool {
+	switch e {
+	case MerchantGenderFemale:
+		return true
+	case MerchantGenderMale:
+		return true
+	case MerchantGenderUndefined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantStatus.
+const (
+	MerchantStatusFailed  MerchantStatus = "failed"
+	MerchantStatusPending MerchantStatus = "pending"
+	MerchantStatusSuccess MerchantStatus = "success"
+)
+
+// Valid indicates whether the value is a known member of the MerchantStatus enum.
+func (e MerchantStatus) Valid() bool {
+	switch e {
+	case MerchantStatusFailed:
+		return true
+	case MerchantStatusPending:
+		return true
+	case MerchantStatusSuccess:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantCategory.
+const (
+	AgriculturalServices   MerchantCategory = "Agricultural Services"
+	BusinessServices       MerchantCategory = "Business Services"
+	ContractedServices     MerchantCategory = "Contracted Services"
+	FinancialServices      MerchantCategory = "Financial Services"
+	GovernmentServices     MerchantCategory = "Government Services"
+	ProfessionalServices   MerchantCategory = "Professional Services"
+	RetailAndGoods         MerchantCategory = "Retail and Goods"
+	Telecommunications     MerchantCategory = "Telecommunications"
+	TransportationServices MerchantCategory = "Transportation Services"
+	Utilities              MerchantCategory = "Utilities"
+)
+
+// Valid indicates whether the value is a known member of the MerchantCategory enum.
+func (e MerchantCategory) Valid() bool {
+	switch e {
+	case AgriculturalServices:
+		return true
+	case BusinessServices:
+		return true
+	case ContractedServices:
+		return true
+	case FinancialServices:
+		return true
+	case GovernmentServices:
+		return true
+	case ProfessionalServices:
+		return true
+	case RetailAndGoods:
+		return true
+	case Telecommunications:
+		return true
+	case TransportationServices:
+		return true
+	case Utilities:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantSubCategory.
+const (
+	AccessoryAndApparelStoresMiscellaneous                                                                                                MerchantSubCategory = "Accessory and Apparel Stores—Miscellaneous"
+	AccountingAuditingAndBookkeepingServices                                                                                              MerchantSubCategory = "Accounting Auditing and Bookkeeping Services"
+	AdvertisingServices                                                                                                                   MerchantSubCategory = "Advertising Services"
+	AgriculturalCooperatives                                                                                                              MerchantSubCategory = "Agricultural Cooperatives"
+	AirCarriersAirlinesNotElsewhereClassified                                                                                             MerchantSubCategory = "Air Carriers Airlines—Not Elsewhere Classified"
+	AirConditioningAndRefrigerationRepairShops                                                                                            MerchantSubCategory = "Air Conditioning and Refrigeration Repair Shops"
+	AirConditioningHeatingAndPlumbingContractors                                                                                          MerchantSubCategory = "Air Conditioning Heating and Plumbing Contractors"
+	AirportsAirportTerminalsFlyingFields                                                                                                  MerchantSubCategory = "Airports Airport Terminals Flying Fields"
+	AlterationsMendingSeamstressesTailors                                                                                                 MerchantSubCategory = "Alterations Mending Seamstresses Tailors"
+	AmbulanceServices                                                                                                                     MerchantSubCategory = "Ambulance Services"
+	AmusementParksCarnivalsCircusesFortuneTellers                                                                                         MerchantSubCategory = "Amusement Parks Carnivals Circuses Fortune Tellers"
+	AntiqueReproductionStores                                                                                                             MerchantSubCategory = "Antique Reproduction Stores"
+	AntiqueShopsSalesRepairsAndRestorationServices                                                                                        MerchantSubCategory = "Antique Shops—Sales Repairs and Restoration Services"
+	ApplianceRepairShopsElectricalAndSmall                                                                                                MerchantSubCategory = "Appliance Repair Shops Electrical and Small"
+	AquariumsDolphinariumsZoosAndSeaquariums                                                                                              MerchantSubCategory = "Aquariums Dolphinariums Zoos and Seaquariums"
+	ArchitecturalEngineeringAndSurveyingServices                                                                                          MerchantSubCategory = "Architectural Engineering and Surveying Services"
+	ArtDealersAndGalleries                                                                                                                MerchantSubCategory = "Art Dealers and Galleries"
+	ArtistSupplyStoresCraftShops                                                                                                          MerchantSubCategory = "Artist Supply Stores Craft Shops"
+	AssociationsCivicSocialAndFraternal                                                                                                   MerchantSubCategory = "Associations—Civic Social and Fraternal"
+	AthleticFieldsCommercialSportsProfessionalSportsClubsSportsPromoters                                                                  MerchantSubCategory = "Athletic Fields Commercial Sports Professional Sports Clubs Sports Promoters"
+	AttorneysLegalServices                                                                                                                MerchantSubCategory = "Attorneys Legal Services"
+	AutoStoreHomeSupplyStores                                                                                                             MerchantSubCategory = "Auto Store Home Supply Stores"
+	AutomatedCashDisbursementsCustomerFinancialInstitution                                                                                MerchantSubCategory = "Automated Cash Disbursements—Customer Financial Institution"
+	AutomobileAndTruckDealersSalesServiceRepairsPartsAndLeasing                                                                           MerchantSubCategory = "Automobile and Truck Dealers—Sales Service Repairs Parts and Leasing"
+	AutomobileAndTruckDealersUsedOnlySales                                                                                                MerchantSubCategory = "Automobile and Truck Dealers—(Used Only)—Sales"
+	AutomobileAssociations                                                                                                                MerchantSubCategory = "Automobile Associations"
+	AutomobileParkingLotsAndGarages                                                                                                       MerchantSubCategory = "Automobile Parking Lots and Garages"
+	AutomobileRentalAgencynotElsewhereClassified                                                                                          MerchantSubCategory = "Automobile Rental Agency—not elsewhere classified"
+	AutomotiveBodyRepairShops                                                                                                             MerchantSubCategory = "Automotive Body Repair Shops"
+	AutomotivePaintShops                                                                                                                  MerchantSubCategory = "Automotive Paint Shops"
+	AutomotivePartsAccessoriesStores                                                                                                      MerchantSubCategory = "Automotive Parts Accessories Stores"
+	AutomotiveServiceShops                                                                                                                MerchantSubCategory = "Automotive Service Shops"
+	AutomotiveTireStores                                                                                                                  MerchantSubCategory = "Automotive Tire Stores"
+	BailAndBondPayments                                                                                                                   MerchantSubCategory = "Bail and Bond Payments"
+	Bakeries                                                                                                                              MerchantSubCategory = "Bakeries"
+	BandsOrchestrasAndMiscellaneousEntertainersnotElsewhereClassified                                                                     MerchantSubCategory = "Bands Orchestras and Miscellaneous Entertainers—not elsewhere classified"
+	BarberAndBeautyShops                                                                                                                  MerchantSubCategory = "Barber and Beauty Shops"
+	BarsCocktailLoungesDiscothequesNightclubsAndTavernsDrinkingPlacesAlcoholicBeverages                                                   MerchantSubCategory = "Bars Cocktail Lounges Discotheques Nightclubs and Taverns—Drinking Places (Alcoholic Beverages)"
+	BicycleShopsSalesAndService                                                                                                           MerchantSubCategory = "Bicycle Shops—Sales and Service"
+	BoatDealers                                                                                                                           MerchantSubCategory = "Boat Dealers"
+	BoatLeasesAndBoatRentals                                                                                                              MerchantSubCategory = "Boat Leases and Boat Rentals"
+	BookStores                                                                                                                            MerchantSubCategory = "Book Stores"
+	BooksPeriodicalsAndNewspapers                                                                                                         MerchantSubCategory = "Books Periodicals and Newspapers"
+	BowlingAlleys                                                                                                                         MerchantSubCategory = "Bowling Alleys"
+	BridgeAndRoadFeesTolls                                                                                                                MerchantSubCategory = "Bridge and Road Fees Tolls"
+	BuildingMaterialsLumberStores                                                                                                         MerchantSubCategory = "Building Materials Lumber Stores"
+	BusLines                                                                                                                              MerchantSubCategory = "Bus Lines"
+	BusinessServicesnotElsewhereClassified                                                                                                MerchantSubCategory = "Business Services—not elsewhere classified"
+	BuyingShoppingClubsServices                                                                                                           MerchantSubCategory = "Buying/Shopping Clubs Services"
+	CableSatelliteAndOtherPayTelevisionAndRadioServices                                                                                   MerchantSubCategory = "Cable Satellite and Other Pay Television and Radio Services"
+	CameraAndPhotographicSupplyStores                                                                                                     MerchantSubCategory = "Camera and Photographic Supply Stores"
+	CamperDealersRecreationalAndUtilityTrailers                                                                                           MerchantSubCategory = "Camper Dealers Recreational and Utility Trailers"
+	CampgroundsAndTrailerParks                                                                                                            MerchantSubCategory = "Campgrounds and Trailer Parks"
+	CandyNutConfectioneryStores                                                                                                           MerchantSubCategory = "Candy Nut Confectionery Stores"
+	CarWashes                                                                                                                             MerchantSubCategory = "Car Washes"
+	CardGiftNoveltyAndSouvenirShops                                                                                                       MerchantSubCategory = "Card Gift Novelty and Souvenir Shops"
+	CarpentryContractors                                                                                                                  MerchantSubCategory = "Carpentry Contractors"
+	CarpetAndUpholsteryCleaning                                                                                                           MerchantSubCategory = "Carpet and Upholstery Cleaning"
+	Caterers                                                                                                                              MerchantSubCategory = "Caterers"
+	ChemicalsAndAlliedProductsnotElsewhereClassified                                                                                      MerchantSubCategory = "Chemicals and Allied Products—not elsewhere classified"
+	ChildCareServices                                                                                                                     MerchantSubCategory = "Child Care Services"
+	ChildrensAndInfantsWearStores                                                                                                         MerchantSubCategory = "Children's and Infants' Wear Stores"
+	ChiropodistsPodiatrists                                                                                                               MerchantSubCategory = "Chiropodists Podiatrists"
+	Chiropractors                                                                                                                         MerchantSubCategory = "Chiropractors"
+	CigarStoresAndStands                                                                                                                  MerchantSubCategory = "Cigar Stores and Stands"
+	CleaningAndMaintenanceJanitorialServices                                                                                              MerchantSubCategory = "Cleaning and Maintenance Janitorial Services"
+	CleaningGarmentAndLaundryServices                                                                                                     MerchantSubCategory = "Cleaning Garment and Laundry Services"
+	ClockJewelryAndWatchRepairShops                                                                                                       MerchantSubCategory = "Clock Jewelry and Watch Repair Shops"
+	ClockJewelryWatchAndSilverwareStore                                                                                                   MerchantSubCategory = "Clock Jewelry Watch and Silverware Store"
+	ClothingRentalCostumesUniformsAndFormalWear                                                                                           MerchantSubCategory = "Clothing Rental—Costumes Uniforms and Formal Wear"
+	ClubsCountryClubsMembershipAthleticRecreationSportsPrivateGolfCourses                                                                 MerchantSubCategory = "Clubs—Country Clubs Membership (Athletic Recreation Sports) Private Golf Courses"
+	CollegesUniversitiesProfessionalSchoolsAndJuniorColleges                                                                              MerchantSubCategory = "Colleges Universities Professional Schools and Junior Colleges"
+	CommercialArtGraphicsPhotography                                                                                                      MerchantSubCategory = "Commercial Art Graphics Photography"
+	CommercialEquipmentnotElsewhereClassified                                                                                             MerchantSubCategory = "Commercial Equipment—not elsewhere classified"
+	CommercialFootwear                                                                                                                    MerchantSubCategory = "Commercial Footwear"
+	ComputerMaintenanceRepairAndServicesnotElsewhereClassified                                                                            MerchantSubCategory = "Computer Maintenance Repair and Services—not elsewhere classified"
+	ComputerNetworkInformationServices                                                                                                    MerchantSubCategory = "Computer Network/Information Services"
+	ComputerProgrammingDataProcessingAndIntegratedSystemsDesignServices                                                                   MerchantSubCategory = "Computer Programming Data Processing and Integrated Systems Design Services"
+	ComputerSoftwareStores                                                                                                                MerchantSubCategory = "Computer Software Stores"
+	ComputersComputerPeripheralEquipmentSoftware                                                                                          MerchantSubCategory = "Computers Computer Peripheral Equipment Software"
+	ConcreteWorkContractors                                                                                                               MerchantSubCategory = "Concrete Work Contractors"
+	ConstructionMaterialsnotElsewhereClassified                                                                                           MerchantSubCategory = "Construction Materials—not elsewhere classified"
+	ConsultingManagementAndPublicRelationsServices                                                                                        MerchantSubCategory = "Consulting Management and Public Relations Services"
+	ConsumerCreditReportingAgencies                                                                                                       MerchantSubCategory = "Consumer Credit Reporting Agencies"
+	ContractorsSpecialTradenotElsewhereClassified                                                                                         MerchantSubCategory = "Contractors Special Trade—not elsewhere classified"
+	CosmeticStores                                                                                                                        MerchantSubCategory = "Cosmetic Stores"
+	CourierServicesAirAndGroundFreightForwarders                                                                                          MerchantSubCategory = "Courier Services—Air and Ground Freight Forwarders"
+	CourtCostsIncludingAlimonyAndChildSupport                                                                                             MerchantSubCategory = "Court Costs including Alimony and Child Support"
+	CruiseLines                                                                                                                           MerchantSubCategory = "Cruise Lines"
+	CrystalAndGlasswareStores                                                                                                             MerchantSubCategory = "Crystal and Glassware Stores"
+	DairyProductsStores                                                                                                                   MerchantSubCategory = "Dairy Products Stores"
+	DanceHallsSchoolsAndStudios                                                                                                           MerchantSubCategory = "Dance Halls Schools and Studios"
+	DatingServices                                                                                                                        MerchantSubCategory = "Dating Services"
+	DebtMarriagePersonalCounselingService                                                                                                 MerchantSubCategory = "Debt Marriage Personal—Counseling Service"
+	DentalAndMedicalLaboratories                                                                                                          MerchantSubCategory = "Dental and Medical Laboratories"
+	DentalLaboratoryMedicalOphthalmicHospitalEquipmentAndSupplies                                                                         MerchantSubCategory = "Dental/Laboratory/Medical/Ophthalmic Hospital Equipment and Supplies"
+	DentistsOrthodontists                                                                                                                 MerchantSubCategory = "Dentists Orthodontists"
+	DepartmentStores                                                                                                                      MerchantSubCategory = "Department Stores"
+	DetectiveAgenciesProtectiveAgenciesSecurityServicesIncludingArmoredCarsGuardDogs                                                      MerchantSubCategory = "Detective Agencies Protective Agencies Security Services including Armored Cars Guard Dogs"
+	DigitalGoodsAudiovisualMediaIncludingBooksMoviesAndMusic                                                                              MerchantSubCategory = "Digital Goods—Audiovisual Media Including Books Movies and Music"
+	DigitalGoodsGames                                                                                                                     MerchantSubCategory = "Digital Goods—Games"
+	DigitalGoodsMultiCategory                                                                                                             MerchantSubCategory = "Digital Goods—Multi-Category"
+	DigitalGoodsSoftwareApplicationsExcludingGames                                                                                        MerchantSubCategory = "Digital Goods—Software Applications (Excluding Games)"
+	DirectMarketingCatalogMerchants                                                                                                       MerchantSubCategory = "Direct Marketing—Catalog Merchants"
+	DirectMarketingCombinationCatalogAndRetailMerchants                                                                                   MerchantSubCategory = "Direct Marketing—Combination Catalog and Retail Merchants"
+	DirectMarketingContinuitySubscriptionMerchants                                                                                        MerchantSubCategory = "Direct Marketing—Continuity/Subscription Merchants"
+	DirectMarketingInboundTelemarketingMerchants                                                                                          MerchantSubCategory = "Direct Marketing—Inbound Telemarketing Merchants"
+	DirectMarketingInsuranceServices                                                                                                      MerchantSubCategory = "Direct Marketing—Insurance Services"
+	DirectMarketingOtherDirectMarketersnotElsewhereClassified                                                                             MerchantSubCategory = "Direct Marketing—Other Direct Marketers—not elsewhere classified"
+	DirectMarketingOutboundTelemarketingMerchants                                                                                         MerchantSubCategory = "Direct Marketing—Outbound Telemarketing Merchants"
+	DirectMarketingTravelRelatedArrangementServices                                                                                       MerchantSubCategory = "Direct Marketing—Travel-Related Arrangement Services"
+	DiscountStores                                                                                                                        MerchantSubCategory = "Discount Stores"
+	DoctorsnotElsewhereClassified                                                                                                         MerchantSubCategory = "Doctors—not elsewhere classified"
+	DoorToDoorSales                                                                                                                       MerchantSubCategory = "Door-to-Door Sales"
+	DraperyUpholsteryAndWindowCoveringsStores                                                                                             MerchantSubCategory = "Drapery Upholstery and Window Coverings Stores"
+	DrugStoresPharmacies                                                                                                                  MerchantSubCategory = "Drug Stores Pharmacies"
+	DrugsDrugProprietorsAndDruggistsSundries                                                                                              MerchantSubCategory = "Drugs Drug Proprietors and Druggists Sundries"
+	DryCleaners                                                                                                                           MerchantSubCategory = "Dry Cleaners"
+	DurableGoodsnotElsewhereClassified                                                                                                    MerchantSubCategory = "Durable Goods—not elsewhere classified"
+	DutyFreeStores                                                                                                                        MerchantSubCategory = "Duty Free Stores"
+	EatingPlacesRestaurants                                                                                                               MerchantSubCategory = "Eating Places Restaurants"
+	ElectricRazorStoresSalesAndService                                                                                                    MerchantSubCategory = "Electric Razor Stores—Sales and Service"
+	ElectricalContractors                                                                                                                 MerchantSubCategory = "Electrical Contractors"
+	ElectricalPartsAndEquipment                                                                                                           MerchantSubCategory = "Electrical Parts and Equipment"
+	ElectronicRepairShops                                                                                                                 MerchantSubCategory = "Electronic Repair Shops"
+	ElectronicSales                                                                                                                       MerchantSubCategory = "Electronic Sales"
+	EmploymentAgenciesTemporaryHelpServices                                                                                               MerchantSubCategory = "Employment Agencies Temporary Help Services"
+	EquipmentFurnitureAndHomeFurnishingsStoresExceptAppliances                                                                            MerchantSubCategory = "Equipment Furniture and Home Furnishings Stores (except Appliances)"
+	EquipmentRentalAndLeasingServicesFurnitureRentalToolRental                                                                            MerchantSubCategory = "Equipment Rental and Leasing Services Furniture Rental Tool Rental"
+	ExterminatingAndDisinfectingServices                                                                                                  MerchantSubCategory = "Exterminating and Disinfecting Services"
+	FabricNeedleworkPieceGoodsAndSewingStores                                                                                             MerchantSubCategory = "Fabric Needlework Piece Goods and Sewing Stores"
+	FamilyClothingStores                                                                                                                  MerchantSubCategory = "Family Clothing Stores"
+	FastFoodRestaurants                                                                                                                   MerchantSubCategory = "Fast Food Restaurants"
+	Fines                                                                                                                                 MerchantSubCategory = "Fines"
+	FireplaceFireplaceScreensAndAccessoriesStores                                                                                         MerchantSubCategory = "Fireplace Fireplace Screens and Accessories Stores"
+	FloorCoveringStores                                                                                                                   MerchantSubCategory = "Floor Covering Stores"
+	Florists                                                                                                                              MerchantSubCategory = "Florists"
+	FloristsSuppliesNurseryStockAndFlowers                                                                                                MerchantSubCategory = "Florists Supplies Nursery Stock and Flowers"
+	FreezerLockerMeatProvisioners                                                                                                         MerchantSubCategory = "Freezer Locker Meat Provisioners"
+	FuelDealersCoalFuelOilLiquefiedPetroleumWood                                                                                          MerchantSubCategory = "Fuel Dealers—Coal Fuel Oil Liquefied Petroleum Wood"
+	FuelDispenserAutomated                                                                                                                MerchantSubCategory = "Fuel Dispenser Automated"
+	FuneralServiceAndCrematories                                                                                                          MerchantSubCategory = "Funeral Service and Crematories"
+	FurnitureReupholsteryAndRepairRefinishing                                                                                             MerchantSubCategory = "Furniture—Reupholstery and Repair Refinishing"
+	FurriersAndFurShops                                                                                                                   MerchantSubCategory = "Furriers and Fur Shops"
+	GamblingTransactions                                                                                                                  MerchantSubCategory = "Gambling Transactions"
+	GameToyAndHobbyShops                                                                                                                  MerchantSubCategory = "Game Toy and Hobby Shops"
+	GeneralContractorsResidentialAndCommercial                                                                                            MerchantSubCategory = "General Contractors—Residential and Commercial"
+	GlassPaintWallpaperStores                                                                                                             MerchantSubCategory = "Glass Paint Wallpaper Stores"
+	GolfCoursesPublic                                                                                                                     MerchantSubCategory = "Golf Courses Public"
+	GovernmentLicensedHorseDogRacingUSRegionOnly                                                                                          MerchantSubCategory = "Government Licensed Horse/Dog Racing (U.S. Region Only)"
+	GovernmentOwnedLotterySpecificCountries                                                                                               MerchantSubCategory = "Government-owned Lottery (Specific Countries)"
+	GovernmentOwnedLotteryUSRegionOnly                                                                                                    MerchantSubCategory = "Government Owned Lottery (U.S. Region Only)"
+	GovernmentServicesnotElsewhereClassified                                                                                              MerchantSubCategory = "Government Services—not elsewhere classified"
+	GroceryStoresSupermarkets                                                                                                             MerchantSubCategory = "Grocery Stores Supermarkets"
+	HardwareEquipmentAndSupplies                                                                                                          MerchantSubCategory = "Hardware Equipment and Supplies"
+	HardwareStores                                                                                                                        MerchantSubCategory = "Hardware Stores"
+	HatCleaningShopsShoeRepairShopsShoeShineParlors                                                                                       MerchantSubCategory = "Hat Cleaning Shops Shoe Repair Shops Shoe Shine Parlors"
+	HealthAndBeautySpas                                                                                                                   MerchantSubCategory = "Health and Beauty Spas"
+	HealthPractitionersMedicalServicesnotElsewhereClassified                                                                              MerchantSubCategory = "Health Practitioners Medical Services—not elsewhere classified"
+	HearingAidsSalesServiceSupplyStores                                                                                                   MerchantSubCategory = "Hearing Aids—Sales Service Supply Stores"
+	HomeSupplyWarehouseStores                                                                                                             MerchantSubCategory = "Home Supply Warehouse Stores"
+	HorticulturalAndLandscapingServices                                                                                                   MerchantSubCategory = "Horticultural and Landscaping Services"
+	Hospitals                                                                                                                             MerchantSubCategory = "Hospitals"
+	HouseholdApplianceStores                                                                                                              MerchantSubCategory = "Household Appliance Stores"
+	IndustrialSuppliesnotElsewhereClassified                                                                                              MerchantSubCategory = "Industrial Supplies—not elsewhere classified"
+	InformationRetrievalServices                                                                                                          MerchantSubCategory = "Information Retrieval Services"
+	InsulationMasonryPlasteringStoneworkAndTileSettingContractors                                                                         MerchantSubCategory = "Insulation Masonry Plastering Stonework and Tile Setting Contractors"
+	InsuranceSalesUnderwritingAndPremiums                                                                                                 MerchantSubCategory = "Insurance Sales Underwriting and Premiums"
+	InternetGamblingUSRegionOnly                                                                                                          MerchantSubCategory = "Internet Gambling (U.S. Region Only)"
+	IntraGovernmentPurchasesGovernmentOnly                                                                                                MerchantSubCategory = "Intra-Government Purchases—Government Only"
+	KeyEntryTelecomMerchantProvidingSingleLocalAndLongDistancePhoneCallsUsingACentralAccessNumberInANonFaceToFaceEnvironmentUsingKeyEntry MerchantSubCategory = "Key-entry Telecom Merchant providing single local and long-distance phone calls using a central access number in a non-face-to-face environment using key entry"
+	LaundryServicesFamilyAndCommercial                                                                                                    MerchantSubCategory = "Laundry Services—Family and Commercial"
+	LawnAndGardenSupplyStores                                                                                                             MerchantSubCategory = "Lawn and Garden Supply Stores"
+	LeatherGoodsAndLuggageStores                                                                                                          MerchantSubCategory = "Leather Goods and Luggage Stores"
+	LimousinesAndTaxicabs                                                                                                                 MerchantSubCategory = "Limousines and Taxicabs"
+	LodgingHotelsMotelsResortsnotElsewhereClassified                                                                                      MerchantSubCategory = "Lodging—Hotels Motels Resorts—not elsewhere classified"
+	ManualCashDisbursementsCustomerFinancialInstitution                                                                                   MerchantSubCategory = "Manual Cash Disbursements—Customer Financial Institution"
+	MarinasMarineServiceSupplies                                                                                                          MerchantSubCategory = "Marinas Marine Service/Supplies"
+	MassageParlors                                                                                                                        MerchantSubCategory = "Massage Parlors"
+	MensAndBoysClothingAndAccessoriesStores                                                                                               MerchantSubCategory = "Men's and Boys' Clothing and Accessories Stores"
+	MensAndWomensClothingStores                                                                                                           MerchantSubCategory = "Men's and Women's Clothing Stores"
+	MensWomensAndChildrensUniformsAndCommercialClothing                                                                                   MerchantSubCategory = "Men's Women's and Children's Uniforms and Commercial Clothing"
+	MerchandiseAndServicesCustomerFinancialInstitution                                                                                    MerchantSubCategory = "Merchandise and Services—Customer Financial Institution"
+	MetalServiceCentersAndOffices                                                                                                         MerchantSubCategory = "Metal Service Centers and Offices"
+	MiscellaneousAndSpecialtyRetailStores                                                                                                 MerchantSubCategory = "Miscellaneous and Specialty Retail Stores"
+	MiscellaneousAutomotiveAircraftAndFarmEquipmentDealersnotElsewhereClassified                                                          MerchantSubCategory = "Miscellaneous Automotive Aircraft and Farm Equipment Dealers—not elsewhere classified"
+	MiscellaneousFoodStoresConvenienceStoresMarketsSpecialtyStores                                                                        MerchantSubCategory = "Miscellaneous Food Stores—Convenience Stores Markets Specialty Stores"
+	MiscellaneousGeneralMerchandiseStores                                                                                                 MerchantSubCategory = "Miscellaneous General Merchandise Stores"
+	MiscellaneousHouseFurnishingSpecialtyShops                                                                                            MerchantSubCategory = "Miscellaneous House Furnishing Specialty Shops"
+	MiscellaneousPublishingAndPrinting                                                                                                    MerchantSubCategory = "Miscellaneous Publishing and Printing"
+	MiscellaneousRepairShopsAndRelatedServices                                                                                            MerchantSubCategory = "Miscellaneous Repair Shops and Related Services"
+	MobileHomeDealers                                                                                                                     MerchantSubCategory = "Mobile Home Dealers"
+	MoneySendFunding                                                                                                                      MerchantSubCategory = "MoneySend Funding"
+	MoneySendIntercountry                                                                                                                 MerchantSubCategory = "MoneySend Intercountry"
+	MoneySendIntracountry                                                                                                                 MerchantSubCategory = "MoneySend Intracountry"
+	MoneyTransfer                                                                                                                         MerchantSubCategory = "Money Transfer"
+	MotionPictureAndVideoTapeProductionAndDistribution                                                                                    MerchantSubCategory = "Motion Picture and Video Tape Production and Distribution"
+	MotionPictureTheaters                                                                                                                 MerchantSubCategory = "Motion Picture Theaters"
+	MotorFreightCarriersTruckingLocalLongDistanceMovingAndStorageCompaniesLocalDelivery                                                   MerchantSubCategory = "Motor Freight Carriers Trucking—Local/Long Distance Moving and Storage Companies Local Delivery"
+	MotorHomeAndRecreationalVehicleRental                                                                                                 MerchantSubCategory = "Motor Home and Recreational Vehicle Rental"
+	MotorHomeDealers                                                                                                                      MerchantSubCategory = "Motor Home Dealers"
+	MotorVehicleSuppliesAndNewParts                                                                                                       MerchantSubCategory = "Motor Vehicle Supplies and New Parts"
+	MotorcycleShopsAndDealers                                                                                                             MerchantSubCategory = "Motorcycle Shops and Dealers"
+	MusicStoresMusicalInstrumentsPianosSheetMusic                                                                                         MerchantSubCategory = "Music Stores—Musical Instruments Pianos Sheet Music"
+	NewsDealersAndNewsstands                                                                                                              MerchantSubCategory = "News Dealers and Newsstands"
+	NondurableGoodsnotElsewhereClassified                                                                                                 MerchantSubCategory = "Nondurable Goods—not elsewhere classified"
+	NursingAndPersonalCareFacilities                                                                                                      MerchantSubCategory = "Nursing and Personal Care Facilities"
+	OfficeAndCommercialFurniture                                                                                                          MerchantSubCategory = "Office and Commercial Furniture"
+	OfficePhotographicPhotocopyAndMicrofilmEquipment                                                                                      MerchantSubCategory = "Office Photographic Photocopy and Microfilm Equipment"
+	OfficeSchoolSupplyAndStationeryStores                                                                                                 MerchantSubCategory = "Office School Supply and Stationery Stores"
+	OpticiansOpticalGoodsAndEyeglasses                                                                                                    MerchantSubCategory = "Opticians Optical Goods and Eyeglasses"
+	OptometristsOphthalmologists                                                                                                          MerchantSubCategory = "Optometrists Ophthalmologists"
+	OrganizationsCharitableAndSocialService                                                                                               MerchantSubCategory = "Organizations Charitable and Social Service"
+	OrganizationsMembershipnotElsewhereClassified                                                                                         MerchantSubCategory = "Organizations Membership—not elsewhere classified"
+	OrganizationsPolitical                                                                                                                MerchantSubCategory = "Organizations Political"
+	OrganizationsReligious                                                                                                                MerchantSubCategory = "Organizations Religious"
+	OrthopedicGoodsArtificialLimbStores                                                                                                   MerchantSubCategory = "Orthopedic Goods—Artificial Limb Stores"
+	OsteopathicPhysicians                                                                                                                 MerchantSubCategory = "Osteopathic Physicians"
+	OtherServicesnotElsewhereClassified                                                                                                   MerchantSubCategory = "Other Services—not elsewhere classified"
+	POIFundingTransactionsExcludingMoneySend                                                                                              MerchantSubCategory = "POI Funding Transactions (Excluding MoneySend)"
+	PackageStoresBeerWineAndLiquor                                                                                                        MerchantSubCategory = "Package Stores Beer Wine and Liquor"
+	PaintsVarnishesAndSupplies                                                                                                            MerchantSubCategory = "Paints Varnishes and Supplies"
+	PassengerRailways                                                                                                                     MerchantSubCategory = "Passenger Railways"
+	PawnShops                                                                                                                             MerchantSubCategory = "Pawn Shops"
+	PaymentTransactionCustomerFinancialInstitution                                                                                        MerchantSubCategory = "Payment Transaction—Customer Financial Institution"
+	PaymentTransactionMerchant                                                                                                            MerchantSubCategory = "Payment Transaction—Merchant"
+	PetShopsPetFoodAndSupplies                                                                                                            MerchantSubCategory = "Pet Shops—Pet Food and Supplies"
+	PetroleumAndPetroleumProducts                                                                                                         MerchantSubCategory = "Petroleum and Petroleum Products"
+	PhotoDevelopingPhotofinishingLaboratories                                                                                             MerchantSubCategory = "Photo Developing Photofinishing Laboratories"
+	PhotographicStudios                                                                                                                   MerchantSubCategory = "Photographic Studios"
+	PieceGoodsNotionsAndOtherDryGoods                                                                                                     MerchantSubCategory = "Piece Goods Notions and Other Dry Goods"
+	PlumbingAndHeatingEquipment                                                                                                           MerchantSubCategory = "Plumbing and Heating Equipment"
+	PoolAndBilliardEstablishments                                                                                                         MerchantSubCategory = "Pool and Billiard Establishments"
+	PostalServicesGovernmentOnly                                                                                                          MerchantSubCategory = "Postal Services—Government Only"
+	PreciousStonesAndMetalsWatchesAndJewelry                                                                                              MerchantSubCategory = "Precious Stones and Metals Watches and Jewelry"
+	ProfessionalServicesnotElsewhereClassified                                                                                            MerchantSubCategory = "Professional Services—not elsewhere classified"
+	PublicWarehousingFarmProductsRefrigeratedGoodsHouseholdGoodsStorage                                                                   MerchantSubCategory = "Public Warehousing—Farm Products Refrigerated Goods Household Goods Storage"
+	QuasiCashCustomerFinancialInstitution                                                                                                 MerchantSubCategory = "Quasi Cash—Customer Financial Institution"
+	QuasiCashMerchant                                                                                                                     MerchantSubCategory = "Quasi Cash—Merchant"
+	QuickCopyReproductionAndBlueprintingServices                                                                                          MerchantSubCategory = "Quick Copy Reproduction and Blueprinting Services"
+	RailroadsFreight                                                                                                                      MerchantSubCategory = "Railroads—Freight"
+	RealEstateAgentsAndManagersRentals                                                                                                    MerchantSubCategory = "Real Estate Agents and Managers—Rentals"
+	RecordShops                                                                                                                           MerchantSubCategory = "Record Shops"
+	RecreationServicesnotElsewhereClassified                                                                                              MerchantSubCategory = "Recreation Services—not elsewhere classified"
+	RecreationalAndSportingCamps                                                                                                          MerchantSubCategory = "Recreational and Sporting Camps"
+	ReligiousGoodsStores                                                                                                                  MerchantSubCategory = "Religious Goods Stores"
+	RoofingAndSidingSheetMetalWorkContractors                                                                                             MerchantSubCategory = "Roofing and Siding Sheet Metal Work Contractors"
+	SalvageAndWreckingYards                                                                                                               MerchantSubCategory = "Salvage and Wrecking Yards"
+	SanitationPolishingAndSpecialtyCleaningPreparations                                                                                   MerchantSubCategory = "Sanitation Polishing and Specialty Cleaning Preparations"
+	SchoolsAndEducationalServicesnotElsewhereClassified                                                                                   MerchantSubCategory = "Schools and Educational Services—not elsewhere classified"
+	SchoolsBusinessAndSecretarial                                                                                                         MerchantSubCategory = "Schools Business and Secretarial"
+	SchoolsCorrespondence                                                                                                                 MerchantSubCategory = "Schools Correspondence"
+	SchoolsElementaryAndSecondary                                                                                                         MerchantSubCategory = "Schools Elementary and Secondary"
+	SchoolsTradeAndVocational                                                                                                             MerchantSubCategory = "Schools Trade and Vocational"
+	SecondHandStoresUsedMerchandiseStores                                                                                                 MerchantSubCategory = "Second Hand Stores Used Merchandise Stores"
+	SecuritiesBrokersDealers                                                                                                              MerchantSubCategory = "Securities—Brokers/Dealers"
+	ServiceStationsWithOrWithoutAncillaryServices                                                                                         MerchantSubCategory = "Service Stations (with or without Ancillary Services)"
+	ShoeStores                                                                                                                            MerchantSubCategory = "Shoe Stores"
+	SnowmobileDealers                                                                                                                     MerchantSubCategory = "Snowmobile Dealers"
+	SportingGoodsStores                                                                                                                   MerchantSubCategory = "Sporting Goods Stores"
+	SportsApparelRidingApparelStores                                                                                                      MerchantSubCategory = "Sports Apparel Riding Apparel Stores"
+	StampAndCoinStoresPhilatelicAndNumismaticSupplies                                                                                     MerchantSubCategory = "Stamp and Coin Stores—Philatelic and Numismatic Supplies"
+	StationeryOfficeSuppliesPrintingAndWritingPaper                                                                                       MerchantSubCategory = "Stationery Office Supplies Printing and Writing Paper"
+	StenographicAndSecretarialSupportServices                                                                                             MerchantSubCategory = "Stenographic and Secretarial Support Services"
+	SwimmingPoolsSalesAndSupplies                                                                                                         MerchantSubCategory = "Swimming Pools—Sales and Supplies"
+	TaxPayments                                                                                                                           MerchantSubCategory = "Tax Payments"
+	TaxPreparationService                                                                                                                 MerchantSubCategory = "Tax Preparation Service"
+	TelecommunicationEquipmentIncludingTelephoneSales                                                                                     MerchantSubCategory = "Telecommunication Equipment Including Telephone Sales"
+	TelecommunicationServicesIncludingButNotLimitedToPrepaidPhoneServicesAndRecurringPhoneServices                                        MerchantSubCategory = "Telecommunication Services including but not limited to prepaid phone services and recurring phone services"
+	TelegraphServices                                                                                                                     MerchantSubCategory = "Telegraph Services"
+	TentAndAwningShops                                                                                                                    MerchantSubCategory = "Tent and Awning Shops"
+	TestingLaboratoriesNonMedical                                                                                                         MerchantSubCategory = "Testing Laboratories (Non-Medical)"
+	TheatricalProducersExceptMotionPicturesTicketAgencies                                                                                 MerchantSubCategory = "Theatrical Producers (except Motion Pictures) Ticket Agencies"
+	Timeshares                                                                                                                            MerchantSubCategory = "Timeshares"
+	TireRetreadingAndRepairShops                                                                                                          MerchantSubCategory = "Tire Retreading and Repair Shops"
+	TouristAttractionsAndExhibits                                                                                                         MerchantSubCategory = "Tourist Attractions and Exhibits"
+	TowingServices                                                                                                                        MerchantSubCategory = "Towing Services"
+	TransportationServicesnotElsewhereClassified                                                                                          MerchantSubCategory = "Transportation Services—not elsewhere classified"
+	TransportationSuburbanAndLocalCommuterPassengerIncludingFerries                                                                       MerchantSubCategory = "Transportation—Suburban and Local Commuter Passenger including Ferries"
+	TravelAgenciesAndTourOperators                                                                                                        MerchantSubCategory = "Travel Agencies and Tour Operators"
+	TruckRental                                                                                                                           MerchantSubCategory = "Truck Rental"
+	TypesettingPlateMakingAndRelatedServices                                                                                              MerchantSubCategory = "Typesetting Plate Making and Related Services"
+	TypewriterStoresRentalsSalesService                                                                                                   MerchantSubCategory = "Typewriter Stores—Rentals Sales Service"
+	UtilitiesElectricGasHeatingOilSanitaryWater                                                                                           MerchantSubCategory = "Utilities—Electric Gas Heating Oil Sanitary Water"
+	VarietyStores                                                                                                                         MerchantSubCategory = "Variety Stores"
+	VeterinaryServices                                                                                                                    MerchantSubCategory = "Veterinary Services"
+	VideoAmusementGameSupplies                                                                                                            MerchantSubCategory = "Video Amusement Game Supplies"
+	VideoEntertainmentRentalStores                                                                                                        MerchantSubCategory = "Video Entertainment Rental Stores"
+	VideoGameArcadesEstablishments                                                                                                        MerchantSubCategory = "Video Game Arcades/Establishments"
+	WeldingRepair                                                                                                                         MerchantSubCategory = "Welding Repair"
+	WholesaleClubs                                                                                                                        MerchantSubCategory = "Wholesale Clubs"
+	WigAndToupeeShops                                                                                                                     MerchantSubCategory = "Wig and Toupee Shops"
+	WomensAccessoryAndSpecialtyStores                                                                                                     MerchantSubCategory = "Women's Accessory and Specialty Stores"
+	WomensReadyToWearStores                                                                                                               MerchantSubCategory = "Women's Ready to Wear Stores"
+)
+
+// Valid indicates whether the value is a known member of the MerchantSubCategory enum.
+func (e MerchantSubCategory) Valid() bool {
 	switch e {
 	case AccessoryAndApparelStoresMiscellaneous:
 		return true
@@ -1236,348 +1614,6 @@ func (e CreateMerchantRequestSubCategory) Valid() bool {
 	}
 }
 
-// Defines values for CreatePayoutWithoutQuoteRequestDestinationCurrency.
-const (
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyAED CreatePayoutWithoutQuoteRequestDestinationCurrency = "AED"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD CreatePayoutWithoutQuoteRequestDestinationCurrency = "AUD"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR CreatePayoutWithoutQuoteRequestDestinationCurrency = "EUR"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP CreatePayoutWithoutQuoteRequestDestinationCurrency = "GBP"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyINR CreatePayoutWithoutQuoteRequestDestinationCurrency = "INR"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencySGD CreatePayoutWithoutQuoteRequestDestinationCurrency = "SGD"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD CreatePayoutWithoutQuoteRequestDestinationCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestDestinationCurrency enum.
-func (e CreatePayoutWithoutQuoteRequestDestinationCurrency) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAED:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyINR:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencySGD:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreatePayoutWithoutQuoteRequestPaymentRail.
-const (
-	CreatePayoutWithoutQuoteRequestPaymentRailFps   CreatePayoutWithoutQuoteRequestPaymentRail = "fps"
-	CreatePayoutWithoutQuoteRequestPaymentRailFts   CreatePayoutWithoutQuoteRequestPaymentRail = "fts"
-	CreatePayoutWithoutQuoteRequestPaymentRailImps  CreatePayoutWithoutQuoteRequestPaymentRail = "imps"
-	CreatePayoutWithoutQuoteRequestPaymentRailIpp   CreatePayoutWithoutQuoteRequestPaymentRail = "ipp"
-	CreatePayoutWithoutQuoteRequestPaymentRailNeft  CreatePayoutWithoutQuoteRequestPaymentRail = "neft"
-	CreatePayoutWithoutQuoteRequestPaymentRailNpp   CreatePayoutWithoutQuoteRequestPaymentRail = "npp"
-	CreatePayoutWithoutQuoteRequestPaymentRailRtgs  CreatePayoutWithoutQuoteRequestPaymentRail = "rtgs"
-	CreatePayoutWithoutQuoteRequestPaymentRailSepa  CreatePayoutWithoutQuoteRequestPaymentRail = "sepa"
-	CreatePayoutWithoutQuoteRequestPaymentRailSwift CreatePayoutWithoutQuoteRequestPaymentRail = "swift"
-	CreatePayoutWithoutQuoteRequestPaymentRailUpi   CreatePayoutWithoutQuoteRequestPaymentRail = "upi"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestPaymentRail enum.
-func (e CreatePayoutWithoutQuoteRequestPaymentRail) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestPaymentRailFps:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailFts:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailImps:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailIpp:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailNeft:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailNpp:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailRtgs:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailSepa:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailSwift:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailUpi:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreatePayoutWithoutQuoteRequestSourceCurrency.
-const (
-	CreatePayoutWithoutQuoteRequestSourceCurrencyAED CreatePayoutWithoutQuoteRequestSourceCurrency = "AED"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyAUD CreatePayoutWithoutQuoteRequestSourceCurrency = "AUD"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyEUR CreatePayoutWithoutQuoteRequestSourceCurrency = "EUR"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyGBP CreatePayoutWithoutQuoteRequestSourceCurrency = "GBP"
-	CreatePayoutWithoutQuoteRequestSourceCurrencySGD CreatePayoutWithoutQuoteRequestSourceCurrency = "SGD"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyUSD CreatePayoutWithoutQuoteRequestSourceCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestSourceCurrency enum.
-func (e CreatePayoutWithoutQuoteRequestSourceCurrency) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyAED:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyAUD:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyEUR:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyGBP:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencySGD:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateQuoteRequestResource.
-const (
-	CreateQuoteRequestResourcePayin  CreateQuoteRequestResource = "payin"
-	CreateQuoteRequestResourcePayout CreateQuoteRequestResource = "payout"
-)
-
-// Valid indicates whether the value is a known member of the CreateQuoteRequestResource enum.
-func (e CreateQuoteRequestResource) Valid() bool {
-	switch e {
-	case CreateQuoteRequestResourcePayin:
-		return true
-	case CreateQuoteRequestResourcePayout:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateSubscriptionResponseStatus.
-const (
-	CreateSubscriptionResponseStatusActionRequired CreateSubscriptionResponseStatus = "action_required"
-	CreateSubscriptionResponseStatusActive         CreateSubscriptionResponseStatus = "active"
-	CreateSubscriptionResponseStatusAuthorized     CreateSubscriptionResponseStatus = "authorized"
-	CreateSubscriptionResponseStatusCancelled      CreateSubscriptionResponseStatus = "cancelled"
-	CreateSubscriptionResponseStatusCompleted      CreateSubscriptionResponseStatus = "completed"
-	CreateSubscriptionResponseStatusCreated        CreateSubscriptionResponseStatus = "created"
-	CreateSubscriptionResponseStatusExpired        CreateSubscriptionResponseStatus = "expired"
-	CreateSubscriptionResponseStatusFailed         CreateSubscriptionResponseStatus = "failed"
-	CreateSubscriptionResponseStatusHalted         CreateSubscriptionResponseStatus = "halted"
-	CreateSubscriptionResponseStatusPaused         CreateSubscriptionResponseStatus = "paused"
-	CreateSubscriptionResponseStatusUnderReview    CreateSubscriptionResponseStatus = "under_review"
-)
-
-// Valid indicates whether the value is a known member of the CreateSubscriptionResponseStatus enum.
-func (e CreateSubscriptionResponseStatus) Valid() bool {
-	switch e {
-	case CreateSubscriptionResponseStatusActionRequired:
-		return true
-	case CreateSubscriptionResponseStatusActive:
-		return true
-	case CreateSubscriptionResponseStatusAuthorized:
-		return true
-	case CreateSubscriptionResponseStatusCancelled:
-		return true
-	case CreateSubscriptionResponseStatusCompleted:
-		return true
-	case CreateSubscriptionResponseStatusCreated:
-		return true
-	case CreateSubscriptionResponseStatusExpired:
-		return true
-	case CreateSubscriptionResponseStatusFailed:
-		return true
-	case CreateSubscriptionResponseStatusHalted:
-		return true
-	case CreateSubscriptionResponseStatusPaused:
-		return true
-	case CreateSubscriptionResponseStatusUnderReview:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateVirtualAccountV2RequestPaymentType.
-const (
-	CreateVirtualAccountV2RequestPaymentTypeLocal CreateVirtualAccountV2RequestPaymentType = "local"
-	CreateVirtualAccountV2RequestPaymentTypeSwift CreateVirtualAccountV2RequestPaymentType = "swift"
-)
-
-// Valid indicates whether the value is a known member of the CreateVirtualAccountV2RequestPaymentType enum.
-func (e CreateVirtualAccountV2RequestPaymentType) Valid() bool {
-	switch e {
-	case CreateVirtualAccountV2RequestPaymentTypeLocal:
-		return true
-	case CreateVirtualAccountV2RequestPaymentTypeSwift:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CustomerCustomerType.
-const (
-	CustomerCustomerTypeBusiness   CustomerCustomerType = "business"
-	CustomerCustomerTypeIndividual CustomerCustomerType = "individual"
-)
-
-// Valid indicates whether the value is a known member of the CustomerCustomerType enum.
-func (e CustomerCustomerType) Valid() bool {
-	switch e {
-	case CustomerCustomerTypeBusiness:
-		return true
-	case CustomerCustomerTypeIndividual:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FeeBreakdownEntryBearer.
-const (
-	FeeBreakdownEntryBearerCustomer FeeBreakdownEntryBearer = "customer"
-	FeeBreakdownEntryBearerMerchant FeeBreakdownEntryBearer = "merchant"
-)
-
-// Valid indicates whether the value is a known member of the FeeBreakdownEntryBearer enum.
-func (e FeeBreakdownEntryBearer) Valid() bool {
-	switch e {
-	case FeeBreakdownEntryBearerCustomer:
-		return true
-	case FeeBreakdownEntryBearerMerchant:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FeeBreakdownEntryCollectionMode.
-const (
-	FeeBreakdownEntryCollectionModeDeferred  FeeBreakdownEntryCollectionMode = "deferred"
-	FeeBreakdownEntryCollectionModeImmediate FeeBreakdownEntryCollectionMode = "immediate"
-)
-
-// Valid indicates whether the value is a known member of the FeeBreakdownEntryCollectionMode enum.
-func (e FeeBreakdownEntryCollectionMode) Valid() bool {
-	switch e {
-	case FeeBreakdownEntryCollectionModeDeferred:
-		return true
-	case FeeBreakdownEntryCollectionModeImmediate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for IntervalCount.
-const (
-	N1 IntervalCount = 1
-	N3 IntervalCount = 3
-	N6 IntervalCount = 6
-)
-
-// Valid indicates whether the value is a known member of the IntervalCount enum.
-func (e IntervalCount) Valid() bool {
-	switch e {
-	case N1:
-		return true
-	case N3:
-		return true
-	case N6:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for IntervalType.
-const (
-	AsPresented IntervalType = "as_presented"
-	Month       IntervalType = "month"
-	Year        IntervalType = "year"
-)
-
-// Valid indicates whether the value is a known member of the IntervalType enum.
-func (e IntervalType) Valid() bool {
-	switch e {
-	case AsPresented:
-		return true
-	case Month:
-		return true
-	case Year:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantEntityType.
-const (
-	MerchantEntityTypeBusiness   MerchantEntityType = "business"
-	MerchantEntityTypeIndividual MerchantEntityType = "individual"
-)
-
-// Valid indicates whether the value is a known member of the MerchantEntityType enum.
-func (e MerchantEntityType) Valid() bool {
-	switch e {
-	case MerchantEntityTypeBusiness:
-		return true
-	case MerchantEntityTypeIndividual:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantGender.
-const (
-	MerchantGenderFemale    MerchantGender = "female"
-	MerchantGenderMale      MerchantGender = "male"
-	MerchantGenderUndefined MerchantGender = "undefined"
-)
-
-// Valid indicates whether the value is a known member of the MerchantGender enum.
-func (e MerchantGender) Valid() bool {
-	switch e {
-	case MerchantGenderFemale:
-		return true
-	case MerchantGenderMale:
-		return true
-	case MerchantGenderUndefined:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantStatus.
-const (
-	MerchantStatusFailed  MerchantStatus = "failed"
-	MerchantStatusPending MerchantStatus = "pending"
-	MerchantStatusSuccess MerchantStatus = "success"
-)
-
-// Valid indicates whether the value is a known member of the MerchantStatus enum.
-func (e MerchantStatus) Valid() bool {
-	switch e {
-	case MerchantStatusFailed:
-		return true
-	case MerchantStatusPending:
-		return true
-	case MerchantStatusSuccess:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for MockReviewBeneficiaryV2RequestReviewAction.
 const (
 	Approve MockReviewBeneficiaryV2RequestReviewAction = "approve"
@@ -1785,6 +1821,57 @@ func (e OrdersStatus) Valid() bool {
 	}
 }
 
+// Defines values for OrdersRequestCurrency.
+const (
+	OrdersRequestCurrencyAED OrdersRequestCurrency = "AED"
+	OrdersRequestCurrencyAUD OrdersRequestCurrency = "AUD"
+	OrdersRequestCurrencyEUR OrdersRequestCurrency = "EUR"
+	OrdersRequestCurrencyGBP OrdersRequestCurrency = "GBP"
+	OrdersRequestCurrencySGD OrdersRequestCurrency = "SGD"
+	OrdersRequestCurrencyUSD OrdersRequestCurrency = "USD"
+)
+
+// Valid indicates whether the value is a known member of the OrdersRequestCurrency enum.
+func (e OrdersRequestCurrency) Valid() bool {
+	switch e {
+	case OrdersRequestCurrencyAED:
+		return true
+	case OrdersRequestCurrencyAUD:
+		return true
+	case OrdersRequestCurrencyEUR:
+		return true
+	case OrdersRequestCurrencyGBP:
+		return true
+	case OrdersRequestCurrencySGD:
+		return true
+	case OrdersRequestCurrencyUSD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrdersRequestPaymentMethods.
+const (
+	OrdersRequestPaymentMethodsBankTransfer OrdersRequestPaymentMethods = "bank_transfer"
+	OrdersRequestPaymentMethodsCard         OrdersRequestPaymentMethods = "card"
+	OrdersRequestPaymentMethodsPayViaBank   OrdersRequestPaymentMethods = "pay_via_bank"
+)
+
+// Valid indicates whether the value is a known member of the OrdersRequestPaymentMethods enum.
+func (e OrdersRequestPaymentMethods) Valid() bool {
+	switch e {
+	case OrdersRequestPaymentMethodsBankTransfer:
+		return true
+	case OrdersRequestPaymentMethodsCard:
+		return true
+	case OrdersRequestPaymentMethodsPayViaBank:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentComplianceStatus.
 const (
 	PaymentComplianceStatusActionRequired PaymentComplianceStatus = "action_required"
@@ -1907,9 +1994,10 @@ func (e PaymentPaymentMethodDetails1TransferType) Valid() bool {
 
 // Defines values for PaymentPaymentMethodType.
 const (
-	PaymentPaymentMethodTypeBankTransfer PaymentPaymentMethodType = "bank_transfer"
-	PaymentPaymentMethodTypeCard         PaymentPaymentMethodType = "card"
-	PaymentPaymentMethodTypePayViaBank   PaymentPaymentMethodType = "pay_via_bank"
+	PaymentPaymentMethodTypeBankTransfer  PaymentPaymentMethodType = "bank_transfer"
+	PaymentPaymentMethodTypeCard          PaymentPaymentMethodType = "card"
+	PaymentPaymentMethodTypePayViaBank    PaymentPaymentMethodType = "pay_via_bank"
+	PaymentPaymentMethodTypeSwiftTransfer PaymentPaymentMethodType = "swift_transfer"
 )
 
 // Valid indicates whether the value is a known member of the PaymentPaymentMethodType enum.
@@ -1920,6 +2008,8 @@ func (e PaymentPaymentMethodType) Valid() bool {
 	case PaymentPaymentMethodTypeCard:
 		return true
 	case PaymentPaymentMethodTypePayViaBank:
+		return true
+	case PaymentPaymentMethodTypeSwiftTransfer:
 		return true
 	default:
 		return false
@@ -2034,6 +2124,57 @@ func (e PaymentLinkStatus) Valid() bool {
 	case PaymentLinkStatusPartiallyPaid:
 		return true
 	case PaymentLinkStatusUnderReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaymentLinkRequestCurrency.
+const (
+	PaymentLinkRequestCurrencyAED PaymentLinkRequestCurrency = "AED"
+	PaymentLinkRequestCurrencyAUD PaymentLinkRequestCurrency = "AUD"
+	PaymentLinkRequestCurrencyEUR PaymentLinkRequestCurrency = "EUR"
+	PaymentLinkRequestCurrencyGBP PaymentLinkRequestCurrency = "GBP"
+	PaymentLinkRequestCurrencySGD PaymentLinkRequestCurrency = "SGD"
+	PaymentLinkRequestCurrencyUSD PaymentLinkRequestCurrency = "USD"
+)
+
+// Valid indicates whether the value is a known member of the PaymentLinkRequestCurrency enum.
+func (e PaymentLinkRequestCurrency) Valid() bool {
+	switch e {
+	case PaymentLinkRequestCurrencyAED:
+		return true
+	case PaymentLinkRequestCurrencyAUD:
+		return true
+	case PaymentLinkRequestCurrencyEUR:
+		return true
+	case PaymentLinkRequestCurrencyGBP:
+		return true
+	case PaymentLinkRequestCurrencySGD:
+		return true
+	case PaymentLinkRequestCurrencyUSD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaymentLinkRequestPaymentMethods.
+const (
+	PaymentLinkRequestPaymentMethodsBankTransfer PaymentLinkRequestPaymentMethods = "bank_transfer"
+	PaymentLinkRequestPaymentMethodsCard         PaymentLinkRequestPaymentMethods = "card"
+	PaymentLinkRequestPaymentMethodsPayViaBank   PaymentLinkRequestPaymentMethods = "pay_via_bank"
+)
+
+// Valid indicates whether the value is a known member of the PaymentLinkRequestPaymentMethods enum.
+func (e PaymentLinkRequestPaymentMethods) Valid() bool {
+	switch e {
+	case PaymentLinkRequestPaymentMethodsBankTransfer:
+		return true
+	case PaymentLinkRequestPaymentMethodsCard:
+		return true
+	case PaymentLinkRequestPaymentMethodsPayViaBank:
 		return true
 	default:
 		return false
@@ -2271,6 +2412,24 @@ func (e PricePricingType) Valid() bool {
 	}
 }
 
+// Defines values for PriceRequestPricingType.
+const (
+	PriceRequestPricingTypeFixed      PriceRequestPricingType = "fixed"
+	PriceRequestPricingTypePercentage PriceRequestPricingType = "percentage"
+)
+
+// Valid indicates whether the value is a known member of the PriceRequestPricingType enum.
+func (e PriceRequestPricingType) Valid() bool {
+	switch e {
+	case PriceRequestPricingTypeFixed:
+		return true
+	case PriceRequestPricingTypePercentage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RefundDocuments0Status.
 const (
 	RefundDocuments0StatusApproved RefundDocuments0Status = "approved"
@@ -2358,6 +2517,7 @@ const (
 	RefundStatusCancelled      RefundStatus = "cancelled"
 	RefundStatusFailed         RefundStatus = "failed"
 	RefundStatusInProgress     RefundStatus = "in_progress"
+	RefundStatusPending        RefundStatus = "pending"
 	RefundStatusSuccess        RefundStatus = "success"
 	RefundStatusUnderReview    RefundStatus = "under_review"
 )
@@ -2373,9 +2533,44 @@ func (e RefundStatus) Valid() bool {
 		return true
 	case RefundStatusInProgress:
 		return true
+	case RefundStatusPending:
+		return true
 	case RefundStatusSuccess:
 		return true
 	case RefundStatusUnderReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SettlementStatus.
+const (
+	SettlementStatusActionRequired  SettlementStatus = "action_required"
+	SettlementStatusCancelled       SettlementStatus = "cancelled"
+	SettlementStatusFailed          SettlementStatus = "failed"
+	SettlementStatusInProgress      SettlementStatus = "in_progress"
+	SettlementStatusPendingApproval SettlementStatus = "pending_approval"
+	SettlementStatusQueued          SettlementStatus = "queued"
+	SettlementStatusSuccess         SettlementStatus = "success"
+)
+
+// Valid indicates whether the value is a known member of the SettlementStatus enum.
+func (e SettlementStatus) Valid() bool {
+	switch e {
+	case SettlementStatusActionRequired:
+		return true
+	case SettlementStatusCancelled:
+		return true
+	case SettlementStatusFailed:
+		return true
+	case SettlementStatusInProgress:
+		return true
+	case SettlementStatusPendingApproval:
+		return true
+	case SettlementStatusQueued:
+		return true
+	case SettlementStatusSuccess:
 		return true
 	default:
 		return false
@@ -2745,6 +2940,36 @@ func (e CreatePriceJSONBodyPricingType) Valid() bool {
 	}
 }
 
+// Defines values for CreatePriceJSONBody0PricingType.
+const (
+	CreatePriceJSONBody0PricingTypeFixed CreatePriceJSONBody0PricingType = "fixed"
+)
+
+// Valid indicates whether the value is a known member of the CreatePriceJSONBody0PricingType enum.
+func (e CreatePriceJSONBody0PricingType) Valid() bool {
+	switch e {
+	case CreatePriceJSONBody0PricingTypeFixed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatePriceJSONBody1PricingType.
+const (
+	CreatePriceJSONBody1PricingTypePercentage CreatePriceJSONBody1PricingType = "percentage"
+)
+
+// Valid indicates whether the value is a known member of the CreatePriceJSONBody1PricingType enum.
+func (e CreatePriceJSONBody1PricingType) Valid() bool {
+	switch e {
+	case CreatePriceJSONBody1PricingTypePercentage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetPriceById200JSONResponseBodyPricingType.
 const (
 	GetPriceById200JSONResponseBodyPricingTypeFixed      GetPriceById200JSONResponseBodyPricingType = "fixed"
@@ -2814,22 +3039,43 @@ func (e CreateRefundJSONBodyReason) Valid() bool {
 	}
 }
 
+// Defines values for MockUpdateRefundJSONBodyStatus.
+const (
+	MockUpdateRefundJSONBodyStatusFailed  MockUpdateRefundJSONBodyStatus = "failed"
+	MockUpdateRefundJSONBodyStatusSuccess MockUpdateRefundJSONBodyStatus = "success"
+)
+
+// Valid indicates whether the value is a known member of the MockUpdateRefundJSONBodyStatus enum.
+func (e MockUpdateRefundJSONBodyStatus) Valid() bool {
+	switch e {
+	case MockUpdateRefundJSONBodyStatusFailed:
+		return true
+	case MockUpdateRefundJSONBodyStatusSuccess:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetSubscriptionsParamsStatus.
 const (
-	GetSubscriptionsParamsStatusActive    GetSubscriptionsParamsStatus = "active"
-	GetSubscriptionsParamsStatusCancelled GetSubscriptionsParamsStatus = "cancelled"
-	GetSubscriptionsParamsStatusCompleted GetSubscriptionsParamsStatus = "completed"
-	GetSubscriptionsParamsStatusCreated   GetSubscriptionsParamsStatus = "created"
-	GetSubscriptionsParamsStatusExpired   GetSubscriptionsParamsStatus = "expired"
-	GetSubscriptionsParamsStatusFailed    GetSubscriptionsParamsStatus = "failed"
-	GetSubscriptionsParamsStatusHalted    GetSubscriptionsParamsStatus = "halted"
-	GetSubscriptionsParamsStatusPaused    GetSubscriptionsParamsStatus = "paused"
+	GetSubscriptionsParamsStatusActive     GetSubscriptionsParamsStatus = "active"
+	GetSubscriptionsParamsStatusAuthorized GetSubscriptionsParamsStatus = "authorized"
+	GetSubscriptionsParamsStatusCancelled  GetSubscriptionsParamsStatus = "cancelled"
+	GetSubscriptionsParamsStatusCompleted  GetSubscriptionsParamsStatus = "completed"
+	GetSubscriptionsParamsStatusCreated    GetSubscriptionsParamsStatus = "created"
+	GetSubscriptionsParamsStatusExpired    GetSubscriptionsParamsStatus = "expired"
+	GetSubscriptionsParamsStatusFailed     GetSubscriptionsParamsStatus = "failed"
+	GetSubscriptionsParamsStatusHalted     GetSubscriptionsParamsStatus = "halted"
+	GetSubscriptionsParamsStatusPaused     GetSubscriptionsParamsStatus = "paused"
 )
 
 // Valid indicates whether the value is a known member of the GetSubscriptionsParamsStatus enum.
 func (e GetSubscriptionsParamsStatus) Valid() bool {
 	switch e {
 	case GetSubscriptionsParamsStatusActive:
+		return true
+	case GetSubscriptionsParamsStatusAuthorized:
 		return true
 	case GetSubscriptionsParamsStatusCancelled:
 		return true
@@ -2979,6 +3225,12 @@ type AttachedDocument struct {
 // AttachedDocumentStatus Review state of the document.
 type AttachedDocumentStatus string
 
+// AttachedDocumentRequest A document to attach in an RFI update: its id and the RFI request it answers.
+type AttachedDocumentRequest struct {
+	Id       string  `json:"id"`
+	RfiDocId *string `json:"rfi_doc_id"`
+}
+
 // Balance An amount in one currency (used in withdrawal breakdowns).
 type Balance struct {
 	// Amount Amount in minor units.
@@ -3018,19 +3270,19 @@ type BalanceConversionStatus string
 // BankAccount Bank account details to validate.
 type BankAccount struct {
 	// AccountNumber Account number or IBAN.
-	AccountNumber *string `json:"account_number,omitempty"`
+	AccountNumber string `json:"account_number"`
 
 	// BicPrimary SWIFT/BIC code of the bank.
-	BicPrimary *string `json:"bic_primary,omitempty"`
+	BicPrimary string `json:"bic_primary"`
 
 	// BicSecondary Local routing code (IFSC, sort code, ABA...).
-	BicSecondary *string `json:"bic_secondary,omitempty"`
+	BicSecondary string `json:"bic_secondary"`
 
 	// Country Country of the bank (ISO 3166-1 alpha-3).
-	Country *string `json:"country,omitempty"`
+	Country string `json:"country"`
 
 	// HolderName Name the account is held in.
-	HolderName *string `json:"holder_name,omitempty"`
+	HolderName string `json:"holder_name"`
 }
 
 // BankAccountValidation The result of one bank-account validation.
@@ -3116,6 +3368,30 @@ type Beneficiary struct {
 
 // BeneficiaryBeneficiaryType `individual` or `business`.
 type BeneficiaryBeneficiaryType string
+
+// BeneficiaryRequest Body of createBeneficiary: the v1 beneficiary fields you send (GG-24: read-only fields left out, required list kept).
+type BeneficiaryRequest struct {
+	AccountNumber             string                            `json:"account_number"`
+	AddressLine1              string                            `json:"address_line1"`
+	AddressLine2              *string                           `json:"address_line2,omitempty"`
+	BankName                  string                            `json:"bank_name"`
+	BeneficiaryType           BeneficiaryRequestBeneficiaryType `json:"beneficiary_type"`
+	BicPrimary                string                            `json:"bic_primary"`
+	BicSecondary              string                            `json:"bic_secondary"`
+	City                      string                            `json:"city"`
+	Country                   string                            `json:"country"`
+	Email                     string                            `json:"email"`
+	HolderName                string                            `json:"holder_name"`
+	IntermediateBankCountry   *string                           `json:"intermediate_bank_country,omitempty"`
+	IntermediateBankName      *string                           `json:"intermediate_bank_name,omitempty"`
+	IntermediateBankSwiftCode *string                           `json:"intermediate_bank_swift_code,omitempty"`
+	Nickname                  string                            `json:"nickname"`
+	Pincode                   string                            `json:"pincode"`
+	State                     string                            `json:"state"`
+}
+
+// BeneficiaryRequestBeneficiaryType defines model for BeneficiaryRequest.BeneficiaryType.
+type BeneficiaryRequestBeneficiaryType string
 
 // BeneficiaryV2 A beneficiary in the v2 format, with its review state.
 type BeneficiaryV2 struct {
@@ -3312,7 +3588,7 @@ type BeneficiaryV2CreateRequest struct {
 		Documents *[]string `json:"documents,omitempty"`
 
 		// Email Email address.
-		Email *openapi_types.Email `json:"email,omitempty"`
+		Email *string `json:"email,omitempty"`
 
 		// Name Name of the person or business.
 		Name string `json:"name"`
@@ -3343,6 +3619,12 @@ type BeneficiaryV2CreateRequestBeneficiaryType string
 
 // BeneficiaryV2CreateRequestCategory `payout` for ordinary payouts, `lrs` for LRS remittance recipients.
 type BeneficiaryV2CreateRequestCategory string
+
+// ConnectPayinRequest Body of connectPayin. Glomo names the operation but documents no fields; deliberately open.
+type ConnectPayinRequest map[string]interface{}
+
+// ConnectPayinResponse Answer of connectPayin; undocumented (probably the payment), deliberately open.
+type ConnectPayinResponse map[string]interface{}
 
 // ConversionRate An exchange rate quoted against a currency.
 type ConversionRate struct {
@@ -3407,7 +3689,7 @@ type CreateMerchantRequest struct {
 	AddressLine2 *string `json:"address_line2,omitempty"`
 
 	// Category Business category; `sub_category` must belong to it.
-	Category CreateMerchantRequestCategory `json:"category"`
+	Category MerchantCategory `json:"category"`
 
 	// City City.
 	City        string              `json:"city"`
@@ -3431,21 +3713,15 @@ type CreateMerchantRequest struct {
 	RegistrationNumber  string `json:"registration_number"`
 
 	// State State, province or region.
-	State       string                           `json:"state"`
-	SubCategory CreateMerchantRequestSubCategory `json:"sub_category"`
+	State       string              `json:"state"`
+	SubCategory MerchantSubCategory `json:"sub_category"`
 }
-
-// CreateMerchantRequestCategory Business category; `sub_category` must belong to it.
-type CreateMerchantRequestCategory string
 
 // CreateMerchantRequestEntityType `individual` or `business`.
 type CreateMerchantRequestEntityType string
 
 // CreateMerchantRequestGender defines model for CreateMerchantRequest.Gender.
 type CreateMerchantRequestGender string
-
-// CreateMerchantRequestSubCategory defines model for CreateMerchantRequest.SubCategory.
-type CreateMerchantRequestSubCategory string
 
 // CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency are taken from the quote, so leave them out.
 type CreateOrderWithQuoteRequest struct {
@@ -3464,7 +3740,7 @@ type CreateOrderWithQuoteRequest struct {
 	} `json:"bank_account_details,omitempty"`
 
 	// CustomerId The customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id"`
 
 	// DocumentId Supporting document (`doc_` id).
 	DocumentId *string `json:"document_id,omitempty"`
@@ -3488,7 +3764,7 @@ type CreateOrderWithQuoteRequest struct {
 	PurposeCode *string `json:"purpose_code,omitempty"`
 
 	// QuoteId An unexpired, unused payin quote (`quote_` id).
-	QuoteId *string `json:"quote_id,omitempty"`
+	QuoteId string `json:"quote_id"`
 
 	// ReferenceNumber Your own reference.
 	ReferenceNumber *string `json:"reference_number,omitempty"`
@@ -3514,7 +3790,7 @@ type CreatePaymentLinkWithQuoteRequest struct {
 	} `json:"bank_account_details,omitempty"`
 
 	// CustomerId The customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id"`
 
 	// DocumentId Supporting document (`doc_` id).
 	DocumentId *string `json:"document_id,omitempty"`
@@ -3538,10 +3814,10 @@ type CreatePaymentLinkWithQuoteRequest struct {
 	Product *Product `json:"product,omitempty"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code"`
 
 	// QuoteId An unexpired, unused payin quote (`quote_` id).
-	QuoteId *string `json:"quote_id,omitempty"`
+	QuoteId string `json:"quote_id"`
 
 	// ReferenceNumber Your own reference.
 	ReferenceNumber   *string `json:"reference_number,omitempty"`
@@ -3609,7 +3885,7 @@ type CreatePaymentResponse struct {
 // CreatePayoutWithQuoteRequest A payout priced by a payout quote; amounts, currencies and rail are taken from the quote, so leave them out.
 type CreatePayoutWithQuoteRequest struct {
 	// BeneficiaryId An `active` beneficiary compatible with the quote's rail.
-	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+	BeneficiaryId string `json:"beneficiary_id"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
 	Documents *[]string `json:"documents,omitempty"`
@@ -3621,10 +3897,10 @@ type CreatePayoutWithQuoteRequest struct {
 	Notes *Notes `json:"notes,omitempty"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code"`
 
 	// QuoteId An unexpired, unused payout quote (`quote_` id).
-	QuoteId *string `json:"quote_id,omitempty"`
+	QuoteId string `json:"quote_id"`
 
 	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
 	RequestId *string `json:"request_id,omitempty"`
@@ -3633,13 +3909,13 @@ type CreatePayoutWithQuoteRequest struct {
 // CreatePayoutWithoutQuoteRequest A payout priced at creation - currencies and amount given inline.
 type CreatePayoutWithoutQuoteRequest struct {
 	// BeneficiaryId An `active` beneficiary (`bene_` id).
-	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+	BeneficiaryId string `json:"beneficiary_id"`
 
 	// DestinationAmount Amount to deliver, in minor units.
 	DestinationAmount *int64 `json:"destination_amount,omitempty"`
 
 	// DestinationCurrency Currency the beneficiary receives (ISO 4217).
-	DestinationCurrency *CreatePayoutWithoutQuoteRequestDestinationCurrency `json:"destination_currency,omitempty"`
+	DestinationCurrency CreatePayoutWithoutQuoteRequestDestinationCurrency `json:"destination_currency"`
 
 	// Documents Supporting `doc_` ids.
 	Documents *[]string `json:"documents,omitempty"`
@@ -3654,7 +3930,7 @@ type CreatePayoutWithoutQuoteRequest struct {
 	PaymentRail *CreatePayoutWithoutQuoteRequestPaymentRail `json:"payment_rail,omitempty"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code"`
 
 	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
 	RequestId *string `json:"request_id,omitempty"`
@@ -3663,7 +3939,7 @@ type CreatePayoutWithoutQuoteRequest struct {
 	SourceAmount *int64 `json:"source_amount,omitempty"`
 
 	// SourceCurrency Balance to debit (ISO 4217).
-	SourceCurrency *CreatePayoutWithoutQuoteRequestSourceCurrency `json:"source_currency,omitempty"`
+	SourceCurrency CreatePayoutWithoutQuoteRequestSourceCurrency `json:"source_currency"`
 }
 
 // CreatePayoutWithoutQuoteRequestDestinationCurrency Currency the beneficiary receives (ISO 4217).
@@ -3850,10 +4126,10 @@ type CreateVirtualAccountV2RequestPaymentType string
 // CreateWithdrawalRequest What to withdraw and where to.
 type CreateWithdrawalRequest struct {
 	// Amount Amount in minor units of `balance_currency`.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount"`
 
 	// BalanceCurrency The balance to debit (ISO 4217); the credited currency is the account's.
-	BalanceCurrency *string `json:"balance_currency,omitempty"`
+	BalanceCurrency string `json:"balance_currency"`
 
 	// WithdrawalAccountId Your registered withdrawal account.
 	WithdrawalAccountId *string `json:"withdrawal_account_id,omitempty"`
@@ -3917,6 +4193,25 @@ type Customer struct {
 // CustomerCustomerType `individual` or `business`.
 type CustomerCustomerType string
 
+// CustomerRequest Body of createCustomer (GG-24: the fields you send; `id`, `status` and timestamps are read-only and left out).
+type CustomerRequest struct {
+	Address                 string                      `json:"address"`
+	City                    string                      `json:"city"`
+	Country                 string                      `json:"country"`
+	CustomerType            CustomerRequestCustomerType `json:"customer_type"`
+	Dob                     *openapi_types.Date         `json:"dob,omitempty"`
+	Email                   string                      `json:"email"`
+	Name                    string                      `json:"name"`
+	Nationality             *string                     `json:"nationality,omitempty"`
+	Phone                   *string                     `json:"phone,omitempty"`
+	Pincode                 *string                     `json:"pincode,omitempty"`
+	State                   string                      `json:"state"`
+	TaxIdentificationNumber *string                     `json:"tax_identification_number,omitempty"`
+}
+
+// CustomerRequestCustomerType defines model for CustomerRequest.CustomerType.
+type CustomerRequestCustomerType string
+
 // Document An uploaded document.
 type Document struct {
 	// CreatedAt When it was created (ISO 8601, UTC).
@@ -3957,6 +4252,9 @@ type DocumentResponse struct {
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *string `json:"updated_at,omitempty"`
 }
+
+// EligiblePayins Answer of getEligiblePayins; undocumented, deliberately open.
+type EligiblePayins map[string]interface{}
 
 // Error Body of every error answer. Usually both `error` and `message`, sometimes only one; some 400
 // and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
@@ -4068,6 +4366,13 @@ type LrsCustomerBankAccount struct {
 	Id *string `json:"id,omitempty"`
 }
 
+// LrsCustomerBankAccountRequest Body of createLrsCustomerBankAccount: the customer's Indian bank account.
+type LrsCustomerBankAccountRequest struct {
+	AccountNumber  string  `json:"account_number"`
+	BankCode       string  `json:"bank_code"`
+	BankCustomerId *string `json:"bank_customer_id,omitempty"`
+}
+
 // LrsOrderDetails LRS details of an order.
 type LrsOrderDetails struct {
 	// BankAccountId The customer's registered Indian bank account (`acclrs_` id).
@@ -4081,6 +4386,14 @@ type LrsOrderDetails struct {
 
 	// RemittanceInformation Purpose text sent with the remittance.
 	RemittanceInformation string `json:"remittance_information"`
+}
+
+// LrsOrderDetailsRequest LRS details sent with an order.
+type LrsOrderDetailsRequest struct {
+	BankAccountId         *string `json:"bank_account_id,omitempty"`
+	BeneficiaryId         *string `json:"beneficiary_id,omitempty"`
+	LrsQuoteId            string  `json:"lrs_quote_id"`
+	RemittanceInformation string  `json:"remittance_information"`
 }
 
 // LrsQuote Price of an LRS remittance.
@@ -4138,7 +4451,7 @@ type Merchant struct {
 		// State State, province or region.
 		State string `json:"state"`
 	} `json:"address"`
-	Category *string `json:"category,omitempty"`
+	Category *MerchantCategory `json:"category,omitempty"`
 
 	// CreatedAt When it was onboarded (ISO 8601, UTC).
 	CreatedAt   time.Time           `json:"created_at"`
@@ -4165,8 +4478,8 @@ type Merchant struct {
 	RegistrationNumber  string `json:"registration_number"`
 
 	// Status Onboarding outcome: `pending`, `success` or `failed`.
-	Status      MerchantStatus `json:"status"`
-	SubCategory *string        `json:"sub_category,omitempty"`
+	Status      MerchantStatus       `json:"status"`
+	SubCategory *MerchantSubCategory `json:"sub_category,omitempty"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt time.Time `json:"updated_at"`
@@ -4181,6 +4494,9 @@ type MerchantGender string
 // MerchantStatus Onboarding outcome: `pending`, `success` or `failed`.
 type MerchantStatus string
 
+// MerchantCategory defines model for MerchantCategory.
+type MerchantCategory string
+
 // MerchantCreateResponse Answer to an onboarding request.
 type MerchantCreateResponse struct {
 	// Data The merchant.
@@ -4189,6 +4505,15 @@ type MerchantCreateResponse struct {
 	// Message Human-readable confirmation.
 	Message *string `json:"message,omitempty"`
 }
+
+// MerchantStatusUpdate Answer of updateMerchantStatus; undocumented (possibly the merchant), deliberately open.
+type MerchantStatusUpdate map[string]interface{}
+
+// MerchantSubCategory defines model for MerchantSubCategory.
+type MerchantSubCategory string
+
+// Metadata Free-form data Glomo attaches to an object; deliberately open (any keys, any values).
+type Metadata map[string]interface{}
 
 // MockReviewBeneficiaryV2Request The simulated review decision.
 type MockReviewBeneficiaryV2Request struct {
@@ -4199,14 +4524,17 @@ type MockReviewBeneficiaryV2Request struct {
 // MockReviewBeneficiaryV2RequestReviewAction `approve` makes the beneficiary active, `reject` makes it rejected.
 type MockReviewBeneficiaryV2RequestReviewAction string
 
+// MockSettlementTrigger Answer of triggerMockSettlement; undocumented, deliberately open.
+type MockSettlementTrigger map[string]interface{}
+
 // MockUpdatePayoutStatusRequest The payout and the status to simulate (sandbox).
 type MockUpdatePayoutStatusRequest struct {
 	// Id The payout (`payout_` id).
-	Id             *string   `json:"id,omitempty"`
+	Id             string    `json:"id"`
 	RfiDocumentIds *[]string `json:"rfi_document_ids,omitempty"`
 
 	// Status Target status; only legal transitions are accepted.
-	Status *MockUpdatePayoutStatusRequestStatus `json:"status,omitempty"`
+	Status MockUpdatePayoutStatusRequestStatus `json:"status"`
 }
 
 // MockUpdatePayoutStatusRequestStatus Target status; only legal transitions are accepted.
@@ -4220,6 +4548,9 @@ type Money struct {
 	// Currency ISO 4217 currency code, upper case.
 	Currency *string `json:"currency,omitempty"`
 }
+
+// NextPaymentDateUpdate Answer of updateNextPaymentDate; undocumented (probably the subscription), deliberately open.
+type NextPaymentDateUpdate map[string]interface{}
 
 // Notes Free-form key/value strings you attach to an object; returned as given.
 type Notes map[string]string
@@ -4406,6 +4737,46 @@ type OrdersPaymentMethods string
 // OrdersStatus Order status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
 type OrdersStatus string
 
+// OrdersRequest Body of createOrder without a quote (GG-24: read-only fields left out, required amounts and currency never null).
+type OrdersRequest struct {
+	Amount             int64 `json:"amount"`
+	BankAccountDetails *struct {
+		AccountNumber  string  `json:"account_number"`
+		BankCustomerId *string `json:"bank_customer_id,omitempty"`
+		BicPrimary     *string `json:"bic_primary,omitempty"`
+		BicSecondary   *string `json:"bic_secondary,omitempty"`
+	} `json:"bank_account_details,omitempty"`
+	Currency           OrdersRequestCurrency `json:"currency"`
+	CustomerId         string                `json:"customer_id"`
+	DocumentId         *string               `json:"document_id,omitempty"`
+	InvoiceAmount      *int64                `json:"invoice_amount,omitempty"`
+	InvoiceDescription *string               `json:"invoice_description,omitempty"`
+	InvoiceNumber      *string               `json:"invoice_number,omitempty"`
+
+	// Lrs LRS details sent with an order.
+	Lrs *LrsOrderDetailsRequest `json:"lrs,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes          *Notes                         `json:"notes,omitempty"`
+	PaymentMethods *[]OrdersRequestPaymentMethods `json:"payment_methods,omitempty"`
+	PriceId        *string                        `json:"price_id,omitempty"`
+
+	// Product What the customer pays for, as sent in a create body.
+	Product         *ProductRequest `json:"product,omitempty"`
+	PurposeCode     *string         `json:"purpose_code,omitempty"`
+	ReferenceNumber *string         `json:"reference_number,omitempty"`
+	RequestId       *string         `json:"request_id,omitempty"`
+
+	// SplitIds Ids of pricing splits to apply to the payin.
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
+}
+
+// OrdersRequestCurrency defines model for OrdersRequest.Currency.
+type OrdersRequestCurrency string
+
+// OrdersRequestPaymentMethods defines model for OrdersRequest.PaymentMethods.
+type OrdersRequestPaymentMethods string
+
 // PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
 // list. Some integrations read `total`; the documented count field is `count`.
 type PageMeta struct {
@@ -4435,7 +4806,7 @@ type PageMeta struct {
 // balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
 // later review of a successful payment that can hold its settlement.
 type Payment struct {
-	AutoDebit *bool `json:"auto_debit?,omitempty"`
+	AutoDebit *bool `json:"auto_debit,omitempty"`
 
 	// ComplianceStatus Outcome of the post-payment compliance review, if one happened.
 	ComplianceStatus *PaymentComplianceStatus `json:"compliance_status,omitempty"`
@@ -4466,6 +4837,7 @@ type Payment struct {
 
 	// ErrorDescription Human-readable explanation of `error_code`.
 	ErrorDescription *string           `json:"error_description,omitempty"`
+	ErrorMessage     *string           `json:"error_message,omitempty"`
 	FeeBearer        *PaymentFeeBearer `json:"fee_bearer,omitempty"`
 
 	// FeeBreakdown Fees charged, in minor units.
@@ -4497,12 +4869,22 @@ type Payment struct {
 	// FundsAvailable True once the money can be paid out or settled; false while in transit.
 	FundsAvailable *bool `json:"funds_available,omitempty"`
 
+	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	FxFee *Money `json:"fx_fee,omitempty"`
+
 	// Id Payment id (prefix `payt_`).
 	Id *string `json:"id,omitempty"`
 
 	// MerchantId Merchant id (prefix `merch_`).
-	MerchantId *string            `json:"merchant_id,omitempty"`
-	Notes      *map[string]string `json:"notes,omitempty"`
+	MerchantId *string `json:"merchant_id,omitempty"`
+
+	// Metadata Free-form data Glomo attaches to an object; deliberately open (any keys, any values).
+	Metadata *Metadata `json:"metadata,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes           *Notes  `json:"notes,omitempty"`
+	OrderedAmount   *int64  `json:"ordered_amount,omitempty"`
+	OrderedCurrency *string `json:"ordered_currency,omitempty"`
 
 	// PaidAt When the payment succeeded (ISO 8601, UTC).
 	PaidAt *time.Time `json:"paid_at,omitempty"`
@@ -4517,13 +4899,15 @@ type Payment struct {
 	PaymentAmount *int64 `json:"payment_amount,omitempty"`
 
 	// PaymentCurrency Currency the customer was charged in (ISO 4217).
-	PaymentCurrency *string `json:"payment_currency,omitempty"`
+	PaymentCurrency *string    `json:"payment_currency,omitempty"`
+	PaymentDate     *time.Time `json:"payment_date,omitempty"`
 
 	// PaymentMethod How the money moved.
 	//
 	// Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
 	PaymentMethod *struct {
 		Details *Payment_PaymentMethod_Details `json:"details,omitempty"`
+		Id      *string                        `json:"id,omitempty"`
 
 		// Type Kind of object or party.
 		Type *PaymentPaymentMethodType `json:"type,omitempty"`
@@ -4568,7 +4952,11 @@ type Payment struct {
 	Status *PaymentStatus `json:"status,omitempty"`
 
 	// SubscriptionId The subscription charged, if any.
-	SubscriptionId *string `json:"subscription_id,omitempty"`
+	SubscriptionId             *string `json:"subscription_id,omitempty"`
+	TransactionReferenceNumber *string `json:"transaction_reference_number,omitempty"`
+
+	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	TxnFee *Money `json:"txn_fee,omitempty"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
@@ -4776,6 +5164,45 @@ type PaymentLinkPaymentMethods string
 // PaymentLinkStatus Link status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
 type PaymentLinkStatus string
 
+// PaymentLinkRequest Body of createPayin without a quote (GG-24: read-only fields left out, required fields never null).
+type PaymentLinkRequest struct {
+	Amount             int64 `json:"amount"`
+	BankAccountDetails *struct {
+		AccountNumber  string  `json:"account_number"`
+		BankCustomerId *string `json:"bank_customer_id,omitempty"`
+		BicPrimary     *string `json:"bic_primary,omitempty"`
+		BicSecondary   *string `json:"bic_secondary,omitempty"`
+	} `json:"bank_account_details,omitempty"`
+	Currency           PaymentLinkRequestCurrency `json:"currency"`
+	CustomerId         string                     `json:"customer_id"`
+	DocumentId         *string                    `json:"document_id,omitempty"`
+	ExpiresAt          time.Time                  `json:"expires_at"`
+	InvoiceAmount      *int64                     `json:"invoice_amount,omitempty"`
+	InvoiceDescription *string                    `json:"invoice_description,omitempty"`
+	InvoiceNumber      *string                    `json:"invoice_number,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes          *Notes                              `json:"notes,omitempty"`
+	NotifyCustomer *bool                               `json:"notify_customer,omitempty"`
+	PaymentMethods *[]PaymentLinkRequestPaymentMethods `json:"payment_methods,omitempty"`
+	PriceId        *string                             `json:"price_id,omitempty"`
+
+	// Product What the customer pays for, as sent in a create body.
+	Product           *ProductRequest `json:"product,omitempty"`
+	PurposeCode       string          `json:"purpose_code"`
+	ReferenceNumber   *string         `json:"reference_number,omitempty"`
+	ReminderFrequency *int64          `json:"reminder_frequency,omitempty"`
+
+	// SplitIds Ids of pricing splits to apply to the payin.
+	SplitIds *SplitIds `json:"split_ids,omitempty"`
+}
+
+// PaymentLinkRequestCurrency defines model for PaymentLinkRequest.Currency.
+type PaymentLinkRequestCurrency string
+
+// PaymentLinkRequestPaymentMethods defines model for PaymentLinkRequest.PaymentMethods.
+type PaymentLinkRequestPaymentMethods string
+
 // PaymentLinkResponse A payment link as Glomo returns it, with any documents its RFI requires.
 type PaymentLinkResponse struct {
 	// Amount Amount to collect, in minor units.
@@ -4807,7 +5234,7 @@ type PaymentLinkResponse struct {
 	DocumentId *string `json:"document_id,omitempty"`
 
 	// ExpiresAt When it expires (ISO 8601).
-	ExpiresAt interface{} `json:"expires_at,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 
 	// Id Identifier of the object.
 	Id *string `json:"id,omitempty"`
@@ -4906,6 +5333,11 @@ type Payout struct {
 
 	// Fees Fees charged, in minor units.
 	Fees *struct {
+		Fx *struct {
+			Amount   *int64  `json:"amount,omitempty"`
+			Currency *string `json:"currency,omitempty"`
+		} `json:"fx,omitempty"`
+
 		// FxFee Foreign-exchange fee.
 		FxFee *struct {
 			// Amount Amount in minor units of the accompanying currency.
@@ -4914,6 +5346,10 @@ type Payout struct {
 			// Currency ISO 4217 currency code.
 			Currency *string `json:"currency,omitempty"`
 		} `json:"fx_fee,omitempty"`
+		Transaction *struct {
+			Amount   *int64  `json:"amount,omitempty"`
+			Currency *string `json:"currency,omitempty"`
+		} `json:"transaction,omitempty"`
 
 		// TxnFee Transaction fee.
 		TxnFee *struct {
@@ -5027,6 +5463,18 @@ type Price struct {
 // PricePricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
 type PricePricingType string
 
+// PriceRequest Body of createPrice: a fixed fee or basis points (GG-24: read-only fields left out).
+type PriceRequest struct {
+	Bps          *int64                   `json:"bps,omitempty"`
+	FeesAmount   *int64                   `json:"fees_amount,omitempty"`
+	FeesCurrency *string                  `json:"fees_currency,omitempty"`
+	PricingType  *PriceRequestPricingType `json:"pricing_type,omitempty"`
+	SetAsDefault *bool                    `json:"set_as_default,omitempty"`
+}
+
+// PriceRequestPricingType defines model for PriceRequest.PricingType.
+type PriceRequestPricingType string
+
 // Product What the customer is paying for, shown on checkout.
 type Product struct {
 	// Description Short product description.
@@ -5034,6 +5482,12 @@ type Product struct {
 
 	// Name Product name.
 	Name string `json:"name"`
+}
+
+// ProductRequest What the customer pays for, as sent in a create body.
+type ProductRequest struct {
+	Description *string `json:"description,omitempty"`
+	Name        string  `json:"name"`
 }
 
 // Quote A locked rate and fee breakdown, valid for 30 minutes and for a single use.
@@ -5126,6 +5580,9 @@ type Refund struct {
 		TxnFees *Money `json:"txn_fees,omitempty"`
 	} `json:"fees,omitempty"`
 
+	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	FxFee *Money `json:"fx_fee,omitempty"`
+
 	// Id Refund id (prefix `refund_`).
 	Id *string `json:"id,omitempty"`
 
@@ -5140,6 +5597,9 @@ type Refund struct {
 
 	// Status in_progress, under_review, action_required, success, failed or cancelled (the older enum's `pending` shows up as in_progress).
 	Status *RefundStatus `json:"status,omitempty"`
+
+	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	TxnFee *Money `json:"txn_fee,omitempty"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
@@ -5192,6 +5652,9 @@ type RefundReason string
 // RefundStatus in_progress, under_review, action_required, success, failed or cancelled (the older enum's `pending` shows up as in_progress).
 type RefundStatus string
 
+// RespondRfiRequest Body of respondRfi; undocumented, deliberately open.
+type RespondRfiRequest map[string]interface{}
+
 // Rfi A compliance request for information. Only `id` and `status` are expected with confidence;
 // the object is otherwise undocumented and kept open.
 type Rfi struct {
@@ -5242,7 +5705,7 @@ type Settlement struct {
 	PaymentMethod *string `json:"payment_method,omitempty"`
 
 	// Status Settlement status.
-	Status *string `json:"status,omitempty"`
+	Status *SettlementStatus `json:"status,omitempty"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
@@ -5250,6 +5713,9 @@ type Settlement struct {
 	// Utr Bank reference of the transfer.
 	Utr *string `json:"utr,omitempty"`
 }
+
+// SettlementStatus Settlement status.
+type SettlementStatus string
 
 // SplitIds Ids of pricing splits to apply to the payin.
 type SplitIds = []string
@@ -5287,8 +5753,10 @@ type Subscription struct {
 	IntervalType IntervalType `json:"interval_type"`
 
 	// NextPaymentDate Date of the next renewal charge, null when none is scheduled.
-	NextPaymentDate *openapi_types.Date     `json:"next_payment_date,omitempty"`
-	Notes           *map[string]interface{} `json:"notes,omitempty"`
+	NextPaymentDate *openapi_types.Date `json:"next_payment_date,omitempty"`
+
+	// Notes Free-form key/value strings you attach to an object; returned as given.
+	Notes *Notes `json:"notes,omitempty"`
 
 	// PlanDescription Description shown to the customer.
 	PlanDescription *string `json:"plan_description,omitempty"`
@@ -5448,6 +5916,9 @@ type VirtualAccount struct {
 
 // VirtualAccountStatus `active`, `inactive` or `disabled`.
 type VirtualAccountStatus string
+
+// VirtualAccountClosure Answer of closeVirtualAccount; undocumented, deliberately open.
+type VirtualAccountClosure map[string]interface{}
 
 // VirtualAccountV2Accepted Acknowledgement of an asynchronous virtual-account request.
 type VirtualAccountV2Accepted struct {
@@ -5980,13 +6451,10 @@ type CreateMockPaymentJSONBodyPaymentMethod string
 // CreateMockPaymentJSONBodyRemitterName defines parameters for CreateMockPayment.
 type CreateMockPaymentJSONBodyRemitterName string
 
-// ConnectPayinJSONBody defines parameters for ConnectPayin.
-type ConnectPayinJSONBody map[string]interface{}
-
 // UpdateRfiPaymentJSONBody defines parameters for UpdateRfiPayment.
 type UpdateRfiPaymentJSONBody struct {
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents []AttachedDocument `json:"documents"`
+	Documents []AttachedDocumentRequest `json:"documents"`
 }
 
 // GetPayoutsParams defines parameters for GetPayouts.
@@ -6028,7 +6496,7 @@ type MockUpdatePayoutStatusJSONBody = MockUpdatePayoutStatusRequest
 // UpdateRfiPayoutJSONBody defines parameters for UpdateRfiPayout.
 type UpdateRfiPayoutJSONBody struct {
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents []AttachedDocument `json:"documents"`
+	Documents []AttachedDocumentRequest `json:"documents"`
 }
 
 // GetPricesParams defines parameters for GetPrices.
@@ -6048,30 +6516,12 @@ type GetPricesParams struct {
 
 // CreatePriceJSONBody defines parameters for CreatePrice.
 type CreatePriceJSONBody struct {
-	// Bps Percentage fee in basis points (100 bps = 1 %).
-	Bps *int64 `json:"bps,omitempty"`
-
-	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
-
-	// FeesAmount Fixed fee in minor units of `fees_currency`.
-	FeesAmount *int64 `json:"fees_amount,omitempty"`
-
-	// FeesCurrency ISO 4217 currency of the fixed fee.
-	FeesCurrency *string `json:"fees_currency,omitempty"`
-
-	// Id Price id (prefix `price_`).
-	Id *string `json:"id,omitempty"`
-
-	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
-	PricingType *CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty"`
-
-	// SetAsDefault Whether this price applies when none is given.
-	SetAsDefault *bool `json:"set_as_default,omitempty"`
-
-	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	union     json.RawMessage
+	Bps          *int64                          `json:"bps,omitempty"`
+	FeesAmount   *int64                          `json:"fees_amount,omitempty"`
+	FeesCurrency *string                         `json:"fees_currency,omitempty"`
+	PricingType  *CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty"`
+	SetAsDefault *bool                           `json:"set_as_default,omitempty"`
+	union        json.RawMessage
 }
 
 // CreatePriceJSONBodyPricingType defines parameters for CreatePrice.
@@ -6083,16 +6533,22 @@ type CreatePriceJSONBody0 struct {
 	FeesAmount int64 `json:"fees_amount"`
 
 	// FeesCurrency ISO 4217 currency of the fixed fee.
-	FeesCurrency string      `json:"fees_currency"`
-	PricingType  interface{} `json:"pricing_type"`
+	FeesCurrency string                          `json:"fees_currency"`
+	PricingType  CreatePriceJSONBody0PricingType `json:"pricing_type"`
 }
+
+// CreatePriceJSONBody0PricingType defines parameters for CreatePrice.
+type CreatePriceJSONBody0PricingType string
 
 // CreatePriceJSONBody1 defines parameters for CreatePrice.
 type CreatePriceJSONBody1 struct {
 	// Bps Percentage fee in basis points (100 = 1 %).
-	Bps         int64       `json:"bps"`
-	PricingType interface{} `json:"pricing_type"`
+	Bps         int64                           `json:"bps"`
+	PricingType CreatePriceJSONBody1PricingType `json:"pricing_type"`
 }
+
+// CreatePriceJSONBody1PricingType defines parameters for CreatePrice.
+type CreatePriceJSONBody1PricingType string
 
 // GetPriceById200JSONResponseBodyPricingType defines parameters for GetPriceById.
 type GetPriceById200JSONResponseBodyPricingType string
@@ -6158,13 +6614,16 @@ type CreateRefundJSONBodyReason string
 // MockUpdateRefundJSONBody defines parameters for MockUpdateRefund.
 type MockUpdateRefundJSONBody struct {
 	// Status `success` or `failed`.
-	Status *string `json:"status,omitempty"`
+	Status *MockUpdateRefundJSONBodyStatus `json:"status,omitempty"`
 }
+
+// MockUpdateRefundJSONBodyStatus defines parameters for MockUpdateRefund.
+type MockUpdateRefundJSONBodyStatus string
 
 // UpdateRfiRefundJSONBody defines parameters for UpdateRfiRefund.
 type UpdateRfiRefundJSONBody struct {
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents []AttachedDocument `json:"documents"`
+	Documents []AttachedDocumentRequest `json:"documents"`
 }
 
 // GetRfisParams defines parameters for GetRfis.
@@ -6181,9 +6640,6 @@ type GetRfisParams struct {
 	// Page Page number, from 1.
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
-
-// RespondRfiJSONBody defines parameters for RespondRfi.
-type RespondRfiJSONBody map[string]interface{}
 
 // GetSettlementsParams defines parameters for GetSettlements.
 type GetSettlementsParams struct {
@@ -6349,16 +6805,16 @@ type CreateBalanceConversionJSONRequestBody = CreateBalanceConversionJSONBody
 type ValidateBankAccountJSONRequestBody = ValidateBankAccountJSONBody
 
 // CreateBeneficiaryJSONRequestBody defines body for CreateBeneficiary for application/json ContentType.
-type CreateBeneficiaryJSONRequestBody = Beneficiary
+type CreateBeneficiaryJSONRequestBody = BeneficiaryRequest
 
 // CreateCustomerJSONRequestBody defines body for CreateCustomer for application/json ContentType.
-type CreateCustomerJSONRequestBody = Customer
+type CreateCustomerJSONRequestBody = CustomerRequest
 
 // UpdateCustomerJSONRequestBody defines body for UpdateCustomer for application/json ContentType.
 type UpdateCustomerJSONRequestBody = UpdateCustomerRequest
 
 // CreateLrsCustomerBankAccountJSONRequestBody defines body for CreateLrsCustomerBankAccount for application/json ContentType.
-type CreateLrsCustomerBankAccountJSONRequestBody = LrsCustomerBankAccount
+type CreateLrsCustomerBankAccountJSONRequestBody = LrsCustomerBankAccountRequest
 
 // CreateDocumentMultipartRequestBody defines body for CreateDocument for multipart/form-data ContentType.
 type CreateDocumentMultipartRequestBody CreateDocumentMultipartBody
@@ -6391,7 +6847,7 @@ type CreatePaymentJSONRequestBody = CreatePaymentRequest
 type CreateMockPaymentJSONRequestBody CreateMockPaymentJSONBody
 
 // ConnectPayinJSONRequestBody defines body for ConnectPayin for application/json ContentType.
-type ConnectPayinJSONRequestBody ConnectPayinJSONBody
+type ConnectPayinJSONRequestBody = ConnectPayinRequest
 
 // UpdateRfiPaymentJSONRequestBody defines body for UpdateRfiPayment for application/json ContentType.
 type UpdateRfiPaymentJSONRequestBody UpdateRfiPaymentJSONBody
@@ -6427,7 +6883,7 @@ type MockUpdateRefundJSONRequestBody MockUpdateRefundJSONBody
 type UpdateRfiRefundJSONRequestBody UpdateRfiRefundJSONBody
 
 // RespondRfiJSONRequestBody defines body for RespondRfi for application/json ContentType.
-type RespondRfiJSONRequestBody RespondRfiJSONBody
+type RespondRfiJSONRequestBody = RespondRfiRequest
 
 // CreateSettlementJSONRequestBody defines body for CreateSettlement for application/json ContentType.
 type CreateSettlementJSONRequestBody = CreateSettlementRequest
@@ -6810,22 +7266,22 @@ func (t *ValidateBankAccountBody) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsOrders returns the union data inside the CreateOrderBody as a Orders
-func (t CreateOrderBody) AsOrders() (Orders, error) {
-	var body Orders
+// AsOrdersRequest returns the union data inside the CreateOrderBody as a OrdersRequest
+func (t CreateOrderBody) AsOrdersRequest() (OrdersRequest, error) {
+	var body OrdersRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromOrders overwrites any union data inside the CreateOrderBody as the provided Orders
-func (t *CreateOrderBody) FromOrders(v Orders) error {
+// FromOrdersRequest overwrites any union data inside the CreateOrderBody as the provided OrdersRequest
+func (t *CreateOrderBody) FromOrdersRequest(v OrdersRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeOrders performs a merge with any union data inside the CreateOrderBody, using the provided Orders
-func (t *CreateOrderBody) MergeOrders(v Orders) error {
+// MergeOrdersRequest performs a merge with any union data inside the CreateOrderBody, using the provided OrdersRequest
+func (t *CreateOrderBody) MergeOrdersRequest(v OrdersRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6872,22 +7328,22 @@ func (t *CreateOrderBody) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsPaymentLink returns the union data inside the CreatePayinBody as a PaymentLink
-func (t CreatePayinBody) AsPaymentLink() (PaymentLink, error) {
-	var body PaymentLink
+// AsPaymentLinkRequest returns the union data inside the CreatePayinBody as a PaymentLinkRequest
+func (t CreatePayinBody) AsPaymentLinkRequest() (PaymentLinkRequest, error) {
+	var body PaymentLinkRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPaymentLink overwrites any union data inside the CreatePayinBody as the provided PaymentLink
-func (t *CreatePayinBody) FromPaymentLink(v PaymentLink) error {
+// FromPaymentLinkRequest overwrites any union data inside the CreatePayinBody as the provided PaymentLinkRequest
+func (t *CreatePayinBody) FromPaymentLinkRequest(v PaymentLinkRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePaymentLink performs a merge with any union data inside the CreatePayinBody, using the provided PaymentLink
-func (t *CreatePayinBody) MergePaymentLink(v PaymentLink) error {
+// MergePaymentLinkRequest performs a merge with any union data inside the CreatePayinBody, using the provided PaymentLinkRequest
+func (t *CreatePayinBody) MergePaymentLinkRequest(v PaymentLinkRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -7068,13 +7524,6 @@ func (t CreatePriceJSONBody) MarshalJSON() ([]byte, error) {
 		}
 	}
 
-	if t.CreatedAt != nil {
-		object["created_at"], err = json.Marshal(t.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
-		}
-	}
-
 	if t.FeesAmount != nil {
 		object["fees_amount"], err = json.Marshal(t.FeesAmount)
 		if err != nil {
@@ -7089,13 +7538,6 @@ func (t CreatePriceJSONBody) MarshalJSON() ([]byte, error) {
 		}
 	}
 
-	if t.Id != nil {
-		object["id"], err = json.Marshal(t.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
 	if t.PricingType != nil {
 		object["pricing_type"], err = json.Marshal(t.PricingType)
 		if err != nil {
@@ -7107,13 +7549,6 @@ func (t CreatePriceJSONBody) MarshalJSON() ([]byte, error) {
 		object["set_as_default"], err = json.Marshal(t.SetAsDefault)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'set_as_default': %w", err)
-		}
-	}
-
-	if t.UpdatedAt != nil {
-		object["updated_at"], err = json.Marshal(t.UpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'updated_at': %w", err)
 		}
 	}
 	b, err = json.Marshal(object)
@@ -7138,13 +7573,6 @@ func (t *CreatePriceJSONBody) UnmarshalJSON(b []byte) error {
 		}
 	}
 
-	if raw, found := object["created_at"]; found {
-		err = json.Unmarshal(raw, &t.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'created_at': %w", err)
-		}
-	}
-
 	if raw, found := object["fees_amount"]; found {
 		err = json.Unmarshal(raw, &t.FeesAmount)
 		if err != nil {
@@ -7159,13 +7587,6 @@ func (t *CreatePriceJSONBody) UnmarshalJSON(b []byte) error {
 		}
 	}
 
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &t.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-	}
-
 	if raw, found := object["pricing_type"]; found {
 		err = json.Unmarshal(raw, &t.PricingType)
 		if err != nil {
@@ -7177,13 +7598,6 @@ func (t *CreatePriceJSONBody) UnmarshalJSON(b []byte) error {
 		err = json.Unmarshal(raw, &t.SetAsDefault)
 		if err != nil {
 			return fmt.Errorf("error reading 'set_as_default': %w", err)
-		}
-	}
-
-	if raw, found := object["updated_at"]; found {
-		err = json.Unmarshal(raw, &t.UpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'updated_at': %w", err)
 		}
 	}
 
@@ -11091,7 +11505,7 @@ func NewGetBalanceConversionsRequest(server string, params *GetBalanceConversion
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11103,7 +11517,7 @@ func NewGetBalanceConversionsRequest(server string, params *GetBalanceConversion
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11272,7 +11686,7 @@ func NewGetBankAccountValidationsRequest(server string, params *GetBankAccountVa
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11284,7 +11698,7 @@ func NewGetBankAccountValidationsRequest(server string, params *GetBankAccountVa
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11426,7 +11840,7 @@ func NewGetBeneficiariesRequest(server string, params *GetBeneficiariesParams) (
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11438,7 +11852,7 @@ func NewGetBeneficiariesRequest(server string, params *GetBeneficiariesParams) (
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11626,7 +12040,7 @@ func NewGetCustomersRequest(server string, params *GetCustomersParams) (*http.Re
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11638,7 +12052,7 @@ func NewGetCustomersRequest(server string, params *GetCustomersParams) (*http.Re
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11918,7 +12332,7 @@ func NewGetDocumentsRequest(server string, params *GetDocumentsParams) (*http.Re
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11930,7 +12344,7 @@ func NewGetDocumentsRequest(server string, params *GetDocumentsParams) (*http.Re
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12202,7 +12616,7 @@ func NewGetOrdersRequest(server string, params *GetOrdersParams) (*http.Request,
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12214,7 +12628,7 @@ func NewGetOrdersRequest(server string, params *GetOrdersParams) (*http.Request,
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12449,7 +12863,7 @@ func NewGetPayinsRequest(server string, params *GetPayinsParams) (*http.Request,
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12461,7 +12875,7 @@ func NewGetPayinsRequest(server string, params *GetPayinsParams) (*http.Request,
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12871,7 +13285,7 @@ func NewGetPaymentsRequest(server string, params *GetPaymentsParams) (*http.Requ
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12883,7 +13297,7 @@ func NewGetPaymentsRequest(server string, params *GetPaymentsParams) (*http.Requ
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13261,7 +13675,7 @@ func NewGetPayoutsRequest(server string, params *GetPayoutsParams) (*http.Reques
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13273,7 +13687,7 @@ func NewGetPayoutsRequest(server string, params *GetPayoutsParams) (*http.Reques
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13672,7 +14086,7 @@ func NewGetPricesRequest(server string, params *GetPricesParams) (*http.Request,
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13684,7 +14098,7 @@ func NewGetPricesRequest(server string, params *GetPricesParams) (*http.Request,
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13924,7 +14338,7 @@ func NewGetRefundsRequest(server string, params *GetRefundsParams) (*http.Reques
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -13936,7 +14350,7 @@ func NewGetRefundsRequest(server string, params *GetRefundsParams) (*http.Reques
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14194,7 +14608,7 @@ func NewGetRfisRequest(server string, params *GetRfisParams) (*http.Request, err
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14206,7 +14620,7 @@ func NewGetRfisRequest(server string, params *GetRfisParams) (*http.Request, err
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14365,7 +14779,7 @@ func NewGetSettlementsRequest(server string, params *GetSettlementsParams) (*htt
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14377,7 +14791,7 @@ func NewGetSettlementsRequest(server string, params *GetSettlementsParams) (*htt
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14563,7 +14977,7 @@ func NewGetTransactionsLinkedToSettlementRequest(server string, id SettlementIdP
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14575,7 +14989,7 @@ func NewGetTransactionsLinkedToSettlementRequest(server string, id SettlementIdP
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14701,7 +15115,7 @@ func NewGetSubscriptionsRequest(server string, params *GetSubscriptionsParams) (
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -14713,7 +15127,7 @@ func NewGetSubscriptionsRequest(server string, params *GetSubscriptionsParams) (
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15084,7 +15498,7 @@ func NewGetVirtualAccountsRequest(server string, params *GetVirtualAccountsParam
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15096,7 +15510,7 @@ func NewGetVirtualAccountsRequest(server string, params *GetVirtualAccountsParam
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15214,7 +15628,7 @@ func NewGetWithdrawalAccountsRequest(server string, params *GetWithdrawalAccount
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15226,7 +15640,7 @@ func NewGetWithdrawalAccountsRequest(server string, params *GetWithdrawalAccount
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15362,7 +15776,7 @@ func NewGetWithdrawalsRequest(server string, params *GetWithdrawalsParams) (*htt
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15374,7 +15788,7 @@ func NewGetWithdrawalsRequest(server string, params *GetWithdrawalsParams) (*htt
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -20343,7 +20757,7 @@ type ConnectPayinResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ConnectPayinResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -20361,7 +20775,7 @@ type ConnectPayinResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ConnectPayinResult) GetJSON200() *map[string]interface{} {
+func (r ConnectPayinResult) GetJSON200() *ConnectPayinResponse {
 	return r.JSON200
 }
 
@@ -20433,7 +20847,7 @@ type GetEligiblePayinsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *EligiblePayins
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -20449,7 +20863,7 @@ type GetEligiblePayinsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetEligiblePayinsResult) GetJSON200() *map[string]interface{} {
+func (r GetEligiblePayinsResult) GetJSON200() *EligiblePayins {
 	return r.JSON200
 }
 
@@ -21066,7 +21480,7 @@ type CancelPayoutResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *Payout
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21084,7 +21498,7 @@ type CancelPayoutResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelPayoutResult) GetJSON200() *map[string]interface{} {
+func (r CancelPayoutResult) GetJSON200() *Payout {
 	return r.JSON200
 }
 
@@ -21336,7 +21750,7 @@ type UpdateMerchantStatusResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *MerchantStatusUpdate
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21354,7 +21768,7 @@ type UpdateMerchantStatusResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateMerchantStatusResult) GetJSON200() *map[string]interface{} {
+func (r UpdateMerchantStatusResult) GetJSON200() *MerchantStatusUpdate {
 	return r.JSON200
 }
 
@@ -22846,7 +23260,7 @@ type TriggerMockSettlementResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *MockSettlementTrigger
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22864,7 +23278,7 @@ type TriggerMockSettlementResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TriggerMockSettlementResult) GetJSON200() *map[string]interface{} {
+func (r TriggerMockSettlementResult) GetJSON200() *MockSettlementTrigger {
 	return r.JSON200
 }
 
@@ -23382,65 +23796,7 @@ type CancelSubscriptionResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Amount An integer amount in minor units of the accompanying currency.
-		Amount Amount `json:"amount"`
-
-		// BillingCycles Number of charges before the subscription completes.
-		BillingCycles *int64 `json:"billing_cycles,omitempty"`
-
-		// CancelledAt When it was cancelled.
-		CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
-
-		// Currency An ISO 4217 currency code, upper case.
-		Currency Currency `json:"currency"`
-
-		// CustomerId The customer billed (`cust_` id).
-		CustomerId string `json:"customer_id"`
-
-		// EndDate Last billing date (YYYY-MM-DD).
-		EndDate *openapi_types.Date `json:"end_date,omitempty"`
-
-		// ExpiresAt Deadline for the customer to authorise the subscription.
-		ExpiresAt openapi_types.Date `json:"expires_at"`
-
-		// Id Subscription id (prefix `sub_`).
-		Id string `json:"id"`
-
-		// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-		IntervalCount *IntervalCount `json:"interval_count"`
-
-		// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-		IntervalType IntervalType `json:"interval_type"`
-
-		// NextPaymentDate No further renewals.
-		NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
-		Notes           *map[string]interface{} `json:"notes,omitempty"`
-
-		// PlanDescription Description shown to the customer.
-		PlanDescription *string `json:"plan_description,omitempty"`
-
-		// PlanName Name shown to the customer.
-		PlanName *string `json:"plan_name,omitempty"`
-
-		// ProductDescription Description shown to the customer.
-		ProductDescription string `json:"product_description"`
-
-		// ProductName Name shown to the customer.
-		ProductName string `json:"product_name"`
-
-		// ReferenceNumber Your own reference.
-		ReferenceNumber *string `json:"reference_number,omitempty"`
-
-		// StartDate First billing date (YYYY-MM-DD).
-		StartDate openapi_types.Date `json:"start_date"`
-
-		// Status Now `cancelled`.
-		Status interface{} `json:"status"`
-
-		// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
-		SubscriptionLinkUrl string `json:"subscription_link_url"`
-	}
+	JSON200 *Subscription
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23458,65 +23814,7 @@ type CancelSubscriptionResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelSubscriptionResult) GetJSON200() *struct {
-	// Amount An integer amount in minor units of the accompanying currency.
-	Amount Amount `json:"amount"`
-
-	// BillingCycles Number of charges before the subscription completes.
-	BillingCycles *int64 `json:"billing_cycles,omitempty"`
-
-	// CancelledAt When it was cancelled.
-	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
-
-	// Currency An ISO 4217 currency code, upper case.
-	Currency Currency `json:"currency"`
-
-	// CustomerId The customer billed (`cust_` id).
-	CustomerId string `json:"customer_id"`
-
-	// EndDate Last billing date (YYYY-MM-DD).
-	EndDate *openapi_types.Date `json:"end_date,omitempty"`
-
-	// ExpiresAt Deadline for the customer to authorise the subscription.
-	ExpiresAt openapi_types.Date `json:"expires_at"`
-
-	// Id Subscription id (prefix `sub_`).
-	Id string `json:"id"`
-
-	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-	IntervalCount *IntervalCount `json:"interval_count"`
-
-	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-	IntervalType IntervalType `json:"interval_type"`
-
-	// NextPaymentDate No further renewals.
-	NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
-	Notes           *map[string]interface{} `json:"notes,omitempty"`
-
-	// PlanDescription Description shown to the customer.
-	PlanDescription *string `json:"plan_description,omitempty"`
-
-	// PlanName Name shown to the customer.
-	PlanName *string `json:"plan_name,omitempty"`
-
-	// ProductDescription Description shown to the customer.
-	ProductDescription string `json:"product_description"`
-
-	// ProductName Name shown to the customer.
-	ProductName string `json:"product_name"`
-
-	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
-
-	// StartDate First billing date (YYYY-MM-DD).
-	StartDate openapi_types.Date `json:"start_date"`
-
-	// Status Now `cancelled`.
-	Status interface{} `json:"status"`
-
-	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
-	SubscriptionLinkUrl string `json:"subscription_link_url"`
-} {
+func (r CancelSubscriptionResult) GetJSON200() *Subscription {
 	return r.JSON200
 }
 
@@ -23588,7 +23886,7 @@ type UpdateNextPaymentDateResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *NextPaymentDateUpdate
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23606,7 +23904,7 @@ type UpdateNextPaymentDateResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateNextPaymentDateResult) GetJSON200() *map[string]interface{} {
+func (r UpdateNextPaymentDateResult) GetJSON200() *NextPaymentDateUpdate {
 	return r.JSON200
 }
 
@@ -23678,65 +23976,7 @@ type PauseSubscriptionResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Amount An integer amount in minor units of the accompanying currency.
-		Amount Amount `json:"amount"`
-
-		// BillingCycles Number of charges before the subscription completes.
-		BillingCycles *int64 `json:"billing_cycles,omitempty"`
-
-		// CancelledAt When it was cancelled.
-		CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
-
-		// Currency An ISO 4217 currency code, upper case.
-		Currency Currency `json:"currency"`
-
-		// CustomerId The customer billed (`cust_` id).
-		CustomerId string `json:"customer_id"`
-
-		// EndDate Last billing date (YYYY-MM-DD).
-		EndDate *openapi_types.Date `json:"end_date,omitempty"`
-
-		// ExpiresAt Deadline for the customer to authorise the subscription.
-		ExpiresAt openapi_types.Date `json:"expires_at"`
-
-		// Id Subscription id (prefix `sub_`).
-		Id string `json:"id"`
-
-		// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-		IntervalCount *IntervalCount `json:"interval_count"`
-
-		// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-		IntervalType IntervalType `json:"interval_type"`
-
-		// NextPaymentDate No renewal is scheduled while paused.
-		NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
-		Notes           *map[string]interface{} `json:"notes,omitempty"`
-
-		// PlanDescription Description shown to the customer.
-		PlanDescription *string `json:"plan_description,omitempty"`
-
-		// PlanName Name shown to the customer.
-		PlanName *string `json:"plan_name,omitempty"`
-
-		// ProductDescription Description shown to the customer.
-		ProductDescription string `json:"product_description"`
-
-		// ProductName Name shown to the customer.
-		ProductName string `json:"product_name"`
-
-		// ReferenceNumber Your own reference.
-		ReferenceNumber *string `json:"reference_number,omitempty"`
-
-		// StartDate First billing date (YYYY-MM-DD).
-		StartDate openapi_types.Date `json:"start_date"`
-
-		// Status Now `paused`.
-		Status interface{} `json:"status"`
-
-		// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
-		SubscriptionLinkUrl string `json:"subscription_link_url"`
-	}
+	JSON200 *Subscription
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23754,65 +23994,7 @@ type PauseSubscriptionResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PauseSubscriptionResult) GetJSON200() *struct {
-	// Amount An integer amount in minor units of the accompanying currency.
-	Amount Amount `json:"amount"`
-
-	// BillingCycles Number of charges before the subscription completes.
-	BillingCycles *int64 `json:"billing_cycles,omitempty"`
-
-	// CancelledAt When it was cancelled.
-	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
-
-	// Currency An ISO 4217 currency code, upper case.
-	Currency Currency `json:"currency"`
-
-	// CustomerId The customer billed (`cust_` id).
-	CustomerId string `json:"customer_id"`
-
-	// EndDate Last billing date (YYYY-MM-DD).
-	EndDate *openapi_types.Date `json:"end_date,omitempty"`
-
-	// ExpiresAt Deadline for the customer to authorise the subscription.
-	ExpiresAt openapi_types.Date `json:"expires_at"`
-
-	// Id Subscription id (prefix `sub_`).
-	Id string `json:"id"`
-
-	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-	IntervalCount *IntervalCount `json:"interval_count"`
-
-	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-	IntervalType IntervalType `json:"interval_type"`
-
-	// NextPaymentDate No renewal is scheduled while paused.
-	NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
-	Notes           *map[string]interface{} `json:"notes,omitempty"`
-
-	// PlanDescription Description shown to the customer.
-	PlanDescription *string `json:"plan_description,omitempty"`
-
-	// PlanName Name shown to the customer.
-	PlanName *string `json:"plan_name,omitempty"`
-
-	// ProductDescription Description shown to the customer.
-	ProductDescription string `json:"product_description"`
-
-	// ProductName Name shown to the customer.
-	ProductName string `json:"product_name"`
-
-	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
-
-	// StartDate First billing date (YYYY-MM-DD).
-	StartDate openapi_types.Date `json:"start_date"`
-
-	// Status Now `paused`.
-	Status interface{} `json:"status"`
-
-	// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
-	SubscriptionLinkUrl string `json:"subscription_link_url"`
-} {
+func (r PauseSubscriptionResult) GetJSON200() *Subscription {
 	return r.JSON200
 }
 
@@ -23974,7 +24156,7 @@ type CloseVirtualAccountResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *VirtualAccountClosure
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23992,7 +24174,7 @@ type CloseVirtualAccountResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CloseVirtualAccountResult) GetJSON200() *map[string]interface{} {
+func (r CloseVirtualAccountResult) GetJSON200() *VirtualAccountClosure {
 	return r.JSON200
 }
 
@@ -29818,7 +30000,7 @@ func ParseConnectPayinResult(rsp *http.Response) (*ConnectPayinResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ConnectPayinResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -29893,7 +30075,7 @@ func ParseGetEligiblePayinsResult(rsp *http.Response) (*GetEligiblePayinsResult,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest EligiblePayins
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -30409,7 +30591,7 @@ func ParseCancelPayoutResult(rsp *http.Response) (*CancelPayoutResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest Payout
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -30634,7 +30816,7 @@ func ParseUpdateMerchantStatusResult(rsp *http.Response) (*UpdateMerchantStatusR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest MerchantStatusUpdate
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -31855,7 +32037,7 @@ func ParseTriggerMockSettlementResult(rsp *http.Response) (*TriggerMockSettlemen
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest MockSettlementTrigger
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32289,65 +32471,7 @@ func ParseCancelSubscriptionResult(rsp *http.Response) (*CancelSubscriptionResul
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Amount An integer amount in minor units of the accompanying currency.
-			Amount Amount `json:"amount"`
-
-			// BillingCycles Number of charges before the subscription completes.
-			BillingCycles *int64 `json:"billing_cycles,omitempty"`
-
-			// CancelledAt When it was cancelled.
-			CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
-
-			// Currency An ISO 4217 currency code, upper case.
-			Currency Currency `json:"currency"`
-
-			// CustomerId The customer billed (`cust_` id).
-			CustomerId string `json:"customer_id"`
-
-			// EndDate Last billing date (YYYY-MM-DD).
-			EndDate *openapi_types.Date `json:"end_date,omitempty"`
-
-			// ExpiresAt Deadline for the customer to authorise the subscription.
-			ExpiresAt openapi_types.Date `json:"expires_at"`
-
-			// Id Subscription id (prefix `sub_`).
-			Id string `json:"id"`
-
-			// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-			IntervalCount *IntervalCount `json:"interval_count"`
-
-			// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-			IntervalType IntervalType `json:"interval_type"`
-
-			// NextPaymentDate No further renewals.
-			NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
-			Notes           *map[string]interface{} `json:"notes,omitempty"`
-
-			// PlanDescription Description shown to the customer.
-			PlanDescription *string `json:"plan_description,omitempty"`
-
-			// PlanName Name shown to the customer.
-			PlanName *string `json:"plan_name,omitempty"`
-
-			// ProductDescription Description shown to the customer.
-			ProductDescription string `json:"product_description"`
-
-			// ProductName Name shown to the customer.
-			ProductName string `json:"product_name"`
-
-			// ReferenceNumber Your own reference.
-			ReferenceNumber *string `json:"reference_number,omitempty"`
-
-			// StartDate First billing date (YYYY-MM-DD).
-			StartDate openapi_types.Date `json:"start_date"`
-
-			// Status Now `cancelled`.
-			Status interface{} `json:"status"`
-
-			// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
-			SubscriptionLinkUrl string `json:"subscription_link_url"`
-		}
+		var dest Subscription
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32422,7 +32546,7 @@ func ParseUpdateNextPaymentDateResult(rsp *http.Response) (*UpdateNextPaymentDat
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest NextPaymentDateUpdate
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32497,65 +32621,7 @@ func ParsePauseSubscriptionResult(rsp *http.Response) (*PauseSubscriptionResult,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Amount An integer amount in minor units of the accompanying currency.
-			Amount Amount `json:"amount"`
-
-			// BillingCycles Number of charges before the subscription completes.
-			BillingCycles *int64 `json:"billing_cycles,omitempty"`
-
-			// CancelledAt When it was cancelled.
-			CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
-
-			// Currency An ISO 4217 currency code, upper case.
-			Currency Currency `json:"currency"`
-
-			// CustomerId The customer billed (`cust_` id).
-			CustomerId string `json:"customer_id"`
-
-			// EndDate Last billing date (YYYY-MM-DD).
-			EndDate *openapi_types.Date `json:"end_date,omitempty"`
-
-			// ExpiresAt Deadline for the customer to authorise the subscription.
-			ExpiresAt openapi_types.Date `json:"expires_at"`
-
-			// Id Subscription id (prefix `sub_`).
-			Id string `json:"id"`
-
-			// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-			IntervalCount *IntervalCount `json:"interval_count"`
-
-			// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
-			IntervalType IntervalType `json:"interval_type"`
-
-			// NextPaymentDate No renewal is scheduled while paused.
-			NextPaymentDate interface{}             `json:"next_payment_date,omitempty"`
-			Notes           *map[string]interface{} `json:"notes,omitempty"`
-
-			// PlanDescription Description shown to the customer.
-			PlanDescription *string `json:"plan_description,omitempty"`
-
-			// PlanName Name shown to the customer.
-			PlanName *string `json:"plan_name,omitempty"`
-
-			// ProductDescription Description shown to the customer.
-			ProductDescription string `json:"product_description"`
-
-			// ProductName Name shown to the customer.
-			ProductName string `json:"product_name"`
-
-			// ReferenceNumber Your own reference.
-			ReferenceNumber *string `json:"reference_number,omitempty"`
-
-			// StartDate First billing date (YYYY-MM-DD).
-			StartDate openapi_types.Date `json:"start_date"`
-
-			// Status Now `paused`.
-			Status interface{} `json:"status"`
-
-			// SubscriptionLinkUrl Hosted page where the customer authorises the subscription.
-			SubscriptionLinkUrl string `json:"subscription_link_url"`
-		}
+		var dest Subscription
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32705,7 +32771,7 @@ func ParseCloseVirtualAccountResult(rsp *http.Response) (*CloseVirtualAccountRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest VirtualAccountClosure
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

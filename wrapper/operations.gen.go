@@ -8,8 +8,6 @@ import (
 	"iter"
 	"time"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	"github.com/glomo-go/glomo-go/api"
 )
 
@@ -1333,10 +1331,10 @@ func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payment/{id}/connect-payin
-func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*api.ConnectPayinResponse, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := call.jsonBody(api.ConnectPayinJSONBody(body))
+	reader, err := call.marshalBody(body)
 	if err != nil {
 		return nil, err
 	}
@@ -1344,7 +1342,7 @@ func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body a
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.ConnectPayinResponse](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseConnectPayinResult(rsp)
@@ -1362,14 +1360,14 @@ func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body a
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payment/{id}/eligible-payins
-func (c *Client) GetEligiblePayins(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) GetEligiblePayins(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*api.EligiblePayins, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	rsp, err := c.api.GetEligiblePayins(ctx, id, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.EligiblePayins](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseGetEligiblePayinsResult(rsp)
@@ -1606,14 +1604,14 @@ func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts .
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payouts/{id}/cancel
-func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*api.Payout, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	rsp, err := c.api.CancelPayout(ctx, id, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseCancelPayoutResult(rsp)
@@ -1698,7 +1696,7 @@ func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJS
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/platform/merchants/status-update
-func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...RequestOption) (*api.MerchantStatusUpdate, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	reader, err := call.marshalBody(body)
@@ -1709,7 +1707,7 @@ func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMercha
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.MerchantStatusUpdate](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseUpdateMerchantStatusResult(rsp)
@@ -2192,7 +2190,7 @@ func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestO
 func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...RequestOption) (*api.Rfi, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
-	reader, err := call.jsonBody(api.RespondRfiJSONBody(body))
+	reader, err := call.marshalBody(body)
 	if err != nil {
 		return nil, err
 	}
@@ -2313,14 +2311,14 @@ func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlement
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/settlements/mock-trigger
-func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOption) (*api.MockSettlementTrigger, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	rsp, err := c.api.TriggerMockSettlement(ctx, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.MockSettlementTrigger](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseTriggerMockSettlementResult(rsp)
@@ -2538,30 +2536,6 @@ func (c *Client) GetSubscriptionById(ctx context.Context, id api.SubscriptionIdP
 	return nil, call.undecoded(res.HTTPResponse, res.Body)
 }
 
-// CancelSubscriptionResponse is the 2xx body of CancelSubscription (PATCH /v1/subscriptions/{id}/cancel).
-type CancelSubscriptionResponse = struct {
-	Amount              api.Amount              `json:"amount"`
-	BillingCycles       *int64                  `json:"billing_cycles,omitempty"`
-	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-	Currency            api.Currency            `json:"currency"`
-	CustomerId          string                  `json:"customer_id"`
-	EndDate             *openapi_types.Date     `json:"end_date,omitempty"`
-	ExpiresAt           openapi_types.Date      `json:"expires_at"`
-	Id                  string                  `json:"id"`
-	IntervalCount       *api.IntervalCount      `json:"interval_count"`
-	IntervalType        api.IntervalType        `json:"interval_type"`
-	NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-	Notes               *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription     *string                 `json:"plan_description,omitempty"`
-	PlanName            *string                 `json:"plan_name,omitempty"`
-	ProductDescription  string                  `json:"product_description"`
-	ProductName         string                  `json:"product_name"`
-	ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-	StartDate           openapi_types.Date      `json:"start_date"`
-	Status              interface{}             `json:"status"`
-	SubscriptionLinkUrl string                  `json:"subscription_link_url"`
-}
-
 // CancelSubscription calls PATCH /v1/subscriptions/{id}/cancel (operation cancelSubscription): end a subscription permanently.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
@@ -2570,14 +2544,14 @@ type CancelSubscriptionResponse = struct {
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/cancel
-func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*CancelSubscriptionResponse, error) {
+func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	rsp, err := c.api.CancelSubscription(ctx, id, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[CancelSubscriptionResponse](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseCancelSubscriptionResult(rsp)
@@ -2598,7 +2572,7 @@ func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdPa
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/next-payment-date
-func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...RequestOption) (*api.NextPaymentDateUpdate, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	reader, err := call.marshalBody(body)
@@ -2609,7 +2583,7 @@ func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionI
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.NextPaymentDateUpdate](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseUpdateNextPaymentDateResult(rsp)
@@ -2622,30 +2596,6 @@ func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionI
 	return nil, call.undecoded(res.HTTPResponse, res.Body)
 }
 
-// PauseSubscriptionResponse is the 2xx body of PauseSubscription (PATCH /v1/subscriptions/{id}/pause).
-type PauseSubscriptionResponse = struct {
-	Amount              api.Amount              `json:"amount"`
-	BillingCycles       *int64                  `json:"billing_cycles,omitempty"`
-	CancelledAt         *openapi_types.Date     `json:"cancelled_at,omitempty"`
-	Currency            api.Currency            `json:"currency"`
-	CustomerId          string                  `json:"customer_id"`
-	EndDate             *openapi_types.Date     `json:"end_date,omitempty"`
-	ExpiresAt           openapi_types.Date      `json:"expires_at"`
-	Id                  string                  `json:"id"`
-	IntervalCount       *api.IntervalCount      `json:"interval_count"`
-	IntervalType        api.IntervalType        `json:"interval_type"`
-	NextPaymentDate     interface{}             `json:"next_payment_date,omitempty"`
-	Notes               *map[string]interface{} `json:"notes,omitempty"`
-	PlanDescription     *string                 `json:"plan_description,omitempty"`
-	PlanName            *string                 `json:"plan_name,omitempty"`
-	ProductDescription  string                  `json:"product_description"`
-	ProductName         string                  `json:"product_name"`
-	ReferenceNumber     *string                 `json:"reference_number,omitempty"`
-	StartDate           openapi_types.Date      `json:"start_date"`
-	Status              interface{}             `json:"status"`
-	SubscriptionLinkUrl string                  `json:"subscription_link_url"`
-}
-
 // PauseSubscription calls PATCH /v1/subscriptions/{id}/pause (operation pauseSubscription): pause renewal charges.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
@@ -2654,14 +2604,14 @@ type PauseSubscriptionResponse = struct {
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/pause
-func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*PauseSubscriptionResponse, error) {
+func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	rsp, err := c.api.PauseSubscription(ctx, id, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[PauseSubscriptionResponse](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParsePauseSubscriptionResult(rsp)
@@ -2710,14 +2660,14 @@ func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdPa
 // is an *OutcomeUnknownError.
 //
 //meta:operation DELETE /v1/virtual-accounts
-func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtualAccountParams, opts ...RequestOption) (*map[string]interface{}, error) {
+func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtualAccountParams, opts ...RequestOption) (*api.VirtualAccountClosure, error) {
 	ctx, call := c.begin(ctx, opts)
 	defer call.done()
 	rsp, err := c.api.CloseVirtualAccount(ctx, params, call.editors...)
 	if err != nil {
 		return nil, call.fail(err)
 	}
-	if out, ok, err := decodeOK[map[string]interface{}](call, rsp, 200); ok {
+	if out, ok, err := decodeOK[api.VirtualAccountClosure](call, rsp, 200); ok {
 		return out, err
 	}
 	res, err := api.ParseCloseVirtualAccountResult(rsp)

@@ -34,6 +34,12 @@ func Fixes() []Fix {
 		{"GG-09", "ID path parameters shared once, with their prefixes as patterns", idPathParameters},
 		{"GG-10", "stale ID prefixes in examples", staleIDExamples},
 		{"GG-11", "examples outside their enum", examplesInsideEnums},
+		{"GG-21", "property names with a typo'd trailing ?", typoProperties},
+		{"GG-22", "an allOf that only restates its base's examples is the base", plainAllOf},
+		{"GG-22", "untyped overrides and enums take their type", typedOverrides},
+		{"GG-23", "open objects (metadata, notes) are named schemas", openObjects},
+		// Before the response fixes: request copies keep the vendor's strictness.
+		{"GG-24", "request bodies get their own copy of schemas answers use", splitRequests},
 		{"GG-12", "responses stay open: no additionalProperties:false on response schemas", openResponses},
 		{"GG-13", "optional response fields are nullable", nullableOptionals},
 		{"GG-14", "page_meta also carries total", pageMetaTotal},
@@ -43,6 +49,10 @@ func Fixes() []Fix {
 		{"GG-18", "response fields the docs show absent are not required", relaxRequired},
 		{"GG-19", "lists of idempotent resources filter by request_id", requestIDFilters},
 		{"GG-20", "union request bodies keep their JSON methods in Go", namedUnionBodies},
+		{"GG-25", "enums the docs document: settlement status, merchant category, mock refund status, authorized filter", documentedEnums},
+		{"GG-26", "per_page at least 1 and clamped at 100, before/after are date-times", listParameters},
+		{"GG-24", "required request properties never accept null", requiredRefuseNull},
+		{"GG-24", "request copies identical to their original are merged back", mergeIdenticalRequests},
 	}
 }
 
@@ -505,6 +515,15 @@ func examplesInsideEnums(doc *yaml.Node) []string {
 
 // responseSchemas returns the component schemas reachable from any response.
 func responseSchemas(doc *yaml.Node) map[string]bool {
+	return reachableSchemas(doc, nil, func(visit func(*yaml.Node)) {
+		eachOperation(doc, func(path, method string, op *yaml.Node) { visit(get(op, "responses")) })
+		visit(at(doc, "components", "responses"))
+	})
+}
+
+// reachableSchemas returns the component schemas that $refs under the roots
+// lead to, following refs between schemas but not into the ones in stop.
+func reachableSchemas(doc *yaml.Node, stop map[string]bool, roots func(visit func(*yaml.Node))) map[string]bool {
 	schemas := at(doc, "components", "schemas")
 	seen := map[string]bool{}
 	var visit func(n *yaml.Node)
@@ -515,7 +534,7 @@ func responseSchemas(doc *yaml.Node) map[string]bool {
 		if n.Kind == yaml.MappingNode {
 			if r := get(n, "$ref"); r != nil && strings.HasPrefix(r.Value, "#/components/schemas/") {
 				name := strings.TrimPrefix(r.Value, "#/components/schemas/")
-				if !seen[name] {
+				if !seen[name] && !stop[name] {
 					seen[name] = true
 					visit(get(schemas, name))
 				}
@@ -525,8 +544,7 @@ func responseSchemas(doc *yaml.Node) map[string]bool {
 			visit(c)
 		}
 	}
-	eachOperation(doc, func(path, method string, op *yaml.Node) { visit(get(op, "responses")) })
-	visit(at(doc, "components", "responses"))
+	roots(visit)
 	return seen
 }
 
@@ -607,6 +625,7 @@ func optionalPincode(doc *yaml.Node) []string {
 		}
 	}
 	walkSchemas(at(doc, "components", "schemas", "Customer"), "Customer", drop)
+	walkSchemas(at(doc, "components", "schemas", "Customer"+requestSuffix), "Customer"+requestSuffix, drop)
 	eachOperation(doc, func(path, method string, op *yaml.Node) {
 		if id := get(op, "operationId"); id != nil && id.Value == "createCustomer" {
 			for _, mt := range keys(at(op, "requestBody", "content")) {

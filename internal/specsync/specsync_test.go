@@ -124,16 +124,7 @@ func TestCarryOverKeepsOurProseAndAdditions(t *testing.T) {
 // committed openapi.yaml exactly (nothing hand-edited into vendor-derived
 // structure that the next `make update-spec` would silently undo).
 func TestOpenAPIYamlRoundTrips(t *testing.T) {
-	dir := "../../../shared/reference/vendor"
-	files := []string{filepath.Join(dir, "glomo-openapi-1.0.0.json"), filepath.Join(dir, "glomo-openapi-2026-subset.json")}
-	var vendor []*yaml.Node
-	for _, f := range files {
-		n, err := Load(f)
-		if err != nil {
-			t.Skip("Glomo's vendor files are not beside the repository")
-		}
-		vendor = append(vendor, n)
-	}
+	vendor := loadVendor(t)
 	cur, err := Load("../../openapi.yaml")
 	require.NoError(t, err)
 	res, err := Build(vendor, cur)
@@ -150,4 +141,74 @@ func TestOpenAPIYamlRoundTrips(t *testing.T) {
 		}
 		t.Fatalf("openapi.yaml and a fresh import differ in length: %d vs %d lines", len(wl), len(gl))
 	}
+}
+
+// loadVendor loads Glomo's two published files, or skips the test when the
+// reference set is not beside the checkout.
+func loadVendor(t *testing.T) []*yaml.Node {
+	t.Helper()
+	dir := VendorDir()
+	if dir == "" {
+		t.Skip("Glomo's vendor files are not beside the repository (set " + VendorEnv + ")")
+	}
+	var vendor []*yaml.Node
+	for _, f := range VendorFiles {
+		n, err := Load(filepath.Join(dir, f))
+		require.NoError(t, err)
+		vendor = append(vendor, n)
+	}
+	return vendor
+}
+
+// TestMergeDecisionsAreRecorded: docs/spec-changes.md lists every merge
+// decision, so the record and the code cannot drift apart.
+func TestMergeDecisionsAreRecorded(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/spec-changes.md")
+	require.NoError(t, err)
+	for _, d := range Decisions() {
+		assert.Contains(t, string(doc), "| `"+d.Where+"` |", "docs/spec-changes.md lacks the merge decision")
+	}
+}
+
+// TestEveryMergeDecisionIsUsed: each decision still matches a loss when
+// Glomo's two files merge; a stale one would hide a future loss.
+func TestEveryMergeDecisionIsUsed(t *testing.T) {
+	vendor := loadVendor(t)
+	old := clone(vendor[0])
+	merged := clone(vendor[0])
+	MergeVendor(merged, vendor[1])
+	losses := MergeLosses(old, merged)
+	for _, d := range Decisions() {
+		used := false
+		for _, l := range losses {
+			if l == d.Where || strings.HasPrefix(l, d.Where+"/") {
+				used = true
+			}
+		}
+		assert.True(t, used, "decision %s matches no loss", d.Where)
+	}
+}
+
+// TestMergeRefusesAnUnaccountedLoss: a newer file that silently drops a
+// property the older one states stops the merge, naming the property; a
+// decision lets it through, keeping or dropping it.
+func TestMergeRefusesAnUnaccountedLoss(t *testing.T) {
+	older := parse(t, `{"openapi":"3.1.0","paths":{},"components":{"schemas":{"Payment":{"type":"object","properties":{"id":{"type":"string"},"error_message":{"type":"string"}}}}}}`)
+	newer := parse(t, `{"openapi":"3.1.0","paths":{},"components":{"schemas":{"Payment":{"type":"object","properties":{"id":{"type":"string"},"paid_at":{"type":"string"}}}}}}`)
+	_, _, err := Merge([]*yaml.Node{older, newer}, nil)
+	var me *MergeError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, []string{"components/schemas/Payment/properties/error_message"}, me.Unaccounted)
+
+	keep := []Decision{{Where: "components/schemas/Payment/properties/error_message", Keep: true}}
+	doc, report, err := Merge([]*yaml.Node{older, newer}, keep)
+	require.NoError(t, err)
+	assert.NotNil(t, at(doc, "components", "schemas", "Payment", "properties", "error_message"))
+	assert.NotNil(t, at(doc, "components", "schemas", "Payment", "properties", "paid_at"))
+	assert.Len(t, report, 1)
+
+	drop := []Decision{{Where: "components/schemas/Payment/properties/error_message"}}
+	doc, _, err = Merge([]*yaml.Node{older, newer}, drop)
+	require.NoError(t, err)
+	assert.Nil(t, at(doc, "components", "schemas", "Payment", "properties", "error_message"))
 }

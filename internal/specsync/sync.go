@@ -229,14 +229,12 @@ func defaultResponseText(doc *yaml.Node) {
 	}
 }
 
-// MergeOnly merges Glomo's files (oldest first) as published: no fixes, no
-// prose handling. It is the baseline the fixes are measured against.
-func MergeOnly(vendor []*yaml.Node) *yaml.Node {
-	doc := clone(vendor[0])
-	for _, v := range vendor[1:] {
-		MergeVendor(doc, v)
-	}
-	return doc
+// MergeOnly merges Glomo's files (oldest first) with the recorded merge
+// decisions and nothing else: no fixes, no prose handling. It is the
+// baseline the fixes are measured against.
+func MergeOnly(vendor []*yaml.Node) (*yaml.Node, error) {
+	doc, _, err := Merge(vendor, mergeDecisions)
+	return doc, err
 }
 
 // Result is what Build produced.
@@ -251,8 +249,11 @@ func Build(vendor []*yaml.Node, current *yaml.Node) (Result, error) {
 	if len(vendor) == 0 {
 		return Result{}, fmt.Errorf("no vendor document")
 	}
-	doc := MergeOnly(vendor)
-	changes := Apply(doc)
+	doc, changes, err := Merge(vendor, mergeDecisions)
+	if err != nil {
+		return Result{}, err
+	}
+	changes = append(changes, Apply(doc)...)
 	stripProse(doc)
 	if current != nil {
 		changes = append(changes, carryAdditions(doc, current)...)
