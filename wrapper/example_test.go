@@ -59,11 +59,11 @@ func ExampleClient_CreatePayout() {
 	}
 
 	src, dst := api.CreatePayoutWithoutQuoteRequestSourceCurrencyUSD, api.CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD
-	amount, purpose := int64(29900), "S0017" // minor units: $299.00
+	amount := int64(29900) // minor units: $299.00
 	var body api.CreatePayoutJSONRequestBody
 	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		BeneficiaryId: &beneID, SourceCurrency: &src, SourceAmount: &amount,
-		DestinationCurrency: &dst, PurposeCode: &purpose,
+		BeneficiaryId: beneID, SourceCurrency: src, SourceAmount: &amount,
+		DestinationCurrency: dst, PurposeCode: "S0017",
 	}); err != nil {
 		panic(err)
 	}

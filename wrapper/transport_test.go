@@ -182,7 +182,7 @@ func TestWriteWithoutRequestIDNotRetriedAfterSend(t *testing.T) {
 			f := newFake(t, script(reply{status: status, body: `{"error":"boom"}`}))
 			h := newHarness(t, f)
 			email := openapi_types.Email("a@example.com")
-			_, err := h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{Email: &email})
+			_, err := h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{Email: string(email)})
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrOutcomeUnknown)
 			var ou *OutcomeUnknownError
@@ -216,7 +216,7 @@ func TestWriteWithoutRequestIDNotRetriedAfterSend(t *testing.T) {
 		})
 		h := newHarness(t, f)
 		email := openapi_types.Email("a@example.com")
-		_, err := h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{Email: &email})
+		_, err := h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{Email: string(email)})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
@@ -228,7 +228,7 @@ func TestWriteWithoutRequestIDNotRetriedAfterSend(t *testing.T) {
 		require.NoError(t, ln.Close())
 		h := newHarness(t, nil, WithBaseURL("http://"+addr+"/api"))
 		email := openapi_types.Email("a@example.com")
-		_, err = h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{Email: &email})
+		_, err = h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{Email: string(email)})
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 		assert.Len(t, h.slept(), 2, "two retries")
@@ -662,7 +662,7 @@ func TestEmptyUnionBodyRefusedBeforeSending(t *testing.T) {
 func payinBody(t *testing.T) api.CreatePayinJSONRequestBody {
 	t.Helper()
 	var b api.CreatePayinJSONRequestBody
-	cur := api.PaymentLinkCurrency("USD")
-	require.NoError(t, b.FromPaymentLink(api.PaymentLink{Currency: &cur}))
+	cur := api.PaymentLinkRequestCurrency("USD")
+	require.NoError(t, b.FromPaymentLinkRequest(api.PaymentLinkRequest{Currency: cur}))
 	return b
 }

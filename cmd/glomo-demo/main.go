@@ -85,11 +85,11 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 	var body api.CreatePayoutJSONRequestBody
 	rail := api.CreatePayoutWithoutQuoteRequestPaymentRail("swift")
 	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		BeneficiaryId:       bene,
-		SourceCurrency:      ptr(api.CreatePayoutWithoutQuoteRequestSourceCurrency("USD")),
+		BeneficiaryId:       deref(bene),
+		SourceCurrency:      "USD",
 		SourceAmount:        ptr[int64](29900), // $299.00
-		DestinationCurrency: ptr(api.CreatePayoutWithoutQuoteRequestDestinationCurrency("USD")),
-		PurposeCode:         ptr("S0017"),
+		DestinationCurrency: "USD",
+		PurposeCode:         "S0017",
 		PaymentRail:         &rail,
 		RequestId:           &requestID,
 	}); err != nil {
@@ -114,7 +114,7 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 
 	p("\n4. Drive the payout to success (sandbox mock endpoint)")
 	success := api.MockUpdatePayoutStatusRequestStatus("success")
-	if _, err := c.MockUpdatePayoutStatus(ctx, api.MockUpdatePayoutStatusJSONRequestBody{Id: payout.Id, Status: &success}); err != nil {
+	if _, err := c.MockUpdatePayoutStatus(ctx, api.MockUpdatePayoutStatusJSONRequestBody{Id: deref(payout.Id), Status: success}); err != nil {
 		return fmt.Errorf("mock payout status: %w", err)
 	}
 	done, err := c.GetPayoutById(ctx, deref(payout.Id))

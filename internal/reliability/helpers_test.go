@@ -162,11 +162,11 @@ func payoutBody(t testing.TB, bene, requestID string) api.CreatePayoutJSONReques
 	dst := api.CreatePayoutWithoutQuoteRequestDestinationCurrency("USD")
 	amount, purpose := int64(29900), "S0017"
 	req := api.CreatePayoutWithoutQuoteRequest{
-		BeneficiaryId:       &bene,
-		SourceCurrency:      &src,
+		BeneficiaryId:       bene,
+		SourceCurrency:      src,
 		SourceAmount:        &amount,
-		DestinationCurrency: &dst,
-		PurposeCode:         &purpose,
+		DestinationCurrency: dst,
+		PurposeCode:         purpose,
 		PaymentRail:         &rail,
 	}
 	if requestID != "" {

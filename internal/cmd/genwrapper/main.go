@@ -132,6 +132,10 @@ func Generate(specPath, apiPath, pkg string, warn io.Writer) ([]byte, error) {
 	}
 	var extra []string
 	for name := range usedPkgs {
+		// exprString also sees types that end up unprinted.
+		if !bytes.Contains(b.Bytes(), []byte(name+".")) {
+			continue
+		}
 		if path, ok := g.imports[name]; ok {
 			if name == path[strings.LastIndex(path, "/")+1:] {
 				extra = append(extra, strconv.Quote(path))
