@@ -318,382 +318,22 @@ func (e CreateMerchantRequestGender) Valid() bool {
 	}
 }
 
-// Defines values for CreatePayoutWithoutQuoteRequestDestinationCurrency.
+// Defines values for CreateMerchantRequestCategory.
 const (
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyAED CreatePayoutWithoutQuoteRequestDestinationCurrency = "AED"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD CreatePayoutWithoutQuoteRequestDestinationCurrency = "AUD"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR CreatePayoutWithoutQuoteRequestDestinationCurrency = "EUR"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP CreatePayoutWithoutQuoteRequestDestinationCurrency = "GBP"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyINR CreatePayoutWithoutQuoteRequestDestinationCurrency = "INR"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencySGD CreatePayoutWithoutQuoteRequestDestinationCurrency = "SGD"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD CreatePayoutWithoutQuoteRequestDestinationCurrency = "USD"
+	AgriculturalServices   CreateMerchantRequestCategory = "Agricultural Services"
+	BusinessServices       CreateMerchantRequestCategory = "Business Services"
+	ContractedServices     CreateMerchantRequestCategory = "Contracted Services"
+	FinancialServices      CreateMerchantRequestCategory = "Financial Services"
+	GovernmentServices     CreateMerchantRequestCategory = "Government Services"
+	ProfessionalServices   CreateMerchantRequestCategory = "Professional Services"
+	RetailAndGoods         CreateMerchantRequestCategory = "Retail and Goods"
+	Telecommunications     CreateMerchantRequestCategory = "Telecommunications"
+	TransportationServices CreateMerchantRequestCategory = "Transportation Services"
+	Utilities              CreateMerchantRequestCategory = "Utilities"
 )
 
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestDestinationCurrency enum.
-func (e CreatePayoutWithoutQuoteRequestDestinationCurrency) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAED:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyINR:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencySGD:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreatePayoutWithoutQuoteRequestPaymentRail.
-const (
-	CreatePayoutWithoutQuoteRequestPaymentRailFps   CreatePayoutWithoutQuoteRequestPaymentRail = "fps"
-	CreatePayoutWithoutQuoteRequestPaymentRailFts   CreatePayoutWithoutQuoteRequestPaymentRail = "fts"
-	CreatePayoutWithoutQuoteRequestPaymentRailImps  CreatePayoutWithoutQuoteRequestPaymentRail = "imps"
-	CreatePayoutWithoutQuoteRequestPaymentRailIpp   CreatePayoutWithoutQuoteRequestPaymentRail = "ipp"
-	CreatePayoutWithoutQuoteRequestPaymentRailNeft  CreatePayoutWithoutQuoteRequestPaymentRail = "neft"
-	CreatePayoutWithoutQuoteRequestPaymentRailNpp   CreatePayoutWithoutQuoteRequestPaymentRail = "npp"
-	CreatePayoutWithoutQuoteRequestPaymentRailRtgs  CreatePayoutWithoutQuoteRequestPaymentRail = "rtgs"
-	CreatePayoutWithoutQuoteRequestPaymentRailSepa  CreatePayoutWithoutQuoteRequestPaymentRail = "sepa"
-	CreatePayoutWithoutQuoteRequestPaymentRailSwift CreatePayoutWithoutQuoteRequestPaymentRail = "swift"
-	CreatePayoutWithoutQuoteRequestPaymentRailUpi   CreatePayoutWithoutQuoteRequestPaymentRail = "upi"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestPaymentRail enum.
-func (e CreatePayoutWithoutQuoteRequestPaymentRail) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestPaymentRailFps:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailFts:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailImps:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailIpp:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailNeft:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailNpp:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailRtgs:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailSepa:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailSwift:
-		return true
-	case CreatePayoutWithoutQuoteRequestPaymentRailUpi:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreatePayoutWithoutQuoteRequestSourceCurrency.
-const (
-	CreatePayoutWithoutQuoteRequestSourceCurrencyAED CreatePayoutWithoutQuoteRequestSourceCurrency = "AED"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyAUD CreatePayoutWithoutQuoteRequestSourceCurrency = "AUD"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyEUR CreatePayoutWithoutQuoteRequestSourceCurrency = "EUR"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyGBP CreatePayoutWithoutQuoteRequestSourceCurrency = "GBP"
-	CreatePayoutWithoutQuoteRequestSourceCurrencySGD CreatePayoutWithoutQuoteRequestSourceCurrency = "SGD"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyUSD CreatePayoutWithoutQuoteRequestSourceCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestSourceCurrency enum.
-func (e CreatePayoutWithoutQuoteRequestSourceCurrency) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyAED:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyAUD:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyEUR:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyGBP:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencySGD:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateQuoteRequestResource.
-const (
-	CreateQuoteRequestResourcePayin  CreateQuoteRequestResource = "payin"
-	CreateQuoteRequestResourcePayout CreateQuoteRequestResource = "payout"
-)
-
-// Valid indicates whether the value is a known member of the CreateQuoteRequestResource enum.
-func (e CreateQuoteRequestResource) Valid() bool {
-	switch e {
-	case CreateQuoteRequestResourcePayin:
-		return true
-	case CreateQuoteRequestResourcePayout:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateSubscriptionResponseStatus.
-const (
-	CreateSubscriptionResponseStatusActionRequired CreateSubscriptionResponseStatus = "action_required"
-	CreateSubscriptionResponseStatusActive         CreateSubscriptionResponseStatus = "active"
-	CreateSubscriptionResponseStatusAuthorized     CreateSubscriptionResponseStatus = "authorized"
-	CreateSubscriptionResponseStatusCancelled      CreateSubscriptionResponseStatus = "cancelled"
-	CreateSubscriptionResponseStatusCompleted      CreateSubscriptionResponseStatus = "completed"
-	CreateSubscriptionResponseStatusCreated        CreateSubscriptionResponseStatus = "created"
-	CreateSubscriptionResponseStatusExpired        CreateSubscriptionResponseStatus = "expired"
-	CreateSubscriptionResponseStatusFailed         CreateSubscriptionResponseStatus = "failed"
-	CreateSubscriptionResponseStatusHalted         CreateSubscriptionResponseStatus = "halted"
-	CreateSubscriptionResponseStatusPaused         CreateSubscriptionResponseStatus = "paused"
-	CreateSubscriptionResponseStatusUnderReview    CreateSubscriptionResponseStatus = "under_review"
-)
-
-// Valid indicates whether the value is a known member of the CreateSubscriptionResponseStatus enum.
-func (e CreateSubscriptionResponseStatus) Valid() bool {
-	switch e {
-	case CreateSubscriptionResponseStatusActionRequired:
-		return true
-	case CreateSubscriptionResponseStatusActive:
-		return true
-	case CreateSubscriptionResponseStatusAuthorized:
-		return true
-	case CreateSubscriptionResponseStatusCancelled:
-		return true
-	case CreateSubscriptionResponseStatusCompleted:
-		return true
-	case CreateSubscriptionResponseStatusCreated:
-		return true
-	case CreateSubscriptionResponseStatusExpired:
-		return true
-	case CreateSubscriptionResponseStatusFailed:
-		return true
-	case CreateSubscriptionResponseStatusHalted:
-		return true
-	case CreateSubscriptionResponseStatusPaused:
-		return true
-	case CreateSubscriptionResponseStatusUnderReview:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateVirtualAccountV2RequestPaymentType.
-const (
-	CreateVirtualAccountV2RequestPaymentTypeLocal CreateVirtualAccountV2RequestPaymentType = "local"
-	CreateVirtualAccountV2RequestPaymentTypeSwift CreateVirtualAccountV2RequestPaymentType = "swift"
-)
-
-// Valid indicates whether the value is a known member of the CreateVirtualAccountV2RequestPaymentType enum.
-func (e CreateVirtualAccountV2RequestPaymentType) Valid() bool {
-	switch e {
-	case CreateVirtualAccountV2RequestPaymentTypeLocal:
-		return true
-	case CreateVirtualAccountV2RequestPaymentTypeSwift:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CustomerCustomerType.
-const (
-	CustomerCustomerTypeBusiness   CustomerCustomerType = "business"
-	CustomerCustomerTypeIndividual CustomerCustomerType = "individual"
-)
-
-// Valid indicates whether the value is a known member of the CustomerCustomerType enum.
-func (e CustomerCustomerType) Valid() bool {
-	switch e {
-	case CustomerCustomerTypeBusiness:
-		return true
-	case CustomerCustomerTypeIndividual:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CustomerRequestCustomerType.
-const (
-	CustomerRequestCustomerTypeBusiness   CustomerRequestCustomerType = "business"
-	CustomerRequestCustomerTypeIndividual CustomerRequestCustomerType = "individual"
-)
-
-// Valid indicates whether the value is a known member of the CustomerRequestCustomerType enum.
-func (e CustomerRequestCustomerType) Valid() bool {
-	switch e {
-	case CustomerRequestCustomerTypeBusiness:
-		return true
-	case CustomerRequestCustomerTypeIndividual:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FeeBreakdownEntryBearer.
-const (
-	FeeBreakdownEntryBearerCustomer FeeBreakdownEntryBearer = "customer"
-	FeeBreakdownEntryBearerMerchant FeeBreakdownEntryBearer = "merchant"
-)
-
-// Valid indicates whether the value is a known member of the FeeBreakdownEntryBearer enum.
-func (e FeeBreakdownEntryBearer) Valid() bool {
-	switch e {
-	case FeeBreakdownEntryBearerCustomer:
-		return true
-	case FeeBreakdownEntryBearerMerchant:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FeeBreakdownEntryCollectionMode.
-const (
-	FeeBreakdownEntryCollectionModeDeferred  FeeBreakdownEntryCollectionMode = "deferred"
-	FeeBreakdownEntryCollectionModeImmediate FeeBreakdownEntryCollectionMode = "immediate"
-)
-
-// Valid indicates whether the value is a known member of the FeeBreakdownEntryCollectionMode enum.
-func (e FeeBreakdownEntryCollectionMode) Valid() bool {
-	switch e {
-	case FeeBreakdownEntryCollectionModeDeferred:
-		return true
-	case FeeBreakdownEntryCollectionModeImmediate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for IntervalCount.
-const (
-	N1 IntervalCount = 1
-	N3 IntervalCount = 3
-	N6 IntervalCount = 6
-)
-
-// Valid indicates whether the value is a known member of the IntervalCount enum.
-func (e IntervalCount) Valid() bool {
-	switch e {
-	case N1:
-		return true
-	case N3:
-		return true
-	case N6:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for IntervalType.
-const (
-	AsPresented IntervalType = "as_presented"
-	Month       IntervalType = "month"
-	Year        IntervalType = "year"
-)
-
-// Valid indicates whether the value is a known member of the IntervalType enum.
-func (e IntervalType) Valid() bool {
-	switch e {
-	case AsPresented:
-		return true
-	case Month:
-		return true
-	case Year:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantEntityType.
-const (
-	MerchantEntityTypeBusiness   MerchantEntityType = "business"
-	MerchantEntityTypeIndividual MerchantEntityType = "individual"
-)
-
-// Valid indicates whether the value is a known member of the MerchantEntityType enum.
-func (e MerchantEntityType) Valid() bool {
-	switch e {
-	case MerchantEntityTypeBusiness:
-		return true
-	case MerchantEntityTypeIndividual:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantGender.
-const (
-	MerchantGenderFemale    MerchantGender = "female"
-	MerchantGenderMale      MerchantGender = "male"
-	MerchantGenderUndefined MerchantGender = "undefined"
-)
-
-// Valid indicates whether the value is a known member of the MerchantGender enum.
-func (e MerchantGender) Valid() bool {
-	switch e {
-	case MerchantGenderFemale:
-		return true
-	case MerchantGenderMale:
-		return true
-	case MerchantGenderUndefined:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantStatus.
-const (
-	MerchantStatusFailed  MerchantStatus = "failed"
-	MerchantStatusPending MerchantStatus = "pending"
-	MerchantStatusSuccess MerchantStatus = "success"
-)
-
-// Valid indicates whether the value is a known member of the MerchantStatus enum.
-func (e MerchantStatus) Valid() bool {
-	switch e {
-	case MerchantStatusFailed:
-		return true
-	case MerchantStatusPending:
-		return true
-	case MerchantStatusSuccess:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MerchantCategory.
-const (
-	AgriculturalServices   MerchantCategory = "Agricultural Services"
-	BusinessServices       MerchantCategory = "Business Services"
-	ContractedServices     MerchantCategory = "Contracted Services"
-	FinancialServices      MerchantCategory = "Financial Services"
-	GovernmentServices     MerchantCategory = "Government Services"
-	ProfessionalServices   MerchantCategory = "Professional Services"
-	RetailAndGoods         MerchantCategory = "Retail and Goods"
-	Telecommunications     MerchantCategory = "Telecommunications"
-	TransportationServices MerchantCategory = "Transportation Services"
-	Utilities              MerchantCategory = "Utilities"
-)
-
-// Valid indicates whether the value is a known member of the MerchantCategory enum.
-func (e MerchantCategory) Valid() bool {
+// Valid indicates whether the value is a known member of the CreateMerchantRequestCategory enum.
+func (e CreateMerchantRequestCategory) Valid() bool {
 	switch e {
 	case AgriculturalServices:
 		return true
@@ -720,306 +360,306 @@ func (e MerchantCategory) Valid() bool {
 	}
 }
 
-// Defines values for MerchantSubCategory.
+// Defines values for CreateMerchantRequestSubCategory.
 const (
-	AccessoryAndApparelStoresMiscellaneous                                                                                                MerchantSubCategory = "Accessory and Apparel Stores—Miscellaneous"
-	AccountingAuditingAndBookkeepingServices                                                                                              MerchantSubCategory = "Accounting Auditing and Bookkeeping Services"
-	AdvertisingServices                                                                                                                   MerchantSubCategory = "Advertising Services"
-	AgriculturalCooperatives                                                                                                              MerchantSubCategory = "Agricultural Cooperatives"
-	AirCarriersAirlinesNotElsewhereClassified                                                                                             MerchantSubCategory = "Air Carriers Airlines—Not Elsewhere Classified"
-	AirConditioningAndRefrigerationRepairShops                                                                                            MerchantSubCategory = "Air Conditioning and Refrigeration Repair Shops"
-	AirConditioningHeatingAndPlumbingContractors                                                                                          MerchantSubCategory = "Air Conditioning Heating and Plumbing Contractors"
-	AirportsAirportTerminalsFlyingFields                                                                                                  MerchantSubCategory = "Airports Airport Terminals Flying Fields"
-	AlterationsMendingSeamstressesTailors                                                                                                 MerchantSubCategory = "Alterations Mending Seamstresses Tailors"
-	AmbulanceServices                                                                                                                     MerchantSubCategory = "Ambulance Services"
-	AmusementParksCarnivalsCircusesFortuneTellers                                                                                         MerchantSubCategory = "Amusement Parks Carnivals Circuses Fortune Tellers"
-	AntiqueReproductionStores                                                                                                             MerchantSubCategory = "Antique Reproduction Stores"
-	AntiqueShopsSalesRepairsAndRestorationServices                                                                                        MerchantSubCategory = "Antique Shops—Sales Repairs and Restoration Services"
-	ApplianceRepairShopsElectricalAndSmall                                                                                                MerchantSubCategory = "Appliance Repair Shops Electrical and Small"
-	AquariumsDolphinariumsZoosAndSeaquariums                                                                                              MerchantSubCategory = "Aquariums Dolphinariums Zoos and Seaquariums"
-	ArchitecturalEngineeringAndSurveyingServices                                                                                          MerchantSubCategory = "Architectural Engineering and Surveying Services"
-	ArtDealersAndGalleries                                                                                                                MerchantSubCategory = "Art Dealers and Galleries"
-	ArtistSupplyStoresCraftShops                                                                                                          MerchantSubCategory = "Artist Supply Stores Craft Shops"
-	AssociationsCivicSocialAndFraternal                                                                                                   MerchantSubCategory = "Associations—Civic Social and Fraternal"
-	AthleticFieldsCommercialSportsProfessionalSportsClubsSportsPromoters                                                                  MerchantSubCategory = "Athletic Fields Commercial Sports Professional Sports Clubs Sports Promoters"
-	AttorneysLegalServices                                                                                                                MerchantSubCategory = "Attorneys Legal Services"
-	AutoStoreHomeSupplyStores                                                                                                             MerchantSubCategory = "Auto Store Home Supply Stores"
-	AutomatedCashDisbursementsCustomerFinancialInstitution                                                                                MerchantSubCategory = "Automated Cash Disbursements—Customer Financial Institution"
-	AutomobileAndTruckDealersSalesServiceRepairsPartsAndLeasing                                                                           MerchantSubCategory = "Automobile and Truck Dealers—Sales Service Repairs Parts and Leasing"
-	AutomobileAndTruckDealersUsedOnlySales                                                                                                MerchantSubCategory = "Automobile and Truck Dealers—(Used Only)—Sales"
-	AutomobileAssociations                                                                                                                MerchantSubCategory = "Automobile Associations"
-	AutomobileParkingLotsAndGarages                                                                                                       MerchantSubCategory = "Automobile Parking Lots and Garages"
-	AutomobileRentalAgencynotElsewhereClassified                                                                                          MerchantSubCategory = "Automobile Rental Agency—not elsewhere classified"
-	AutomotiveBodyRepairShops                                                                                                             MerchantSubCategory = "Automotive Body Repair Shops"
-	AutomotivePaintShops                                                                                                                  MerchantSubCategory = "Automotive Paint Shops"
-	AutomotivePartsAccessoriesStores                                                                                                      MerchantSubCategory = "Automotive Parts Accessories Stores"
-	AutomotiveServiceShops                                                                                                                MerchantSubCategory = "Automotive Service Shops"
-	AutomotiveTireStores                                                                                                                  MerchantSubCategory = "Automotive Tire Stores"
-	BailAndBondPayments                                                                                                                   MerchantSubCategory = "Bail and Bond Payments"
-	Bakeries                                                                                                                              MerchantSubCategory = "Bakeries"
-	BandsOrchestrasAndMiscellaneousEntertainersnotElsewhereClassified                                                                     MerchantSubCategory = "Bands Orchestras and Miscellaneous Entertainers—not elsewhere classified"
-	BarberAndBeautyShops                                                                                                                  MerchantSubCategory = "Barber and Beauty Shops"
-	BarsCocktailLoungesDiscothequesNightclubsAndTavernsDrinkingPlacesAlcoholicBeverages                                                   MerchantSubCategory = "Bars Cocktail Lounges Discotheques Nightclubs and Taverns—Drinking Places (Alcoholic Beverages)"
-	BicycleShopsSalesAndService                                                                                                           MerchantSubCategory = "Bicycle Shops—Sales and Service"
-	BoatDealers                                                                                                                           MerchantSubCategory = "Boat Dealers"
-	BoatLeasesAndBoatRentals                                                                                                              MerchantSubCategory = "Boat Leases and Boat Rentals"
-	BookStores                                                                                                                            MerchantSubCategory = "Book Stores"
-	BooksPeriodicalsAndNewspapers                                                                                                         MerchantSubCategory = "Books Periodicals and Newspapers"
-	BowlingAlleys                                                                                                                         MerchantSubCategory = "Bowling Alleys"
-	BridgeAndRoadFeesTolls                                                                                                                MerchantSubCategory = "Bridge and Road Fees Tolls"
-	BuildingMaterialsLumberStores                                                                                                         MerchantSubCategory = "Building Materials Lumber Stores"
-	BusLines                                                                                                                              MerchantSubCategory = "Bus Lines"
-	BusinessServicesnotElsewhereClassified                                                                                                MerchantSubCategory = "Business Services—not elsewhere classified"
-	BuyingShoppingClubsServices                                                                                                           MerchantSubCategory = "Buying/Shopping Clubs Services"
-	CableSatelliteAndOtherPayTelevisionAndRadioServices                                                                                   MerchantSubCategory = "Cable Satellite and Other Pay Television and Radio Services"
-	CameraAndPhotographicSupplyStores                                                                                                     MerchantSubCategory = "Camera and Photographic Supply Stores"
-	CamperDealersRecreationalAndUtilityTrailers                                                                                           MerchantSubCategory = "Camper Dealers Recreational and Utility Trailers"
-	CampgroundsAndTrailerParks                                                                                                            MerchantSubCategory = "Campgrounds and Trailer Parks"
-	CandyNutConfectioneryStores                                                                                                           MerchantSubCategory = "Candy Nut Confectionery Stores"
-	CarWashes                                                                                                                             MerchantSubCategory = "Car Washes"
-	CardGiftNoveltyAndSouvenirShops                                                                                                       MerchantSubCategory = "Card Gift Novelty and Souvenir Shops"
-	CarpentryContractors                                                                                                                  MerchantSubCategory = "Carpentry Contractors"
-	CarpetAndUpholsteryCleaning                                                                                                           MerchantSubCategory = "Carpet and Upholstery Cleaning"
-	Caterers                                                                                                                              MerchantSubCategory = "Caterers"
-	ChemicalsAndAlliedProductsnotElsewhereClassified                                                                                      MerchantSubCategory = "Chemicals and Allied Products—not elsewhere classified"
-	ChildCareServices                                                                                                                     MerchantSubCategory = "Child Care Services"
-	ChildrensAndInfantsWearStores                                                                                                         MerchantSubCategory = "Children's and Infants' Wear Stores"
-	ChiropodistsPodiatrists                                                                                                               MerchantSubCategory = "Chiropodists Podiatrists"
-	Chiropractors                                                                                                                         MerchantSubCategory = "Chiropractors"
-	CigarStoresAndStands                                                                                                                  MerchantSubCategory = "Cigar Stores and Stands"
-	CleaningAndMaintenanceJanitorialServices                                                                                              MerchantSubCategory = "Cleaning and Maintenance Janitorial Services"
-	CleaningGarmentAndLaundryServices                                                                                                     MerchantSubCategory = "Cleaning Garment and Laundry Services"
-	ClockJewelryAndWatchRepairShops                                                                                                       MerchantSubCategory = "Clock Jewelry and Watch Repair Shops"
-	ClockJewelryWatchAndSilverwareStore                                                                                                   MerchantSubCategory = "Clock Jewelry Watch and Silverware Store"
-	ClothingRentalCostumesUniformsAndFormalWear                                                                                           MerchantSubCategory = "Clothing Rental—Costumes Uniforms and Formal Wear"
-	ClubsCountryClubsMembershipAthleticRecreationSportsPrivateGolfCourses                                                                 MerchantSubCategory = "Clubs—Country Clubs Membership (Athletic Recreation Sports) Private Golf Courses"
-	CollegesUniversitiesProfessionalSchoolsAndJuniorColleges                                                                              MerchantSubCategory = "Colleges Universities Professional Schools and Junior Colleges"
-	CommercialArtGraphicsPhotography                                                                                                      MerchantSubCategory = "Commercial Art Graphics Photography"
-	CommercialEquipmentnotElsewhereClassified                                                                                             MerchantSubCategory = "Commercial Equipment—not elsewhere classified"
-	CommercialFootwear                                                                                                                    MerchantSubCategory = "Commercial Footwear"
-	ComputerMaintenanceRepairAndServicesnotElsewhereClassified                                                                            MerchantSubCategory = "Computer Maintenance Repair and Services—not elsewhere classified"
-	ComputerNetworkInformationServices                                                                                                    MerchantSubCategory = "Computer Network/Information Services"
-	ComputerProgrammingDataProcessingAndIntegratedSystemsDesignServices                                                                   MerchantSubCategory = "Computer Programming Data Processing and Integrated Systems Design Services"
-	ComputerSoftwareStores                                                                                                                MerchantSubCategory = "Computer Software Stores"
-	ComputersComputerPeripheralEquipmentSoftware                                                                                          MerchantSubCategory = "Computers Computer Peripheral Equipment Software"
-	ConcreteWorkContractors                                                                                                               MerchantSubCategory = "Concrete Work Contractors"
-	ConstructionMaterialsnotElsewhereClassified                                                                                           MerchantSubCategory = "Construction Materials—not elsewhere classified"
-	ConsultingManagementAndPublicRelationsServices                                                                                        MerchantSubCategory = "Consulting Management and Public Relations Services"
-	ConsumerCreditReportingAgencies                                                                                                       MerchantSubCategory = "Consumer Credit Reporting Agencies"
-	ContractorsSpecialTradenotElsewhereClassified                                                                                         MerchantSubCategory = "Contractors Special Trade—not elsewhere classified"
-	CosmeticStores                                                                                                                        MerchantSubCategory = "Cosmetic Stores"
-	CourierServicesAirAndGroundFreightForwarders                                                                                          MerchantSubCategory = "Courier Services—Air and Ground Freight Forwarders"
-	CourtCostsIncludingAlimonyAndChildSupport                                                                                             MerchantSubCategory = "Court Costs including Alimony and Child Support"
-	CruiseLines                                                                                                                           MerchantSubCategory = "Cruise Lines"
-	CrystalAndGlasswareStores                                                                                                             MerchantSubCategory = "Crystal and Glassware Stores"
-	DairyProductsStores                                                                                                                   MerchantSubCategory = "Dairy Products Stores"
-	DanceHallsSchoolsAndStudios                                                                                                           MerchantSubCategory = "Dance Halls Schools and Studios"
-	DatingServices                                                                                                                        MerchantSubCategory = "Dating Services"
-	DebtMarriagePersonalCounselingService                                                                                                 MerchantSubCategory = "Debt Marriage Personal—Counseling Service"
-	DentalAndMedicalLaboratories                                                                                                          MerchantSubCategory = "Dental and Medical Laboratories"
-	DentalLaboratoryMedicalOphthalmicHospitalEquipmentAndSupplies                                                                         MerchantSubCategory = "Dental/Laboratory/Medical/Ophthalmic Hospital Equipment and Supplies"
-	DentistsOrthodontists                                                                                                                 MerchantSubCategory = "Dentists Orthodontists"
-	DepartmentStores                                                                                                                      MerchantSubCategory = "Department Stores"
-	DetectiveAgenciesProtectiveAgenciesSecurityServicesIncludingArmoredCarsGuardDogs                                                      MerchantSubCategory = "Detective Agencies Protective Agencies Security Services including Armored Cars Guard Dogs"
-	DigitalGoodsAudiovisualMediaIncludingBooksMoviesAndMusic                                                                              MerchantSubCategory = "Digital Goods—Audiovisual Media Including Books Movies and Music"
-	DigitalGoodsGames                                                                                                                     MerchantSubCategory = "Digital Goods—Games"
-	DigitalGoodsMultiCategory                                                                                                             MerchantSubCategory = "Digital Goods—Multi-Category"
-	DigitalGoodsSoftwareApplicationsExcludingGames                                                                                        MerchantSubCategory = "Digital Goods—Software Applications (Excluding Games)"
-	DirectMarketingCatalogMerchants                                                                                                       MerchantSubCategory = "Direct Marketing—Catalog Merchants"
-	DirectMarketingCombinationCatalogAndRetailMerchants                                                                                   MerchantSubCategory = "Direct Marketing—Combination Catalog and Retail Merchants"
-	DirectMarketingContinuitySubscriptionMerchants                                                                                        MerchantSubCategory = "Direct Marketing—Continuity/Subscription Merchants"
-	DirectMarketingInboundTelemarketingMerchants                                                                                          MerchantSubCategory = "Direct Marketing—Inbound Telemarketing Merchants"
-	DirectMarketingInsuranceServices                                                                                                      MerchantSubCategory = "Direct Marketing—Insurance Services"
-	DirectMarketingOtherDirectMarketersnotElsewhereClassified                                                                             MerchantSubCategory = "Direct Marketing—Other Direct Marketers—not elsewhere classified"
-	DirectMarketingOutboundTelemarketingMerchants                                                                                         MerchantSubCategory = "Direct Marketing—Outbound Telemarketing Merchants"
-	DirectMarketingTravelRelatedArrangementServices                                                                                       MerchantSubCategory = "Direct Marketing—Travel-Related Arrangement Services"
-	DiscountStores                                                                                                                        MerchantSubCategory = "Discount Stores"
-	DoctorsnotElsewhereClassified                                                                                                         MerchantSubCategory = "Doctors—not elsewhere classified"
-	DoorToDoorSales                                                                                                                       MerchantSubCategory = "Door-to-Door Sales"
-	DraperyUpholsteryAndWindowCoveringsStores                                                                                             MerchantSubCategory = "Drapery Upholstery and Window Coverings Stores"
-	DrugStoresPharmacies                                                                                                                  MerchantSubCategory = "Drug Stores Pharmacies"
-	DrugsDrugProprietorsAndDruggistsSundries                                                                                              MerchantSubCategory = "Drugs Drug Proprietors and Druggists Sundries"
-	DryCleaners                                                                                                                           MerchantSubCategory = "Dry Cleaners"
-	DurableGoodsnotElsewhereClassified                                                                                                    MerchantSubCategory = "Durable Goods—not elsewhere classified"
-	DutyFreeStores                                                                                                                        MerchantSubCategory = "Duty Free Stores"
-	EatingPlacesRestaurants                                                                                                               MerchantSubCategory = "Eating Places Restaurants"
-	ElectricRazorStoresSalesAndService                                                                                                    MerchantSubCategory = "Electric Razor Stores—Sales and Service"
-	ElectricalContractors                                                                                                                 MerchantSubCategory = "Electrical Contractors"
-	ElectricalPartsAndEquipment                                                                                                           MerchantSubCategory = "Electrical Parts and Equipment"
-	ElectronicRepairShops                                                                                                                 MerchantSubCategory = "Electronic Repair Shops"
-	ElectronicSales                                                                                                                       MerchantSubCategory = "Electronic Sales"
-	EmploymentAgenciesTemporaryHelpServices                                                                                               MerchantSubCategory = "Employment Agencies Temporary Help Services"
-	EquipmentFurnitureAndHomeFurnishingsStoresExceptAppliances                                                                            MerchantSubCategory = "Equipment Furniture and Home Furnishings Stores (except Appliances)"
-	EquipmentRentalAndLeasingServicesFurnitureRentalToolRental                                                                            MerchantSubCategory = "Equipment Rental and Leasing Services Furniture Rental Tool Rental"
-	ExterminatingAndDisinfectingServices                                                                                                  MerchantSubCategory = "Exterminating and Disinfecting Services"
-	FabricNeedleworkPieceGoodsAndSewingStores                                                                                             MerchantSubCategory = "Fabric Needlework Piece Goods and Sewing Stores"
-	FamilyClothingStores                                                                                                                  MerchantSubCategory = "Family Clothing Stores"
-	FastFoodRestaurants                                                                                                                   MerchantSubCategory = "Fast Food Restaurants"
-	Fines                                                                                                                                 MerchantSubCategory = "Fines"
-	FireplaceFireplaceScreensAndAccessoriesStores                                                                                         MerchantSubCategory = "Fireplace Fireplace Screens and Accessories Stores"
-	FloorCoveringStores                                                                                                                   MerchantSubCategory = "Floor Covering Stores"
-	Florists                                                                                                                              MerchantSubCategory = "Florists"
-	FloristsSuppliesNurseryStockAndFlowers                                                                                                MerchantSubCategory = "Florists Supplies Nursery Stock and Flowers"
-	FreezerLockerMeatProvisioners                                                                                                         MerchantSubCategory = "Freezer Locker Meat Provisioners"
-	FuelDealersCoalFuelOilLiquefiedPetroleumWood                                                                                          MerchantSubCategory = "Fuel Dealers—Coal Fuel Oil Liquefied Petroleum Wood"
-	FuelDispenserAutomated                                                                                                                MerchantSubCategory = "Fuel Dispenser Automated"
-	FuneralServiceAndCrematories                                                                                                          MerchantSubCategory = "Funeral Service and Crematories"
-	FurnitureReupholsteryAndRepairRefinishing                                                                                             MerchantSubCategory = "Furniture—Reupholstery and Repair Refinishing"
-	FurriersAndFurShops                                                                                                                   MerchantSubCategory = "Furriers and Fur Shops"
-	GamblingTransactions                                                                                                                  MerchantSubCategory = "Gambling Transactions"
-	GameToyAndHobbyShops                                                                                                                  MerchantSubCategory = "Game Toy and Hobby Shops"
-	GeneralContractorsResidentialAndCommercial                                                                                            MerchantSubCategory = "General Contractors—Residential and Commercial"
-	GlassPaintWallpaperStores                                                                                                             MerchantSubCategory = "Glass Paint Wallpaper Stores"
-	GolfCoursesPublic                                                                                                                     MerchantSubCategory = "Golf Courses Public"
-	GovernmentLicensedHorseDogRacingUSRegionOnly                                                                                          MerchantSubCategory = "Government Licensed Horse/Dog Racing (U.S. Region Only)"
-	GovernmentOwnedLotterySpecificCountries                                                                                               MerchantSubCategory = "Government-owned Lottery (Specific Countries)"
-	GovernmentOwnedLotteryUSRegionOnly                                                                                                    MerchantSubCategory = "Government Owned Lottery (U.S. Region Only)"
-	GovernmentServicesnotElsewhereClassified                                                                                              MerchantSubCategory = "Government Services—not elsewhere classified"
-	GroceryStoresSupermarkets                                                                                                             MerchantSubCategory = "Grocery Stores Supermarkets"
-	HardwareEquipmentAndSupplies                                                                                                          MerchantSubCategory = "Hardware Equipment and Supplies"
-	HardwareStores                                                                                                                        MerchantSubCategory = "Hardware Stores"
-	HatCleaningShopsShoeRepairShopsShoeShineParlors                                                                                       MerchantSubCategory = "Hat Cleaning Shops Shoe Repair Shops Shoe Shine Parlors"
-	HealthAndBeautySpas                                                                                                                   MerchantSubCategory = "Health and Beauty Spas"
-	HealthPractitionersMedicalServicesnotElsewhereClassified                                                                              MerchantSubCategory = "Health Practitioners Medical Services—not elsewhere classified"
-	HearingAidsSalesServiceSupplyStores                                                                                                   MerchantSubCategory = "Hearing Aids—Sales Service Supply Stores"
-	HomeSupplyWarehouseStores                                                                                                             MerchantSubCategory = "Home Supply Warehouse Stores"
-	HorticulturalAndLandscapingServices                                                                                                   MerchantSubCategory = "Horticultural and Landscaping Services"
-	Hospitals                                                                                                                             MerchantSubCategory = "Hospitals"
-	HouseholdApplianceStores                                                                                                              MerchantSubCategory = "Household Appliance Stores"
-	IndustrialSuppliesnotElsewhereClassified                                                                                              MerchantSubCategory = "Industrial Supplies—not elsewhere classified"
-	InformationRetrievalServices                                                                                                          MerchantSubCategory = "Information Retrieval Services"
-	InsulationMasonryPlasteringStoneworkAndTileSettingContractors                                                                         MerchantSubCategory = "Insulation Masonry Plastering Stonework and Tile Setting Contractors"
-	InsuranceSalesUnderwritingAndPremiums                                                                                                 MerchantSubCategory = "Insurance Sales Underwriting and Premiums"
-	InternetGamblingUSRegionOnly                                                                                                          MerchantSubCategory = "Internet Gambling (U.S. Region Only)"
-	IntraGovernmentPurchasesGovernmentOnly                                                                                                MerchantSubCategory = "Intra-Government Purchases—Government Only"
-	KeyEntryTelecomMerchantProvidingSingleLocalAndLongDistancePhoneCallsUsingACentralAccessNumberInANonFaceToFaceEnvironmentUsingKeyEntry MerchantSubCategory = "Key-entry Telecom Merchant providing single local and long-distance phone calls using a central access number in a non-face-to-face environment using key entry"
-	LaundryServicesFamilyAndCommercial                                                                                                    MerchantSubCategory = "Laundry Services—Family and Commercial"
-	LawnAndGardenSupplyStores                                                                                                             MerchantSubCategory = "Lawn and Garden Supply Stores"
-	LeatherGoodsAndLuggageStores                                                                                                          MerchantSubCategory = "Leather Goods and Luggage Stores"
-	LimousinesAndTaxicabs                                                                                                                 MerchantSubCategory = "Limousines and Taxicabs"
-	LodgingHotelsMotelsResortsnotElsewhereClassified                                                                                      MerchantSubCategory = "Lodging—Hotels Motels Resorts—not elsewhere classified"
-	ManualCashDisbursementsCustomerFinancialInstitution                                                                                   MerchantSubCategory = "Manual Cash Disbursements—Customer Financial Institution"
-	MarinasMarineServiceSupplies                                                                                                          MerchantSubCategory = "Marinas Marine Service/Supplies"
-	MassageParlors                                                                                                                        MerchantSubCategory = "Massage Parlors"
-	MensAndBoysClothingAndAccessoriesStores                                                                                               MerchantSubCategory = "Men's and Boys' Clothing and Accessories Stores"
-	MensAndWomensClothingStores                                                                                                           MerchantSubCategory = "Men's and Women's Clothing Stores"
-	MensWomensAndChildrensUniformsAndCommercialClothing                                                                                   MerchantSubCategory = "Men's Women's and Children's Uniforms and Commercial Clothing"
-	MerchandiseAndServicesCustomerFinancialInstitution                                                                                    MerchantSubCategory = "Merchandise and Services—Customer Financial Institution"
-	MetalServiceCentersAndOffices                                                                                                         MerchantSubCategory = "Metal Service Centers and Offices"
-	MiscellaneousAndSpecialtyRetailStores                                                                                                 MerchantSubCategory = "Miscellaneous and Specialty Retail Stores"
-	MiscellaneousAutomotiveAircraftAndFarmEquipmentDealersnotElsewhereClassified                                                          MerchantSubCategory = "Miscellaneous Automotive Aircraft and Farm Equipment Dealers—not elsewhere classified"
-	MiscellaneousFoodStoresConvenienceStoresMarketsSpecialtyStores                                                                        MerchantSubCategory = "Miscellaneous Food Stores—Convenience Stores Markets Specialty Stores"
-	MiscellaneousGeneralMerchandiseStores                                                                                                 MerchantSubCategory = "Miscellaneous General Merchandise Stores"
-	MiscellaneousHouseFurnishingSpecialtyShops                                                                                            MerchantSubCategory = "Miscellaneous House Furnishing Specialty Shops"
-	MiscellaneousPublishingAndPrinting                                                                                                    MerchantSubCategory = "Miscellaneous Publishing and Printing"
-	MiscellaneousRepairShopsAndRelatedServices                                                                                            MerchantSubCategory = "Miscellaneous Repair Shops and Related Services"
-	MobileHomeDealers                                                                                                                     MerchantSubCategory = "Mobile Home Dealers"
-	MoneySendFunding                                                                                                                      MerchantSubCategory = "MoneySend Funding"
-	MoneySendIntercountry                                                                                                                 MerchantSubCategory = "MoneySend Intercountry"
-	MoneySendIntracountry                                                                                                                 MerchantSubCategory = "MoneySend Intracountry"
-	MoneyTransfer                                                                                                                         MerchantSubCategory = "Money Transfer"
-	MotionPictureAndVideoTapeProductionAndDistribution                                                                                    MerchantSubCategory = "Motion Picture and Video Tape Production and Distribution"
-	MotionPictureTheaters                                                                                                                 MerchantSubCategory = "Motion Picture Theaters"
-	MotorFreightCarriersTruckingLocalLongDistanceMovingAndStorageCompaniesLocalDelivery                                                   MerchantSubCategory = "Motor Freight Carriers Trucking—Local/Long Distance Moving and Storage Companies Local Delivery"
-	MotorHomeAndRecreationalVehicleRental                                                                                                 MerchantSubCategory = "Motor Home and Recreational Vehicle Rental"
-	MotorHomeDealers                                                                                                                      MerchantSubCategory = "Motor Home Dealers"
-	MotorVehicleSuppliesAndNewParts                                                                                                       MerchantSubCategory = "Motor Vehicle Supplies and New Parts"
-	MotorcycleShopsAndDealers                                                                                                             MerchantSubCategory = "Motorcycle Shops and Dealers"
-	MusicStoresMusicalInstrumentsPianosSheetMusic                                                                                         MerchantSubCategory = "Music Stores—Musical Instruments Pianos Sheet Music"
-	NewsDealersAndNewsstands                                                                                                              MerchantSubCategory = "News Dealers and Newsstands"
-	NondurableGoodsnotElsewhereClassified                                                                                                 MerchantSubCategory = "Nondurable Goods—not elsewhere classified"
-	NursingAndPersonalCareFacilities                                                                                                      MerchantSubCategory = "Nursing and Personal Care Facilities"
-	OfficeAndCommercialFurniture                                                                                                          MerchantSubCategory = "Office and Commercial Furniture"
-	OfficePhotographicPhotocopyAndMicrofilmEquipment                                                                                      MerchantSubCategory = "Office Photographic Photocopy and Microfilm Equipment"
-	OfficeSchoolSupplyAndStationeryStores                                                                                                 MerchantSubCategory = "Office School Supply and Stationery Stores"
-	OpticiansOpticalGoodsAndEyeglasses                                                                                                    MerchantSubCategory = "Opticians Optical Goods and Eyeglasses"
-	OptometristsOphthalmologists                                                                                                          MerchantSubCategory = "Optometrists Ophthalmologists"
-	OrganizationsCharitableAndSocialService                                                                                               MerchantSubCategory = "Organizations Charitable and Social Service"
-	OrganizationsMembershipnotElsewhereClassified                                                                                         MerchantSubCategory = "Organizations Membership—not elsewhere classified"
-	OrganizationsPolitical                                                                                                                MerchantSubCategory = "Organizations Political"
-	OrganizationsReligious                                                                                                                MerchantSubCategory = "Organizations Religious"
-	OrthopedicGoodsArtificialLimbStores                                                                                                   MerchantSubCategory = "Orthopedic Goods—Artificial Limb Stores"
-	OsteopathicPhysicians                                                                                                                 MerchantSubCategory = "Osteopathic Physicians"
-	OtherServicesnotElsewhereClassified                                                                                                   MerchantSubCategory = "Other Services—not elsewhere classified"
-	POIFundingTransactionsExcludingMoneySend                                                                                              MerchantSubCategory = "POI Funding Transactions (Excluding MoneySend)"
-	PackageStoresBeerWineAndLiquor                                                                                                        MerchantSubCategory = "Package Stores Beer Wine and Liquor"
-	PaintsVarnishesAndSupplies                                                                                                            MerchantSubCategory = "Paints Varnishes and Supplies"
-	PassengerRailways                                                                                                                     MerchantSubCategory = "Passenger Railways"
-	PawnShops                                                                                                                             MerchantSubCategory = "Pawn Shops"
-	PaymentTransactionCustomerFinancialInstitution                                                                                        MerchantSubCategory = "Payment Transaction—Customer Financial Institution"
-	PaymentTransactionMerchant                                                                                                            MerchantSubCategory = "Payment Transaction—Merchant"
-	PetShopsPetFoodAndSupplies                                                                                                            MerchantSubCategory = "Pet Shops—Pet Food and Supplies"
-	PetroleumAndPetroleumProducts                                                                                                         MerchantSubCategory = "Petroleum and Petroleum Products"
-	PhotoDevelopingPhotofinishingLaboratories                                                                                             MerchantSubCategory = "Photo Developing Photofinishing Laboratories"
-	PhotographicStudios                                                                                                                   MerchantSubCategory = "Photographic Studios"
-	PieceGoodsNotionsAndOtherDryGoods                                                                                                     MerchantSubCategory = "Piece Goods Notions and Other Dry Goods"
-	PlumbingAndHeatingEquipment                                                                                                           MerchantSubCategory = "Plumbing and Heating Equipment"
-	PoolAndBilliardEstablishments                                                                                                         MerchantSubCategory = "Pool and Billiard Establishments"
-	PostalServicesGovernmentOnly                                                                                                          MerchantSubCategory = "Postal Services—Government Only"
-	PreciousStonesAndMetalsWatchesAndJewelry                                                                                              MerchantSubCategory = "Precious Stones and Metals Watches and Jewelry"
-	ProfessionalServicesnotElsewhereClassified                                                                                            MerchantSubCategory = "Professional Services—not elsewhere classified"
-	PublicWarehousingFarmProductsRefrigeratedGoodsHouseholdGoodsStorage                                                                   MerchantSubCategory = "Public Warehousing—Farm Products Refrigerated Goods Household Goods Storage"
-	QuasiCashCustomerFinancialInstitution                                                                                                 MerchantSubCategory = "Quasi Cash—Customer Financial Institution"
-	QuasiCashMerchant                                                                                                                     MerchantSubCategory = "Quasi Cash—Merchant"
-	QuickCopyReproductionAndBlueprintingServices                                                                                          MerchantSubCategory = "Quick Copy Reproduction and Blueprinting Services"
-	RailroadsFreight                                                                                                                      MerchantSubCategory = "Railroads—Freight"
-	RealEstateAgentsAndManagersRentals                                                                                                    MerchantSubCategory = "Real Estate Agents and Managers—Rentals"
-	RecordShops                                                                                                                           MerchantSubCategory = "Record Shops"
-	RecreationServicesnotElsewhereClassified                                                                                              MerchantSubCategory = "Recreation Services—not elsewhere classified"
-	RecreationalAndSportingCamps                                                                                                          MerchantSubCategory = "Recreational and Sporting Camps"
-	ReligiousGoodsStores                                                                                                                  MerchantSubCategory = "Religious Goods Stores"
-	RoofingAndSidingSheetMetalWorkContractors                                                                                             MerchantSubCategory = "Roofing and Siding Sheet Metal Work Contractors"
-	SalvageAndWreckingYards                                                                                                               MerchantSubCategory = "Salvage and Wrecking Yards"
-	SanitationPolishingAndSpecialtyCleaningPreparations                                                                                   MerchantSubCategory = "Sanitation Polishing and Specialty Cleaning Preparations"
-	SchoolsAndEducationalServicesnotElsewhereClassified                                                                                   MerchantSubCategory = "Schools and Educational Services—not elsewhere classified"
-	SchoolsBusinessAndSecretarial                                                                                                         MerchantSubCategory = "Schools Business and Secretarial"
-	SchoolsCorrespondence                                                                                                                 MerchantSubCategory = "Schools Correspondence"
-	SchoolsElementaryAndSecondary                                                                                                         MerchantSubCategory = "Schools Elementary and Secondary"
-	SchoolsTradeAndVocational                                                                                                             MerchantSubCategory = "Schools Trade and Vocational"
-	SecondHandStoresUsedMerchandiseStores                                                                                                 MerchantSubCategory = "Second Hand Stores Used Merchandise Stores"
-	SecuritiesBrokersDealers                                                                                                              MerchantSubCategory = "Securities—Brokers/Dealers"
-	ServiceStationsWithOrWithoutAncillaryServices                                                                                         MerchantSubCategory = "Service Stations (with or without Ancillary Services)"
-	ShoeStores                                                                                                                            MerchantSubCategory = "Shoe Stores"
-	SnowmobileDealers                                                                                                                     MerchantSubCategory = "Snowmobile Dealers"
-	SportingGoodsStores                                                                                                                   MerchantSubCategory = "Sporting Goods Stores"
-	SportsApparelRidingApparelStores                                                                                                      MerchantSubCategory = "Sports Apparel Riding Apparel Stores"
-	StampAndCoinStoresPhilatelicAndNumismaticSupplies                                                                                     MerchantSubCategory = "Stamp and Coin Stores—Philatelic and Numismatic Supplies"
-	StationeryOfficeSuppliesPrintingAndWritingPaper                                                                                       MerchantSubCategory = "Stationery Office Supplies Printing and Writing Paper"
-	StenographicAndSecretarialSupportServices                                                                                             MerchantSubCategory = "Stenographic and Secretarial Support Services"
-	SwimmingPoolsSalesAndSupplies                                                                                                         MerchantSubCategory = "Swimming Pools—Sales and Supplies"
-	TaxPayments                                                                                                                           MerchantSubCategory = "Tax Payments"
-	TaxPreparationService                                                                                                                 MerchantSubCategory = "Tax Preparation Service"
-	TelecommunicationEquipmentIncludingTelephoneSales                                                                                     MerchantSubCategory = "Telecommunication Equipment Including Telephone Sales"
-	TelecommunicationServicesIncludingButNotLimitedToPrepaidPhoneServicesAndRecurringPhoneServices                                        MerchantSubCategory = "Telecommunication Services including but not limited to prepaid phone services and recurring phone services"
-	TelegraphServices                                                                                                                     MerchantSubCategory = "Telegraph Services"
-	TentAndAwningShops                                                                                                                    MerchantSubCategory = "Tent and Awning Shops"
-	TestingLaboratoriesNonMedical                                                                                                         MerchantSubCategory = "Testing Laboratories (Non-Medical)"
-	TheatricalProducersExceptMotionPicturesTicketAgencies                                                                                 MerchantSubCategory = "Theatrical Producers (except Motion Pictures) Ticket Agencies"
-	Timeshares                                                                                                                            MerchantSubCategory = "Timeshares"
-	TireRetreadingAndRepairShops                                                                                                          MerchantSubCategory = "Tire Retreading and Repair Shops"
-	TouristAttractionsAndExhibits                                                                                                         MerchantSubCategory = "Tourist Attractions and Exhibits"
-	TowingServices                                                                                                                        MerchantSubCategory = "Towing Services"
-	TransportationServicesnotElsewhereClassified                                                                                          MerchantSubCategory = "Transportation Services—not elsewhere classified"
-	TransportationSuburbanAndLocalCommuterPassengerIncludingFerries                                                                       MerchantSubCategory = "Transportation—Suburban and Local Commuter Passenger including Ferries"
-	TravelAgenciesAndTourOperators                                                                                                        MerchantSubCategory = "Travel Agencies and Tour Operators"
-	TruckRental                                                                                                                           MerchantSubCategory = "Truck Rental"
-	TypesettingPlateMakingAndRelatedServices                                                                                              MerchantSubCategory = "Typesetting Plate Making and Related Services"
-	TypewriterStoresRentalsSalesService                                                                                                   MerchantSubCategory = "Typewriter Stores—Rentals Sales Service"
-	UtilitiesElectricGasHeatingOilSanitaryWater                                                                                           MerchantSubCategory = "Utilities—Electric Gas Heating Oil Sanitary Water"
-	VarietyStores                                                                                                                         MerchantSubCategory = "Variety Stores"
-	VeterinaryServices                                                                                                                    MerchantSubCategory = "Veterinary Services"
-	VideoAmusementGameSupplies                                                                                                            MerchantSubCategory = "Video Amusement Game Supplies"
-	VideoEntertainmentRentalStores                                                                                                        MerchantSubCategory = "Video Entertainment Rental Stores"
-	VideoGameArcadesEstablishments                                                                                                        MerchantSubCategory = "Video Game Arcades/Establishments"
-	WeldingRepair                                                                                                                         MerchantSubCategory = "Welding Repair"
-	WholesaleClubs                                                                                                                        MerchantSubCategory = "Wholesale Clubs"
-	WigAndToupeeShops                                                                                                                     MerchantSubCategory = "Wig and Toupee Shops"
-	WomensAccessoryAndSpecialtyStores                                                                                                     MerchantSubCategory = "Women's Accessory and Specialty Stores"
-	WomensReadyToWearStores                                                                                                               MerchantSubCategory = "Women's Ready to Wear Stores"
+	AccessoryAndApparelStoresMiscellaneous                                                                                                CreateMerchantRequestSubCategory = "Accessory and Apparel Stores—Miscellaneous"
+	AccountingAuditingAndBookkeepingServices                                                                                              CreateMerchantRequestSubCategory = "Accounting Auditing and Bookkeeping Services"
+	AdvertisingServices                                                                                                                   CreateMerchantRequestSubCategory = "Advertising Services"
+	AgriculturalCooperatives                                                                                                              CreateMerchantRequestSubCategory = "Agricultural Cooperatives"
+	AirCarriersAirlinesNotElsewhereClassified                                                                                             CreateMerchantRequestSubCategory = "Air Carriers Airlines—Not Elsewhere Classified"
+	AirConditioningAndRefrigerationRepairShops                                                                                            CreateMerchantRequestSubCategory = "Air Conditioning and Refrigeration Repair Shops"
+	AirConditioningHeatingAndPlumbingContractors                                                                                          CreateMerchantRequestSubCategory = "Air Conditioning Heating and Plumbing Contractors"
+	AirportsAirportTerminalsFlyingFields                                                                                                  CreateMerchantRequestSubCategory = "Airports Airport Terminals Flying Fields"
+	AlterationsMendingSeamstressesTailors                                                                                                 CreateMerchantRequestSubCategory = "Alterations Mending Seamstresses Tailors"
+	AmbulanceServices                                                                                                                     CreateMerchantRequestSubCategory = "Ambulance Services"
+	AmusementParksCarnivalsCircusesFortuneTellers                                                                                         CreateMerchantRequestSubCategory = "Amusement Parks Carnivals Circuses Fortune Tellers"
+	AntiqueReproductionStores                                                                                                             CreateMerchantRequestSubCategory = "Antique Reproduction Stores"
+	AntiqueShopsSalesRepairsAndRestorationServices                                                                                        CreateMerchantRequestSubCategory = "Antique Shops—Sales Repairs and Restoration Services"
+	ApplianceRepairShopsElectricalAndSmall                                                                                                CreateMerchantRequestSubCategory = "Appliance Repair Shops Electrical and Small"
+	AquariumsDolphinariumsZoosAndSeaquariums                                                                                              CreateMerchantRequestSubCategory = "Aquariums Dolphinariums Zoos and Seaquariums"
+	ArchitecturalEngineeringAndSurveyingServices                                                                                          CreateMerchantRequestSubCategory = "Architectural Engineering and Surveying Services"
+	ArtDealersAndGalleries                                                                                                                CreateMerchantRequestSubCategory = "Art Dealers and Galleries"
+	ArtistSupplyStoresCraftShops                                                                                                          CreateMerchantRequestSubCategory = "Artist Supply Stores Craft Shops"
+	AssociationsCivicSocialAndFraternal                                                                                                   CreateMerchantRequestSubCategory = "Associations—Civic Social and Fraternal"
+	AthleticFieldsCommercialSportsProfessionalSportsClubsSportsPromoters                                                                  CreateMerchantRequestSubCategory = "Athletic Fields Commercial Sports Professional Sports Clubs Sports Promoters"
+	AttorneysLegalServices                                                                                                                CreateMerchantRequestSubCategory = "Attorneys Legal Services"
+	AutoStoreHomeSupplyStores                                                                                                             CreateMerchantRequestSubCategory = "Auto Store Home Supply Stores"
+	AutomatedCashDisbursementsCustomerFinancialInstitution                                                                                CreateMerchantRequestSubCategory = "Automated Cash Disbursements—Customer Financial Institution"
+	AutomobileAndTruckDealersSalesServiceRepairsPartsAndLeasing                                                                           CreateMerchantRequestSubCategory = "Automobile and Truck Dealers—Sales Service Repairs Parts and Leasing"
+	AutomobileAndTruckDealersUsedOnlySales                                                                                                CreateMerchantRequestSubCategory = "Automobile and Truck Dealers—(Used Only)—Sales"
+	AutomobileAssociations                                                                                                                CreateMerchantRequestSubCategory = "Automobile Associations"
+	AutomobileParkingLotsAndGarages                                                                                                       CreateMerchantRequestSubCategory = "Automobile Parking Lots and Garages"
+	AutomobileRentalAgencynotElsewhereClassified                                                                                          CreateMerchantRequestSubCategory = "Automobile Rental Agency—not elsewhere classified"
+	AutomotiveBodyRepairShops                                                                                                             CreateMerchantRequestSubCategory = "Automotive Body Repair Shops"
+	AutomotivePaintShops                                                                                                                  CreateMerchantRequestSubCategory = "Automotive Paint Shops"
+	AutomotivePartsAccessoriesStores                                                                                                      CreateMerchantRequestSubCategory = "Automotive Parts Accessories Stores"
+	AutomotiveServiceShops                                                                                                                CreateMerchantRequestSubCategory = "Automotive Service Shops"
+	AutomotiveTireStores                                                                                                                  CreateMerchantRequestSubCategory = "Automotive Tire Stores"
+	BailAndBondPayments                                                                                                                   CreateMerchantRequestSubCategory = "Bail and Bond Payments"
+	Bakeries                                                                                                                              CreateMerchantRequestSubCategory = "Bakeries"
+	BandsOrchestrasAndMiscellaneousEntertainersnotElsewhereClassified                                                                     CreateMerchantRequestSubCategory = "Bands Orchestras and Miscellaneous Entertainers—not elsewhere classified"
+	BarberAndBeautyShops                                                                                                                  CreateMerchantRequestSubCategory = "Barber and Beauty Shops"
+	BarsCocktailLoungesDiscothequesNightclubsAndTavernsDrinkingPlacesAlcoholicBeverages                                                   CreateMerchantRequestSubCategory = "Bars Cocktail Lounges Discotheques Nightclubs and Taverns—Drinking Places (Alcoholic Beverages)"
+	BicycleShopsSalesAndService                                                                                                           CreateMerchantRequestSubCategory = "Bicycle Shops—Sales and Service"
+	BoatDealers                                                                                                                           CreateMerchantRequestSubCategory = "Boat Dealers"
+	BoatLeasesAndBoatRentals                                                                                                              CreateMerchantRequestSubCategory = "Boat Leases and Boat Rentals"
+	BookStores                                                                                                                            CreateMerchantRequestSubCategory = "Book Stores"
+	BooksPeriodicalsAndNewspapers                                                                                                         CreateMerchantRequestSubCategory = "Books Periodicals and Newspapers"
+	BowlingAlleys                                                                                                                         CreateMerchantRequestSubCategory = "Bowling Alleys"
+	BridgeAndRoadFeesTolls                                                                                                                CreateMerchantRequestSubCategory = "Bridge and Road Fees Tolls"
+	BuildingMaterialsLumberStores                                                                                                         CreateMerchantRequestSubCategory = "Building Materials Lumber Stores"
+	BusLines                                                                                                                              CreateMerchantRequestSubCategory = "Bus Lines"
+	BusinessServicesnotElsewhereClassified                                                                                                CreateMerchantRequestSubCategory = "Business Services—not elsewhere classified"
+	BuyingShoppingClubsServices                                                                                                           CreateMerchantRequestSubCategory = "Buying/Shopping Clubs Services"
+	CableSatelliteAndOtherPayTelevisionAndRadioServices                                                                                   CreateMerchantRequestSubCategory = "Cable Satellite and Other Pay Television and Radio Services"
+	CameraAndPhotographicSupplyStores                                                                                                     CreateMerchantRequestSubCategory = "Camera and Photographic Supply Stores"
+	CamperDealersRecreationalAndUtilityTrailers                                                                                           CreateMerchantRequestSubCategory = "Camper Dealers Recreational and Utility Trailers"
+	CampgroundsAndTrailerParks                                                                                                            CreateMerchantRequestSubCategory = "Campgrounds and Trailer Parks"
+	CandyNutConfectioneryStores                                                                                                           CreateMerchantRequestSubCategory = "Candy Nut Confectionery Stores"
+	CarWashes                                                                                                                             CreateMerchantRequestSubCategory = "Car Washes"
+	CardGiftNoveltyAndSouvenirShops                                                                                                       CreateMerchantRequestSubCategory = "Card Gift Novelty and Souvenir Shops"
+	CarpentryContractors                                                                                                                  CreateMerchantRequestSubCategory = "Carpentry Contractors"
+	CarpetAndUpholsteryCleaning                                                                                                           CreateMerchantRequestSubCategory = "Carpet and Upholstery Cleaning"
+	Caterers                                                                                                                              CreateMerchantRequestSubCategory = "Caterers"
+	ChemicalsAndAlliedProductsnotElsewhereClassified                                                                                      CreateMerchantRequestSubCategory = "Chemicals and Allied Products—not elsewhere classified"
+	ChildCareServices                                                                                                                     CreateMerchantRequestSubCategory = "Child Care Services"
+	ChildrensAndInfantsWearStores                                                                                                         CreateMerchantRequestSubCategory = "Children's and Infants' Wear Stores"
+	ChiropodistsPodiatrists                                                                                                               CreateMerchantRequestSubCategory = "Chiropodists Podiatrists"
+	Chiropractors                                                                                                                         CreateMerchantRequestSubCategory = "Chiropractors"
+	CigarStoresAndStands                                                                                                                  CreateMerchantRequestSubCategory = "Cigar Stores and Stands"
+	CleaningAndMaintenanceJanitorialServices                                                                                              CreateMerchantRequestSubCategory = "Cleaning and Maintenance Janitorial Services"
+	CleaningGarmentAndLaundryServices                                                                                                     CreateMerchantRequestSubCategory = "Cleaning Garment and Laundry Services"
+	ClockJewelryAndWatchRepairShops                                                                                                       CreateMerchantRequestSubCategory = "Clock Jewelry and Watch Repair Shops"
+	ClockJewelryWatchAndSilverwareStore                                                                                                   CreateMerchantRequestSubCategory = "Clock Jewelry Watch and Silverware Store"
+	ClothingRentalCostumesUniformsAndFormalWear                                                                                           CreateMerchantRequestSubCategory = "Clothing Rental—Costumes Uniforms and Formal Wear"
+	ClubsCountryClubsMembershipAthleticRecreationSportsPrivateGolfCourses                                                                 CreateMerchantRequestSubCategory = "Clubs—Country Clubs Membership (Athletic Recreation Sports) Private Golf Courses"
+	CollegesUniversitiesProfessionalSchoolsAndJuniorColleges                                                                              CreateMerchantRequestSubCategory = "Colleges Universities Professional Schools and Junior Colleges"
+	CommercialArtGraphicsPhotography                                                                                                      CreateMerchantRequestSubCategory = "Commercial Art Graphics Photography"
+	CommercialEquipmentnotElsewhereClassified                                                                                             CreateMerchantRequestSubCategory = "Commercial Equipment—not elsewhere classified"
+	CommercialFootwear                                                                                                                    CreateMerchantRequestSubCategory = "Commercial Footwear"
+	ComputerMaintenanceRepairAndServicesnotElsewhereClassified                                                                            CreateMerchantRequestSubCategory = "Computer Maintenance Repair and Services—not elsewhere classified"
+	ComputerNetworkInformationServices                                                                                                    CreateMerchantRequestSubCategory = "Computer Network/Information Services"
+	ComputerProgrammingDataProcessingAndIntegratedSystemsDesignServices                                                                   CreateMerchantRequestSubCategory = "Computer Programming Data Processing and Integrated Systems Design Services"
+	ComputerSoftwareStores                                                                                                                CreateMerchantRequestSubCategory = "Computer Software Stores"
+	ComputersComputerPeripheralEquipmentSoftware                                                                                          CreateMerchantRequestSubCategory = "Computers Computer Peripheral Equipment Software"
+	ConcreteWorkContractors                                                                                                               CreateMerchantRequestSubCategory = "Concrete Work Contractors"
+	ConstructionMaterialsnotElsewhereClassified                                                                                           CreateMerchantRequestSubCategory = "Construction Materials—not elsewhere classified"
+	ConsultingManagementAndPublicRelationsServices                                                                                        CreateMerchantRequestSubCategory = "Consulting Management and Public Relations Services"
+	ConsumerCreditReportingAgencies                                                                                                       CreateMerchantRequestSubCategory = "Consumer Credit Reporting Agencies"
+	ContractorsSpecialTradenotElsewhereClassified                                                                                         CreateMerchantRequestSubCategory = "Contractors Special Trade—not elsewhere classified"
+	CosmeticStores                                                                                                                        CreateMerchantRequestSubCategory = "Cosmetic Stores"
+	CourierServicesAirAndGroundFreightForwarders                                                                                          CreateMerchantRequestSubCategory = "Courier Services—Air and Ground Freight Forwarders"
+	CourtCostsIncludingAlimonyAndChildSupport                                                                                             CreateMerchantRequestSubCategory = "Court Costs including Alimony and Child Support"
+	CruiseLines                                                                                                                           CreateMerchantRequestSubCategory = "Cruise Lines"
+	CrystalAndGlasswareStores                                                                                                             CreateMerchantRequestSubCategory = "Crystal and Glassware Stores"
+	DairyProductsStores                                                                                                                   CreateMerchantRequestSubCategory = "Dairy Products Stores"
+	DanceHallsSchoolsAndStudios                                                                                                           CreateMerchantRequestSubCategory = "Dance Halls Schools and Studios"
+	DatingServices                                                                                                                        CreateMerchantRequestSubCategory = "Dating Services"
+	DebtMarriagePersonalCounselingService                                                                                                 CreateMerchantRequestSubCategory = "Debt Marriage Personal—Counseling Service"
+	DentalAndMedicalLaboratories                                                                                                          CreateMerchantRequestSubCategory = "Dental and Medical Laboratories"
+	DentalLaboratoryMedicalOphthalmicHospitalEquipmentAndSupplies                                                                         CreateMerchantRequestSubCategory = "Dental/Laboratory/Medical/Ophthalmic Hospital Equipment and Supplies"
+	DentistsOrthodontists                                                                                                                 CreateMerchantRequestSubCategory = "Dentists Orthodontists"
+	DepartmentStores                                                                                                                      CreateMerchantRequestSubCategory = "Department Stores"
+	DetectiveAgenciesProtectiveAgenciesSecurityServicesIncludingArmoredCarsGuardDogs                                                      CreateMerchantRequestSubCategory = "Detective Agencies Protective Agencies Security Services including Armored Cars Guard Dogs"
+	DigitalGoodsAudiovisualMediaIncludingBooksMoviesAndMusic                                                                              CreateMerchantRequestSubCategory = "Digital Goods—Audiovisual Media Including Books Movies and Music"
+	DigitalGoodsGames                                                                                                                     CreateMerchantRequestSubCategory = "Digital Goods—Games"
+	DigitalGoodsMultiCategory                                                                                                             CreateMerchantRequestSubCategory = "Digital Goods—Multi-Category"
+	DigitalGoodsSoftwareApplicationsExcludingGames                                                                                        CreateMerchantRequestSubCategory = "Digital Goods—Software Applications (Excluding Games)"
+	DirectMarketingCatalogMerchants                                                                                                       CreateMerchantRequestSubCategory = "Direct Marketing—Catalog Merchants"
+	DirectMarketingCombinationCatalogAndRetailMerchants                                                                                   CreateMerchantRequestSubCategory = "Direct Marketing—Combination Catalog and Retail Merchants"
+	DirectMarketingContinuitySubscriptionMerchants                                                                                        CreateMerchantRequestSubCategory = "Direct Marketing—Continuity/Subscription Merchants"
+	DirectMarketingInboundTelemarketingMerchants                                                                                          CreateMerchantRequestSubCategory = "Direct Marketing—Inbound Telemarketing Merchants"
+	DirectMarketingInsuranceServices                                                                                                      CreateMerchantRequestSubCategory = "Direct Marketing—Insurance Services"
+	DirectMarketingOtherDirectMarketersnotElsewhereClassified                                                                             CreateMerchantRequestSubCategory = "Direct Marketing—Other Direct Marketers—not elsewhere classified"
+	DirectMarketingOutboundTelemarketingMerchants                                                                                         CreateMerchantRequestSubCategory = "Direct Marketing—Outbound Telemarketing Merchants"
+	DirectMarketingTravelRelatedArrangementServices                                                                                       CreateMerchantRequestSubCategory = "Direct Marketing—Travel-Related Arrangement Services"
+	DiscountStores                                                                                                                        CreateMerchantRequestSubCategory = "Discount Stores"
+	DoctorsnotElsewhereClassified                                                                                                         CreateMerchantRequestSubCategory = "Doctors—not elsewhere classified"
+	DoorToDoorSales                                                                                                                       CreateMerchantRequestSubCategory = "Door-to-Door Sales"
+	DraperyUpholsteryAndWindowCoveringsStores                                                                                             CreateMerchantRequestSubCategory = "Drapery Upholstery and Window Coverings Stores"
+	DrugStoresPharmacies                                                                                                                  CreateMerchantRequestSubCategory = "Drug Stores Pharmacies"
+	DrugsDrugProprietorsAndDruggistsSundries                                                                                              CreateMerchantRequestSubCategory = "Drugs Drug Proprietors and Druggists Sundries"
+	DryCleaners                                                                                                                           CreateMerchantRequestSubCategory = "Dry Cleaners"
+	DurableGoodsnotElsewhereClassified                                                                                                    CreateMerchantRequestSubCategory = "Durable Goods—not elsewhere classified"
+	DutyFreeStores                                                                                                                        CreateMerchantRequestSubCategory = "Duty Free Stores"
+	EatingPlacesRestaurants                                                                                                               CreateMerchantRequestSubCategory = "Eating Places Restaurants"
+	ElectricRazorStoresSalesAndService                                                                                                    CreateMerchantRequestSubCategory = "Electric Razor Stores—Sales and Service"
+	ElectricalContractors                                                                                                                 CreateMerchantRequestSubCategory = "Electrical Contractors"
+	ElectricalPartsAndEquipment                                                                                                           CreateMerchantRequestSubCategory = "Electrical Parts and Equipment"
+	ElectronicRepairShops                                                                                                                 CreateMerchantRequestSubCategory = "Electronic Repair Shops"
+	ElectronicSales                                                                                                                       CreateMerchantRequestSubCategory = "Electronic Sales"
+	EmploymentAgenciesTemporaryHelpServices                                                                                               CreateMerchantRequestSubCategory = "Employment Agencies Temporary Help Services"
+	EquipmentFurnitureAndHomeFurnishingsStoresExceptAppliances                                                                            CreateMerchantRequestSubCategory = "Equipment Furniture and Home Furnishings Stores (except Appliances)"
+	EquipmentRentalAndLeasingServicesFurnitureRentalToolRental                                                                            CreateMerchantRequestSubCategory = "Equipment Rental and Leasing Services Furniture Rental Tool Rental"
+	ExterminatingAndDisinfectingServices                                                                                                  CreateMerchantRequestSubCategory = "Exterminating and Disinfecting Services"
+	FabricNeedleworkPieceGoodsAndSewingStores                                                                                             CreateMerchantRequestSubCategory = "Fabric Needlework Piece Goods and Sewing Stores"
+	FamilyClothingStores                                                                                                                  CreateMerchantRequestSubCategory = "Family Clothing Stores"
+	FastFoodRestaurants                                                                                                                   CreateMerchantRequestSubCategory = "Fast Food Restaurants"
+	Fines                                                                                                                                 CreateMerchantRequestSubCategory = "Fines"
+	FireplaceFireplaceScreensAndAccessoriesStores                                                                                         CreateMerchantRequestSubCategory = "Fireplace Fireplace Screens and Accessories Stores"
+	FloorCoveringStores                                                                                                                   CreateMerchantRequestSubCategory = "Floor Covering Stores"
+	Florists                                                                                                                              CreateMerchantRequestSubCategory = "Florists"
+	FloristsSuppliesNurseryStockAndFlowers                                                                                                CreateMerchantRequestSubCategory = "Florists Supplies Nursery Stock and Flowers"
+	FreezerLockerMeatProvisioners                                                                                                         CreateMerchantRequestSubCategory = "Freezer Locker Meat Provisioners"
+	FuelDealersCoalFuelOilLiquefiedPetroleumWood                                                                                          CreateMerchantRequestSubCategory = "Fuel Dealers—Coal Fuel Oil Liquefied Petroleum Wood"
+	FuelDispenserAutomated                                                                                                                CreateMerchantRequestSubCategory = "Fuel Dispenser Automated"
+	FuneralServiceAndCrematories                                                                                                          CreateMerchantRequestSubCategory = "Funeral Service and Crematories"
+	FurnitureReupholsteryAndRepairRefinishing                                                                                             CreateMerchantRequestSubCategory = "Furniture—Reupholstery and Repair Refinishing"
+	FurriersAndFurShops                                                                                                                   CreateMerchantRequestSubCategory = "Furriers and Fur Shops"
+	GamblingTransactions                                                                                                                  CreateMerchantRequestSubCategory = "Gambling Transactions"
+	GameToyAndHobbyShops                                                                                                                  CreateMerchantRequestSubCategory = "Game Toy and Hobby Shops"
+	GeneralContractorsResidentialAndCommercial                                                                                            CreateMerchantRequestSubCategory = "General Contractors—Residential and Commercial"
+	GlassPaintWallpaperStores                                                                                                             CreateMerchantRequestSubCategory = "Glass Paint Wallpaper Stores"
+	GolfCoursesPublic                                                                                                                     CreateMerchantRequestSubCategory = "Golf Courses Public"
+	GovernmentLicensedHorseDogRacingUSRegionOnly                                                                                          CreateMerchantRequestSubCategory = "Government Licensed Horse/Dog Racing (U.S. Region Only)"
+	GovernmentOwnedLotterySpecificCountries                                                                                               CreateMerchantRequestSubCategory = "Government-owned Lottery (Specific Countries)"
+	GovernmentOwnedLotteryUSRegionOnly                                                                                                    CreateMerchantRequestSubCategory = "Government Owned Lottery (U.S. Region Only)"
+	GovernmentServicesnotElsewhereClassified                                                                                              CreateMerchantRequestSubCategory = "Government Services—not elsewhere classified"
+	GroceryStoresSupermarkets                                                                                                             CreateMerchantRequestSubCategory = "Grocery Stores Supermarkets"
+	HardwareEquipmentAndSupplies                                                                                                          CreateMerchantRequestSubCategory = "Hardware Equipment and Supplies"
+	HardwareStores                                                                                                                        CreateMerchantRequestSubCategory = "Hardware Stores"
+	HatCleaningShopsShoeRepairShopsShoeShineParlors                                                                                       CreateMerchantRequestSubCategory = "Hat Cleaning Shops Shoe Repair Shops Shoe Shine Parlors"
+	HealthAndBeautySpas                                                                                                                   CreateMerchantRequestSubCategory = "Health and Beauty Spas"
+	HealthPractitionersMedicalServicesnotElsewhereClassified                                                                              CreateMerchantRequestSubCategory = "Health Practitioners Medical Services—not elsewhere classified"
+	HearingAidsSalesServiceSupplyStores                                                                                                   CreateMerchantRequestSubCategory = "Hearing Aids—Sales Service Supply Stores"
+	HomeSupplyWarehouseStores                                                                                                             CreateMerchantRequestSubCategory = "Home Supply Warehouse Stores"
+	HorticulturalAndLandscapingServices                                                                                                   CreateMerchantRequestSubCategory = "Horticultural and Landscaping Services"
+	Hospitals                                                                                                                             CreateMerchantRequestSubCategory = "Hospitals"
+	HouseholdApplianceStores                                                                                                              CreateMerchantRequestSubCategory = "Household Appliance Stores"
+	IndustrialSuppliesnotElsewhereClassified                                                                                              CreateMerchantRequestSubCategory = "Industrial Supplies—not elsewhere classified"
+	InformationRetrievalServices                                                                                                          CreateMerchantRequestSubCategory = "Information Retrieval Services"
+	InsulationMasonryPlasteringStoneworkAndTileSettingContractors                                                                         CreateMerchantRequestSubCategory = "Insulation Masonry Plastering Stonework and Tile Setting Contractors"
+	InsuranceSalesUnderwritingAndPremiums                                                                                                 CreateMerchantRequestSubCategory = "Insurance Sales Underwriting and Premiums"
+	InternetGamblingUSRegionOnly                                                                                                          CreateMerchantRequestSubCategory = "Internet Gambling (U.S. Region Only)"
+	IntraGovernmentPurchasesGovernmentOnly                                                                                                CreateMerchantRequestSubCategory = "Intra-Government Purchases—Government Only"
+	KeyEntryTelecomMerchantProvidingSingleLocalAndLongDistancePhoneCallsUsingACentralAccessNumberInANonFaceToFaceEnvironmentUsingKeyEntry CreateMerchantRequestSubCategory = "Key-entry Telecom Merchant providing single local and long-distance phone calls using a central access number in a non-face-to-face environment using key entry"
+	LaundryServicesFamilyAndCommercial                                                                                                    CreateMerchantRequestSubCategory = "Laundry Services—Family and Commercial"
+	LawnAndGardenSupplyStores                                                                                                             CreateMerchantRequestSubCategory = "Lawn and Garden Supply Stores"
+	LeatherGoodsAndLuggageStores                                                                                                          CreateMerchantRequestSubCategory = "Leather Goods and Luggage Stores"
+	LimousinesAndTaxicabs                                                                                                                 CreateMerchantRequestSubCategory = "Limousines and Taxicabs"
+	LodgingHotelsMotelsResortsnotElsewhereClassified                                                                                      CreateMerchantRequestSubCategory = "Lodging—Hotels Motels Resorts—not elsewhere classified"
+	ManualCashDisbursementsCustomerFinancialInstitution                                                                                   CreateMerchantRequestSubCategory = "Manual Cash Disbursements—Customer Financial Institution"
+	MarinasMarineServiceSupplies                                                                                                          CreateMerchantRequestSubCategory = "Marinas Marine Service/Supplies"
+	MassageParlors                                                                                                                        CreateMerchantRequestSubCategory = "Massage Parlors"
+	MensAndBoysClothingAndAccessoriesStores                                                                                               CreateMerchantRequestSubCategory = "Men's and Boys' Clothing and Accessories Stores"
+	MensAndWomensClothingStores                                                                                                           CreateMerchantRequestSubCategory = "Men's and Women's Clothing Stores"
+	MensWomensAndChildrensUniformsAndCommercialClothing                                                                                   CreateMerchantRequestSubCategory = "Men's Women's and Children's Uniforms and Commercial Clothing"
+	MerchandiseAndServicesCustomerFinancialInstitution                                                                                    CreateMerchantRequestSubCategory = "Merchandise and Services—Customer Financial Institution"
+	MetalServiceCentersAndOffices                                                                                                         CreateMerchantRequestSubCategory = "Metal Service Centers and Offices"
+	MiscellaneousAndSpecialtyRetailStores                                                                                                 CreateMerchantRequestSubCategory = "Miscellaneous and Specialty Retail Stores"
+	MiscellaneousAutomotiveAircraftAndFarmEquipmentDealersnotElsewhereClassified                                                          CreateMerchantRequestSubCategory = "Miscellaneous Automotive Aircraft and Farm Equipment Dealers—not elsewhere classified"
+	MiscellaneousFoodStoresConvenienceStoresMarketsSpecialtyStores                                                                        CreateMerchantRequestSubCategory = "Miscellaneous Food Stores—Convenience Stores Markets Specialty Stores"
+	MiscellaneousGeneralMerchandiseStores                                                                                                 CreateMerchantRequestSubCategory = "Miscellaneous General Merchandise Stores"
+	MiscellaneousHouseFurnishingSpecialtyShops                                                                                            CreateMerchantRequestSubCategory = "Miscellaneous House Furnishing Specialty Shops"
+	MiscellaneousPublishingAndPrinting                                                                                                    CreateMerchantRequestSubCategory = "Miscellaneous Publishing and Printing"
+	MiscellaneousRepairShopsAndRelatedServices                                                                                            CreateMerchantRequestSubCategory = "Miscellaneous Repair Shops and Related Services"
+	MobileHomeDealers                                                                                                                     CreateMerchantRequestSubCategory = "Mobile Home Dealers"
+	MoneySendFunding                                                                                                                      CreateMerchantRequestSubCategory = "MoneySend Funding"
+	MoneySendIntercountry                                                                                                                 CreateMerchantRequestSubCategory = "MoneySend Intercountry"
+	MoneySendIntracountry                                                                                                                 CreateMerchantRequestSubCategory = "MoneySend Intracountry"
+	MoneyTransfer                                                                                                                         CreateMerchantRequestSubCategory = "Money Transfer"
+	MotionPictureAndVideoTapeProductionAndDistribution                                                                                    CreateMerchantRequestSubCategory = "Motion Picture and Video Tape Production and Distribution"
+	MotionPictureTheaters                                                                                                                 CreateMerchantRequestSubCategory = "Motion Picture Theaters"
+	MotorFreightCarriersTruckingLocalLongDistanceMovingAndStorageCompaniesLocalDelivery                                                   CreateMerchantRequestSubCategory = "Motor Freight Carriers Trucking—Local/Long Distance Moving and Storage Companies Local Delivery"
+	MotorHomeAndRecreationalVehicleRental                                                                                                 CreateMerchantRequestSubCategory = "Motor Home and Recreational Vehicle Rental"
+	MotorHomeDealers                                                                                                                      CreateMerchantRequestSubCategory = "Motor Home Dealers"
+	MotorVehicleSuppliesAndNewParts                                                                                                       CreateMerchantRequestSubCategory = "Motor Vehicle Supplies and New Parts"
+	MotorcycleShopsAndDealers                                                                                                             CreateMerchantRequestSubCategory = "Motorcycle Shops and Dealers"
+	MusicStoresMusicalInstrumentsPianosSheetMusic                                                                                         CreateMerchantRequestSubCategory = "Music Stores—Musical Instruments Pianos Sheet Music"
+	NewsDealersAndNewsstands                                                                                                              CreateMerchantRequestSubCategory = "News Dealers and Newsstands"
+	NondurableGoodsnotElsewhereClassified                                                                                                 CreateMerchantRequestSubCategory = "Nondurable Goods—not elsewhere classified"
+	NursingAndPersonalCareFacilities                                                                                                      CreateMerchantRequestSubCategory = "Nursing and Personal Care Facilities"
+	OfficeAndCommercialFurniture                                                                                                          CreateMerchantRequestSubCategory = "Office and Commercial Furniture"
+	OfficePhotographicPhotocopyAndMicrofilmEquipment                                                                                      CreateMerchantRequestSubCategory = "Office Photographic Photocopy and Microfilm Equipment"
+	OfficeSchoolSupplyAndStationeryStores                                                                                                 CreateMerchantRequestSubCategory = "Office School Supply and Stationery Stores"
+	OpticiansOpticalGoodsAndEyeglasses                                                                                                    CreateMerchantRequestSubCategory = "Opticians Optical Goods and Eyeglasses"
+	OptometristsOphthalmologists                                                                                                          CreateMerchantRequestSubCategory = "Optometrists Ophthalmologists"
+	OrganizationsCharitableAndSocialService                                                                                               CreateMerchantRequestSubCategory = "Organizations Charitable and Social Service"
+	OrganizationsMembershipnotElsewhereClassified                                                                                         CreateMerchantRequestSubCategory = "Organizations Membership—not elsewhere classified"
+	OrganizationsPolitical                                                                                                                CreateMerchantRequestSubCategory = "Organizations Political"
+	OrganizationsReligious                                                                                                                CreateMerchantRequestSubCategory = "Organizations Religious"
+	OrthopedicGoodsArtificialLimbStores                                                                                                   CreateMerchantRequestSubCategory = "Orthopedic Goods—Artificial Limb Stores"
+	OsteopathicPhysicians                                                                                                                 CreateMerchantRequestSubCategory = "Osteopathic Physicians"
+	OtherServicesnotElsewhereClassified                                                                                                   CreateMerchantRequestSubCategory = "Other Services—not elsewhere classified"
+	POIFundingTransactionsExcludingMoneySend                                                                                              CreateMerchantRequestSubCategory = "POI Funding Transactions (Excluding MoneySend)"
+	PackageStoresBeerWineAndLiquor                                                                                                        CreateMerchantRequestSubCategory = "Package Stores Beer Wine and Liquor"
+	PaintsVarnishesAndSupplies                                                                                                            CreateMerchantRequestSubCategory = "Paints Varnishes and Supplies"
+	PassengerRailways                                                                                                                     CreateMerchantRequestSubCategory = "Passenger Railways"
+	PawnShops                                                                                                                             CreateMerchantRequestSubCategory = "Pawn Shops"
+	PaymentTransactionCustomerFinancialInstitution                                                                                        CreateMerchantRequestSubCategory = "Payment Transaction—Customer Financial Institution"
+	PaymentTransactionMerchant                                                                                                            CreateMerchantRequestSubCategory = "Payment Transaction—Merchant"
+	PetShopsPetFoodAndSupplies                                                                                                            CreateMerchantRequestSubCategory = "Pet Shops—Pet Food and Supplies"
+	PetroleumAndPetroleumProducts                                                                                                         CreateMerchantRequestSubCategory = "Petroleum and Petroleum Products"
+	PhotoDevelopingPhotofinishingLaboratories                                                                                             CreateMerchantRequestSubCategory = "Photo Developing Photofinishing Laboratories"
+	PhotographicStudios                                                                                                                   CreateMerchantRequestSubCategory = "Photographic Studios"
+	PieceGoodsNotionsAndOtherDryGoods                                                                                                     CreateMerchantRequestSubCategory = "Piece Goods Notions and Other Dry Goods"
+	PlumbingAndHeatingEquipment                                                                                                           CreateMerchantRequestSubCategory = "Plumbing and Heating Equipment"
+	PoolAndBilliardEstablishments                                                                                                         CreateMerchantRequestSubCategory = "Pool and Billiard Establishments"
+	PostalServicesGovernmentOnly                                                                                                          CreateMerchantRequestSubCategory = "Postal Services—Government Only"
+	PreciousStonesAndMetalsWatchesAndJewelry                                                                                              CreateMerchantRequestSubCategory = "Precious Stones and Metals Watches and Jewelry"
+	ProfessionalServicesnotElsewhereClassified                                                                                            CreateMerchantRequestSubCategory = "Professional Services—not elsewhere classified"
+	PublicWarehousingFarmProductsRefrigeratedGoodsHouseholdGoodsStorage                                                                   CreateMerchantRequestSubCategory = "Public Warehousing—Farm Products Refrigerated Goods Household Goods Storage"
+	QuasiCashCustomerFinancialInstitution                                                                                                 CreateMerchantRequestSubCategory = "Quasi Cash—Customer Financial Institution"
+	QuasiCashMerchant                                                                                                                     CreateMerchantRequestSubCategory = "Quasi Cash—Merchant"
+	QuickCopyReproductionAndBlueprintingServices                                                                                          CreateMerchantRequestSubCategory = "Quick Copy Reproduction and Blueprinting Services"
+	RailroadsFreight                                                                                                                      CreateMerchantRequestSubCategory = "Railroads—Freight"
+	RealEstateAgentsAndManagersRentals                                                                                                    CreateMerchantRequestSubCategory = "Real Estate Agents and Managers—Rentals"
+	RecordShops                                                                                                                           CreateMerchantRequestSubCategory = "Record Shops"
+	RecreationServicesnotElsewhereClassified                                                                                              CreateMerchantRequestSubCategory = "Recreation Services—not elsewhere classified"
+	RecreationalAndSportingCamps                                                                                                          CreateMerchantRequestSubCategory = "Recreational and Sporting Camps"
+	ReligiousGoodsStores                                                                                                                  CreateMerchantRequestSubCategory = "Religious Goods Stores"
+	RoofingAndSidingSheetMetalWorkContractors                                                                                             CreateMerchantRequestSubCategory = "Roofing and Siding Sheet Metal Work Contractors"
+	SalvageAndWreckingYards                                                                                                               CreateMerchantRequestSubCategory = "Salvage and Wrecking Yards"
+	SanitationPolishingAndSpecialtyCleaningPreparations                                                                                   CreateMerchantRequestSubCategory = "Sanitation Polishing and Specialty Cleaning Preparations"
+	SchoolsAndEducationalServicesnotElsewhereClassified                                                                                   CreateMerchantRequestSubCategory = "Schools and Educational Services—not elsewhere classified"
+	SchoolsBusinessAndSecretarial                                                                                                         CreateMerchantRequestSubCategory = "Schools Business and Secretarial"
+	SchoolsCorrespondence                                                                                                                 CreateMerchantRequestSubCategory = "Schools Correspondence"
+	SchoolsElementaryAndSecondary                                                                                                         CreateMerchantRequestSubCategory = "Schools Elementary and Secondary"
+	SchoolsTradeAndVocational                                                                                                             CreateMerchantRequestSubCategory = "Schools Trade and Vocational"
+	SecondHandStoresUsedMerchandiseStores                                                                                                 CreateMerchantRequestSubCategory = "Second Hand Stores Used Merchandise Stores"
+	SecuritiesBrokersDealers                                                                                                              CreateMerchantRequestSubCategory = "Securities—Brokers/Dealers"
+	ServiceStationsWithOrWithoutAncillaryServices                                                                                         CreateMerchantRequestSubCategory = "Service Stations (with or without Ancillary Services)"
+	ShoeStores                                                                                                                            CreateMerchantRequestSubCategory = "Shoe Stores"
+	SnowmobileDealers                                                                                                                     CreateMerchantRequestSubCategory = "Snowmobile Dealers"
+	SportingGoodsStores                                                                                                                   CreateMerchantRequestSubCategory = "Sporting Goods Stores"
+	SportsApparelRidingApparelStores                                                                                                      CreateMerchantRequestSubCategory = "Sports Apparel Riding Apparel Stores"
+	StampAndCoinStoresPhilatelicAndNumismaticSupplies                                                                                     CreateMerchantRequestSubCategory = "Stamp and Coin Stores—Philatelic and Numismatic Supplies"
+	StationeryOfficeSuppliesPrintingAndWritingPaper                                                                                       CreateMerchantRequestSubCategory = "Stationery Office Supplies Printing and Writing Paper"
+	StenographicAndSecretarialSupportServices                                                                                             CreateMerchantRequestSubCategory = "Stenographic and Secretarial Support Services"
+	SwimmingPoolsSalesAndSupplies                                                                                                         CreateMerchantRequestSubCategory = "Swimming Pools—Sales and Supplies"
+	TaxPayments                                                                                                                           CreateMerchantRequestSubCategory = "Tax Payments"
+	TaxPreparationService                                                                                                                 CreateMerchantRequestSubCategory = "Tax Preparation Service"
+	TelecommunicationEquipmentIncludingTelephoneSales                                                                                     CreateMerchantRequestSubCategory = "Telecommunication Equipment Including Telephone Sales"
+	TelecommunicationServicesIncludingButNotLimitedToPrepaidPhoneServicesAndRecurringPhoneServices                                        CreateMerchantRequestSubCategory = "Telecommunication Services including but not limited to prepaid phone services and recurring phone services"
+	TelegraphServices                                                                                                                     CreateMerchantRequestSubCategory = "Telegraph Services"
+	TentAndAwningShops                                                                                                                    CreateMerchantRequestSubCategory = "Tent and Awning Shops"
+	TestingLaboratoriesNonMedical                                                                                                         CreateMerchantRequestSubCategory = "Testing Laboratories (Non-Medical)"
+	TheatricalProducersExceptMotionPicturesTicketAgencies                                                                                 CreateMerchantRequestSubCategory = "Theatrical Producers (except Motion Pictures) Ticket Agencies"
+	Timeshares                                                                                                                            CreateMerchantRequestSubCategory = "Timeshares"
+	TireRetreadingAndRepairShops                                                                                                          CreateMerchantRequestSubCategory = "Tire Retreading and Repair Shops"
+	TouristAttractionsAndExhibits                                                                                                         CreateMerchantRequestSubCategory = "Tourist Attractions and Exhibits"
+	TowingServices                                                                                                                        CreateMerchantRequestSubCategory = "Towing Services"
+	TransportationServicesnotElsewhereClassified                                                                                          CreateMerchantRequestSubCategory = "Transportation Services—not elsewhere classified"
+	TransportationSuburbanAndLocalCommuterPassengerIncludingFerries                                                                       CreateMerchantRequestSubCategory = "Transportation—Suburban and Local Commuter Passenger including Ferries"
+	TravelAgenciesAndTourOperators                                                                                                        CreateMerchantRequestSubCategory = "Travel Agencies and Tour Operators"
+	TruckRental                                                                                                                           CreateMerchantRequestSubCategory = "Truck Rental"
+	TypesettingPlateMakingAndRelatedServices                                                                                              CreateMerchantRequestSubCategory = "Typesetting Plate Making and Related Services"
+	TypewriterStoresRentalsSalesService                                                                                                   CreateMerchantRequestSubCategory = "Typewriter Stores—Rentals Sales Service"
+	UtilitiesElectricGasHeatingOilSanitaryWater                                                                                           CreateMerchantRequestSubCategory = "Utilities—Electric Gas Heating Oil Sanitary Water"
+	VarietyStores                                                                                                                         CreateMerchantRequestSubCategory = "Variety Stores"
+	VeterinaryServices                                                                                                                    CreateMerchantRequestSubCategory = "Veterinary Services"
+	VideoAmusementGameSupplies                                                                                                            CreateMerchantRequestSubCategory = "Video Amusement Game Supplies"
+	VideoEntertainmentRentalStores                                                                                                        CreateMerchantRequestSubCategory = "Video Entertainment Rental Stores"
+	VideoGameArcadesEstablishments                                                                                                        CreateMerchantRequestSubCategory = "Video Game Arcades/Establishments"
+	WeldingRepair                                                                                                                         CreateMerchantRequestSubCategory = "Welding Repair"
+	WholesaleClubs                                                                                                                        CreateMerchantRequestSubCategory = "Wholesale Clubs"
+	WigAndToupeeShops                                                                                                                     CreateMerchantRequestSubCategory = "Wig and Toupee Shops"
+	WomensAccessoryAndSpecialtyStores                                                                                                     CreateMerchantRequestSubCategory = "Women's Accessory and Specialty Stores"
+	WomensReadyToWearStores                                                                                                               CreateMerchantRequestSubCategory = "Women's Ready to Wear Stores"
 )
 
-// Valid indicates whether the value is a known member of the MerchantSubCategory enum.
-func (e MerchantSubCategory) Valid() bool {
+// Valid indicates whether the value is a known member of the CreateMerchantRequestSubCategory enum.
+func (e CreateMerchantRequestSubCategory) Valid() bool {
 	switch e {
 	case AccessoryAndApparelStoresMiscellaneous:
 		return true
@@ -1608,6 +1248,366 @@ func (e MerchantSubCategory) Valid() bool {
 	case WomensAccessoryAndSpecialtyStores:
 		return true
 	case WomensReadyToWearStores:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatePayoutWithoutQuoteRequestDestinationCurrency.
+const (
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyAED CreatePayoutWithoutQuoteRequestDestinationCurrency = "AED"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD CreatePayoutWithoutQuoteRequestDestinationCurrency = "AUD"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR CreatePayoutWithoutQuoteRequestDestinationCurrency = "EUR"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP CreatePayoutWithoutQuoteRequestDestinationCurrency = "GBP"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyINR CreatePayoutWithoutQuoteRequestDestinationCurrency = "INR"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencySGD CreatePayoutWithoutQuoteRequestDestinationCurrency = "SGD"
+	CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD CreatePayoutWithoutQuoteRequestDestinationCurrency = "USD"
+)
+
+// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestDestinationCurrency enum.
+func (e CreatePayoutWithoutQuoteRequestDestinationCurrency) Valid() bool {
+	switch e {
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAED:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyINR:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencySGD:
+		return true
+	case CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatePayoutWithoutQuoteRequestPaymentRail.
+const (
+	CreatePayoutWithoutQuoteRequestPaymentRailFps   CreatePayoutWithoutQuoteRequestPaymentRail = "fps"
+	CreatePayoutWithoutQuoteRequestPaymentRailFts   CreatePayoutWithoutQuoteRequestPaymentRail = "fts"
+	CreatePayoutWithoutQuoteRequestPaymentRailImps  CreatePayoutWithoutQuoteRequestPaymentRail = "imps"
+	CreatePayoutWithoutQuoteRequestPaymentRailIpp   CreatePayoutWithoutQuoteRequestPaymentRail = "ipp"
+	CreatePayoutWithoutQuoteRequestPaymentRailNeft  CreatePayoutWithoutQuoteRequestPaymentRail = "neft"
+	CreatePayoutWithoutQuoteRequestPaymentRailNpp   CreatePayoutWithoutQuoteRequestPaymentRail = "npp"
+	CreatePayoutWithoutQuoteRequestPaymentRailRtgs  CreatePayoutWithoutQuoteRequestPaymentRail = "rtgs"
+	CreatePayoutWithoutQuoteRequestPaymentRailSepa  CreatePayoutWithoutQuoteRequestPaymentRail = "sepa"
+	CreatePayoutWithoutQuoteRequestPaymentRailSwift CreatePayoutWithoutQuoteRequestPaymentRail = "swift"
+	CreatePayoutWithoutQuoteRequestPaymentRailUpi   CreatePayoutWithoutQuoteRequestPaymentRail = "upi"
+)
+
+// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestPaymentRail enum.
+func (e CreatePayoutWithoutQuoteRequestPaymentRail) Valid() bool {
+	switch e {
+	case CreatePayoutWithoutQuoteRequestPaymentRailFps:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailFts:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailImps:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailIpp:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailNeft:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailNpp:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailRtgs:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailSepa:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailSwift:
+		return true
+	case CreatePayoutWithoutQuoteRequestPaymentRailUpi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatePayoutWithoutQuoteRequestSourceCurrency.
+const (
+	CreatePayoutWithoutQuoteRequestSourceCurrencyAED CreatePayoutWithoutQuoteRequestSourceCurrency = "AED"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyAUD CreatePayoutWithoutQuoteRequestSourceCurrency = "AUD"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyEUR CreatePayoutWithoutQuoteRequestSourceCurrency = "EUR"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyGBP CreatePayoutWithoutQuoteRequestSourceCurrency = "GBP"
+	CreatePayoutWithoutQuoteRequestSourceCurrencySGD CreatePayoutWithoutQuoteRequestSourceCurrency = "SGD"
+	CreatePayoutWithoutQuoteRequestSourceCurrencyUSD CreatePayoutWithoutQuoteRequestSourceCurrency = "USD"
+)
+
+// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestSourceCurrency enum.
+func (e CreatePayoutWithoutQuoteRequestSourceCurrency) Valid() bool {
+	switch e {
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyAED:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyAUD:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyEUR:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyGBP:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencySGD:
+		return true
+	case CreatePayoutWithoutQuoteRequestSourceCurrencyUSD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateQuoteRequestResource.
+const (
+	CreateQuoteRequestResourcePayin  CreateQuoteRequestResource = "payin"
+	CreateQuoteRequestResourcePayout CreateQuoteRequestResource = "payout"
+)
+
+// Valid indicates whether the value is a known member of the CreateQuoteRequestResource enum.
+func (e CreateQuoteRequestResource) Valid() bool {
+	switch e {
+	case CreateQuoteRequestResourcePayin:
+		return true
+	case CreateQuoteRequestResourcePayout:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSubscriptionResponseStatus.
+const (
+	CreateSubscriptionResponseStatusActionRequired CreateSubscriptionResponseStatus = "action_required"
+	CreateSubscriptionResponseStatusActive         CreateSubscriptionResponseStatus = "active"
+	CreateSubscriptionResponseStatusAuthorized     CreateSubscriptionResponseStatus = "authorized"
+	CreateSubscriptionResponseStatusCancelled      CreateSubscriptionResponseStatus = "cancelled"
+	CreateSubscriptionResponseStatusCompleted      CreateSubscriptionResponseStatus = "completed"
+	CreateSubscriptionResponseStatusCreated        CreateSubscriptionResponseStatus = "created"
+	CreateSubscriptionResponseStatusExpired        CreateSubscriptionResponseStatus = "expired"
+	CreateSubscriptionResponseStatusFailed         CreateSubscriptionResponseStatus = "failed"
+	CreateSubscriptionResponseStatusHalted         CreateSubscriptionResponseStatus = "halted"
+	CreateSubscriptionResponseStatusPaused         CreateSubscriptionResponseStatus = "paused"
+	CreateSubscriptionResponseStatusUnderReview    CreateSubscriptionResponseStatus = "under_review"
+)
+
+// Valid indicates whether the value is a known member of the CreateSubscriptionResponseStatus enum.
+func (e CreateSubscriptionResponseStatus) Valid() bool {
+	switch e {
+	case CreateSubscriptionResponseStatusActionRequired:
+		return true
+	case CreateSubscriptionResponseStatusActive:
+		return true
+	case CreateSubscriptionResponseStatusAuthorized:
+		return true
+	case CreateSubscriptionResponseStatusCancelled:
+		return true
+	case CreateSubscriptionResponseStatusCompleted:
+		return true
+	case CreateSubscriptionResponseStatusCreated:
+		return true
+	case CreateSubscriptionResponseStatusExpired:
+		return true
+	case CreateSubscriptionResponseStatusFailed:
+		return true
+	case CreateSubscriptionResponseStatusHalted:
+		return true
+	case CreateSubscriptionResponseStatusPaused:
+		return true
+	case CreateSubscriptionResponseStatusUnderReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateVirtualAccountV2RequestPaymentType.
+const (
+	CreateVirtualAccountV2RequestPaymentTypeLocal CreateVirtualAccountV2RequestPaymentType = "local"
+	CreateVirtualAccountV2RequestPaymentTypeSwift CreateVirtualAccountV2RequestPaymentType = "swift"
+)
+
+// Valid indicates whether the value is a known member of the CreateVirtualAccountV2RequestPaymentType enum.
+func (e CreateVirtualAccountV2RequestPaymentType) Valid() bool {
+	switch e {
+	case CreateVirtualAccountV2RequestPaymentTypeLocal:
+		return true
+	case CreateVirtualAccountV2RequestPaymentTypeSwift:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomerCustomerType.
+const (
+	CustomerCustomerTypeBusiness   CustomerCustomerType = "business"
+	CustomerCustomerTypeIndividual CustomerCustomerType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the CustomerCustomerType enum.
+func (e CustomerCustomerType) Valid() bool {
+	switch e {
+	case CustomerCustomerTypeBusiness:
+		return true
+	case CustomerCustomerTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomerRequestCustomerType.
+const (
+	CustomerRequestCustomerTypeBusiness   CustomerRequestCustomerType = "business"
+	CustomerRequestCustomerTypeIndividual CustomerRequestCustomerType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the CustomerRequestCustomerType enum.
+func (e CustomerRequestCustomerType) Valid() bool {
+	switch e {
+	case CustomerRequestCustomerTypeBusiness:
+		return true
+	case CustomerRequestCustomerTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeeBreakdownEntryBearer.
+const (
+	FeeBreakdownEntryBearerCustomer FeeBreakdownEntryBearer = "customer"
+	FeeBreakdownEntryBearerMerchant FeeBreakdownEntryBearer = "merchant"
+)
+
+// Valid indicates whether the value is a known member of the FeeBreakdownEntryBearer enum.
+func (e FeeBreakdownEntryBearer) Valid() bool {
+	switch e {
+	case FeeBreakdownEntryBearerCustomer:
+		return true
+	case FeeBreakdownEntryBearerMerchant:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FeeBreakdownEntryCollectionMode.
+const (
+	FeeBreakdownEntryCollectionModeDeferred  FeeBreakdownEntryCollectionMode = "deferred"
+	FeeBreakdownEntryCollectionModeImmediate FeeBreakdownEntryCollectionMode = "immediate"
+)
+
+// Valid indicates whether the value is a known member of the FeeBreakdownEntryCollectionMode enum.
+func (e FeeBreakdownEntryCollectionMode) Valid() bool {
+	switch e {
+	case FeeBreakdownEntryCollectionModeDeferred:
+		return true
+	case FeeBreakdownEntryCollectionModeImmediate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IntervalCount.
+const (
+	N1 IntervalCount = 1
+	N3 IntervalCount = 3
+	N6 IntervalCount = 6
+)
+
+// Valid indicates whether the value is a known member of the IntervalCount enum.
+func (e IntervalCount) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	case N3:
+		return true
+	case N6:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IntervalType.
+const (
+	AsPresented IntervalType = "as_presented"
+	Month       IntervalType = "month"
+	Year        IntervalType = "year"
+)
+
+// Valid indicates whether the value is a known member of the IntervalType enum.
+func (e IntervalType) Valid() bool {
+	switch e {
+	case AsPresented:
+		return true
+	case Month:
+		return true
+	case Year:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantEntityType.
+const (
+	MerchantEntityTypeBusiness   MerchantEntityType = "business"
+	MerchantEntityTypeIndividual MerchantEntityType = "individual"
+)
+
+// Valid indicates whether the value is a known member of the MerchantEntityType enum.
+func (e MerchantEntityType) Valid() bool {
+	switch e {
+	case MerchantEntityTypeBusiness:
+		return true
+	case MerchantEntityTypeIndividual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantGender.
+const (
+	MerchantGenderFemale    MerchantGender = "female"
+	MerchantGenderMale      MerchantGender = "male"
+	MerchantGenderUndefined MerchantGender = "undefined"
+)
+
+// Valid indicates whether the value is a known member of the MerchantGender enum.
+func (e MerchantGender) Valid() bool {
+	switch e {
+	case MerchantGenderFemale:
+		return true
+	case MerchantGenderMale:
+		return true
+	case MerchantGenderUndefined:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MerchantStatus.
+const (
+	MerchantStatusFailed  MerchantStatus = "failed"
+	MerchantStatusPending MerchantStatus = "pending"
+	MerchantStatusSuccess MerchantStatus = "success"
+)
+
+// Valid indicates whether the value is a known member of the MerchantStatus enum.
+func (e MerchantStatus) Valid() bool {
+	switch e {
+	case MerchantStatusFailed:
+		return true
+	case MerchantStatusPending:
+		return true
+	case MerchantStatusSuccess:
 		return true
 	default:
 		return false
@@ -3689,7 +3689,7 @@ type CreateMerchantRequest struct {
 	AddressLine2 *string `json:"address_line2,omitempty"`
 
 	// Category Business category; `sub_category` must belong to it.
-	Category MerchantCategory `json:"category"`
+	Category CreateMerchantRequestCategory `json:"category"`
 
 	// City City.
 	City        string              `json:"city"`
@@ -3713,8 +3713,8 @@ type CreateMerchantRequest struct {
 	RegistrationNumber  string `json:"registration_number"`
 
 	// State State, province or region.
-	State       string              `json:"state"`
-	SubCategory MerchantSubCategory `json:"sub_category"`
+	State       string                           `json:"state"`
+	SubCategory CreateMerchantRequestSubCategory `json:"sub_category"`
 }
 
 // CreateMerchantRequestEntityType `individual` or `business`.
@@ -3722,6 +3722,12 @@ type CreateMerchantRequestEntityType string
 
 // CreateMerchantRequestGender defines model for CreateMerchantRequest.Gender.
 type CreateMerchantRequestGender string
+
+// CreateMerchantRequestCategory defines model for CreateMerchantRequestCategory.
+type CreateMerchantRequestCategory string
+
+// CreateMerchantRequestSubCategory defines model for CreateMerchantRequestSubCategory.
+type CreateMerchantRequestSubCategory string
 
 // CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency are taken from the quote, so leave them out.
 type CreateOrderWithQuoteRequest struct {
@@ -4451,7 +4457,7 @@ type Merchant struct {
 		// State State, province or region.
 		State string `json:"state"`
 	} `json:"address"`
-	Category *MerchantCategory `json:"category,omitempty"`
+	Category *CreateMerchantRequestCategory `json:"category,omitempty"`
 
 	// CreatedAt When it was onboarded (ISO 8601, UTC).
 	CreatedAt   time.Time           `json:"created_at"`
@@ -4478,8 +4484,8 @@ type Merchant struct {
 	RegistrationNumber  string `json:"registration_number"`
 
 	// Status Onboarding outcome: `pending`, `success` or `failed`.
-	Status      MerchantStatus       `json:"status"`
-	SubCategory *MerchantSubCategory `json:"sub_category,omitempty"`
+	Status      MerchantStatus                    `json:"status"`
+	SubCategory *CreateMerchantRequestSubCategory `json:"sub_category,omitempty"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt time.Time `json:"updated_at"`
@@ -4494,9 +4500,6 @@ type MerchantGender string
 // MerchantStatus Onboarding outcome: `pending`, `success` or `failed`.
 type MerchantStatus string
 
-// MerchantCategory defines model for MerchantCategory.
-type MerchantCategory string
-
 // MerchantCreateResponse Answer to an onboarding request.
 type MerchantCreateResponse struct {
 	// Data The merchant.
@@ -4508,9 +4511,6 @@ type MerchantCreateResponse struct {
 
 // MerchantStatusUpdate Answer of updateMerchantStatus; undocumented (possibly the merchant), deliberately open.
 type MerchantStatusUpdate map[string]interface{}
-
-// MerchantSubCategory defines model for MerchantSubCategory.
-type MerchantSubCategory string
 
 // Metadata Free-form data Glomo attaches to an object; deliberately open (any keys, any values).
 type Metadata map[string]interface{}

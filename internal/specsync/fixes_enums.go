@@ -59,12 +59,13 @@ func documentedEnums(doc *yaml.Node) []string {
 }
 
 // sharedMerchantEnums moves the create body's category and sub_category
-// enums into MerchantCategory and MerchantSubCategory and points the
-// Merchant answer at them too, so both sides share one Go type and its
-// constants (two inline copies would give every constant a prefixed name).
+// enums into schemas of their own and points the Merchant answer at them
+// too, so both sides share one Go type and its constants (two inline copies
+// would give every constant a prefixed name). The schemas are named after
+// the Go types the inline enums had, so no existing name changes.
 func sharedMerchantEnums(schemas *yaml.Node) []string {
 	var out []string
-	for _, f := range []struct{ prop, name string }{{"category", "MerchantCategory"}, {"sub_category", "MerchantSubCategory"}} {
+	for _, f := range []struct{ prop, name string }{{"category", "CreateMerchantRequestCategory"}, {"sub_category", "CreateMerchantRequestSubCategory"}} {
 		src := at(schemas, "CreateMerchantRequest", "properties", f.prop)
 		if get(src, "enum") == nil || get(schemas, f.name) != nil {
 			continue
