@@ -2,6 +2,8 @@ module github.com/glomo-go/glomo-go
 
 go 1.26
 
+toolchain go1.26.10
+
 require (
 	github.com/bojanz/currency v1.4.2
 	github.com/getkin/kin-openapi v0.153.0
