@@ -9,3 +9,7 @@ package glomo
 // parent directory, and no library package may import this one: see
 // docs/architecture.md). .ci/check-generated fails when the copy is stale.
 //go:generate cp openapi.yaml internal/specmodel/openapi.yaml
+
+// api/webhooks.gen.go: the schemas only the webhooks section uses, which
+// oapi-codegen prunes from api/glomo.gen.go (webhooks are not paths).
+//go:generate go run ./internal/cmd/genwebhooks -spec openapi.yaml -config oapi-codegen.yaml -api api/glomo.gen.go -out api/webhooks.gen.go

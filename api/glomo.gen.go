@@ -6795,6 +6795,90 @@ type ListBeneficiariesV2Params struct {
 // ListBeneficiariesV2ParamsStatus defines parameters for ListBeneficiariesV2.
 type ListBeneficiariesV2ParamsStatus string
 
+// BalanceWebhookParams defines parameters for BalanceWebhook.
+type BalanceWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// BeneficiaryWebhookParams defines parameters for BeneficiaryWebhook.
+type BeneficiaryWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// InternalTransferWebhookParams defines parameters for InternalTransferWebhook.
+type InternalTransferWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// KycJourneyWebhookParams defines parameters for KycJourneyWebhook.
+type KycJourneyWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// MerchantWebhookParams defines parameters for MerchantWebhook.
+type MerchantWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// OrdersWebhookParams defines parameters for OrdersWebhook.
+type OrdersWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// PaymentWebhookParams defines parameters for PaymentWebhook.
+type PaymentWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// PaymentLinkWebhookParams defines parameters for PaymentLinkWebhook.
+type PaymentLinkWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// PayoutWebhookParams defines parameters for PayoutWebhook.
+type PayoutWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// RefundWebhookParams defines parameters for RefundWebhook.
+type RefundWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// SettlementWebhookParams defines parameters for SettlementWebhook.
+type SettlementWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// SubscriptionWebhookParams defines parameters for SubscriptionWebhook.
+type SubscriptionWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// VirtualAccountWebhookParams defines parameters for VirtualAccountWebhook.
+type VirtualAccountWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
+// WebhookTestWebhookParams defines parameters for WebhookTestWebhook.
+type WebhookTestWebhookParams struct {
+	// XGlomopaySignature Lowercase hex HMAC-SHA256 of the body.
+	XGlomopaySignature string `json:"X-Glomopay-Signature"`
+}
+
 // RotateApiKeyJSONRequestBody defines body for RotateApiKey for application/json ContentType.
 type RotateApiKeyJSONRequestBody RotateApiKeyJSONBody
 
@@ -6908,6 +6992,48 @@ type MockReviewBeneficiaryV2JSONRequestBody = MockReviewBeneficiaryV2Request
 
 // CreateVirtualAccountV2JSONRequestBody defines body for CreateVirtualAccountV2 for application/json ContentType.
 type CreateVirtualAccountV2JSONRequestBody = CreateVirtualAccountV2Request
+
+// BalanceWebhookJSONRequestBody defines body for BalanceWebhook for application/json ContentType.
+type BalanceWebhookJSONRequestBody = BalanceWebhookEvent
+
+// BeneficiaryWebhookJSONRequestBody defines body for BeneficiaryWebhook for application/json ContentType.
+type BeneficiaryWebhookJSONRequestBody = BeneficiaryWebhookEvent
+
+// InternalTransferWebhookJSONRequestBody defines body for InternalTransferWebhook for application/json ContentType.
+type InternalTransferWebhookJSONRequestBody = InternalTransferWebhookEvent
+
+// KycJourneyWebhookJSONRequestBody defines body for KycJourneyWebhook for application/json ContentType.
+type KycJourneyWebhookJSONRequestBody = KycJourneyWebhookEvent
+
+// MerchantWebhookJSONRequestBody defines body for MerchantWebhook for application/json ContentType.
+type MerchantWebhookJSONRequestBody = MerchantWebhookEvent
+
+// OrdersWebhookJSONRequestBody defines body for OrdersWebhook for application/json ContentType.
+type OrdersWebhookJSONRequestBody = OrdersWebhookEvent
+
+// PaymentWebhookJSONRequestBody defines body for PaymentWebhook for application/json ContentType.
+type PaymentWebhookJSONRequestBody = PaymentWebhookEvent
+
+// PaymentLinkWebhookJSONRequestBody defines body for PaymentLinkWebhook for application/json ContentType.
+type PaymentLinkWebhookJSONRequestBody = PaymentLinkWebhookEvent
+
+// PayoutWebhookJSONRequestBody defines body for PayoutWebhook for application/json ContentType.
+type PayoutWebhookJSONRequestBody = PayoutWebhookEvent
+
+// RefundWebhookJSONRequestBody defines body for RefundWebhook for application/json ContentType.
+type RefundWebhookJSONRequestBody = RefundWebhookEvent
+
+// SettlementWebhookJSONRequestBody defines body for SettlementWebhook for application/json ContentType.
+type SettlementWebhookJSONRequestBody = SettlementWebhookEvent
+
+// SubscriptionWebhookJSONRequestBody defines body for SubscriptionWebhook for application/json ContentType.
+type SubscriptionWebhookJSONRequestBody = SubscriptionWebhookEvent
+
+// VirtualAccountWebhookJSONRequestBody defines body for VirtualAccountWebhook for application/json ContentType.
+type VirtualAccountWebhookJSONRequestBody = VirtualAccountWebhookEvent
+
+// WebhookTestWebhookJSONRequestBody defines body for WebhookTestWebhook for application/json ContentType.
+type WebhookTestWebhookJSONRequestBody = WebhookTestWebhookEvent
 
 // Getter for additional properties for Rfi. Returns the specified
 // element and whether it was found
@@ -33651,4 +33777,1079 @@ func ParseCreateVirtualAccountV2Result(rsp *http.Response) (*CreateVirtualAccoun
 	}
 
 	return response, nil
+}
+
+// WebhookInitiator sends OpenAPI 3.1 webhook requests to target URLs.
+// Modeled on the generated Client, but with no stored Server -- the full
+// target URL is provided per-call by the caller (typically discovered
+// from a subscription registration).
+type WebhookInitiator struct {
+	// Doer for performing requests, typically a *http.Client with any
+	// customized settings, such as certificate chains.
+	Client HttpRequestDoer
+
+	// A list of callbacks for modifying requests which are generated before sending over
+	// the network.
+	RequestEditors []RequestEditorFn
+}
+
+// WebhookInitiatorOption allows setting custom parameters during construction.
+type WebhookInitiatorOption func(*WebhookInitiator) error
+
+// NewWebhookInitiator creates a new WebhookInitiator with reasonable defaults.
+func NewWebhookInitiator(opts ...WebhookInitiatorOption) (*WebhookInitiator, error) {
+	initiator := WebhookInitiator{}
+	for _, o := range opts {
+		if err := o(&initiator); err != nil {
+			return nil, err
+		}
+	}
+	if initiator.Client == nil {
+		initiator.Client = &http.Client{}
+	}
+	return &initiator, nil
+}
+
+// WithWebhookHTTPClient allows overriding the default Doer, which is
+// automatically created using http.Client. This is useful for tests.
+func WithWebhookHTTPClient(doer HttpRequestDoer) WebhookInitiatorOption {
+	return func(p *WebhookInitiator) error {
+		p.Client = doer
+		return nil
+	}
+}
+
+// WithWebhookRequestEditorFn allows setting up a callback function, which
+// will be called right before sending the webhook request. This can be
+// used to mutate the request, e.g. to add signature headers.
+func WithWebhookRequestEditorFn(fn RequestEditorFn) WebhookInitiatorOption {
+	return func(p *WebhookInitiator) error {
+		p.RequestEditors = append(p.RequestEditors, fn)
+		return nil
+	}
+}
+
+func (p *WebhookInitiator) applyWebhookEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+	for _, r := range p.RequestEditors {
+		if err := r(ctx, req); err != nil {
+			return err
+		}
+	}
+	for _, r := range additionalEditors {
+		if err := r(ctx, req); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WebhookInitiatorInterface is the interface specification for the webhook initiator.
+type WebhookInitiatorInterface interface {
+	// BalanceWebhookWithBody fires the balance webhook with any body
+	BalanceWebhookWithBody(ctx context.Context, targetURL string, params *BalanceWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	BalanceWebhook(ctx context.Context, targetURL string, params *BalanceWebhookParams, body BalanceWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BeneficiaryWebhookWithBody fires the beneficiary webhook with any body
+	BeneficiaryWebhookWithBody(ctx context.Context, targetURL string, params *BeneficiaryWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	BeneficiaryWebhook(ctx context.Context, targetURL string, params *BeneficiaryWebhookParams, body BeneficiaryWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InternalTransferWebhookWithBody fires the internal_transfer webhook with any body
+	InternalTransferWebhookWithBody(ctx context.Context, targetURL string, params *InternalTransferWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	InternalTransferWebhook(ctx context.Context, targetURL string, params *InternalTransferWebhookParams, body InternalTransferWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KycJourneyWebhookWithBody fires the kyc_journey webhook with any body
+	KycJourneyWebhookWithBody(ctx context.Context, targetURL string, params *KycJourneyWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	KycJourneyWebhook(ctx context.Context, targetURL string, params *KycJourneyWebhookParams, body KycJourneyWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MerchantWebhookWithBody fires the merchant webhook with any body
+	MerchantWebhookWithBody(ctx context.Context, targetURL string, params *MerchantWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	MerchantWebhook(ctx context.Context, targetURL string, params *MerchantWebhookParams, body MerchantWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OrdersWebhookWithBody fires the orders webhook with any body
+	OrdersWebhookWithBody(ctx context.Context, targetURL string, params *OrdersWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	OrdersWebhook(ctx context.Context, targetURL string, params *OrdersWebhookParams, body OrdersWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaymentWebhookWithBody fires the payment webhook with any body
+	PaymentWebhookWithBody(ctx context.Context, targetURL string, params *PaymentWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	PaymentWebhook(ctx context.Context, targetURL string, params *PaymentWebhookParams, body PaymentWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaymentLinkWebhookWithBody fires the payment_link webhook with any body
+	PaymentLinkWebhookWithBody(ctx context.Context, targetURL string, params *PaymentLinkWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	PaymentLinkWebhook(ctx context.Context, targetURL string, params *PaymentLinkWebhookParams, body PaymentLinkWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PayoutWebhookWithBody fires the payout webhook with any body
+	PayoutWebhookWithBody(ctx context.Context, targetURL string, params *PayoutWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	PayoutWebhook(ctx context.Context, targetURL string, params *PayoutWebhookParams, body PayoutWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefundWebhookWithBody fires the refund webhook with any body
+	RefundWebhookWithBody(ctx context.Context, targetURL string, params *RefundWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	RefundWebhook(ctx context.Context, targetURL string, params *RefundWebhookParams, body RefundWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SettlementWebhookWithBody fires the settlement webhook with any body
+	SettlementWebhookWithBody(ctx context.Context, targetURL string, params *SettlementWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	SettlementWebhook(ctx context.Context, targetURL string, params *SettlementWebhookParams, body SettlementWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubscriptionWebhookWithBody fires the subscription webhook with any body
+	SubscriptionWebhookWithBody(ctx context.Context, targetURL string, params *SubscriptionWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	SubscriptionWebhook(ctx context.Context, targetURL string, params *SubscriptionWebhookParams, body SubscriptionWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VirtualAccountWebhookWithBody fires the virtual_account webhook with any body
+	VirtualAccountWebhookWithBody(ctx context.Context, targetURL string, params *VirtualAccountWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	VirtualAccountWebhook(ctx context.Context, targetURL string, params *VirtualAccountWebhookParams, body VirtualAccountWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WebhookTestWebhookWithBody fires the webhook_test webhook with any body
+	WebhookTestWebhookWithBody(ctx context.Context, targetURL string, params *WebhookTestWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	WebhookTestWebhook(ctx context.Context, targetURL string, params *WebhookTestWebhookParams, body WebhookTestWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+func (p *WebhookInitiator) BalanceWebhookWithBody(ctx context.Context, targetURL string, params *BalanceWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBalanceWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BalanceWebhook(ctx context.Context, targetURL string, params *BalanceWebhookParams, body BalanceWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBalanceWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BeneficiaryWebhookWithBody(ctx context.Context, targetURL string, params *BeneficiaryWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBeneficiaryWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BeneficiaryWebhook(ctx context.Context, targetURL string, params *BeneficiaryWebhookParams, body BeneficiaryWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBeneficiaryWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) InternalTransferWebhookWithBody(ctx context.Context, targetURL string, params *InternalTransferWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInternalTransferWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) InternalTransferWebhook(ctx context.Context, targetURL string, params *InternalTransferWebhookParams, body InternalTransferWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInternalTransferWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) KycJourneyWebhookWithBody(ctx context.Context, targetURL string, params *KycJourneyWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKycJourneyWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) KycJourneyWebhook(ctx context.Context, targetURL string, params *KycJourneyWebhookParams, body KycJourneyWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKycJourneyWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) MerchantWebhookWithBody(ctx context.Context, targetURL string, params *MerchantWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMerchantWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) MerchantWebhook(ctx context.Context, targetURL string, params *MerchantWebhookParams, body MerchantWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMerchantWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) OrdersWebhookWithBody(ctx context.Context, targetURL string, params *OrdersWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOrdersWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) OrdersWebhook(ctx context.Context, targetURL string, params *OrdersWebhookParams, body OrdersWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOrdersWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) PaymentWebhookWithBody(ctx context.Context, targetURL string, params *PaymentWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaymentWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) PaymentWebhook(ctx context.Context, targetURL string, params *PaymentWebhookParams, body PaymentWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaymentWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) PaymentLinkWebhookWithBody(ctx context.Context, targetURL string, params *PaymentLinkWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaymentLinkWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) PaymentLinkWebhook(ctx context.Context, targetURL string, params *PaymentLinkWebhookParams, body PaymentLinkWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaymentLinkWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) PayoutWebhookWithBody(ctx context.Context, targetURL string, params *PayoutWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPayoutWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) PayoutWebhook(ctx context.Context, targetURL string, params *PayoutWebhookParams, body PayoutWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPayoutWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) RefundWebhookWithBody(ctx context.Context, targetURL string, params *RefundWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefundWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) RefundWebhook(ctx context.Context, targetURL string, params *RefundWebhookParams, body RefundWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefundWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) SettlementWebhookWithBody(ctx context.Context, targetURL string, params *SettlementWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSettlementWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) SettlementWebhook(ctx context.Context, targetURL string, params *SettlementWebhookParams, body SettlementWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSettlementWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) SubscriptionWebhookWithBody(ctx context.Context, targetURL string, params *SubscriptionWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubscriptionWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) SubscriptionWebhook(ctx context.Context, targetURL string, params *SubscriptionWebhookParams, body SubscriptionWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubscriptionWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) VirtualAccountWebhookWithBody(ctx context.Context, targetURL string, params *VirtualAccountWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVirtualAccountWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) VirtualAccountWebhook(ctx context.Context, targetURL string, params *VirtualAccountWebhookParams, body VirtualAccountWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVirtualAccountWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) WebhookTestWebhookWithBody(ctx context.Context, targetURL string, params *WebhookTestWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebhookTestWebhookWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) WebhookTestWebhook(ctx context.Context, targetURL string, params *WebhookTestWebhookParams, body WebhookTestWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWebhookTestWebhookWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+// NewBalanceWebhookWebhookRequest builds a application/json POST request for the balance webhook
+func NewBalanceWebhookWebhookRequest(targetURL string, params *BalanceWebhookParams, body BalanceWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBalanceWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewBalanceWebhookWebhookRequestWithBody builds a POST request for the balance webhook with any body
+func NewBalanceWebhookWebhookRequestWithBody(targetURL string, params *BalanceWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewBeneficiaryWebhookWebhookRequest builds a application/json POST request for the beneficiary webhook
+func NewBeneficiaryWebhookWebhookRequest(targetURL string, params *BeneficiaryWebhookParams, body BeneficiaryWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBeneficiaryWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewBeneficiaryWebhookWebhookRequestWithBody builds a POST request for the beneficiary webhook with any body
+func NewBeneficiaryWebhookWebhookRequestWithBody(targetURL string, params *BeneficiaryWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewInternalTransferWebhookWebhookRequest builds a application/json POST request for the internal_transfer webhook
+func NewInternalTransferWebhookWebhookRequest(targetURL string, params *InternalTransferWebhookParams, body InternalTransferWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewInternalTransferWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewInternalTransferWebhookWebhookRequestWithBody builds a POST request for the internal_transfer webhook with any body
+func NewInternalTransferWebhookWebhookRequestWithBody(targetURL string, params *InternalTransferWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewKycJourneyWebhookWebhookRequest builds a application/json POST request for the kyc_journey webhook
+func NewKycJourneyWebhookWebhookRequest(targetURL string, params *KycJourneyWebhookParams, body KycJourneyWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewKycJourneyWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewKycJourneyWebhookWebhookRequestWithBody builds a POST request for the kyc_journey webhook with any body
+func NewKycJourneyWebhookWebhookRequestWithBody(targetURL string, params *KycJourneyWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewMerchantWebhookWebhookRequest builds a application/json POST request for the merchant webhook
+func NewMerchantWebhookWebhookRequest(targetURL string, params *MerchantWebhookParams, body MerchantWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMerchantWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewMerchantWebhookWebhookRequestWithBody builds a POST request for the merchant webhook with any body
+func NewMerchantWebhookWebhookRequestWithBody(targetURL string, params *MerchantWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewOrdersWebhookWebhookRequest builds a application/json POST request for the orders webhook
+func NewOrdersWebhookWebhookRequest(targetURL string, params *OrdersWebhookParams, body OrdersWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOrdersWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewOrdersWebhookWebhookRequestWithBody builds a POST request for the orders webhook with any body
+func NewOrdersWebhookWebhookRequestWithBody(targetURL string, params *OrdersWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewPaymentWebhookWebhookRequest builds a application/json POST request for the payment webhook
+func NewPaymentWebhookWebhookRequest(targetURL string, params *PaymentWebhookParams, body PaymentWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaymentWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewPaymentWebhookWebhookRequestWithBody builds a POST request for the payment webhook with any body
+func NewPaymentWebhookWebhookRequestWithBody(targetURL string, params *PaymentWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewPaymentLinkWebhookWebhookRequest builds a application/json POST request for the payment_link webhook
+func NewPaymentLinkWebhookWebhookRequest(targetURL string, params *PaymentLinkWebhookParams, body PaymentLinkWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaymentLinkWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewPaymentLinkWebhookWebhookRequestWithBody builds a POST request for the payment_link webhook with any body
+func NewPaymentLinkWebhookWebhookRequestWithBody(targetURL string, params *PaymentLinkWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewPayoutWebhookWebhookRequest builds a application/json POST request for the payout webhook
+func NewPayoutWebhookWebhookRequest(targetURL string, params *PayoutWebhookParams, body PayoutWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPayoutWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewPayoutWebhookWebhookRequestWithBody builds a POST request for the payout webhook with any body
+func NewPayoutWebhookWebhookRequestWithBody(targetURL string, params *PayoutWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewRefundWebhookWebhookRequest builds a application/json POST request for the refund webhook
+func NewRefundWebhookWebhookRequest(targetURL string, params *RefundWebhookParams, body RefundWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRefundWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewRefundWebhookWebhookRequestWithBody builds a POST request for the refund webhook with any body
+func NewRefundWebhookWebhookRequestWithBody(targetURL string, params *RefundWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewSettlementWebhookWebhookRequest builds a application/json POST request for the settlement webhook
+func NewSettlementWebhookWebhookRequest(targetURL string, params *SettlementWebhookParams, body SettlementWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSettlementWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewSettlementWebhookWebhookRequestWithBody builds a POST request for the settlement webhook with any body
+func NewSettlementWebhookWebhookRequestWithBody(targetURL string, params *SettlementWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewSubscriptionWebhookWebhookRequest builds a application/json POST request for the subscription webhook
+func NewSubscriptionWebhookWebhookRequest(targetURL string, params *SubscriptionWebhookParams, body SubscriptionWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubscriptionWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewSubscriptionWebhookWebhookRequestWithBody builds a POST request for the subscription webhook with any body
+func NewSubscriptionWebhookWebhookRequestWithBody(targetURL string, params *SubscriptionWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewVirtualAccountWebhookWebhookRequest builds a application/json POST request for the virtual_account webhook
+func NewVirtualAccountWebhookWebhookRequest(targetURL string, params *VirtualAccountWebhookParams, body VirtualAccountWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVirtualAccountWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewVirtualAccountWebhookWebhookRequestWithBody builds a POST request for the virtual_account webhook with any body
+func NewVirtualAccountWebhookWebhookRequestWithBody(targetURL string, params *VirtualAccountWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
+}
+
+// NewWebhookTestWebhookWebhookRequest builds a application/json POST request for the webhook_test webhook
+func NewWebhookTestWebhookWebhookRequest(targetURL string, params *WebhookTestWebhookParams, body WebhookTestWebhookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewWebhookTestWebhookWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewWebhookTestWebhookWebhookRequestWithBody builds a POST request for the webhook_test webhook with any body
+func NewWebhookTestWebhookWebhookRequestWithBody(targetURL string, params *WebhookTestWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Glomopay-Signature", params.XGlomopaySignature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Glomopay-Signature", headerParam0)
+
+	}
+	return req, nil
 }

@@ -16,9 +16,14 @@ import (
 // Following Glomo's guidance it is entity_type|data.id|event_type|data.status,
 // or entity_type|data.payment_id|event_type|data.timestamp for balance
 // events. For merchant events, whose object has merchant_id instead of id,
-// merchant_id is used. Two events that differ only in other data fields (for
-// example a refund's utr.updated sent twice with different UTRs but the same
-// status) share a key; that is Glomo's definition, not an accident.
+// merchant_id is used. Most payloads carry no data.status: then the version
+// part is the state the event type names ([Event.State]), and for events
+// that name no state (utr.updated, funds_available, updated...) it is
+// data.updated_at, so two different updates of one object never share a
+// key while a repeated delivery still does. Two events that differ only in
+// other data fields (a refund's utr.updated sent twice with different UTRs
+// but the same status) share a key; that is Glomo's definition, not an
+// accident.
 //
 // When data carries no identifying field at all (the dashboard's test
 // delivery, or an unknown shape) the id part is "sha256:" and the hash of the
@@ -30,9 +35,12 @@ func DedupeKey(e Event) string {
 	if e.EntityType == EntityBalance {
 		id, version = f.get("payment_id"), f.get("timestamp")
 	} else {
-		id, version = f.get("id"), f.get("status")
+		id, version = f.get("id"), e.state(f)
 		if id == "" {
 			id = f.get("merchant_id")
+		}
+		if version == "" {
+			version = f.get("updated_at")
 		}
 	}
 	if id == "" {
@@ -58,8 +66,58 @@ func (e Event) ID() string {
 
 // Status returns data.status, or "" when there is none. It reads only that
 // field, so it works even when the rest of Data does not fit the api type.
+// Most payloads have no data.status; [Event.State] falls back on the event
+// type.
 func (e Event) Status() string {
 	return topLevel(e.Data).get("status")
+}
+
+// State returns the status the event reports: data.status when data has
+// one, else the event type when it names a status of the entity (a payout's
+// "success", an order's "paid"), else "" (funds_available, utr.updated,
+// updated, compliance events and unknown types move no status). Most
+// webhook payloads carry no data.status, so this, not [Event.Status], is
+// what to store and to pass to [ShouldApply].
+func (e Event) State() string {
+	return e.state(topLevel(e.Data))
+}
+
+func (e Event) state(f fields) string {
+	if s := f.get("status"); s != "" {
+		return s
+	}
+	if IsKnown(e.EntityType, e.EventType) && !notAState[e.EventType] {
+		return e.EventType
+	}
+	return ""
+}
+
+// notAState lists the known event types that report something other than a
+// status change.
+var notAState = map[string]bool{
+	EventPaymentFundsAvailable:            true,
+	EventPaymentComplianceActionRequired:  true,
+	EventPaymentComplianceUnderReview:     true,
+	EventPaymentComplianceApproved:        true,
+	EventPaymentComplianceRejected:        true,
+	EventPaymentCreditedToBeneficiary:     true,
+	EventRefundUTRUpdated:                 true,
+	EventSubscriptionUpdated:              true,
+	EventSubscriptionPaymentMethodUpdated: true,
+	EventBalanceFundedBalanceCredited:     true,
+	EventWebhookTest:                      true,
+}
+
+// ShouldApply reports whether this event may update a stored object whose
+// status is currentStatus: [ShouldApply] with the event's [Event.State]. An
+// event that names no state (a UTR update, funds available) never moves the
+// status, so its other fields may always be applied.
+func (e Event) ShouldApply(currentStatus string) bool {
+	s := e.State()
+	if s == "" {
+		return true
+	}
+	return ShouldApply(e.EntityType, currentStatus, s)
 }
 
 type fields map[string]json.RawMessage

@@ -23,14 +23,20 @@ func TestDedupeKey(t *testing.T) {
 		{"payout", ev("payout", "success", `{"id":"payout_1","status":"success","amount":1}`), "payout|payout_1|success|success"},
 		{"refund utr", ev("refund", "utr.updated", `{"id":"refund_1","status":"success","utr":"U1"}`), "refund|refund_1|utr.updated|success"},
 		{"no status", ev("payment", "funds_available", `{"id":"payt_1"}`), "payment|payt_1|funds_available|"},
+		{"no status, state event", ev("payment", "failed", `{"id":"payt_1","error_message":"x"}`), "payment|payt_1|failed|failed"},
 		{"balance", ev("balance", "balance.funded_balance.credited", `{"payment_id":"payt_1","timestamp":"2026-01-01T00:00:00Z","id":"ignored","status":"ignored"}`),
 			"balance|payt_1|balance.funded_balance.credited|2026-01-01T00:00:00Z"},
 		{"balance numeric timestamp", ev("balance", "balance.funded_balance.credited", `{"payment_id":"payt_1","timestamp":1767225600}`),
 			"balance|payt_1|balance.funded_balance.credited|1767225600"},
 		{"merchant", ev("merchant", "success", `{"merchant_id":"merch_1","status":"success"}`), "merchant|merch_1|success|success"},
 		{"unknown entity", ev("teleport", "beamed", `{"id":"t_1","status":"done"}`), "teleport|t_1|beamed|done"},
-		{"object status ignored", ev("payout", "success", `{"id":"payout_1","status":{"x":1}}`), "payout|payout_1|success|"},
-		{"numeric id", ev("payout", "success", `{"id":42,"status":null}`), "payout|42|success|"},
+		{"object status ignored", ev("payout", "success", `{"id":"payout_1","status":{"x":1}}`), "payout|payout_1|success|success"},
+		{"numeric id", ev("payout", "success", `{"id":42,"status":null}`), "payout|42|success|success"},
+		// Most payloads carry no status: the event type is the state.
+		{"state from event type", ev("payout", "in_progress", `{"id":"payout_1","amount":29900}`), "payout|payout_1|in_progress|in_progress"},
+		{"non-state event, updated_at", ev("subscription", "updated", `{"id":"sub_1","updated_at":"2026-01-02T00:00:00Z"}`),
+			"subscription|sub_1|updated|2026-01-02T00:00:00Z"},
+		{"unknown event without status", ev("payout", "teleported", `{"id":"payout_1"}`), "payout|payout_1|teleported|"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,4 +135,28 @@ func TestShouldApply(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, webhook.ShouldApply(tt.entity, tt.current, tt.incoming), "%s %s -> %s", tt.entity, tt.current, tt.incoming)
 	}
+}
+
+// TestState: without data.status the event type is the state, but only
+// when it names one; data.status wins when present.
+func TestState(t *testing.T) {
+	assert.Equal(t, "success", ev("payout", "success", `{"id":"payout_1"}`).State())
+	assert.Equal(t, "paid", ev("orders", "paid", `{"id":"order_1"}`).State())
+	assert.Equal(t, "queued", ev("payout", "success", `{"status":"queued"}`).State(), "data.status wins")
+	assert.Empty(t, ev("payment", "funds_available", `{"id":"payt_1"}`).State())
+	assert.Empty(t, ev("refund", "utr.updated", `{"id":"refund_1"}`).State())
+	assert.Empty(t, ev("subscription", "payment_method.updated", `{}`).State())
+	assert.Empty(t, ev("payout", "teleported", `{}`).State(), "unknown types name no state")
+	assert.Empty(t, ev("teleport", "success", `{}`).State(), "unknown entities neither")
+}
+
+// TestEventShouldApply: the late in_progress without data.status must not
+// overwrite success; an event that moves no status always applies.
+func TestEventShouldApply(t *testing.T) {
+	late := ev("payout", "in_progress", `{"id":"payout_1","amount":29900}`)
+	assert.False(t, late.ShouldApply("success"))
+	assert.True(t, late.ShouldApply("queued"))
+	assert.True(t, ev("payout", "success", `{"id":"payout_1"}`).ShouldApply("in_progress"))
+	assert.True(t, ev("refund", "utr.updated", `{"id":"refund_1","utr":"U1"}`).ShouldApply("success"))
+	assert.False(t, ev("payout", "success", `{"status":"in_progress"}`).ShouldApply("success"), "data.status still decides")
 }

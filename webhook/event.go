@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/glomo-go/glomo-go/api"
 )
 
 // Event is the envelope of one webhook delivery.
@@ -129,63 +127,6 @@ func (e *DataError) Unwrap() []error {
 		errs = append(errs, f.Err)
 	}
 	return errs
-}
-
-// DecodeData decodes Data into the api type that matches EntityType and
-// returns a pointer to it:
-//
-//	payment            *api.Payment
-//	payment_link       *api.PaymentLinkResponse
-//	orders             *api.OrderResponse
-//	refund             *api.Refund
-//	payout             *api.Payout
-//	settlement         *api.Settlement
-//	beneficiary        *api.BeneficiaryV2
-//	internal_transfer  *api.InternalTransfer
-//	subscription       *api.Subscription
-//	virtual_account    *api.VirtualAccount
-//	merchant           *api.Merchant
-//	anything else      json.RawMessage (a copy of Data), nil error
-//
-// Entity types without a published schema (balance, kyc_journey,
-// webhook_test) and unknown ones come back as raw JSON, never as an error.
-// Fields the api type does not declare are dropped from the typed value
-// but stay in Data: payment webhooks, for one, carry txn_fee, fx_fee and
-// referral_fee at the top level, which api.Payment does not have. If a
-// beneficiary webhook arrives in the v1 shape (holder_name, account_number
-// at the top level), decode it with DataAs[api.Beneficiary] instead.
-//
-// Decoding is tolerant: a field whose JSON does not fit the Go field is left
-// at its zero value, the other fields are still filled in, and the error is a
-// *[DataError] naming the failing fields. So on error, the returned value is
-// still usable; check err only if you need the fields it names.
-func (e Event) DecodeData() (any, error) {
-	switch e.EntityType {
-	case EntityPayment:
-		return DataAs[api.Payment](e)
-	case EntityPaymentLink:
-		return DataAs[api.PaymentLinkResponse](e)
-	case EntityOrders:
-		return DataAs[api.OrderResponse](e)
-	case EntityRefund:
-		return DataAs[api.Refund](e)
-	case EntityPayout:
-		return DataAs[api.Payout](e)
-	case EntitySettlement:
-		return DataAs[api.Settlement](e)
-	case EntityBeneficiary:
-		return DataAs[api.BeneficiaryV2](e)
-	case EntityInternalTransfer:
-		return DataAs[api.InternalTransfer](e)
-	case EntitySubscription:
-		return DataAs[api.Subscription](e)
-	case EntityVirtualAccount:
-		return DataAs[api.VirtualAccount](e)
-	case EntityMerchant:
-		return DataAs[api.Merchant](e)
-	default:
-		return slices.Clone(e.Data), nil
-	}
 }
 
 // DataAs decodes the event's data into a new T with the same tolerance as

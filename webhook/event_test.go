@@ -76,20 +76,20 @@ func TestDecodeDataTypes(t *testing.T) {
 		data   string
 		want   any
 	}{
-		{webhook.EntityPayment, `{"id":"payt_1","status":"success","payment_amount":29900}`, &api.Payment{}},
+		{webhook.EntityPayment, `{"id":"payt_1","status":"success","payment_amount":29900,"referral_fee":{"amount":10,"currency":"USD"}}`, &api.PaymentWebhookData{}},
 		{webhook.EntityPaymentLink, `{"id":"plink_1","status":"paid"}`, &api.PaymentLinkResponse{}},
-		{webhook.EntityOrders, `{"id":"order_1","status":"paid"}`, &api.OrderResponse{}},
+		{webhook.EntityOrders, `{"id":"order_1","status":"paid"}`, &api.OrdersWebhookData{}},
 		{webhook.EntityRefund, `{"id":"refund_1","status":"success","utr":"UTR1"}`, &api.Refund{}},
-		{webhook.EntityPayout, `{"id":"payout_1","status":"success","source_amount":295991,"source_currency":"KWD"}`, &api.Payout{}},
+		{webhook.EntityPayout, `{"id":"payout_1","status":"success","source_amount":295991,"source_currency":"KWD","amount":295991,"currency":"KWD","beneficiary":{"name":"A","country":"IND"}}`, &api.PayoutWebhookData{}},
 		{webhook.EntitySettlement, `{"id":"setl_1","status":"success"}`, &api.Settlement{}},
 		{webhook.EntityBeneficiary, `{"id":"bene_1","status":"active"}`, &api.BeneficiaryV2{}},
 		{webhook.EntityInternalTransfer, `{"id":"it_1","transfer_amount":100}`, &api.InternalTransfer{}},
 		{webhook.EntitySubscription, `{"id":"sub_1","status":"active"}`, &api.Subscription{}},
 		{webhook.EntityVirtualAccount, `{"account_id":"va_1","status":"active"}`, &api.VirtualAccount{}},
 		{webhook.EntityMerchant, `{"merchant_id":"merch_1","status":"success"}`, &api.Merchant{}},
-		{webhook.EntityBalance, `{"payment_id":"payt_1","timestamp":"2026-01-01T00:00:00Z"}`, json.RawMessage{}},
-		{webhook.EntityKYCJourney, `{"id":"kyc_1","status":"completed"}`, json.RawMessage{}},
-		{webhook.EntityWebhookTest, `{"message":"hello"}`, json.RawMessage{}},
+		{webhook.EntityBalance, `{"payment_id":"payt_1","timestamp":"2026-01-01T00:00:00Z","extra":1}`, &api.BalanceWebhookData{}},
+		{webhook.EntityKYCJourney, `{"id":"kyc_1","status":"completed","level":"full"}`, &api.KycJourneyWebhookData{}},
+		{webhook.EntityWebhookTest, `{"message":"hello"}`, &api.WebhookTestData{}},
 		{"something_new", `{"id":"new_1"}`, json.RawMessage{}},
 	}
 	for _, tt := range tests {
@@ -117,42 +117,62 @@ func TestDecodeDataTypes(t *testing.T) {
 }
 
 // The orders webhook sends payment_methods as a string and rfi_documents as
-// an object, where the API (and so api.OrderResponse) has arrays. The event
-// must survive with every other field decoded.
-func TestDecodeDataMistypedOrdersWebhook(t *testing.T) {
+// an object, where the API has arrays. api.OrdersWebhookData takes either
+// shape, so nothing is lost and nothing fails.
+func TestDecodeDataOrdersWebhookShapes(t *testing.T) {
 	data := `{"id":"order_1","status":"paid","amount":29900,"currency":"USD",` +
 		`"payment_methods":"bank_transfer","rfi_documents":{"name":"invoice","rfi_doc_id":"rfi_1"},` +
 		`"created_at":"2026-01-02T03:04:05Z","notes":{"k":"v"}}`
 	ev := webhook.Event{EntityType: webhook.EntityOrders, EventType: webhook.EventOrderPaid, Data: json.RawMessage(data)}
 
 	got, err := ev.DecodeData()
-	require.Error(t, err)
-	order, ok := got.(*api.OrderResponse)
-	require.True(t, ok, "typed value returned even with a decode error")
-	require.NotNil(t, order.Id)
+	require.NoError(t, err)
+	order, ok := got.(*api.OrdersWebhookData)
+	require.True(t, ok)
 	assert.Equal(t, "order_1", *order.Id)
-	assert.Equal(t, api.OrderResponseStatus("paid"), *order.Status)
+	assert.Equal(t, api.OrdersWebhookDataStatus("paid"), *order.Status)
 	assert.Equal(t, int64(29900), *order.Amount)
 	assert.Equal(t, "v", (*order.Notes)["k"])
-	assert.NotNil(t, order.CreatedAt)
-	assert.Nil(t, order.PaymentMethods)
-	assert.Nil(t, order.RfiDocuments)
+	one, err := order.PaymentMethods.AsOrdersWebhookDataPaymentMethods1()
+	require.NoError(t, err)
+	assert.Equal(t, "bank_transfer", one)
+	doc, err := order.RfiDocuments.AsWebhookRfiDocument()
+	require.NoError(t, err)
+	assert.Equal(t, "rfi_1", *doc.RfiDocId)
+
+	// The API's shape decodes too.
+	ev.Data = json.RawMessage(`{"id":"order_2","payment_methods":["card"],"rfi_documents":[{"rfi_document_id":"rfidoc_1","required_document_type":"invoice"}]}`)
+	got, err = ev.DecodeData()
+	require.NoError(t, err)
+	list, err := got.(*api.OrdersWebhookData).PaymentMethods.AsOrdersWebhookDataPaymentMethods0()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"card"}, list)
+}
+
+// A field whose JSON fits no declared shape costs that field only: the
+// event survives, the error names the field, the raw bytes stay.
+func TestDecodeDataMistypedField(t *testing.T) {
+	data := `{"id":"payout_1","status":"success","amount":"29900","currency":"USD","created_at":"2026-01-02T03:04:05Z"}`
+	ev := webhook.Event{EntityType: webhook.EntityPayout, EventType: webhook.EventPayoutSuccess, Data: json.RawMessage(data)}
+	got, err := ev.DecodeData()
+	require.Error(t, err)
+	p, ok := got.(*api.PayoutWebhookData)
+	require.True(t, ok, "typed value returned even with a decode error")
+	assert.Equal(t, "payout_1", *p.Id)
+	assert.Equal(t, "USD", *p.Currency)
+	assert.NotNil(t, p.CreatedAt)
+	assert.Nil(t, p.Amount)
 
 	var de *webhook.DataError
 	require.ErrorAs(t, err, &de)
-	assert.Equal(t, webhook.EntityOrders, de.EntityType)
-	require.Len(t, de.Fields, 2)
-	assert.Equal(t, "payment_methods", de.Fields[0].Field)
-	assert.Equal(t, "rfi_documents", de.Fields[1].Field)
+	assert.Equal(t, webhook.EntityPayout, de.EntityType)
+	require.Len(t, de.Fields, 1)
+	assert.Equal(t, "amount", de.Fields[0].Field)
 	var te *json.UnmarshalTypeError
 	assert.ErrorAs(t, err, &te, "the json error stays reachable")
-	assert.Contains(t, err.Error(), "orders data did not fully decode")
-	assert.Contains(t, err.Error(), "payment_methods")
-
-	// The raw bytes are untouched and remain the source of truth.
+	assert.Contains(t, err.Error(), "payout data did not fully decode")
 	assert.Equal(t, data, string(ev.Data))
-	assert.Equal(t, "order_1", ev.ID())
-	assert.Equal(t, "paid", ev.Status())
+	assert.Equal(t, "success", ev.State())
 }
 
 // A bad timestamp stops encoding/json outright (time.Time's UnmarshalJSON
@@ -189,7 +209,7 @@ func TestDecodeDataEmpty(t *testing.T) {
 		ev := webhook.Event{EntityType: webhook.EntityPayout, EventType: "success", Data: data}
 		got, err := ev.DecodeData()
 		require.NoError(t, err)
-		assert.Equal(t, &api.Payout{}, got)
+		assert.Equal(t, &api.PayoutWebhookData{}, got)
 	}
 }
 

@@ -37,9 +37,9 @@ func ExampleHandler() {
 		switch e.EntityType {
 		case webhook.EntityPayout:
 			data, err := e.DecodeData()
-			p := data.(*api.Payout) // always this type for payout events
+			p := data.(*api.PayoutWebhookData) // always this type for payout events
 			if err != nil {
-				// Some field did not fit api.Payout; p holds the rest
+				// Some field did not fit; p holds the rest
 				// and e.Data the raw JSON. Log it, don't drop the event.
 				fmt.Println("partial decode:", err)
 			}
@@ -78,16 +78,17 @@ func ExampleHandler() {
 
 func ExampleEvent_DecodeData() {
 	// An orders webhook as really sent: payment_methods is a string here,
-	// an array in the API.
+	// an array in the API; the webhook type takes either.
 	e := webhook.Event{EntityType: webhook.EntityOrders, EventType: webhook.EventOrderPaid,
-		Data: json.RawMessage(`{"id":"order_1","status":"paid","amount":29900,"payment_methods":"bank_transfer"}`)}
+		Data: json.RawMessage(`{"id":"order_1","amount":29900,"payment_methods":"bank_transfer"}`)}
 	data, err := e.DecodeData()
-	o := data.(*api.OrderResponse)
-	fmt.Println(*o.Id, *o.Status, *o.Amount)
-	fmt.Println(err != nil, o.PaymentMethods == nil)
+	o := data.(*api.OrdersWebhookData)
+	methods, _ := o.PaymentMethods.AsOrdersWebhookDataPaymentMethods1()
+	fmt.Println(*o.Id, *o.Amount, methods, err)
+	fmt.Println(e.Status() == "", e.State()) // no data.status: the event type says it
 	// Output:
-	// order_1 paid 29900
-	// true true
+	// order_1 29900 bank_transfer <nil>
+	// true paid
 }
 
 func ExampleDataAs() {

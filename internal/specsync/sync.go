@@ -194,8 +194,9 @@ func carryAdditions(next, cur *yaml.Node) []string {
 			}
 		}
 	}
-	// Top-level prose-only sections are ours entirely.
-	for _, k := range []string{"info", "tags"} {
+	// Top-level sections the vendor files lack are ours entirely: the
+	// prose-only ones and the webhooks (known from the docs).
+	for _, k := range []string{"info", "tags", "webhooks"} {
 		if v := get(cur, k); v != nil {
 			set(next, k, clone(v))
 		}
