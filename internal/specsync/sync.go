@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -242,6 +243,10 @@ func MergeOnly(vendor []*yaml.Node) (*yaml.Node, error) {
 type Result struct {
 	Doc     *yaml.Node
 	Changes []string // fixes applied and additions kept, one line each
+	// Removed lists what the current openapi.yaml states and the vendor
+	// files no longer do (operations, properties, enum values, responses):
+	// breaking for users, so the caller reports it.
+	Removed []string
 }
 
 // Build makes the next openapi.yaml from Glomo's files (oldest first) and
@@ -255,15 +260,20 @@ func Build(vendor []*yaml.Node, current *yaml.Node) (Result, error) {
 		return Result{}, err
 	}
 	changes = append(changes, Apply(doc)...)
+	summaries := operationSummaries(doc)
 	stripProse(doc)
+	var removed []string
 	if current != nil {
 		changes = append(changes, carryAdditions(doc, current)...)
+		changes = append(changes, carryReferenced(doc, current)...)
 		carryProse(doc, current)
+		removed = vendorRemovals(current, doc)
 	}
+	changes = append(changes, keepVendorSummaries(doc, summaries)...)
 	defaultResponseText(doc)
 	set(doc, "openapi", str("3.1.0"))
 	normalizeStyle(doc)
-	return Result{Doc: doc, Changes: changes}, nil
+	return Result{Doc: doc, Changes: changes, Removed: removed}, nil
 }
 
 // normalizeStyle drops the JSON flow and quoting styles so the output reads
@@ -296,4 +306,99 @@ func Encode(doc *yaml.Node) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// carryReferenced copies from cur every component that next refers to but
+// lacks (our docs-only operations use vendor components too, such as
+// PaymentIdParam or LrsCustomerBankAccount; with one vendor file, or after
+// the vendor drops an operation, the vendor side may no longer define them).
+func carryReferenced(next, cur *yaml.Node) []string {
+	var out []string
+	for {
+		missing := unresolvedRefs(next)
+		added := 0
+		for _, r := range missing {
+			segs := strings.Split(strings.TrimPrefix(r, "#/"), "/")
+			if len(segs) != 3 || segs[0] != "components" {
+				continue
+			}
+			src := at(cur, segs...)
+			if src == nil {
+				continue
+			}
+			set(ensureMap(ensureMap(next, "components"), segs[1]), segs[2], clone(src))
+			out = append(out, "kept "+segs[1]+"/"+segs[2]+" (our additions refer to it)")
+			added++
+		}
+		if added == 0 {
+			return out
+		}
+	}
+}
+
+// unresolvedRefs lists the local $refs of doc that point at nothing.
+func unresolvedRefs(doc *yaml.Node) []string {
+	seen := map[string]bool{}
+	var out []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			if r := get(n, "$ref"); r != nil && strings.HasPrefix(r.Value, "#/") && !seen[r.Value] {
+				seen[r.Value] = true
+				if at(doc, strings.Split(strings.TrimPrefix(r.Value, "#/"), "/")...) == nil {
+					out = append(out, r.Value)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc)
+	sort.Strings(out)
+	return out
+}
+
+// operationSummaries records each operation's vendor summary before the
+// prose is stripped.
+func operationSummaries(doc *yaml.Node) map[string]string {
+	out := map[string]string{}
+	for id, op := range operationsByID(doc) {
+		if s := get(op, "summary"); s != nil && s.Value != "" {
+			out[id] = s.Value
+		}
+	}
+	return out
+}
+
+// keepVendorSummaries gives an operation we have no summary for (one the
+// vendor just added) the vendor's own, so it is complete from its first
+// import; ours replaces it once written.
+func keepVendorSummaries(doc *yaml.Node, summaries map[string]string) []string {
+	var out []string
+	for id, op := range operationsByID(doc) {
+		if get(op, "summary") != nil || summaries[id] == "" {
+			continue
+		}
+		insertBefore(op, "summary", str(summaries[id]))
+		out = append(out, "new operation "+id+" keeps the vendor summary")
+	}
+	sort.Strings(out)
+	return out
+}
+
+// vendorRemovals lists the operations and facts cur states that next no
+// longer does: the vendor removed them (our own additions are carried, so
+// they never show here).
+func vendorRemovals(cur, next *yaml.Node) []string {
+	var out []string
+	nops := operationsByID(next)
+	for id := range operationsByID(cur) {
+		if nops[id] == nil {
+			out = append(out, "op/"+id)
+		}
+	}
+	out = append(out, MergeLosses(cur, next)...)
+	sort.Strings(out)
+	return out
 }

@@ -75,6 +75,13 @@ func run(spec string, fresh, verbose bool, vendorPaths []string) error {
 		return err
 	}
 	fmt.Printf("specsync: wrote %s (%d changes by fixes and carry-over)\n", spec, len(res.Changes))
+	if len(res.Removed) > 0 {
+		// Breaking for users: say so where the workflow log shows it.
+		fmt.Printf("specsync: the vendor files no longer state %d thing(s) openapi.yaml did:\n", len(res.Removed))
+		for _, r := range res.Removed {
+			fmt.Println("   removed:", r)
+		}
+	}
 	if verbose {
 		for _, c := range res.Changes {
 			fmt.Println("  ", c)
