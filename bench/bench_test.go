@@ -266,11 +266,15 @@ func BenchmarkDrift(b *testing.B) {
 				var findings atomic.Int64
 				var opts []wrapper.Option
 				if on {
-					opts = append(opts, wrapper.WithDriftDetector(func(f wrapper.DriftFinding) {
+					det, err := drift.NewDetector(func(f drift.Finding) {
 						if findings.Add(1) == 1 {
 							b.Errorf("drift finding on a canned answer: %v", &f)
 						}
-					}))
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					opts = append(opts, wrapper.WithResponseValidator(det))
 				}
 				p, err := NewWrapper(BaseURL(srv), opts...)
 				if err != nil {
@@ -293,8 +297,8 @@ func BenchmarkDrift(b *testing.B) {
 }
 
 // BenchmarkSpecLoad is the one-time cost of reading openapi.yaml:
-//   - kin-openapi-load: openapi3.Loader.LoadFromData (what wrapper.New does
-//     once per process to index operations);
+//   - kin-openapi-load: openapi3.Loader.LoadFromData (what the mock and the
+//     spec model do once per process; the wrapper no longer parses the spec);
 //   - kin-openapi-load+validate: the same plus doc.Validate;
 //   - drift.New: drift.New(glomo.OpenAPI), which is exactly what the first
 //     call of drift.Default() runs (later calls return the cached Validator);

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/glomo-go/glomo-go/drift"
 	"github.com/glomo-go/glomo-go/wrapper"
 )
 
@@ -43,7 +44,11 @@ func BenchmarkPair(b *testing.B) {
 		"CreatePayout": func(p Peer) callFn { return p.CreatePayout },
 		"ListPage100":  listPage,
 	}
-	drift := wrapper.WithDriftDetector(func(f wrapper.DriftFinding) { panic("drift finding on a canned answer: " + f.Error()) })
+	det, err := drift.NewDetector(func(f drift.Finding) { panic("drift finding on a canned answer: " + f.Error()) })
+	if err != nil {
+		b.Fatal(err)
+	}
+	driftOn := wrapper.WithResponseValidator(det)
 	for _, c := range []struct {
 		op, pair string
 		a, b     string
@@ -56,8 +61,8 @@ func BenchmarkPair(b *testing.B) {
 		{"CreatePayout", "wrapper-vs-floor", "wrapper", "floor", nil},
 		{"ListPage100", "wrapper-vs-floor", "wrapper", "floor", nil},
 		{"ListPage100", "wrapper-vs-ogen", "wrapper", "ogen", nil},
-		{"GetBalance", "drift-on-vs-off", "wrapper", "wrapper", []wrapper.Option{drift}},
-		{"ListPage100", "drift-on-vs-off", "wrapper", "wrapper", []wrapper.Option{drift}},
+		{"GetBalance", "drift-on-vs-off", "wrapper", "wrapper", []wrapper.Option{driftOn}},
+		{"ListPage100", "drift-on-vs-off", "wrapper", "wrapper", []wrapper.Option{driftOn}},
 	} {
 		b.Run("op="+c.op+"/pair="+c.pair, func(b *testing.B) {
 			callA := ops[c.op](build(b, c.a, c.aOpts...))

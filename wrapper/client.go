@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"runtime"
@@ -32,27 +31,6 @@ const DefaultMaxResponseBytes = 10 << 20
 // error. Bound a whole call with WithTimeout or the context.
 const DefaultAttemptTimeout = 60 * time.Second
 
-// redacted replaces the API key wherever it could be printed.
-const redacted = "[REDACTED]"
-
-// secret holds the API key. Every way of printing it prints [REDACTED].
-type secret string
-
-// String implements fmt.Stringer.
-func (secret) String() string { return redacted }
-
-// GoString implements fmt.GoStringer.
-func (secret) GoString() string { return redacted }
-
-// LogValue implements slog.LogValuer.
-func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// Format implements fmt.Formatter, so %s, %v, %+v, %#v, %q and %x all redact.
-func (secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
-
-// MarshalText keeps the key out of JSON and text encodings.
-func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
-
 // Client calls the Glomo API. It is safe for concurrent use; build it once
 // with New and share it.
 //
@@ -67,23 +45,26 @@ type Client struct {
 
 // config is the resolved construction options, read-only after New.
 type config struct {
-	key       secret
-	baseURL   string
-	basePath  string
-	doer      api.HttpRequestDoer
-	retry     RetryPolicy
-	logger    *slog.Logger
-	logBodies bool
-	userAgent string
-	maxBody   int64
+	// creds holds the key behind a pointer: a config printed raw (an
+	// unexported field of a struct the caller prints) shows an address,
+	// never the key.
+	creds       *credentials
+	baseURL     string
+	server      string // baseURL + "/", as api.New...Request wants it
+	basePath    string // baseURL's path ("/api"), which operation paths follow
+	doer        api.HttpRequestDoer
+	retry       RetryPolicy
+	logger      *slog.Logger
+	logBodies   bool
+	userAgent   string
+	maxBody     int64
+	callTimeout time.Duration
+	headers     http.Header
+	validator   ResponseValidator
 
 	// Header values computed once in New and shared (read-only) by every
 	// request: "Bearer <key>", the User-Agent and the default Accept.
-	authHeader   []string
-	uaHeader     []string
-	acceptHeader []string
-	drift        func(DriftFinding)
-	driftCheck   driftChecker
+	uaHeader, acceptHeader []string
 
 	// Test seams: the clock, the backoff sleep and the jitter source.
 	now    func() time.Time
@@ -91,139 +72,19 @@ type config struct {
 	jitter func(max time.Duration) time.Duration
 }
 
-// Option configures New.
-type Option interface {
-	applyClient(*config) error
-}
-
-// optionFunc adapts a function to Option.
-type optionFunc func(*config) error
-
-func (f optionFunc) applyClient(c *config) error { return f(c) }
-
-// ClientAndRequestOption is an option accepted both by New (as the client's
-// default) and by a single call.
-type ClientAndRequestOption interface {
-	Option
-	RequestOption
-}
-
-// WithAPIKey sets the secret API key. Without it New reads GLOMO_API_KEY.
-func WithAPIKey(key string) Option {
-	return optionFunc(func(c *config) error { c.key = secret(key); return nil })
-}
-
-// WithBaseURL sets the API root, e.g. a sandbox or mock host. Both
-// ".../api" and the documented ".../api/v1" are accepted. It must be https
-// unless the host is loopback.
-func WithBaseURL(u string) Option {
-	return optionFunc(func(c *config) error { c.baseURL = u; return nil })
-}
-
-// WithHTTPClient sets the *http.Client requests go through (add
-// OpenTelemetry or proxy transports there). Its Timeout bounds each attempt.
-func WithHTTPClient(hc *http.Client) Option {
-	return optionFunc(func(c *config) error {
-		if hc == nil {
-			return &ConfigError{Field: "HTTPClient", Reason: "nil"}
-		}
-		c.doer = hc
-		return nil
-	})
-}
-
-// WithHTTPDoer sets anything with Do(*http.Request) as the transport.
-func WithHTTPDoer(d api.HttpRequestDoer) Option {
-	return optionFunc(func(c *config) error {
-		if d == nil {
-			return &ConfigError{Field: "HTTPDoer", Reason: "nil"}
-		}
-		c.doer = d
-		return nil
-	})
-}
-
-// WithRetryPolicy replaces the whole retry policy.
-func WithRetryPolicy(p RetryPolicy) Option {
-	return optionFunc(func(c *config) error {
-		if p.MaxRetries < 0 {
-			return &ConfigError{Field: "RetryPolicy.MaxRetries", Reason: "negative"}
-		}
-		c.retry = p.withDefaults()
-		return nil
-	})
-}
-
-// WithMaxRetries sets how many times a failed call is retried (default 2;
-// 0 disables retries). It is also a RequestOption for one call.
-func WithMaxRetries(n int) ClientAndRequestOption {
-	return maxRetries(n)
-}
-
-// maxRetries is both an Option and a RequestOption.
-type maxRetries int
-
-func (n maxRetries) applyClient(c *config) error {
-	if n < 0 {
-		return &ConfigError{Field: "MaxRetries", Reason: "negative"}
-	}
-	c.retry.MaxRetries = int(n)
-	return nil
-}
-
-func (n maxRetries) applyRequest(o *callOptions) {
-	v := int(n)
-	if v < 0 {
-		v = 0
-	}
-	o.maxRetries = &v
-}
-
-// WithLogger sets the *slog.Logger for one debug line per attempt (method,
-// path, status, attempt, duration, retry reason). The key is never logged.
-func WithLogger(l *slog.Logger) Option {
-	return optionFunc(func(c *config) error {
-		if l != nil {
-			c.logger = l
-		}
-		return nil
-	})
-}
-
-// WithBodyLogging adds request and response bodies to the debug log lines.
-// Off by default: bodies carry personal data and, for POST /payment, card data.
-func WithBodyLogging() Option {
-	return optionFunc(func(c *config) error { c.logBodies = true; return nil })
-}
-
-// WithUserAgent puts a product token of yours before glomo-go's User-Agent.
-func WithUserAgent(ua string) Option {
-	return optionFunc(func(c *config) error {
-		if strings.ContainsAny(ua, "\r\n") {
-			return &ConfigError{Field: "UserAgent", Reason: "contains a line break"}
-		}
-		c.userAgent = strings.TrimSpace(ua)
-		return nil
-	})
-}
-
-// WithMaxResponseBytes changes the response size limit (default 10 MiB).
-func WithMaxResponseBytes(n int64) Option {
-	return optionFunc(func(c *config) error {
-		if n <= 0 {
-			return &ConfigError{Field: "MaxResponseBytes", Reason: "must be positive"}
-		}
-		c.maxBody = n
-		return nil
-	})
+// credentials are the key and the Authorization value built from it.
+type credentials struct {
+	key  secret
+	auth []string // "Bearer <key>", shared read-only by every request
 }
 
 // New builds a Client. It refuses, with a *ConfigError naming the field, an
 // empty key, a publishable key (test_…/live_…: those are for browser SDKs and
-// get 401 on server calls) and a base URL that is not https (loopback hosts
-// excepted, for mocks).
+// get 401 on server calls), a key with whitespace or control characters, and
+// a base URL that is not https (loopback hosts excepted, for mocks).
 func New(opts ...Option) (*Client, error) {
 	cfg := &config{
+		creds:   &credentials{},
 		baseURL: DefaultBaseURL,
 		retry:   DefaultRetryPolicy(),
 		logger:  slog.New(slog.DiscardHandler),
@@ -232,74 +93,73 @@ func New(opts ...Option) (*Client, error) {
 		sleep:   sleepCtx,
 		jitter:  randomJitter,
 	}
+	s := settings{cfg: cfg}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o.applyClient(cfg); err != nil {
+		if err := o(&s); err != nil {
 			return nil, err
 		}
 	}
-	if cfg.key == "" {
-		cfg.key = secret(strings.TrimSpace(os.Getenv(EnvAPIKey)))
+	if cfg.creds.key == "" {
+		cfg.creds.key = secret(strings.TrimSpace(os.Getenv(EnvAPIKey)))
 	}
-	if err := validateKey(string(cfg.key)); err != nil {
+	if err := validateKey(string(cfg.creds.key)); err != nil {
 		return nil, err
 	}
 	base, basePath, err := normalizeBaseURL(cfg.baseURL)
 	if err != nil {
 		return nil, err
 	}
-	cfg.baseURL, cfg.basePath = base, basePath
+	cfg.baseURL, cfg.server, cfg.basePath = base, base+"/", basePath
 	if cfg.doer == nil {
-		cfg.doer = &http.Client{Timeout: DefaultAttemptTimeout, Transport: defaultTransport()}
+		cfg.doer = &http.Client{Timeout: DefaultAttemptTimeout, Transport: defaultTransport(), CheckRedirect: refuseRedirect}
 	}
 	ua := "glomo-go/" + Version + " go/" + runtime.Version()
 	if cfg.userAgent != "" {
 		ua = cfg.userAgent + " " + ua
 	}
 	cfg.userAgent = ua
-	cfg.authHeader = []string{"Bearer " + string(cfg.key)}
+	cfg.creds.auth = []string{"Bearer " + string(cfg.creds.key)}
 	cfg.uaHeader = []string{ua}
 	cfg.acceptHeader = []string{"application/json"}
-	if cfg.drift != nil && cfg.driftCheck == nil {
-		chk, err := defaultDriftChecker()
-		if err != nil {
-			return nil, &ConfigError{Field: "DriftDetector", Reason: err.Error()}
-		}
-		cfg.driftCheck = chk
-	}
-	if _, err := loadSpec(); err != nil {
-		return nil, err
-	}
-	raw, err := api.NewClientWithResponses(cfg.baseURL, api.WithHTTPClient(&transport{cfg: cfg}))
+	c := &Client{cfg: cfg}
+	c.api, err = api.NewClientWithResponses(cfg.server, api.WithHTTPClient(apiDoer{c}))
 	if err != nil {
 		return nil, &ConfigError{Field: "BaseURL", Reason: err.Error()}
 	}
-	return &Client{cfg: cfg, api: raw}, nil
+	return c, nil
 }
 
-// API returns the generated client, configured with this Client's auth,
-// retries, idempotency and error mapping, for anything the typed methods do
-// not cover. Its non-2xx answers arrive as *APIError errors.
+// API returns the generated client for anything the typed methods do not
+// cover. Its requests get the client's auth and User-Agent, reads are
+// retried like the typed methods' reads, writes are sent once (a 429 is
+// retried: nothing was done), and non-2xx answers arrive as *APIError
+// errors. It sets no request_id and resolves no duplicates: use the typed
+// methods for creates.
 func (c *Client) API() *api.ClientWithResponses { return c.api }
 
 // BaseURL returns the API root requests go to.
 func (c *Client) BaseURL() string { return c.cfg.baseURL }
 
-// String describes the client without its key.
-func (c *Client) String() string {
+// String describes the client without its key. It has a value receiver, so
+// a Client printed by value (or inside a struct) is redacted too.
+func (c Client) String() string {
+	if c.cfg == nil {
+		return "wrapper.Client{}"
+	}
 	return fmt.Sprintf("wrapper.Client{BaseURL: %q, APIKey: %s, MaxRetries: %d}", c.cfg.baseURL, redacted, c.cfg.retry.MaxRetries)
 }
 
 // GoString is String, so %#v redacts too.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
-// Format makes every verb (%v, %+v, %#v, %s) print String.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// Format makes every verb (%v, %+v, %#v, %s, %q, %x, %t...) print String.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue keeps the key out of slog output.
-func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func validateKey(k string) error {
 	switch {
@@ -309,6 +169,8 @@ func validateKey(k string) error {
 		return &ConfigError{Field: "APIKey", Reason: "this is a publishable key (test_…/live_…), which Glomo rejects on server calls; use the secret key"}
 	case strings.ContainsAny(k, " \t\r\n"):
 		return &ConfigError{Field: "APIKey", Reason: "contains whitespace"}
+	case !validHeaderValue(k):
+		return &ConfigError{Field: "APIKey", Reason: "contains a control character"}
 	}
 	return nil
 }
@@ -316,13 +178,16 @@ func validateKey(k string) error {
 // normalizeBaseURL checks the scheme and trims a trailing "/" and "/v1"
 // (Glomo documents .../api/v1; operation paths already start with /v1).
 func normalizeBaseURL(raw string) (base, path string, err error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
+	u, perr := url.Parse(strings.TrimSpace(raw))
+	if perr != nil || u.Host == "" {
 		return "", "", &ConfigError{Field: "BaseURL", Reason: "not an absolute URL"}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", "", &ConfigError{Field: "BaseURL", Reason: "must not carry credentials, a query or a fragment"}
 	}
+	// "…/api?" parses with an empty query: drop the "?" so the path stays
+	// the path (otherwise the operation path would land after it).
+	u.ForceQuery = false
 	switch u.Scheme {
 	case "https":
 	case "http":
@@ -339,38 +204,23 @@ func normalizeBaseURL(raw string) (base, path string, err error) {
 	return u.String(), p, nil
 }
 
+// isLoopback accepts "localhost" and loopback IP literals only. Names under
+// .localhost (evil.localhost) are not trusted: whether they resolve to
+// loopback is up to the resolver, and plain http to anything else would
+// send the key in clear.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
 
-// Format keeps the key out of any print of the configuration.
-func (cfg config) Format(f fmt.State, _ rune) {
-	_, _ = fmt.Fprintf(f, "wrapper.config{BaseURL: %q, APIKey: %s}", cfg.baseURL, redacted)
-}
-
-// DumpRequest is httputil.DumpRequestOut with the Authorization header
-// redacted: use it, not the raw dump, when a custom doer or transport logs
-// the requests this client sends.
-func DumpRequest(req *http.Request, body bool) ([]byte, error) {
-	r := req.Clone(req.Context())
-	if r.Header.Get("Authorization") != "" {
-		r.Header.Set("Authorization", "Bearer "+redacted)
-	}
-	if body && req.GetBody != nil {
-		b, err := req.GetBody()
-		if err != nil {
-			return nil, err
-		}
-		r.Body = b
-	} else {
-		body = false
-	}
-	return httputil.DumpRequestOut(r, body)
-}
+// refuseRedirect is the CheckRedirect of every *http.Client the client
+// uses: redirects are never followed, so the key never goes anywhere but
+// the base URL and a write is never replayed elsewhere. The 3xx answer is
+// returned to the executor, which reports it as a *RedirectError.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // defaultTransport is net/http's default transport with room for idle
 // connections: its 2 per host would make a client shared by many goroutines
@@ -381,4 +231,10 @@ func defaultTransport() *http.Transport {
 	t.MaxIdleConns = 200
 	t.MaxIdleConnsPerHost = 100
 	return t
+}
+
+// Format keeps the key out of any print of the configuration; it is the
+// client's String, so the key is printed nowhere.
+func (cfg config) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "wrapper.config{BaseURL: %q, APIKey: %s}", cfg.baseURL, redacted)
 }

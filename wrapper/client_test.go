@@ -34,6 +34,17 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"negative policy", []Option{WithAPIKey(testKey), WithRetryPolicy(RetryPolicy{MaxRetries: -2})}, "RetryPolicy.MaxRetries"},
 		{"bad user agent", []Option{WithAPIKey(testKey), WithUserAgent("a\r\nb")}, "UserAgent"},
 		{"bad body limit", []Option{WithAPIKey(testKey), WithMaxResponseBytes(0)}, "MaxResponseBytes"},
+		// Issue 11 item 9: control characters would fail every request.
+		{"key with NUL", []Option{WithAPIKey("sk_a\x00b")}, "APIKey"},
+		{"key with ESC", []Option{WithAPIKey("sk_a\x1bb")}, "APIKey"},
+		{"key with VT", []Option{WithAPIKey("sk_a\vb")}, "APIKey"},
+		{"key with DEL", []Option{WithAPIKey("sk_a\x7fb")}, "APIKey"},
+		// Issue 11 item 10: only localhost and loopback literals may use http.
+		{"http to a .localhost name", []Option{WithAPIKey(testKey), WithBaseURL("http://evil.localhost/api")}, "BaseURL"},
+		{"per-call option in New", []Option{WithAPIKey(testKey), WithRequestID("x")}, "RequestID"},
+		{"bad header value", []Option{WithAPIKey(testKey), WithHeader("X-Trace", "a\r\nb")}, "Header X-Trace"},
+		{"bad header name", []Option{WithAPIKey(testKey), WithHeader("X Trace", "a")}, "Header"},
+		{"negative timeout", []Option{WithAPIKey(testKey), WithTimeout(-1)}, "Timeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,7 +75,9 @@ func TestNewReadsEnvAndNormalisesBaseURL(t *testing.T) {
 		"http://localhost:9/api/v1":         "http://localhost:9/api",
 		"http://[::1]:9":                    "http://[::1]:9",
 		"https://api.glomopay.com":          "https://api.glomopay.com",
-		"http://mock.localhost:1234/api/v1": "http://mock.localhost:1234/api",
+		"http://LOCALHOST:1234/api/v1":      "http://LOCALHOST:1234/api",
+		"https://api.glomopay.com/api?":     "https://api.glomopay.com/api",
+		"https://api.glomopay.com/api/v1/?": "https://api.glomopay.com/api",
 	} {
 		c, err := New(WithBaseURL(in), nil)
 		require.NoError(t, err, in)
@@ -76,12 +89,20 @@ func TestKeyIsRedactedEverywhere(t *testing.T) {
 	var logs syncBuffer
 	c, err := New(WithAPIKey(testKey), WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	require.NoError(t, err)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+	type holder struct {
+		C Client
+		c Client
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%t", "%d"} {
 		out := fmt.Sprintf(verb, c)
 		requireNoKey(t, out)
+		// Issue 11 item 7: by value, and inside a struct by value.
+		requireNoKey(t, fmt.Sprintf(verb, *c))
+		requireNoKey(t, fmt.Sprintf(verb, holder{*c, *c}))
+		requireNoKey(t, fmt.Sprintf(verb, &holder{*c, *c}))
 		out = fmt.Sprintf(verb, *c.cfg)
 		requireNoKey(t, out)
-		out = fmt.Sprintf(verb, c.cfg.key)
+		out = fmt.Sprintf(verb, c.cfg.creds.key)
 		requireNoKey(t, out)
 		assert.Contains(t, out, redacted)
 	}
@@ -91,13 +112,13 @@ func TestKeyIsRedactedEverywhere(t *testing.T) {
 	}
 	requireNoKey(t, c.String())
 	requireNoKey(t, c.GoString())
-	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "client", c, "key", c.cfg.key)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "client", c, "key", c.cfg.creds.key)
 	requireNoKey(t, logs.String())
 	assert.Contains(t, logs.String(), redacted)
-	txt, _ := c.cfg.key.MarshalText()
+	txt, _ := c.cfg.creds.key.MarshalText()
 	assert.Equal(t, redacted, string(txt))
-	assert.Equal(t, redacted, c.cfg.key.String())
-	assert.Equal(t, redacted, c.cfg.key.GoString())
+	assert.Equal(t, redacted, c.cfg.creds.key.String())
+	assert.Equal(t, redacted, c.cfg.creds.key.GoString())
 }
 
 func TestUserAgent(t *testing.T) {
@@ -121,39 +142,4 @@ func TestWithHTTPDoer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "payout_1", *p.Id)
 	assert.Equal(t, "/api/v1/payouts/payout_1", f.requests()[0].Path)
-}
-
-// dumpingDoer logs every request through DumpRequest, as a user's debug
-// transport would.
-type dumpingDoer struct {
-	next  *http.Client
-	dumps *syncBuffer
-}
-
-func (d dumpingDoer) Do(r *http.Request) (*http.Response, error) {
-	b, err := DumpRequest(r, true)
-	if err != nil {
-		return nil, err
-	}
-	_, _ = d.dumps.Write(b)
-	return d.next.Do(r)
-}
-
-func TestDumpedRequestIsRedacted(t *testing.T) {
-	f := newFake(t, script(reply{status: 201, body: `{"id":"payout_1"}`}))
-	dumps := &syncBuffer{}
-	hc := &http.Client{Transport: &http.Transport{}}
-	defer hc.CloseIdleConnections()
-	h := newHarness(t, f, WithHTTPDoer(dumpingDoer{hc, dumps}))
-	_, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
-	require.NoError(t, err)
-	requireNoKey(t, dumps.String())
-	assert.Contains(t, dumps.String(), "Authorization: Bearer [REDACTED]")
-	assert.Contains(t, dumps.String(), `"request_id"`)
-	assert.Equal(t, "Bearer "+testKey, f.requests()[0].Header.Get("Authorization"), "the real request keeps the key")
-
-	req, _ := http.NewRequest(http.MethodGet, "https://example.com/x", nil)
-	out, err := DumpRequest(req, true)
-	require.NoError(t, err)
-	assert.Contains(t, string(out), "GET /x")
 }

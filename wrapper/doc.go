@@ -24,9 +24,26 @@
 //	p, err = c.GetPayoutById(ctx, "payout_FjGtR4HT2y") // *api.Payout
 //	page, err := c.GetPayouts(ctx, params)             // *wrapper.GetPayoutsPage
 //
-// Each takes RequestOptions last: WithRequestID, WithRequestIDCapture,
-// WithHeader, WithTimeout, WithMaxRetries. API returns the configured
-// generated client for anything else; it goes through the same transport.
+// Each takes Options last. One Option type configures both the client (New)
+// and a call: WithMaxRetries, WithTimeout and WithHeader work in both places;
+// WithRequestID and WithRequestIDCapture only per call; the rest only in New.
+// An option given where it does not belong is a *ConfigError, never ignored.
+// Every method builds its request with the generated api.New...Request
+// function and hands it, with its generated descriptor (operationId, method,
+// path, idempotent, success statuses, duplicate lookup), to one executor that
+// owns auth, User-Agent, request_id, retries, duplicate resolution, error
+// mapping and decoding. API returns the generated client for anything else:
+// it gets auth, retries of reads and 429s, and typed errors, but no
+// request_id.
+//
+// # Redirects
+//
+// The client never follows a redirect: a 3xx answer is a *RedirectError
+// naming its Location, so the key is only ever sent to the base URL and a
+// create is never replayed elsewhere. WithHTTPClient takes a copy of the
+// client with redirects turned off. A WithHTTPDoer owns its redirects; an
+// answer to a request other than the one sent (a redirect it followed) is a
+// *RedirectError with Followed set, never a success.
 //
 // # What the client adds, per kind of operation
 //
@@ -35,11 +52,13 @@
 //     (seconds or HTTP date, capped), waiting only as long as ctx allows.
 //   - Idempotent creates (operations whose body declares request_id in the
 //     description: orders, S2S payments, refunds, payouts): request_id is set
-//     to a fresh UUID when empty and the same bytes are sent on every retry,
-//     so writes are retried like reads. When a retry meets Glomo's "already
-//     exists" answer (payouts 409, the others 400) the existing object is
-//     fetched with GET <list>?request_id= and returned as the create's
-//     result: one payout, never two, never a spurious error. If every
+//     in the typed body to a fresh UUID when empty and the same bytes are
+//     sent on every retry, so writes are retried like reads. When a retry
+//     meets Glomo's "already exists" answer (payouts 409, the others 400) the
+//     existing object is fetched with GET <list>?request_id= and returned as
+//     the create's result: one payout, never two, never a spurious error. A
+//     request_id the caller named — WithRequestID or the body's own field —
+//     resolves the same way on the first attempt. If every
 //     attempt fails (5xx, lost connection, timeout), the error is an
 //     *OutcomeUnknownError whose RequestID names the create: repeat it with
 //     WithRequestID(id) — an "already exists" answer to a request_id the
@@ -60,8 +79,13 @@
 // ErrForbidden, ErrNotFound, ErrConflict, ErrUnprocessable, ErrRateLimited
 // and ErrServer; IsNotFound, IsConflict and IsRateLimited are shorthands.
 // Transport errors stay wrapped (errors.Is(err, context.DeadlineExceeded)).
-// A 2xx body that does not decode is a *DecodeError keeping the raw body; a
-// body over 10 MiB is refused with a *ResponseTooLargeError.
+// A 2xx body that does not decode is a *DecodeError keeping the raw body
+// (also a body of null and an object repeating a key, which encoding/json
+// would accept silently); a body over 10 MiB is refused with a
+// *ResponseTooLargeError. A request refused before anything was sent (a
+// header net/http will not write) matches ErrNotSent: not retried, and not
+// outcome-unknown. Secrets the server echoes (the key, secret_key, bearer
+// tokens) are redacted in APIError and in every log line.
 //
 // # Pagination
 //
@@ -74,18 +98,21 @@
 //	}
 //
 // per_page defaults to 100; unless params set before, it is pinned to the
-// first request's time so objects created meanwhile cannot shift pages; ids
-// seen on the previous page are skipped; iteration stops when
-// page_meta.next is null, after an error, or as soon as the loop breaks; one
-// page is held in memory; ranging the sequence again starts over.
+// first request's time so objects created meanwhile cannot shift pages; an
+// id is never yielded twice (ids of the latest pages are remembered, so
+// memory stays O(page)); iteration stops when page_meta.next is null or does
+// not advance, at the page count the first page announced, after an error,
+// or as soon as the loop breaks; MaxIterPages bounds a walk without a page
+// count; ranging the sequence again starts over.
 //
 // # Observability
 //
 // With WithLogger, each attempt is one debug line (method, path, operation,
 // status, attempt, duration, request_id) and each retry one more with its
-// reason and delay; bodies only with WithBodyLogging. WithDriftDetector
-// reports responses that do not match the description (package drift)
-// without failing calls.
+// reason and delay; bodies only with WithBodyLogging, secrets redacted.
+// WithResponseValidator hands every response to a validator — package
+// drift's Detector reports responses that do not match the description
+// without failing calls; programs that do not import drift never link it.
 //
 // # What is left to package api
 //

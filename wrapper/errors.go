@@ -116,13 +116,16 @@ func (e *APIError) text() string {
 
 // newAPIError decodes an error body: the flat {"error","message","code"}
 // the API sends, and the nested {"error":{"code","message"}} its docs show.
-func newAPIError(status int, method, path, requestID string, body []byte) *APIError {
+//
+// Secrets in the body (the client's key echoed back, secret_key, a bearer
+// token) are redacted in Body and in the fields Error prints.
+func newAPIError(status int, method, path, requestID string, body []byte, key secret) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path, RequestID: requestID}
 	if len(body) > maxErrorBody {
-		e.Body = append([]byte(nil), body[:maxErrorBody]...)
-	} else {
-		e.Body = append([]byte(nil), body...)
+		body = body[:maxErrorBody]
 	}
+	body = []byte(key.redact(string(body)))
+	e.Body = body
 	var raw map[string]json.RawMessage
 	if json.Unmarshal(body, &raw) != nil {
 		return e
@@ -150,6 +153,8 @@ func newAPIError(status int, method, path, requestID string, body []byte) *APIEr
 	if s := str(raw["code"]); s != "" {
 		e.Code = s
 	}
+	// A secret written with JSON escapes only shows once decoded.
+	e.Err, e.Message, e.Code = key.redact(e.Err), key.redact(e.Message), key.redact(e.Code)
 	return e
 }
 
@@ -252,3 +257,34 @@ func (e *ConfigError) Error() string {
 }
 
 func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
+
+// ErrRedirect matches a *RedirectError.
+var ErrRedirect = errors.New("glomo: redirect refused")
+
+// ErrNotSent matches a request refused before anything was sent (an
+// invalid header, an unsupported scheme): it was not retried, and for a
+// write the outcome is known — nothing happened.
+var ErrNotSent = errors.New("glomo: request refused before sending")
+
+// RedirectError is a 3xx answer. The client never follows redirects: the
+// key must only ever go to the base URL, and a create must never be
+// replayed elsewhere. Followed is true when a custom doer (WithHTTPDoer)
+// followed one itself; its answer was then refused, not decoded.
+type RedirectError struct {
+	Method, Path string
+	StatusCode   int
+	// Location is where the server (or the doer) pointed, credentials removed.
+	Location string
+	Followed bool
+}
+
+// Error implements error.
+func (e *RedirectError) Error() string {
+	if e.Followed {
+		return fmt.Sprintf("glomo: %s %s: the HTTP doer followed a redirect to %s; answer refused", e.Method, e.Path, e.Location)
+	}
+	return fmt.Sprintf("glomo: %s %s: %d redirect to %q refused (the client never follows redirects)", e.Method, e.Path, e.StatusCode, e.Location)
+}
+
+// Is matches ErrRedirect.
+func (e *RedirectError) Is(target error) bool { return target == ErrRedirect }

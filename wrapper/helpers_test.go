@@ -123,7 +123,8 @@ func (h *harness) slept() []time.Duration {
 
 // withHooks replaces the backoff sleep and jitter (tests never wait for real).
 func withHooks(sleep func(context.Context, time.Duration) error, jitter func(time.Duration) time.Duration, now func() time.Time) Option {
-	return optionFunc(func(c *config) error {
+	return func(s *settings) error {
+		c := s.cfg
 		if sleep != nil {
 			c.sleep = sleep
 		}
@@ -134,7 +135,7 @@ func withHooks(sleep func(context.Context, time.Duration) error, jitter func(tim
 			c.now = now
 		}
 		return nil
-	})
+	}
 }
 
 func newHarness(t *testing.T, f *fake, opts ...Option) *harness {

@@ -11,6 +11,185 @@ import (
 	"github.com/glomo-go/glomo-go/api"
 )
 
+// The descriptors: what the executor knows about each operation, fixed at
+// generation time from the spec model.
+var (
+	opRotateApiKey                      = operation{id: "rotateApiKey", method: "POST", path: "/v1/api-keys/rotate", success: []int{200}}
+	opGetBalanceConversions             = operation{id: "getBalanceConversions", method: "GET", path: "/v1/balance_conversions", success: []int{200}}
+	opCreateBalanceConversion           = operation{id: "createBalanceConversion", method: "POST", path: "/v1/balance_conversions", success: []int{201}}
+	opGetBalance                        = operation{id: "getBalance", method: "GET", path: "/v1/balances", success: []int{200}}
+	opGetBankAccountValidations         = operation{id: "getBankAccountValidations", method: "GET", path: "/v1/bank_account_validation", success: []int{200}}
+	opValidateBankAccount               = operation{id: "validateBankAccount", method: "POST", path: "/v1/bank_account_validation", success: []int{200}}
+	opGetBeneficiaries                  = operation{id: "getBeneficiaries", method: "GET", path: "/v1/beneficiaries", success: []int{200}}
+	opCreateBeneficiary                 = operation{id: "createBeneficiary", method: "POST", path: "/v1/beneficiaries", success: []int{201}}
+	opGetBeneficiaryById                = operation{id: "getBeneficiaryById", method: "GET", path: "/v1/beneficiaries/{id}", success: []int{200}}
+	opGetCustomers                      = operation{id: "getCustomers", method: "GET", path: "/v1/customer", success: []int{200}}
+	opCreateCustomer                    = operation{id: "createCustomer", method: "POST", path: "/v1/customer", success: []int{201}}
+	opGetCustomerById                   = operation{id: "getCustomerById", method: "GET", path: "/v1/customer/{id}", success: []int{200}}
+	opUpdateCustomer                    = operation{id: "updateCustomer", method: "PATCH", path: "/v1/customer/{id}", success: []int{200}}
+	opGetCustomerBankAccounts           = operation{id: "getCustomerBankAccounts", method: "GET", path: "/v1/customer/{id}/bank_account", success: []int{200}}
+	opCreateLrsCustomerBankAccount      = operation{id: "createLrsCustomerBankAccount", method: "POST", path: "/v1/customer/{id}/bank_account", success: []int{201}}
+	opGetDocuments                      = operation{id: "getDocuments", method: "GET", path: "/v1/document", success: []int{200}}
+	opCreateDocument                    = operation{id: "createDocument", method: "POST", path: "/v1/document", success: []int{201}}
+	opGetDocumentById                   = operation{id: "getDocumentById", method: "GET", path: "/v1/document/{id}", success: []int{200}}
+	opCreateInternalTransfer            = operation{id: "createInternalTransfer", method: "POST", path: "/v1/internal-transfer", success: []int{201}}
+	opGetLrsBanks                       = operation{id: "getLrsBanks", method: "GET", path: "/v1/lrs/banks", success: []int{200}}
+	opCreateLrsQuote                    = operation{id: "createLrsQuote", method: "POST", path: "/v1/lrs/quotes", success: []int{201}}
+	opGetOrders                         = operation{id: "getOrders", method: "GET", path: "/v1/orders", success: []int{200}}
+	opCreateOrder                       = operation{id: "createOrder", method: "POST", path: "/v1/orders", idempotent: true, success: []int{201}, lookup: &opGetOrders}
+	opGetOrderById                      = operation{id: "getOrderById", method: "GET", path: "/v1/orders/{id}", success: []int{200}}
+	opUpdateOrderRfi                    = operation{id: "updateOrderRfi", method: "PATCH", path: "/v1/orders/{id}/update_rfi", success: []int{200}}
+	opGetPayins                         = operation{id: "getPayins", method: "GET", path: "/v1/payin", success: []int{200}}
+	opCreatePayin                       = operation{id: "createPayin", method: "POST", path: "/v1/payin", success: []int{201}}
+	opGetPayinById                      = operation{id: "getPayinById", method: "GET", path: "/v1/payin/{id}", success: []int{200}}
+	opUpdatePayin                       = operation{id: "updatePayin", method: "PATCH", path: "/v1/payin/{id}", success: []int{200}}
+	opCancelPayin                       = operation{id: "cancelPayin", method: "PATCH", path: "/v1/payin/{id}/cancel", success: []int{200}}
+	opMockReviewPaymentLink             = operation{id: "mockReviewPaymentLink", method: "PATCH", path: "/v1/payin/{id}/mock_mark_reviewed", success: []int{200}}
+	opUpdatePayinRfi                    = operation{id: "updatePayinRfi", method: "PATCH", path: "/v1/payin/{id}/update_rfi", success: []int{200}}
+	opGetPayments                       = operation{id: "getPayments", method: "GET", path: "/v1/payment", success: []int{200}}
+	opCreatePayment                     = operation{id: "createPayment", method: "POST", path: "/v1/payment", idempotent: true, success: []int{200, 201}, lookup: &opGetPayments}
+	opCreateMockPayment                 = operation{id: "createMockPayment", method: "POST", path: "/v1/payment/mock", success: []int{201}}
+	opGetPaymentById                    = operation{id: "getPaymentById", method: "GET", path: "/v1/payment/{id}", success: []int{200}}
+	opConnectPayin                      = operation{id: "connectPayin", method: "POST", path: "/v1/payment/{id}/connect-payin", success: []int{200}}
+	opGetEligiblePayins                 = operation{id: "getEligiblePayins", method: "GET", path: "/v1/payment/{id}/eligible-payins", success: []int{200}}
+	opMockUpdatePaymentFundsAvailable   = operation{id: "mockUpdatePaymentFundsAvailable", method: "PATCH", path: "/v1/payment/{id}/mock-funds-available", success: []int{200}}
+	opUpdateRfiPayment                  = operation{id: "updateRfiPayment", method: "PATCH", path: "/v1/payment/{id}/update_rfi", success: []int{200}}
+	opGetPayouts                        = operation{id: "getPayouts", method: "GET", path: "/v1/payouts", success: []int{200}}
+	opCreatePayout                      = operation{id: "createPayout", method: "POST", path: "/v1/payouts", idempotent: true, success: []int{201}, lookup: &opGetPayouts}
+	opMockUpdatePayoutStatus            = operation{id: "mockUpdatePayoutStatus", method: "PATCH", path: "/v1/payouts/mock", success: []int{200}}
+	opGetPayoutById                     = operation{id: "getPayoutById", method: "GET", path: "/v1/payouts/{id}", success: []int{200}}
+	opCancelPayout                      = operation{id: "cancelPayout", method: "PATCH", path: "/v1/payouts/{id}/cancel", success: []int{200}}
+	opUpdateRfiPayout                   = operation{id: "updateRfiPayout", method: "PATCH", path: "/v1/payouts/{id}/update_rfi", success: []int{200}}
+	opOnboardMerchant                   = operation{id: "onboardMerchant", method: "POST", path: "/v1/platform/merchants", success: []int{201}}
+	opUpdateMerchantStatus              = operation{id: "updateMerchantStatus", method: "PATCH", path: "/v1/platform/merchants/status-update", success: []int{200}}
+	opGetMerchant                       = operation{id: "getMerchant", method: "GET", path: "/v1/platform/merchants/{merchant_id}", success: []int{200}}
+	opGetPrices                         = operation{id: "getPrices", method: "GET", path: "/v1/prices", success: []int{200}}
+	opCreatePrice                       = operation{id: "createPrice", method: "POST", path: "/v1/prices", success: []int{201}}
+	opGetPriceById                      = operation{id: "getPriceById", method: "GET", path: "/v1/prices/{id}", success: []int{200}}
+	opCreateQuote                       = operation{id: "createQuote", method: "POST", path: "/v1/quotes", success: []int{200, 201}}
+	opGetRefunds                        = operation{id: "getRefunds", method: "GET", path: "/v1/refunds", success: []int{200}}
+	opCreateRefund                      = operation{id: "createRefund", method: "POST", path: "/v1/refunds", idempotent: true, success: []int{201, 202}, lookup: &opGetRefunds}
+	opGetRefundById                     = operation{id: "getRefundById", method: "GET", path: "/v1/refunds/{id}", success: []int{200}}
+	opMockUpdateRefund                  = operation{id: "mockUpdateRefund", method: "PATCH", path: "/v1/refunds/{id}/mock_update_status", success: []int{200}}
+	opUpdateRfiRefund                   = operation{id: "updateRfiRefund", method: "PATCH", path: "/v1/refunds/{id}/update_rfi", success: []int{200}}
+	opGetRfis                           = operation{id: "getRfis", method: "GET", path: "/v1/rfis", success: []int{200}}
+	opGetRfi                            = operation{id: "getRfi", method: "GET", path: "/v1/rfis/{id}", success: []int{200}}
+	opRespondRfi                        = operation{id: "respondRfi", method: "PATCH", path: "/v1/rfis/{id}/respond", success: []int{200}}
+	opGetSettlements                    = operation{id: "getSettlements", method: "GET", path: "/v1/settlements", success: []int{200}}
+	opCreateSettlement                  = operation{id: "createSettlement", method: "POST", path: "/v1/settlements", success: []int{201}}
+	opTriggerMockSettlement             = operation{id: "triggerMockSettlement", method: "POST", path: "/v1/settlements/mock-trigger", success: []int{200}}
+	opGetSettlementById                 = operation{id: "getSettlementById", method: "GET", path: "/v1/settlements/{id}", success: []int{200}}
+	opGetTransactionsLinkedToSettlement = operation{id: "getTransactionsLinkedToSettlement", method: "GET", path: "/v1/settlements/{id}/transactions", success: []int{200}}
+	opGetSubscriptions                  = operation{id: "getSubscriptions", method: "GET", path: "/v1/subscriptions", success: []int{200}}
+	opCreateSubscription                = operation{id: "createSubscription", method: "POST", path: "/v1/subscriptions", success: []int{201}}
+	opGetSubscriptionById               = operation{id: "getSubscriptionById", method: "GET", path: "/v1/subscriptions/{id}", success: []int{200}}
+	opCancelSubscription                = operation{id: "cancelSubscription", method: "PATCH", path: "/v1/subscriptions/{id}/cancel", success: []int{200}}
+	opUpdateNextPaymentDate             = operation{id: "updateNextPaymentDate", method: "PATCH", path: "/v1/subscriptions/{id}/next-payment-date", success: []int{200}}
+	opPauseSubscription                 = operation{id: "pauseSubscription", method: "PATCH", path: "/v1/subscriptions/{id}/pause", success: []int{200}}
+	opResumeSubscription                = operation{id: "resumeSubscription", method: "PATCH", path: "/v1/subscriptions/{id}/resume", success: []int{200}}
+	opCloseVirtualAccount               = operation{id: "closeVirtualAccount", method: "DELETE", path: "/v1/virtual-accounts", success: []int{200}}
+	opGetVirtualAccounts                = operation{id: "getVirtualAccounts", method: "GET", path: "/v1/virtual-accounts", success: []int{200}}
+	opCreateVirtualAccount              = operation{id: "createVirtualAccount", method: "POST", path: "/v1/virtual-accounts", success: []int{201}}
+	opGetWithdrawalAccounts             = operation{id: "getWithdrawalAccounts", method: "GET", path: "/v1/withdrawal_accounts", success: []int{200}}
+	opGetWithdrawalAccountById          = operation{id: "getWithdrawalAccountById", method: "GET", path: "/v1/withdrawal_accounts/{id}", success: []int{200}}
+	opGetWithdrawals                    = operation{id: "getWithdrawals", method: "GET", path: "/v1/withdrawals", success: []int{200}}
+	opCreateWithdrawal                  = operation{id: "createWithdrawal", method: "POST", path: "/v1/withdrawals", success: []int{201}}
+	opListBeneficiariesV2               = operation{id: "listBeneficiariesV2", method: "GET", path: "/v2/beneficiaries", success: []int{200}}
+	opCreateBeneficiaryV2               = operation{id: "createBeneficiaryV2", method: "POST", path: "/v2/beneficiaries", success: []int{201}}
+	opGetBeneficiaryByIdV2              = operation{id: "getBeneficiaryByIdV2", method: "GET", path: "/v2/beneficiaries/{id}", success: []int{200}}
+	opMockReviewBeneficiaryV2           = operation{id: "mockReviewBeneficiaryV2", method: "PATCH", path: "/v2/beneficiaries/{id}/mock-review", success: []int{200}}
+	opCreateVirtualAccountV2            = operation{id: "createVirtualAccountV2", method: "POST", path: "/v2/virtual-accounts", success: []int{202}}
+)
+
+// operations lists every descriptor, in the description's order.
+var operations = []*operation{
+	&opRotateApiKey,
+	&opGetBalanceConversions,
+	&opCreateBalanceConversion,
+	&opGetBalance,
+	&opGetBankAccountValidations,
+	&opValidateBankAccount,
+	&opGetBeneficiaries,
+	&opCreateBeneficiary,
+	&opGetBeneficiaryById,
+	&opGetCustomers,
+	&opCreateCustomer,
+	&opGetCustomerById,
+	&opUpdateCustomer,
+	&opGetCustomerBankAccounts,
+	&opCreateLrsCustomerBankAccount,
+	&opGetDocuments,
+	&opCreateDocument,
+	&opGetDocumentById,
+	&opCreateInternalTransfer,
+	&opGetLrsBanks,
+	&opCreateLrsQuote,
+	&opGetOrders,
+	&opCreateOrder,
+	&opGetOrderById,
+	&opUpdateOrderRfi,
+	&opGetPayins,
+	&opCreatePayin,
+	&opGetPayinById,
+	&opUpdatePayin,
+	&opCancelPayin,
+	&opMockReviewPaymentLink,
+	&opUpdatePayinRfi,
+	&opGetPayments,
+	&opCreatePayment,
+	&opCreateMockPayment,
+	&opGetPaymentById,
+	&opConnectPayin,
+	&opGetEligiblePayins,
+	&opMockUpdatePaymentFundsAvailable,
+	&opUpdateRfiPayment,
+	&opGetPayouts,
+	&opCreatePayout,
+	&opMockUpdatePayoutStatus,
+	&opGetPayoutById,
+	&opCancelPayout,
+	&opUpdateRfiPayout,
+	&opOnboardMerchant,
+	&opUpdateMerchantStatus,
+	&opGetMerchant,
+	&opGetPrices,
+	&opCreatePrice,
+	&opGetPriceById,
+	&opCreateQuote,
+	&opGetRefunds,
+	&opCreateRefund,
+	&opGetRefundById,
+	&opMockUpdateRefund,
+	&opUpdateRfiRefund,
+	&opGetRfis,
+	&opGetRfi,
+	&opRespondRfi,
+	&opGetSettlements,
+	&opCreateSettlement,
+	&opTriggerMockSettlement,
+	&opGetSettlementById,
+	&opGetTransactionsLinkedToSettlement,
+	&opGetSubscriptions,
+	&opCreateSubscription,
+	&opGetSubscriptionById,
+	&opCancelSubscription,
+	&opUpdateNextPaymentDate,
+	&opPauseSubscription,
+	&opResumeSubscription,
+	&opCloseVirtualAccount,
+	&opGetVirtualAccounts,
+	&opCreateVirtualAccount,
+	&opGetWithdrawalAccounts,
+	&opGetWithdrawalAccountById,
+	&opGetWithdrawals,
+	&opCreateWithdrawal,
+	&opListBeneficiariesV2,
+	&opCreateBeneficiaryV2,
+	&opGetBeneficiaryByIdV2,
+	&opMockReviewBeneficiaryV2,
+	&opCreateVirtualAccountV2,
+}
+
 // RotateApiKeyResponse is the 2xx body of RotateApiKey (POST /v1/api-keys/rotate).
 type RotateApiKeyResponse = struct {
 	PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
@@ -25,28 +204,19 @@ type RotateApiKeyResponse = struct {
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/api-keys/rotate
-func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequestBody, opts ...RequestOption) (*RotateApiKeyResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.RotateApiKeyJSONBody(body))
+func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequestBody, opts ...Option) (*RotateApiKeyResponse, error) {
+	r, err := c.begin(ctx, &opRotateApiKey, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.RotateApiKeyWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.RotateApiKeyJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[RotateApiKeyResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseRotateApiKeyResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewRotateApiKeyRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[RotateApiKeyResponse](r, req, err)
 }
 
 // GetBalanceConversionsPage is the 2xx body of GetBalanceConversions (GET /v1/balance_conversions).
@@ -60,34 +230,24 @@ type GetBalanceConversionsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/balance_conversions
-func (c *Client) GetBalanceConversions(ctx context.Context, params *api.GetBalanceConversionsParams, opts ...RequestOption) (*GetBalanceConversionsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetBalanceConversions(ctx, params, call.editors...)
+func (c *Client) GetBalanceConversions(ctx context.Context, params *api.GetBalanceConversionsParams, opts ...Option) (*GetBalanceConversionsPage, error) {
+	r, err := c.begin(ctx, &opGetBalanceConversions, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetBalanceConversionsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetBalanceConversionsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetBalanceConversionsRequest(c.cfg.server, params)
+	return execute[GetBalanceConversionsPage](r, req, err)
 }
 
-// GetBalanceConversionsIter ranges over every item GetBalanceConversions returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetBalanceConversionsIter ranges over every item GetBalanceConversions returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/balance_conversions
-func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetBalanceConversionsParams, opts ...RequestOption) iter.Seq2[api.BalanceConversion, error] {
+func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetBalanceConversionsParams, opts ...Option) iter.Seq2[api.BalanceConversion, error] {
 	return paginate(ctx, c, params, pageFields[api.GetBalanceConversionsParams]{
 		hasBefore:  func(p *api.GetBalanceConversionsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetBalanceConversionsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -100,7 +260,7 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetBalanceConversionsParams) ([]api.BalanceConversion, *api.PageMeta, error) {
+	}, func(it *api.BalanceConversion) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetBalanceConversionsParams) ([]api.BalanceConversion, *api.PageMeta, error) {
 		pg, err := c.GetBalanceConversions(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -117,28 +277,18 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/balance_conversions
-func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...RequestOption) (*api.BalanceConversion, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBalanceConversionJSONRequestBody, opts ...Option) (*api.BalanceConversion, error) {
+	r, err := c.begin(ctx, &opCreateBalanceConversion, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateBalanceConversionWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.BalanceConversion](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateBalanceConversionResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateBalanceConversionRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.BalanceConversion](r, req, err)
 }
 
 // GetBalance calls GET /v1/balances (operation getBalance): get account balances.
@@ -146,24 +296,14 @@ func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBal
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/balances
-func (c *Client) GetBalance(ctx context.Context, opts ...RequestOption) (*api.AllBalances, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetBalance(ctx, call.editors...)
+func (c *Client) GetBalance(ctx context.Context, opts ...Option) (*api.AllBalances, error) {
+	r, err := c.begin(ctx, &opGetBalance, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.AllBalances](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetBalanceResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetBalanceRequest(c.cfg.server)
+	return execute[api.AllBalances](r, req, err)
 }
 
 // GetBankAccountValidationsPage is the 2xx body of GetBankAccountValidations (GET /v1/bank_account_validation).
@@ -177,34 +317,24 @@ type GetBankAccountValidationsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/bank_account_validation
-func (c *Client) GetBankAccountValidations(ctx context.Context, params *api.GetBankAccountValidationsParams, opts ...RequestOption) (*GetBankAccountValidationsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetBankAccountValidations(ctx, params, call.editors...)
+func (c *Client) GetBankAccountValidations(ctx context.Context, params *api.GetBankAccountValidationsParams, opts ...Option) (*GetBankAccountValidationsPage, error) {
+	r, err := c.begin(ctx, &opGetBankAccountValidations, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetBankAccountValidationsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetBankAccountValidationsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetBankAccountValidationsRequest(c.cfg.server, params)
+	return execute[GetBankAccountValidationsPage](r, req, err)
 }
 
-// GetBankAccountValidationsIter ranges over every item GetBankAccountValidations returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetBankAccountValidationsIter ranges over every item GetBankAccountValidations returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/bank_account_validation
-func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.GetBankAccountValidationsParams, opts ...RequestOption) iter.Seq2[api.BankAccountValidation, error] {
+func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.GetBankAccountValidationsParams, opts ...Option) iter.Seq2[api.BankAccountValidation, error] {
 	return paginate(ctx, c, params, pageFields[api.GetBankAccountValidationsParams]{
 		hasBefore:  func(p *api.GetBankAccountValidationsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetBankAccountValidationsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -217,7 +347,7 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetBankAccountValidationsParams) ([]api.BankAccountValidation, *api.PageMeta, error) {
+	}, func(it *api.BankAccountValidation) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetBankAccountValidationsParams) ([]api.BankAccountValidation, *api.PageMeta, error) {
 		pg, err := c.GetBankAccountValidations(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -234,28 +364,18 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/bank_account_validation
-func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...RequestOption) (*api.BankAccountValidation, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankAccountJSONRequestBody, opts ...Option) (*api.BankAccountValidation, error) {
+	r, err := c.begin(ctx, &opValidateBankAccount, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.ValidateBankAccountWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.BankAccountValidation](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseValidateBankAccountResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewValidateBankAccountRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.BankAccountValidation](r, req, err)
 }
 
 // GetBeneficiariesPage is the 2xx body of GetBeneficiaries (GET /v1/beneficiaries).
@@ -269,34 +389,24 @@ type GetBeneficiariesPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/beneficiaries
-func (c *Client) GetBeneficiaries(ctx context.Context, params *api.GetBeneficiariesParams, opts ...RequestOption) (*GetBeneficiariesPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetBeneficiaries(ctx, params, call.editors...)
+func (c *Client) GetBeneficiaries(ctx context.Context, params *api.GetBeneficiariesParams, opts ...Option) (*GetBeneficiariesPage, error) {
+	r, err := c.begin(ctx, &opGetBeneficiaries, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetBeneficiariesPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetBeneficiariesResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetBeneficiariesRequest(c.cfg.server, params)
+	return execute[GetBeneficiariesPage](r, req, err)
 }
 
-// GetBeneficiariesIter ranges over every item GetBeneficiaries returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetBeneficiariesIter ranges over every item GetBeneficiaries returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/beneficiaries
-func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBeneficiariesParams, opts ...RequestOption) iter.Seq2[api.Beneficiary, error] {
+func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBeneficiariesParams, opts ...Option) iter.Seq2[api.Beneficiary, error] {
 	return paginate(ctx, c, params, pageFields[api.GetBeneficiariesParams]{
 		hasBefore:  func(p *api.GetBeneficiariesParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetBeneficiariesParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -309,7 +419,7 @@ func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBenefi
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetBeneficiariesParams) ([]api.Beneficiary, *api.PageMeta, error) {
+	}, func(it *api.Beneficiary) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetBeneficiariesParams) ([]api.Beneficiary, *api.PageMeta, error) {
 		pg, err := c.GetBeneficiaries(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -326,28 +436,18 @@ func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBenefi
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/beneficiaries
-func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficiaryJSONRequestBody, opts ...RequestOption) (*api.Beneficiary, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficiaryJSONRequestBody, opts ...Option) (*api.Beneficiary, error) {
+	r, err := c.begin(ctx, &opCreateBeneficiary, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateBeneficiaryWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Beneficiary](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateBeneficiaryResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateBeneficiaryRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Beneficiary](r, req, err)
 }
 
 // GetBeneficiaryById calls GET /v1/beneficiaries/{id} (operation getBeneficiaryById): get one beneficiary (v1).
@@ -355,24 +455,14 @@ func (c *Client) CreateBeneficiary(ctx context.Context, body api.CreateBeneficia
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/beneficiaries/{id}
-func (c *Client) GetBeneficiaryById(ctx context.Context, id api.BeneficiaryIdParam, opts ...RequestOption) (*api.Beneficiary, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetBeneficiaryById(ctx, id, call.editors...)
+func (c *Client) GetBeneficiaryById(ctx context.Context, id api.BeneficiaryIdParam, opts ...Option) (*api.Beneficiary, error) {
+	r, err := c.begin(ctx, &opGetBeneficiaryById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Beneficiary](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetBeneficiaryByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetBeneficiaryByIdRequest(c.cfg.server, id)
+	return execute[api.Beneficiary](r, req, err)
 }
 
 // GetCustomersPage is the 2xx body of GetCustomers (GET /v1/customer).
@@ -386,34 +476,24 @@ type GetCustomersPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/customer
-func (c *Client) GetCustomers(ctx context.Context, params *api.GetCustomersParams, opts ...RequestOption) (*GetCustomersPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetCustomers(ctx, params, call.editors...)
+func (c *Client) GetCustomers(ctx context.Context, params *api.GetCustomersParams, opts ...Option) (*GetCustomersPage, error) {
+	r, err := c.begin(ctx, &opGetCustomers, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetCustomersPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetCustomersResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetCustomersRequest(c.cfg.server, params)
+	return execute[GetCustomersPage](r, req, err)
 }
 
-// GetCustomersIter ranges over every item GetCustomers returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetCustomersIter ranges over every item GetCustomers returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/customer
-func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersParams, opts ...RequestOption) iter.Seq2[api.Customer, error] {
+func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersParams, opts ...Option) iter.Seq2[api.Customer, error] {
 	return paginate(ctx, c, params, pageFields[api.GetCustomersParams]{
 		hasBefore:  func(p *api.GetCustomersParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetCustomersParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -426,7 +506,7 @@ func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersP
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetCustomersParams) ([]api.Customer, *api.PageMeta, error) {
+	}, func(it *api.Customer) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetCustomersParams) ([]api.Customer, *api.PageMeta, error) {
 		pg, err := c.GetCustomers(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -443,28 +523,18 @@ func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersP
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/customer
-func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSONRequestBody, opts ...Option) (*api.Customer, error) {
+	r, err := c.begin(ctx, &opCreateCustomer, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateCustomerWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Customer](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateCustomerResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateCustomerRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Customer](r, req, err)
 }
 
 // GetCustomerById calls GET /v1/customer/{id} (operation getCustomerById): get one customer.
@@ -472,24 +542,14 @@ func (c *Client) CreateCustomer(ctx context.Context, body api.CreateCustomerJSON
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/customer/{id}
-func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, opts ...RequestOption) (*api.Customer, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetCustomerById(ctx, id, call.editors...)
+func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, opts ...Option) (*api.Customer, error) {
+	r, err := c.begin(ctx, &opGetCustomerById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Customer](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetCustomerByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetCustomerByIdRequest(c.cfg.server, id)
+	return execute[api.Customer](r, req, err)
 }
 
 // UpdateCustomer calls PATCH /v1/customer/{id} (operation updateCustomer): change a customer's email or phone.
@@ -500,28 +560,18 @@ func (c *Client) GetCustomerById(ctx context.Context, id api.CustomerIdParam, op
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/customer/{id}
-func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, body api.UpdateCustomerJSONRequestBody, opts ...RequestOption) (*api.Customer, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, body api.UpdateCustomerJSONRequestBody, opts ...Option) (*api.Customer, error) {
+	r, err := c.begin(ctx, &opUpdateCustomer, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateCustomerWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Customer](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateCustomerResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateCustomerRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.Customer](r, req, err)
 }
 
 // GetCustomerBankAccounts calls GET /v1/customer/{id}/bank_account (operation getCustomerBankAccounts): list a customer's Indian bank accounts (LRS).
@@ -529,24 +579,14 @@ func (c *Client) UpdateCustomer(ctx context.Context, id api.CustomerIdParam, bod
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/customer/{id}/bank_account
-func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdParam, opts ...RequestOption) (*[]api.LrsCustomerBankAccount, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetCustomerBankAccounts(ctx, id, call.editors...)
+func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdParam, opts ...Option) (*[]api.LrsCustomerBankAccount, error) {
+	r, err := c.begin(ctx, &opGetCustomerBankAccounts, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[[]api.LrsCustomerBankAccount](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetCustomerBankAccountsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetCustomerBankAccountsRequest(c.cfg.server, id)
+	return execute[[]api.LrsCustomerBankAccount](r, req, err)
 }
 
 // CreateLrsCustomerBankAccount calls POST /v1/customer/{id}/bank_account (operation createLrsCustomerBankAccount): register a customer's Indian bank account (LRS).
@@ -557,28 +597,18 @@ func (c *Client) GetCustomerBankAccounts(ctx context.Context, id api.CustomerIdP
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/customer/{id}/bank_account
-func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id api.CustomerIdParam, body api.CreateLrsCustomerBankAccountJSONRequestBody, opts ...RequestOption) (*api.LrsCustomerBankAccount, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id api.CustomerIdParam, body api.CreateLrsCustomerBankAccountJSONRequestBody, opts ...Option) (*api.LrsCustomerBankAccount, error) {
+	r, err := c.begin(ctx, &opCreateLrsCustomerBankAccount, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateLrsCustomerBankAccountWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.LrsCustomerBankAccount](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateLrsCustomerBankAccountResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateLrsCustomerBankAccountRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.LrsCustomerBankAccount](r, req, err)
 }
 
 // GetDocumentsPage is the 2xx body of GetDocuments (GET /v1/document).
@@ -592,34 +622,24 @@ type GetDocumentsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/document
-func (c *Client) GetDocuments(ctx context.Context, params *api.GetDocumentsParams, opts ...RequestOption) (*GetDocumentsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetDocuments(ctx, params, call.editors...)
+func (c *Client) GetDocuments(ctx context.Context, params *api.GetDocumentsParams, opts ...Option) (*GetDocumentsPage, error) {
+	r, err := c.begin(ctx, &opGetDocuments, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetDocumentsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetDocumentsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetDocumentsRequest(c.cfg.server, params)
+	return execute[GetDocumentsPage](r, req, err)
 }
 
-// GetDocumentsIter ranges over every item GetDocuments returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetDocumentsIter ranges over every item GetDocuments returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/document
-func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsParams, opts ...RequestOption) iter.Seq2[api.DocumentResponse, error] {
+func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsParams, opts ...Option) iter.Seq2[api.DocumentResponse, error] {
 	return paginate(ctx, c, params, pageFields[api.GetDocumentsParams]{
 		hasBefore:  func(p *api.GetDocumentsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetDocumentsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -632,7 +652,7 @@ func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsP
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetDocumentsParams) ([]api.DocumentResponse, *api.PageMeta, error) {
+	}, func(it *api.DocumentResponse) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetDocumentsParams) ([]api.DocumentResponse, *api.PageMeta, error) {
 		pg, err := c.GetDocuments(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -649,24 +669,14 @@ func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsP
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/document
-func (c *Client) CreateDocument(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*api.Document, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.CreateDocumentWithBody(ctx, contentType, body, call.editors...)
+func (c *Client) CreateDocument(ctx context.Context, contentType string, body io.Reader, opts ...Option) (*api.Document, error) {
+	r, err := c.begin(ctx, &opCreateDocument, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Document](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateDocumentResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewCreateDocumentRequestWithBody(c.cfg.server, contentType, body)
+	return execute[api.Document](r, req, err)
 }
 
 // GetDocumentById calls GET /v1/document/{id} (operation getDocumentById): get one document.
@@ -674,24 +684,14 @@ func (c *Client) CreateDocument(ctx context.Context, contentType string, body io
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/document/{id}
-func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, opts ...RequestOption) (*api.Document, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetDocumentById(ctx, id, call.editors...)
+func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, opts ...Option) (*api.Document, error) {
+	r, err := c.begin(ctx, &opGetDocumentById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Document](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetDocumentByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetDocumentByIdRequest(c.cfg.server, id)
+	return execute[api.Document](r, req, err)
 }
 
 // CreateInternalTransfer calls POST /v1/internal-transfer (operation createInternalTransfer): move funds between merchants of a platform.
@@ -702,28 +702,18 @@ func (c *Client) GetDocumentById(ctx context.Context, id api.DocumentIdParam, op
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/internal-transfer
-func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInternalTransferJSONRequestBody, opts ...RequestOption) (*api.InternalTransfer, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInternalTransferJSONRequestBody, opts ...Option) (*api.InternalTransfer, error) {
+	r, err := c.begin(ctx, &opCreateInternalTransfer, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateInternalTransferWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.InternalTransfer](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateInternalTransferResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateInternalTransferRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.InternalTransfer](r, req, err)
 }
 
 // GetLrsBanks calls GET /v1/lrs/banks (operation getLrsBanks): list banks supported for LRS.
@@ -731,24 +721,14 @@ func (c *Client) CreateInternalTransfer(ctx context.Context, body api.CreateInte
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/lrs/banks
-func (c *Client) GetLrsBanks(ctx context.Context, opts ...RequestOption) (*[]api.LrsBank, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetLrsBanks(ctx, call.editors...)
+func (c *Client) GetLrsBanks(ctx context.Context, opts ...Option) (*[]api.LrsBank, error) {
+	r, err := c.begin(ctx, &opGetLrsBanks, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[[]api.LrsBank](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetLrsBanksResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetLrsBanksRequest(c.cfg.server)
+	return execute[[]api.LrsBank](r, req, err)
 }
 
 // CreateLrsQuote calls POST /v1/lrs/quotes (operation createLrsQuote): quote an LRS remittance.
@@ -759,28 +739,18 @@ func (c *Client) GetLrsBanks(ctx context.Context, opts ...RequestOption) (*[]api
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/lrs/quotes
-func (c *Client) CreateLrsQuote(ctx context.Context, body api.CreateLrsQuoteJSONRequestBody, opts ...RequestOption) (*api.LrsQuote, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateLrsQuote(ctx context.Context, body api.CreateLrsQuoteJSONRequestBody, opts ...Option) (*api.LrsQuote, error) {
+	r, err := c.begin(ctx, &opCreateLrsQuote, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateLrsQuoteWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.LrsQuote](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateLrsQuoteResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateLrsQuoteRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.LrsQuote](r, req, err)
 }
 
 // GetOrdersPage is the 2xx body of GetOrders (GET /v1/orders).
@@ -794,34 +764,24 @@ type GetOrdersPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/orders
-func (c *Client) GetOrders(ctx context.Context, params *api.GetOrdersParams, opts ...RequestOption) (*GetOrdersPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetOrders(ctx, params, call.editors...)
+func (c *Client) GetOrders(ctx context.Context, params *api.GetOrdersParams, opts ...Option) (*GetOrdersPage, error) {
+	r, err := c.begin(ctx, &opGetOrders, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetOrdersPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetOrdersResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetOrdersRequest(c.cfg.server, params)
+	return execute[GetOrdersPage](r, req, err)
 }
 
-// GetOrdersIter ranges over every item GetOrders returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetOrdersIter ranges over every item GetOrders returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/orders
-func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams, opts ...RequestOption) iter.Seq2[api.OrderResponse, error] {
+func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams, opts ...Option) iter.Seq2[api.OrderResponse, error] {
 	return paginate(ctx, c, params, pageFields[api.GetOrdersParams]{
 		hasBefore:  func(p *api.GetOrdersParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetOrdersParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -834,7 +794,7 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetOrdersParams) ([]api.OrderResponse, *api.PageMeta, error) {
+	}, func(it *api.OrderResponse) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetOrdersParams) ([]api.OrderResponse, *api.PageMeta, error) {
 		pg, err := c.GetOrders(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -847,33 +807,27 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
-// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
-// and reused on every retry; when a retry meets Glomo's "already exists" answer
-// the existing object is fetched and returned.
+// Idempotent: request_id is set to a new UUID unless WithRequestID or the
+// body names one, and reused on every retry; when Glomo answers "already
+// exists" to a retry or to a request_id the caller named, the existing
+// object is fetched and returned.
 //
 //meta:operation POST /v1/orders
-func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONRequestBody, opts ...Option) (*api.OrderResponse, error) {
+	r, err := c.begin(ctx, &opCreateOrder, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateOrderWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	if err := r.unionRequestID(&body); err != nil {
+		return nil, err
+	}
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.OrderResponse](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateOrderResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateOrderRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.OrderResponse](r, req, err)
 }
 
 // GetOrderById calls GET /v1/orders/{id} (operation getOrderById): get one order.
@@ -881,24 +835,14 @@ func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONReques
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/orders/{id}
-func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...RequestOption) (*api.OrderResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetOrderById(ctx, id, call.editors...)
+func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...Option) (*api.OrderResponse, error) {
+	r, err := c.begin(ctx, &opGetOrderById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.OrderResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetOrderByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetOrderByIdRequest(c.cfg.server, id)
+	return execute[api.OrderResponse](r, req, err)
 }
 
 // UpdateOrderRfi calls PATCH /v1/orders/{id}/update_rfi (operation updateOrderRfi): attach documents requested for an order.
@@ -909,28 +853,19 @@ func (c *Client) GetOrderById(ctx context.Context, id api.OrderIdParam, opts ...
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/orders/{id}/update_rfi
-func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body api.UpdateOrderRfiJSONRequestBody, opts ...RequestOption) (*api.OrderResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.UpdateOrderRfiJSONBody(body))
+func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body api.UpdateOrderRfiJSONRequestBody, opts ...Option) (*api.OrderResponse, error) {
+	r, err := c.begin(ctx, &opUpdateOrderRfi, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateOrderRfiWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.UpdateOrderRfiJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.OrderResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateOrderRfiResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateOrderRfiRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.OrderResponse](r, req, err)
 }
 
 // GetPayinsPage is the 2xx body of GetPayins (GET /v1/payin).
@@ -944,34 +879,24 @@ type GetPayinsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payin
-func (c *Client) GetPayins(ctx context.Context, params *api.GetPayinsParams, opts ...RequestOption) (*GetPayinsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPayins(ctx, params, call.editors...)
+func (c *Client) GetPayins(ctx context.Context, params *api.GetPayinsParams, opts ...Option) (*GetPayinsPage, error) {
+	r, err := c.begin(ctx, &opGetPayins, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetPayinsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPayinsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPayinsRequest(c.cfg.server, params)
+	return execute[GetPayinsPage](r, req, err)
 }
 
-// GetPayinsIter ranges over every item GetPayins returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetPayinsIter ranges over every item GetPayins returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/payin
-func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams, opts ...RequestOption) iter.Seq2[api.PaymentLinkResponse, error] {
+func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams, opts ...Option) iter.Seq2[api.PaymentLinkResponse, error] {
 	return paginate(ctx, c, params, pageFields[api.GetPayinsParams]{
 		hasBefore:  func(p *api.GetPayinsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetPayinsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -984,7 +909,7 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetPayinsParams) ([]api.PaymentLinkResponse, *api.PageMeta, error) {
+	}, func(it *api.PaymentLinkResponse) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPayinsParams) ([]api.PaymentLinkResponse, *api.PageMeta, error) {
 		pg, err := c.GetPayins(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -1001,28 +926,18 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payin
-func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONRequestBody, opts ...Option) (*api.PaymentLinkResponse, error) {
+	r, err := c.begin(ctx, &opCreatePayin, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreatePayinWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreatePayinResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreatePayinRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.PaymentLinkResponse](r, req, err)
 }
 
 // GetPayinById calls GET /v1/payin/{id} (operation getPayinById): get one payment link.
@@ -1030,24 +945,14 @@ func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONReques
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payin/{id}
-func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPayinById(ctx, id, call.editors...)
+func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, opts ...Option) (*api.PaymentLinkResponse, error) {
+	r, err := c.begin(ctx, &opGetPayinById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPayinByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPayinByIdRequest(c.cfg.server, id)
+	return execute[api.PaymentLinkResponse](r, req, err)
 }
 
 // UpdatePayin calls PATCH /v1/payin/{id} (operation updatePayin): update a payment link.
@@ -1058,28 +963,19 @@ func (c *Client) GetPayinById(ctx context.Context, id api.PaymentLinkIdParam, op
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payin/{id}
-func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.UpdatePayinJSONBody(body))
+func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinJSONRequestBody, opts ...Option) (*api.PaymentLinkResponse, error) {
+	r, err := c.begin(ctx, &opUpdatePayin, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdatePayinWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.UpdatePayinJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdatePayinResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdatePayinRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.PaymentLinkResponse](r, req, err)
 }
 
 // CancelPayin calls PATCH /v1/payin/{id}/cancel (operation cancelPayin): invalidate a payment link.
@@ -1090,24 +986,14 @@ func (c *Client) UpdatePayin(ctx context.Context, id api.PaymentLinkIdParam, bod
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payin/{id}/cancel
-func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.CancelPayin(ctx, id, call.editors...)
+func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opts ...Option) (*api.PaymentLinkResponse, error) {
+	r, err := c.begin(ctx, &opCancelPayin, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseCancelPayinResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewCancelPayinRequest(c.cfg.server, id)
+	return execute[api.PaymentLinkResponse](r, req, err)
 }
 
 // MockReviewPaymentLink calls PATCH /v1/payin/{id}/mock_mark_reviewed (operation mockReviewPaymentLink): sandbox only - finish the review of a payment link.
@@ -1118,24 +1004,14 @@ func (c *Client) CancelPayin(ctx context.Context, id api.PaymentLinkIdParam, opt
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payin/{id}/mock_mark_reviewed
-func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkIdParam, opts ...RequestOption) (*api.PaymentLink, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.MockReviewPaymentLink(ctx, id, call.editors...)
+func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkIdParam, opts ...Option) (*api.PaymentLink, error) {
+	r, err := c.begin(ctx, &opMockReviewPaymentLink, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.PaymentLink](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseMockReviewPaymentLinkResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewMockReviewPaymentLinkRequest(c.cfg.server, id)
+	return execute[api.PaymentLink](r, req, err)
 }
 
 // UpdatePayinRfi calls PATCH /v1/payin/{id}/update_rfi (operation updatePayinRfi): attach documents requested for a payment link.
@@ -1146,28 +1022,19 @@ func (c *Client) MockReviewPaymentLink(ctx context.Context, id api.PaymentLinkId
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payin/{id}/update_rfi
-func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinRfiJSONRequestBody, opts ...RequestOption) (*api.PaymentLinkResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.UpdatePayinRfiJSONBody(body))
+func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, body api.UpdatePayinRfiJSONRequestBody, opts ...Option) (*api.PaymentLinkResponse, error) {
+	r, err := c.begin(ctx, &opUpdatePayinRfi, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdatePayinRfiWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.UpdatePayinRfiJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.PaymentLinkResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdatePayinRfiResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdatePayinRfiRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.PaymentLinkResponse](r, req, err)
 }
 
 // GetPaymentsPage is the 2xx body of GetPayments (GET /v1/payment).
@@ -1181,34 +1048,24 @@ type GetPaymentsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payment
-func (c *Client) GetPayments(ctx context.Context, params *api.GetPaymentsParams, opts ...RequestOption) (*GetPaymentsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPayments(ctx, params, call.editors...)
+func (c *Client) GetPayments(ctx context.Context, params *api.GetPaymentsParams, opts ...Option) (*GetPaymentsPage, error) {
+	r, err := c.begin(ctx, &opGetPayments, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetPaymentsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPaymentsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPaymentsRequest(c.cfg.server, params)
+	return execute[GetPaymentsPage](r, req, err)
 }
 
-// GetPaymentsIter ranges over every item GetPayments returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetPaymentsIter ranges over every item GetPayments returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/payment
-func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsParams, opts ...RequestOption) iter.Seq2[api.Payment, error] {
+func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsParams, opts ...Option) iter.Seq2[api.Payment, error] {
 	return paginate(ctx, c, params, pageFields[api.GetPaymentsParams]{
 		hasBefore:  func(p *api.GetPaymentsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetPaymentsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -1221,7 +1078,7 @@ func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsPar
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetPaymentsParams) ([]api.Payment, *api.PageMeta, error) {
+	}, func(it *api.Payment) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPaymentsParams) ([]api.Payment, *api.PageMeta, error) {
 		pg, err := c.GetPayments(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -1234,36 +1091,25 @@ func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsPar
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
-// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
-// and reused on every retry; when a retry meets Glomo's "already exists" answer
-// the existing object is fetched and returned.
+// Idempotent: request_id is set to a new UUID unless WithRequestID or the
+// body names one, and reused on every retry; when Glomo answers "already
+// exists" to a retry or to a request_id the caller named, the existing
+// object is fetched and returned.
 //
 //meta:operation POST /v1/payment
-func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRequestBody, opts ...RequestOption) (*api.CreatePaymentResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRequestBody, opts ...Option) (*api.CreatePaymentResponse, error) {
+	r, err := c.begin(ctx, &opCreatePayment, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreatePaymentWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	body.RequestId = r.fieldRequestID(body.RequestId)
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.CreatePaymentResponse](call, rsp, 200, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreatePaymentResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreatePaymentRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.CreatePaymentResponse](r, req, err)
 }
 
 // CreateMockPayment calls POST /v1/payment/mock (operation createMockPayment): sandbox only - simulate an inbound bank transfer.
@@ -1274,28 +1120,19 @@ func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRe
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payment/mock
-func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.CreateMockPaymentJSONBody(body))
+func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPaymentJSONRequestBody, opts ...Option) (*api.Payment, error) {
+	r, err := c.begin(ctx, &opCreateMockPayment, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateMockPaymentWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.CreateMockPaymentJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payment](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateMockPaymentResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateMockPaymentRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Payment](r, req, err)
 }
 
 // GetPaymentById calls GET /v1/payment/{id} (operation getPaymentById): get one payment.
@@ -1303,24 +1140,14 @@ func (c *Client) CreateMockPayment(ctx context.Context, body api.CreateMockPayme
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payment/{id}
-func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*api.Payment, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPaymentById(ctx, id, call.editors...)
+func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts ...Option) (*api.Payment, error) {
+	r, err := c.begin(ctx, &opGetPaymentById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payment](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPaymentByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPaymentByIdRequest(c.cfg.server, id)
+	return execute[api.Payment](r, req, err)
 }
 
 // ConnectPayin calls POST /v1/payment/{id}/connect-payin (operation connectPayin): attach an unmatched payment to a payin.
@@ -1331,28 +1158,18 @@ func (c *Client) GetPaymentById(ctx context.Context, id api.PaymentIdParam, opts
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/payment/{id}/connect-payin
-func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...RequestOption) (*api.ConnectPayinResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body api.ConnectPayinJSONRequestBody, opts ...Option) (*api.ConnectPayinResponse, error) {
+	r, err := c.begin(ctx, &opConnectPayin, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.ConnectPayinWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.ConnectPayinResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseConnectPayinResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewConnectPayinRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.ConnectPayinResponse](r, req, err)
 }
 
 // GetEligiblePayins calls GET /v1/payment/{id}/eligible-payins (operation getEligiblePayins): list payins an unmatched payment can be attached to.
@@ -1360,24 +1177,14 @@ func (c *Client) ConnectPayin(ctx context.Context, id api.PaymentIdParam, body a
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payment/{id}/eligible-payins
-func (c *Client) GetEligiblePayins(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*api.EligiblePayins, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetEligiblePayins(ctx, id, call.editors...)
+func (c *Client) GetEligiblePayins(ctx context.Context, id api.PaymentIdParam, opts ...Option) (*api.EligiblePayins, error) {
+	r, err := c.begin(ctx, &opGetEligiblePayins, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.EligiblePayins](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetEligiblePayinsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetEligiblePayinsRequest(c.cfg.server, id)
+	return execute[api.EligiblePayins](r, req, err)
 }
 
 // MockUpdatePaymentFundsAvailableResponse is the 2xx body of MockUpdatePaymentFundsAvailable (PATCH /v1/payment/{id}/mock-funds-available).
@@ -1394,24 +1201,14 @@ type MockUpdatePaymentFundsAvailableResponse = struct {
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payment/{id}/mock-funds-available
-func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.PaymentIdParam, opts ...RequestOption) (*MockUpdatePaymentFundsAvailableResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.MockUpdatePaymentFundsAvailable(ctx, id, call.editors...)
+func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.PaymentIdParam, opts ...Option) (*MockUpdatePaymentFundsAvailableResponse, error) {
+	r, err := c.begin(ctx, &opMockUpdatePaymentFundsAvailable, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[MockUpdatePaymentFundsAvailableResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseMockUpdatePaymentFundsAvailableResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewMockUpdatePaymentFundsAvailableRequest(c.cfg.server, id)
+	return execute[MockUpdatePaymentFundsAvailableResponse](r, req, err)
 }
 
 // UpdateRfiPayment calls PATCH /v1/payment/{id}/update_rfi (operation updateRfiPayment): attach documents requested for a payment.
@@ -1422,28 +1219,19 @@ func (c *Client) MockUpdatePaymentFundsAvailable(ctx context.Context, id api.Pay
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payment/{id}/update_rfi
-func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, body api.UpdateRfiPaymentJSONRequestBody, opts ...RequestOption) (*api.Payment, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.UpdateRfiPaymentJSONBody(body))
+func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, body api.UpdateRfiPaymentJSONRequestBody, opts ...Option) (*api.Payment, error) {
+	r, err := c.begin(ctx, &opUpdateRfiPayment, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateRfiPaymentWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.UpdateRfiPaymentJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payment](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateRfiPaymentResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateRfiPaymentRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.Payment](r, req, err)
 }
 
 // GetPayoutsPage is the 2xx body of GetPayouts (GET /v1/payouts).
@@ -1457,34 +1245,24 @@ type GetPayoutsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payouts
-func (c *Client) GetPayouts(ctx context.Context, params *api.GetPayoutsParams, opts ...RequestOption) (*GetPayoutsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPayouts(ctx, params, call.editors...)
+func (c *Client) GetPayouts(ctx context.Context, params *api.GetPayoutsParams, opts ...Option) (*GetPayoutsPage, error) {
+	r, err := c.begin(ctx, &opGetPayouts, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetPayoutsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPayoutsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPayoutsRequest(c.cfg.server, params)
+	return execute[GetPayoutsPage](r, req, err)
 }
 
-// GetPayoutsIter ranges over every item GetPayouts returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetPayoutsIter ranges over every item GetPayouts returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/payouts
-func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParams, opts ...RequestOption) iter.Seq2[api.Payout, error] {
+func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParams, opts ...Option) iter.Seq2[api.Payout, error] {
 	return paginate(ctx, c, params, pageFields[api.GetPayoutsParams]{
 		hasBefore:  func(p *api.GetPayoutsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetPayoutsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -1497,7 +1275,7 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetPayoutsParams) ([]api.Payout, *api.PageMeta, error) {
+	}, func(it *api.Payout) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPayoutsParams) ([]api.Payout, *api.PageMeta, error) {
 		pg, err := c.GetPayouts(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -1510,33 +1288,27 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
-// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
-// and reused on every retry; when a retry meets Glomo's "already exists" answer
-// the existing object is fetched and returned.
+// Idempotent: request_id is set to a new UUID unless WithRequestID or the
+// body names one, and reused on every retry; when Glomo answers "already
+// exists" to a retry or to a request_id the caller named, the existing
+// object is fetched and returned.
 //
 //meta:operation POST /v1/payouts
-func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequestBody, opts ...Option) (*api.Payout, error) {
+	r, err := c.begin(ctx, &opCreatePayout, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreatePayoutWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	if err := r.unionRequestID(&body); err != nil {
+		return nil, err
+	}
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payout](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreatePayoutResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreatePayoutRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Payout](r, req, err)
 }
 
 // MockUpdatePayoutStatus calls PATCH /v1/payouts/mock (operation mockUpdatePayoutStatus): sandbox only - move a payout to another status.
@@ -1547,28 +1319,18 @@ func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequ
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payouts/mock
-func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdatePayoutStatusJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdatePayoutStatusJSONRequestBody, opts ...Option) (*api.Payout, error) {
+	r, err := c.begin(ctx, &opMockUpdatePayoutStatus, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.MockUpdatePayoutStatusWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseMockUpdatePayoutStatusResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewMockUpdatePayoutStatusRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Payout](r, req, err)
 }
 
 // GetPayoutById calls GET /v1/payouts/{id} (operation getPayoutById): get one payout.
@@ -1576,24 +1338,14 @@ func (c *Client) MockUpdatePayoutStatus(ctx context.Context, body api.MockUpdate
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/payouts/{id}
-func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPayoutById(ctx, id, call.editors...)
+func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts ...Option) (*api.Payout, error) {
+	r, err := c.begin(ctx, &opGetPayoutById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPayoutByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPayoutByIdRequest(c.cfg.server, id)
+	return execute[api.Payout](r, req, err)
 }
 
 // CancelPayout calls PATCH /v1/payouts/{id}/cancel (operation cancelPayout): stop a payout before it reaches the rail.
@@ -1604,24 +1356,14 @@ func (c *Client) GetPayoutById(ctx context.Context, id api.PayoutIdParam, opts .
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payouts/{id}/cancel
-func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.CancelPayout(ctx, id, call.editors...)
+func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ...Option) (*api.Payout, error) {
+	r, err := c.begin(ctx, &opCancelPayout, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseCancelPayoutResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewCancelPayoutRequest(c.cfg.server, id)
+	return execute[api.Payout](r, req, err)
 }
 
 // UpdateRfiPayout calls PATCH /v1/payouts/{id}/update_rfi (operation updateRfiPayout): attach documents requested for a payout.
@@ -1632,28 +1374,19 @@ func (c *Client) CancelPayout(ctx context.Context, id api.PayoutIdParam, opts ..
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/payouts/{id}/update_rfi
-func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body api.UpdateRfiPayoutJSONRequestBody, opts ...RequestOption) (*api.Payout, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.UpdateRfiPayoutJSONBody(body))
+func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body api.UpdateRfiPayoutJSONRequestBody, opts ...Option) (*api.Payout, error) {
+	r, err := c.begin(ctx, &opUpdateRfiPayout, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateRfiPayoutWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.UpdateRfiPayoutJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Payout](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateRfiPayoutResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateRfiPayoutRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.Payout](r, req, err)
 }
 
 // OnboardMerchant calls POST /v1/platform/merchants (operation onboardMerchant): onboard a child merchant.
@@ -1664,28 +1397,18 @@ func (c *Client) UpdateRfiPayout(ctx context.Context, id api.PayoutIdParam, body
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/platform/merchants
-func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJSONRequestBody, opts ...RequestOption) (*api.MerchantCreateResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJSONRequestBody, opts ...Option) (*api.MerchantCreateResponse, error) {
+	r, err := c.begin(ctx, &opOnboardMerchant, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.OnboardMerchantWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.MerchantCreateResponse](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseOnboardMerchantResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewOnboardMerchantRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.MerchantCreateResponse](r, req, err)
 }
 
 // UpdateMerchantStatus calls PATCH /v1/platform/merchants/status-update (operation updateMerchantStatus): sandbox only - set a child merchant's onboarding status.
@@ -1696,28 +1419,18 @@ func (c *Client) OnboardMerchant(ctx context.Context, body api.OnboardMerchantJS
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/platform/merchants/status-update
-func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...RequestOption) (*api.MerchantStatusUpdate, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMerchantStatusJSONRequestBody, opts ...Option) (*api.MerchantStatusUpdate, error) {
+	r, err := c.begin(ctx, &opUpdateMerchantStatus, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateMerchantStatusWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.MerchantStatusUpdate](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateMerchantStatusResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateMerchantStatusRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.MerchantStatusUpdate](r, req, err)
 }
 
 // GetMerchant calls GET /v1/platform/merchants/{merchant_id} (operation getMerchant): get one child merchant.
@@ -1725,24 +1438,14 @@ func (c *Client) UpdateMerchantStatus(ctx context.Context, body api.UpdateMercha
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/platform/merchants/{merchant_id}
-func (c *Client) GetMerchant(ctx context.Context, merchantId string, opts ...RequestOption) (*api.Merchant, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetMerchant(ctx, merchantId, call.editors...)
+func (c *Client) GetMerchant(ctx context.Context, merchantId string, opts ...Option) (*api.Merchant, error) {
+	r, err := c.begin(ctx, &opGetMerchant, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Merchant](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetMerchantResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetMerchantRequest(c.cfg.server, merchantId)
+	return execute[api.Merchant](r, req, err)
 }
 
 // GetPricesPage is the 2xx body of GetPrices (GET /v1/prices).
@@ -1756,34 +1459,24 @@ type GetPricesPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/prices
-func (c *Client) GetPrices(ctx context.Context, params *api.GetPricesParams, opts ...RequestOption) (*GetPricesPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPrices(ctx, params, call.editors...)
+func (c *Client) GetPrices(ctx context.Context, params *api.GetPricesParams, opts ...Option) (*GetPricesPage, error) {
+	r, err := c.begin(ctx, &opGetPrices, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetPricesPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPricesResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPricesRequest(c.cfg.server, params)
+	return execute[GetPricesPage](r, req, err)
 }
 
-// GetPricesIter ranges over every item GetPrices returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetPricesIter ranges over every item GetPrices returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/prices
-func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams, opts ...RequestOption) iter.Seq2[api.Price, error] {
+func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams, opts ...Option) iter.Seq2[api.Price, error] {
 	return paginate(ctx, c, params, pageFields[api.GetPricesParams]{
 		hasBefore:  func(p *api.GetPricesParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetPricesParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -1796,7 +1489,7 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetPricesParams) ([]api.Price, *api.PageMeta, error) {
+	}, func(it *api.Price) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPricesParams) ([]api.Price, *api.PageMeta, error) {
 		pg, err := c.GetPrices(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -1813,28 +1506,19 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/prices
-func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONRequestBody, opts ...RequestOption) (*api.Price, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.CreatePriceJSONBody(body))
+func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONRequestBody, opts ...Option) (*api.Price, error) {
+	r, err := c.begin(ctx, &opCreatePrice, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreatePriceWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.CreatePriceJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Price](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreatePriceResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreatePriceRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Price](r, req, err)
 }
 
 // GetPriceByIdResponse is the 2xx body of GetPriceById (GET /v1/prices/{id}).
@@ -1854,24 +1538,14 @@ type GetPriceByIdResponse = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/prices/{id}
-func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...RequestOption) (*GetPriceByIdResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetPriceById(ctx, id, call.editors...)
+func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...Option) (*GetPriceByIdResponse, error) {
+	r, err := c.begin(ctx, &opGetPriceById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetPriceByIdResponse](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetPriceByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetPriceByIdRequest(c.cfg.server, id)
+	return execute[GetPriceByIdResponse](r, req, err)
 }
 
 // CreateQuote calls POST /v1/quotes (operation createQuote): lock an FX rate and fees for a payin or payout.
@@ -1882,31 +1556,18 @@ func (c *Client) GetPriceById(ctx context.Context, id api.PriceIdParam, opts ...
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/quotes
-func (c *Client) CreateQuote(ctx context.Context, body api.CreateQuoteJSONRequestBody, opts ...RequestOption) (*api.QuoteList, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateQuote(ctx context.Context, body api.CreateQuoteJSONRequestBody, opts ...Option) (*api.QuoteList, error) {
+	r, err := c.begin(ctx, &opCreateQuote, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateQuoteWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.QuoteList](call, rsp, 200, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateQuoteResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateQuoteRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.QuoteList](r, req, err)
 }
 
 // GetRefundsPage is the 2xx body of GetRefunds (GET /v1/refunds).
@@ -1920,34 +1581,24 @@ type GetRefundsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/refunds
-func (c *Client) GetRefunds(ctx context.Context, params *api.GetRefundsParams, opts ...RequestOption) (*GetRefundsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetRefunds(ctx, params, call.editors...)
+func (c *Client) GetRefunds(ctx context.Context, params *api.GetRefundsParams, opts ...Option) (*GetRefundsPage, error) {
+	r, err := c.begin(ctx, &opGetRefunds, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetRefundsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetRefundsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetRefundsRequest(c.cfg.server, params)
+	return execute[GetRefundsPage](r, req, err)
 }
 
-// GetRefundsIter ranges over every item GetRefunds returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetRefundsIter ranges over every item GetRefunds returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/refunds
-func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParams, opts ...RequestOption) iter.Seq2[api.Refund, error] {
+func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParams, opts ...Option) iter.Seq2[api.Refund, error] {
 	return paginate(ctx, c, params, pageFields[api.GetRefundsParams]{
 		hasBefore:  func(p *api.GetRefundsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetRefundsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -1960,7 +1611,7 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetRefundsParams) ([]api.Refund, *api.PageMeta, error) {
+	}, func(it *api.Refund) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetRefundsParams) ([]api.Refund, *api.PageMeta, error) {
 		pg, err := c.GetRefunds(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -1973,36 +1624,26 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 // It returns the decoded 2xx body, an *APIError for any other status, or a
 // *DecodeError when a 2xx body does not decode.
 //
-// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)
-// and reused on every retry; when a retry meets Glomo's "already exists" answer
-// the existing object is fetched and returned.
+// Idempotent: request_id is set to a new UUID unless WithRequestID or the
+// body names one, and reused on every retry; when Glomo answers "already
+// exists" to a retry or to a request_id the caller named, the existing
+// object is fetched and returned.
 //
 //meta:operation POST /v1/refunds
-func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.CreateRefundJSONBody(body))
+func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequestBody, opts ...Option) (*api.Refund, error) {
+	r, err := c.begin(ctx, &opCreateRefund, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateRefundWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.CreateRefundJSONBody(body)
+	b.RequestId = r.fieldRequestID(b.RequestId)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Refund](call, rsp, 201, 202); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateRefundResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	if res.JSON202 != nil {
-		return res.JSON202, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateRefundRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Refund](r, req, err)
 }
 
 // GetRefundById calls GET /v1/refunds/{id} (operation getRefundById): get one refund.
@@ -2010,24 +1651,14 @@ func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequ
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/refunds/{id}
-func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetRefundById(ctx, id, call.editors...)
+func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts ...Option) (*api.Refund, error) {
+	r, err := c.begin(ctx, &opGetRefundById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Refund](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetRefundByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetRefundByIdRequest(c.cfg.server, id)
+	return execute[api.Refund](r, req, err)
 }
 
 // MockUpdateRefund calls PATCH /v1/refunds/{id}/mock_update_status (operation mockUpdateRefund): sandbox only - settle a refund as success or failure.
@@ -2038,28 +1669,19 @@ func (c *Client) GetRefundById(ctx context.Context, id api.RefundIdParam, opts .
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/refunds/{id}/mock_update_status
-func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, body api.MockUpdateRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.MockUpdateRefundJSONBody(body))
+func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, body api.MockUpdateRefundJSONRequestBody, opts ...Option) (*api.Refund, error) {
+	r, err := c.begin(ctx, &opMockUpdateRefund, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.MockUpdateRefundWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.MockUpdateRefundJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Refund](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseMockUpdateRefundResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewMockUpdateRefundRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.Refund](r, req, err)
 }
 
 // UpdateRfiRefund calls PATCH /v1/refunds/{id}/update_rfi (operation updateRfiRefund): attach documents requested for a refund.
@@ -2070,28 +1692,19 @@ func (c *Client) MockUpdateRefund(ctx context.Context, id api.RefundIdParam, bod
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/refunds/{id}/update_rfi
-func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body api.UpdateRfiRefundJSONRequestBody, opts ...RequestOption) (*api.Refund, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.UpdateRfiRefundJSONBody(body))
+func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body api.UpdateRfiRefundJSONRequestBody, opts ...Option) (*api.Refund, error) {
+	r, err := c.begin(ctx, &opUpdateRfiRefund, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateRfiRefundWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.UpdateRfiRefundJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Refund](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateRfiRefundResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateRfiRefundRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.Refund](r, req, err)
 }
 
 // GetRfisPage is the 2xx body of GetRfis (GET /v1/rfis).
@@ -2105,34 +1718,24 @@ type GetRfisPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/rfis
-func (c *Client) GetRfis(ctx context.Context, params *api.GetRfisParams, opts ...RequestOption) (*GetRfisPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetRfis(ctx, params, call.editors...)
+func (c *Client) GetRfis(ctx context.Context, params *api.GetRfisParams, opts ...Option) (*GetRfisPage, error) {
+	r, err := c.begin(ctx, &opGetRfis, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetRfisPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetRfisResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetRfisRequest(c.cfg.server, params)
+	return execute[GetRfisPage](r, req, err)
 }
 
-// GetRfisIter ranges over every item GetRfis returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetRfisIter ranges over every item GetRfis returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/rfis
-func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opts ...RequestOption) iter.Seq2[api.Rfi, error] {
+func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opts ...Option) iter.Seq2[api.Rfi, error] {
 	return paginate(ctx, c, params, pageFields[api.GetRfisParams]{
 		hasBefore:  func(p *api.GetRfisParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetRfisParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2145,7 +1748,7 @@ func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opt
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetRfisParams) ([]api.Rfi, *api.PageMeta, error) {
+	}, func(it *api.Rfi) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetRfisParams) ([]api.Rfi, *api.PageMeta, error) {
 		pg, err := c.GetRfis(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -2159,24 +1762,14 @@ func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opt
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/rfis/{id}
-func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestOption) (*api.Rfi, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetRfi(ctx, id, call.editors...)
+func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...Option) (*api.Rfi, error) {
+	r, err := c.begin(ctx, &opGetRfi, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Rfi](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetRfiResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetRfiRequest(c.cfg.server, id)
+	return execute[api.Rfi](r, req, err)
 }
 
 // RespondRfi calls PATCH /v1/rfis/{id}/respond (operation respondRfi): answer a request for information.
@@ -2187,28 +1780,18 @@ func (c *Client) GetRfi(ctx context.Context, id api.RfiIdParam, opts ...RequestO
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/rfis/{id}/respond
-func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...RequestOption) (*api.Rfi, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.RespondRfiJSONRequestBody, opts ...Option) (*api.Rfi, error) {
+	r, err := c.begin(ctx, &opRespondRfi, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.RespondRfiWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Rfi](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseRespondRfiResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewRespondRfiRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.Rfi](r, req, err)
 }
 
 // GetSettlementsPage is the 2xx body of GetSettlements (GET /v1/settlements).
@@ -2222,34 +1805,24 @@ type GetSettlementsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/settlements
-func (c *Client) GetSettlements(ctx context.Context, params *api.GetSettlementsParams, opts ...RequestOption) (*GetSettlementsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetSettlements(ctx, params, call.editors...)
+func (c *Client) GetSettlements(ctx context.Context, params *api.GetSettlementsParams, opts ...Option) (*GetSettlementsPage, error) {
+	r, err := c.begin(ctx, &opGetSettlements, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetSettlementsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetSettlementsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetSettlementsRequest(c.cfg.server, params)
+	return execute[GetSettlementsPage](r, req, err)
 }
 
-// GetSettlementsIter ranges over every item GetSettlements returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetSettlementsIter ranges over every item GetSettlements returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/settlements
-func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettlementsParams, opts ...RequestOption) iter.Seq2[api.Settlement, error] {
+func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettlementsParams, opts ...Option) iter.Seq2[api.Settlement, error] {
 	return paginate(ctx, c, params, pageFields[api.GetSettlementsParams]{
 		hasBefore:  func(p *api.GetSettlementsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetSettlementsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2262,7 +1835,7 @@ func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettleme
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetSettlementsParams) ([]api.Settlement, *api.PageMeta, error) {
+	}, func(it *api.Settlement) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetSettlementsParams) ([]api.Settlement, *api.PageMeta, error) {
 		pg, err := c.GetSettlements(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -2279,28 +1852,18 @@ func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettleme
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/settlements
-func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlementJSONRequestBody, opts ...RequestOption) (*api.Settlement, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlementJSONRequestBody, opts ...Option) (*api.Settlement, error) {
+	r, err := c.begin(ctx, &opCreateSettlement, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateSettlementWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Settlement](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateSettlementResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateSettlementRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Settlement](r, req, err)
 }
 
 // TriggerMockSettlement calls POST /v1/settlements/mock-trigger (operation triggerMockSettlement): sandbox only - run the settlement job now.
@@ -2311,24 +1874,14 @@ func (c *Client) CreateSettlement(ctx context.Context, body api.CreateSettlement
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/settlements/mock-trigger
-func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOption) (*api.MockSettlementTrigger, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.TriggerMockSettlement(ctx, call.editors...)
+func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...Option) (*api.MockSettlementTrigger, error) {
+	r, err := c.begin(ctx, &opTriggerMockSettlement, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.MockSettlementTrigger](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseTriggerMockSettlementResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewTriggerMockSettlementRequest(c.cfg.server)
+	return execute[api.MockSettlementTrigger](r, req, err)
 }
 
 // GetSettlementById calls GET /v1/settlements/{id} (operation getSettlementById): get one settlement.
@@ -2336,24 +1889,14 @@ func (c *Client) TriggerMockSettlement(ctx context.Context, opts ...RequestOptio
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/settlements/{id}
-func (c *Client) GetSettlementById(ctx context.Context, id api.SettlementIdParam, opts ...RequestOption) (*api.Settlement, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetSettlementById(ctx, id, call.editors...)
+func (c *Client) GetSettlementById(ctx context.Context, id api.SettlementIdParam, opts ...Option) (*api.Settlement, error) {
+	r, err := c.begin(ctx, &opGetSettlementById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Settlement](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetSettlementByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetSettlementByIdRequest(c.cfg.server, id)
+	return execute[api.Settlement](r, req, err)
 }
 
 // GetTransactionsLinkedToSettlementPage is the 2xx body of GetTransactionsLinkedToSettlement (GET /v1/settlements/{id}/transactions).
@@ -2367,34 +1910,24 @@ type GetTransactionsLinkedToSettlementPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/settlements/{id}/transactions
-func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id api.SettlementIdParam, params *api.GetTransactionsLinkedToSettlementParams, opts ...RequestOption) (*GetTransactionsLinkedToSettlementPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetTransactionsLinkedToSettlement(ctx, id, params, call.editors...)
+func (c *Client) GetTransactionsLinkedToSettlement(ctx context.Context, id api.SettlementIdParam, params *api.GetTransactionsLinkedToSettlementParams, opts ...Option) (*GetTransactionsLinkedToSettlementPage, error) {
+	r, err := c.begin(ctx, &opGetTransactionsLinkedToSettlement, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetTransactionsLinkedToSettlementPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetTransactionsLinkedToSettlementResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetTransactionsLinkedToSettlementRequest(c.cfg.server, id, params)
+	return execute[GetTransactionsLinkedToSettlementPage](r, req, err)
 }
 
-// GetTransactionsLinkedToSettlementIter ranges over every item GetTransactionsLinkedToSettlement returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetTransactionsLinkedToSettlementIter ranges over every item GetTransactionsLinkedToSettlement returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/settlements/{id}/transactions
-func (c *Client) GetTransactionsLinkedToSettlementIter(ctx context.Context, id api.SettlementIdParam, params *api.GetTransactionsLinkedToSettlementParams, opts ...RequestOption) iter.Seq2[api.Transaction, error] {
+func (c *Client) GetTransactionsLinkedToSettlementIter(ctx context.Context, id api.SettlementIdParam, params *api.GetTransactionsLinkedToSettlementParams, opts ...Option) iter.Seq2[api.Transaction, error] {
 	return paginate(ctx, c, params, pageFields[api.GetTransactionsLinkedToSettlementParams]{
 		hasBefore:  func(p *api.GetTransactionsLinkedToSettlementParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetTransactionsLinkedToSettlementParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2410,7 +1943,7 @@ func (c *Client) GetTransactionsLinkedToSettlementIter(ctx context.Context, id a
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetTransactionsLinkedToSettlementParams) ([]api.Transaction, *api.PageMeta, error) {
+	}, func(it *api.Transaction) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetTransactionsLinkedToSettlementParams) ([]api.Transaction, *api.PageMeta, error) {
 		pg, err := c.GetTransactionsLinkedToSettlement(ctx, id, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -2430,34 +1963,24 @@ type GetSubscriptionsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/subscriptions
-func (c *Client) GetSubscriptions(ctx context.Context, params *api.GetSubscriptionsParams, opts ...RequestOption) (*GetSubscriptionsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetSubscriptions(ctx, params, call.editors...)
+func (c *Client) GetSubscriptions(ctx context.Context, params *api.GetSubscriptionsParams, opts ...Option) (*GetSubscriptionsPage, error) {
+	r, err := c.begin(ctx, &opGetSubscriptions, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetSubscriptionsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetSubscriptionsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetSubscriptionsRequest(c.cfg.server, params)
+	return execute[GetSubscriptionsPage](r, req, err)
 }
 
-// GetSubscriptionsIter ranges over every item GetSubscriptions returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetSubscriptionsIter ranges over every item GetSubscriptions returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/subscriptions
-func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscriptionsParams, opts ...RequestOption) iter.Seq2[api.Subscription, error] {
+func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscriptionsParams, opts ...Option) iter.Seq2[api.Subscription, error] {
 	return paginate(ctx, c, params, pageFields[api.GetSubscriptionsParams]{
 		hasBefore:  func(p *api.GetSubscriptionsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetSubscriptionsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2470,7 +1993,7 @@ func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscr
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetSubscriptionsParams) ([]api.Subscription, *api.PageMeta, error) {
+	}, func(it *api.Subscription) string { return it.Id }, func(ctx context.Context, p *api.GetSubscriptionsParams) ([]api.Subscription, *api.PageMeta, error) {
 		pg, err := c.GetSubscriptions(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -2487,28 +2010,18 @@ func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscr
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/subscriptions
-func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscriptionJSONRequestBody, opts ...RequestOption) (*api.CreateSubscriptionResponse, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscriptionJSONRequestBody, opts ...Option) (*api.CreateSubscriptionResponse, error) {
+	r, err := c.begin(ctx, &opCreateSubscription, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateSubscriptionWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.CreateSubscriptionResponse](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateSubscriptionResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateSubscriptionRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.CreateSubscriptionResponse](r, req, err)
 }
 
 // GetSubscriptionById calls GET /v1/subscriptions/{id} (operation getSubscriptionById): get one subscription.
@@ -2516,24 +2029,14 @@ func (c *Client) CreateSubscription(ctx context.Context, body api.CreateSubscrip
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/subscriptions/{id}
-func (c *Client) GetSubscriptionById(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetSubscriptionById(ctx, id, call.editors...)
+func (c *Client) GetSubscriptionById(ctx context.Context, id api.SubscriptionIdParam, opts ...Option) (*api.Subscription, error) {
+	r, err := c.begin(ctx, &opGetSubscriptionById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetSubscriptionByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetSubscriptionByIdRequest(c.cfg.server, id)
+	return execute[api.Subscription](r, req, err)
 }
 
 // CancelSubscription calls PATCH /v1/subscriptions/{id}/cancel (operation cancelSubscription): end a subscription permanently.
@@ -2544,24 +2047,14 @@ func (c *Client) GetSubscriptionById(ctx context.Context, id api.SubscriptionIdP
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/cancel
-func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.CancelSubscription(ctx, id, call.editors...)
+func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...Option) (*api.Subscription, error) {
+	r, err := c.begin(ctx, &opCancelSubscription, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseCancelSubscriptionResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewCancelSubscriptionRequest(c.cfg.server, id)
+	return execute[api.Subscription](r, req, err)
 }
 
 // UpdateNextPaymentDate calls PATCH /v1/subscriptions/{id}/next-payment-date (operation updateNextPaymentDate): move the next charge date of a subscription.
@@ -2572,28 +2065,18 @@ func (c *Client) CancelSubscription(ctx context.Context, id api.SubscriptionIdPa
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/next-payment-date
-func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...RequestOption) (*api.NextPaymentDateUpdate, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionIdParam, body api.UpdateNextPaymentDateJSONRequestBody, opts ...Option) (*api.NextPaymentDateUpdate, error) {
+	r, err := c.begin(ctx, &opUpdateNextPaymentDate, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.UpdateNextPaymentDateWithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.NextPaymentDateUpdate](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseUpdateNextPaymentDateResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewUpdateNextPaymentDateRequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.NextPaymentDateUpdate](r, req, err)
 }
 
 // PauseSubscription calls PATCH /v1/subscriptions/{id}/pause (operation pauseSubscription): pause renewal charges.
@@ -2604,24 +2087,14 @@ func (c *Client) UpdateNextPaymentDate(ctx context.Context, id api.SubscriptionI
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/pause
-func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.PauseSubscription(ctx, id, call.editors...)
+func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...Option) (*api.Subscription, error) {
+	r, err := c.begin(ctx, &opPauseSubscription, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParsePauseSubscriptionResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewPauseSubscriptionRequest(c.cfg.server, id)
+	return execute[api.Subscription](r, req, err)
 }
 
 // ResumeSubscription calls PATCH /v1/subscriptions/{id}/resume (operation resumeSubscription): resume a subscription.
@@ -2632,24 +2105,14 @@ func (c *Client) PauseSubscription(ctx context.Context, id api.SubscriptionIdPar
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v1/subscriptions/{id}/resume
-func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...RequestOption) (*api.Subscription, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.ResumeSubscription(ctx, id, call.editors...)
+func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdParam, opts ...Option) (*api.Subscription, error) {
+	r, err := c.begin(ctx, &opResumeSubscription, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Subscription](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseResumeSubscriptionResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewResumeSubscriptionRequest(c.cfg.server, id)
+	return execute[api.Subscription](r, req, err)
 }
 
 // CloseVirtualAccount calls DELETE /v1/virtual-accounts (operation closeVirtualAccount): close a virtual account.
@@ -2660,24 +2123,14 @@ func (c *Client) ResumeSubscription(ctx context.Context, id api.SubscriptionIdPa
 // is an *OutcomeUnknownError.
 //
 //meta:operation DELETE /v1/virtual-accounts
-func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtualAccountParams, opts ...RequestOption) (*api.VirtualAccountClosure, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.CloseVirtualAccount(ctx, params, call.editors...)
+func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtualAccountParams, opts ...Option) (*api.VirtualAccountClosure, error) {
+	r, err := c.begin(ctx, &opCloseVirtualAccount, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.VirtualAccountClosure](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseCloseVirtualAccountResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewCloseVirtualAccountRequest(c.cfg.server, params)
+	return execute[api.VirtualAccountClosure](r, req, err)
 }
 
 // GetVirtualAccountsPage is the 2xx body of GetVirtualAccounts (GET /v1/virtual-accounts).
@@ -2691,34 +2144,24 @@ type GetVirtualAccountsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/virtual-accounts
-func (c *Client) GetVirtualAccounts(ctx context.Context, params *api.GetVirtualAccountsParams, opts ...RequestOption) (*GetVirtualAccountsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetVirtualAccounts(ctx, params, call.editors...)
+func (c *Client) GetVirtualAccounts(ctx context.Context, params *api.GetVirtualAccountsParams, opts ...Option) (*GetVirtualAccountsPage, error) {
+	r, err := c.begin(ctx, &opGetVirtualAccounts, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetVirtualAccountsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetVirtualAccountsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetVirtualAccountsRequest(c.cfg.server, params)
+	return execute[GetVirtualAccountsPage](r, req, err)
 }
 
-// GetVirtualAccountsIter ranges over every item GetVirtualAccounts returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetVirtualAccountsIter ranges over every item GetVirtualAccounts returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/virtual-accounts
-func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirtualAccountsParams, opts ...RequestOption) iter.Seq2[api.VirtualAccount, error] {
+func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirtualAccountsParams, opts ...Option) iter.Seq2[api.VirtualAccount, error] {
 	return paginate(ctx, c, params, pageFields[api.GetVirtualAccountsParams]{
 		hasBefore:  func(p *api.GetVirtualAccountsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetVirtualAccountsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2731,6 +2174,8 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 			}
 			return int64(*p.Page)
 		},
+	}, func(it *api.VirtualAccount) string {
+		return "" // no id: not de-duplicated
 	}, func(ctx context.Context, p *api.GetVirtualAccountsParams) ([]api.VirtualAccount, *api.PageMeta, error) {
 		pg, err := c.GetVirtualAccounts(ctx, p, opts...)
 		if err != nil {
@@ -2748,28 +2193,19 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/virtual-accounts
-func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtualAccountJSONRequestBody, opts ...RequestOption) (*api.VirtualAccount, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.jsonBody(api.CreateVirtualAccountJSONBody(body))
+func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtualAccountJSONRequestBody, opts ...Option) (*api.VirtualAccount, error) {
+	r, err := c.begin(ctx, &opCreateVirtualAccount, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateVirtualAccountWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	b := api.CreateVirtualAccountJSONBody(body)
+	reader, err := r.jsonBody(b)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.VirtualAccount](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateVirtualAccountResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateVirtualAccountRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.VirtualAccount](r, req, err)
 }
 
 // GetWithdrawalAccountsPage is the 2xx body of GetWithdrawalAccounts (GET /v1/withdrawal_accounts).
@@ -2783,34 +2219,24 @@ type GetWithdrawalAccountsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/withdrawal_accounts
-func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *api.GetWithdrawalAccountsParams, opts ...RequestOption) (*GetWithdrawalAccountsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetWithdrawalAccounts(ctx, params, call.editors...)
+func (c *Client) GetWithdrawalAccounts(ctx context.Context, params *api.GetWithdrawalAccountsParams, opts ...Option) (*GetWithdrawalAccountsPage, error) {
+	r, err := c.begin(ctx, &opGetWithdrawalAccounts, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetWithdrawalAccountsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetWithdrawalAccountsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetWithdrawalAccountsRequest(c.cfg.server, params)
+	return execute[GetWithdrawalAccountsPage](r, req, err)
 }
 
-// GetWithdrawalAccountsIter ranges over every item GetWithdrawalAccounts returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetWithdrawalAccountsIter ranges over every item GetWithdrawalAccounts returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/withdrawal_accounts
-func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetWithdrawalAccountsParams, opts ...RequestOption) iter.Seq2[api.WithdrawalAccount, error] {
+func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetWithdrawalAccountsParams, opts ...Option) iter.Seq2[api.WithdrawalAccount, error] {
 	return paginate(ctx, c, params, pageFields[api.GetWithdrawalAccountsParams]{
 		hasBefore:  func(p *api.GetWithdrawalAccountsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetWithdrawalAccountsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2823,7 +2249,7 @@ func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetW
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetWithdrawalAccountsParams) ([]api.WithdrawalAccount, *api.PageMeta, error) {
+	}, func(it *api.WithdrawalAccount) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetWithdrawalAccountsParams) ([]api.WithdrawalAccount, *api.PageMeta, error) {
 		pg, err := c.GetWithdrawalAccounts(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -2837,24 +2263,14 @@ func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetW
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/withdrawal_accounts/{id}
-func (c *Client) GetWithdrawalAccountById(ctx context.Context, id api.WithdrawalAccountIdParam, opts ...RequestOption) (*api.WithdrawalAccount, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetWithdrawalAccountById(ctx, id, call.editors...)
+func (c *Client) GetWithdrawalAccountById(ctx context.Context, id api.WithdrawalAccountIdParam, opts ...Option) (*api.WithdrawalAccount, error) {
+	r, err := c.begin(ctx, &opGetWithdrawalAccountById, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.WithdrawalAccount](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetWithdrawalAccountByIdResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetWithdrawalAccountByIdRequest(c.cfg.server, id)
+	return execute[api.WithdrawalAccount](r, req, err)
 }
 
 // GetWithdrawalsPage is the 2xx body of GetWithdrawals (GET /v1/withdrawals).
@@ -2868,34 +2284,24 @@ type GetWithdrawalsPage = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v1/withdrawals
-func (c *Client) GetWithdrawals(ctx context.Context, params *api.GetWithdrawalsParams, opts ...RequestOption) (*GetWithdrawalsPage, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetWithdrawals(ctx, params, call.editors...)
+func (c *Client) GetWithdrawals(ctx context.Context, params *api.GetWithdrawalsParams, opts ...Option) (*GetWithdrawalsPage, error) {
+	r, err := c.begin(ctx, &opGetWithdrawals, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[GetWithdrawalsPage](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetWithdrawalsResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetWithdrawalsRequest(c.cfg.server, params)
+	return execute[GetWithdrawalsPage](r, req, err)
 }
 
-// GetWithdrawalsIter ranges over every item GetWithdrawals returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// before is pinned to the first request's time unless params set it,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// GetWithdrawalsIter ranges over every item GetWithdrawals returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. before is pinned to the first request's time unless
+// params set it. See the package documentation, Pagination.
 //
 //meta:operation GET /v1/withdrawals
-func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdrawalsParams, opts ...RequestOption) iter.Seq2[api.Withdrawal, error] {
+func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdrawalsParams, opts ...Option) iter.Seq2[api.Withdrawal, error] {
 	return paginate(ctx, c, params, pageFields[api.GetWithdrawalsParams]{
 		hasBefore:  func(p *api.GetWithdrawalsParams) bool { return p.Before != nil },
 		setBefore:  func(p *api.GetWithdrawalsParams, v string) { x := api.BeforeParam(v); p.Before = &x },
@@ -2908,7 +2314,7 @@ func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdraw
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.GetWithdrawalsParams) ([]api.Withdrawal, *api.PageMeta, error) {
+	}, func(it *api.Withdrawal) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetWithdrawalsParams) ([]api.Withdrawal, *api.PageMeta, error) {
 		pg, err := c.GetWithdrawals(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -2925,28 +2331,18 @@ func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdraw
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v1/withdrawals
-func (c *Client) CreateWithdrawal(ctx context.Context, body api.CreateWithdrawalJSONRequestBody, opts ...RequestOption) (*api.Withdrawal, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateWithdrawal(ctx context.Context, body api.CreateWithdrawalJSONRequestBody, opts ...Option) (*api.Withdrawal, error) {
+	r, err := c.begin(ctx, &opCreateWithdrawal, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateWithdrawalWithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.Withdrawal](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateWithdrawalResult(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateWithdrawalRequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.Withdrawal](r, req, err)
 }
 
 // ListBeneficiariesV2Page is the 2xx body of ListBeneficiariesV2 (GET /v2/beneficiaries).
@@ -2960,33 +2356,23 @@ type ListBeneficiariesV2Page = struct {
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v2/beneficiaries
-func (c *Client) ListBeneficiariesV2(ctx context.Context, params *api.ListBeneficiariesV2Params, opts ...RequestOption) (*ListBeneficiariesV2Page, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.ListBeneficiariesV2(ctx, params, call.editors...)
+func (c *Client) ListBeneficiariesV2(ctx context.Context, params *api.ListBeneficiariesV2Params, opts ...Option) (*ListBeneficiariesV2Page, error) {
+	r, err := c.begin(ctx, &opListBeneficiariesV2, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[ListBeneficiariesV2Page](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseListBeneficiariesV2Result(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewListBeneficiariesV2Request(c.cfg.server, params)
+	return execute[ListBeneficiariesV2Page](r, req, err)
 }
 
-// ListBeneficiariesV2Iter ranges over every item ListBeneficiariesV2 returns, fetching one page at a time
-// (params may be nil; they are copied, never modified). per_page defaults to 100,
-// an id already yielded by the previous page is skipped, and breaking out of the
-// loop sends no further request. See the package documentation, Pagination.
+// ListBeneficiariesV2Iter ranges over every item ListBeneficiariesV2 returns, fetching one page at a
+// time (params may be nil; they are copied, never modified). per_page defaults
+// to 100, an id is never yielded twice, and breaking out of the loop sends no
+// further request. See the package documentation, Pagination.
 //
 //meta:operation GET /v2/beneficiaries
-func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBeneficiariesV2Params, opts ...RequestOption) iter.Seq2[api.BeneficiaryV2, error] {
+func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBeneficiariesV2Params, opts ...Option) iter.Seq2[api.BeneficiaryV2, error] {
 	return paginate(ctx, c, params, pageFields[api.ListBeneficiariesV2Params]{
 		hasPerPage: func(p *api.ListBeneficiariesV2Params) bool { return p.PerPage != nil },
 		setPerPage: func(p *api.ListBeneficiariesV2Params, v int64) { x := api.PerPageParam(v); p.PerPage = &x },
@@ -2997,7 +2383,7 @@ func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBe
 			}
 			return int64(*p.Page)
 		},
-	}, func(ctx context.Context, p *api.ListBeneficiariesV2Params) ([]api.BeneficiaryV2, *api.PageMeta, error) {
+	}, func(it *api.BeneficiaryV2) string { return derefID(it.Id) }, func(ctx context.Context, p *api.ListBeneficiariesV2Params) ([]api.BeneficiaryV2, *api.PageMeta, error) {
 		pg, err := c.ListBeneficiariesV2(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
@@ -3014,28 +2400,18 @@ func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBe
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v2/beneficiaries
-func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBeneficiaryV2JSONRequestBody, opts ...Option) (*api.BeneficiaryV2, error) {
+	r, err := c.begin(ctx, &opCreateBeneficiaryV2, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateBeneficiaryV2WithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.BeneficiaryV2](call, rsp, 201); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateBeneficiaryV2Result(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON201 != nil {
-		return res.JSON201, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateBeneficiaryV2RequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.BeneficiaryV2](r, req, err)
 }
 
 // GetBeneficiaryByIdV2 calls GET /v2/beneficiaries/{id} (operation getBeneficiaryByIdV2): get one beneficiary (v2).
@@ -3043,24 +2419,14 @@ func (c *Client) CreateBeneficiaryV2(ctx context.Context, body api.CreateBenefic
 // *DecodeError when a 2xx body does not decode.
 //
 //meta:operation GET /v2/beneficiaries/{id}
-func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdParam, opts ...RequestOption) (*api.BeneficiaryV2, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	rsp, err := c.api.GetBeneficiaryByIdV2(ctx, id, call.editors...)
+func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdParam, opts ...Option) (*api.BeneficiaryV2, error) {
+	r, err := c.begin(ctx, &opGetBeneficiaryByIdV2, opts)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.BeneficiaryV2](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseGetBeneficiaryByIdV2Result(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	defer r.end()
+	req, err := api.NewGetBeneficiaryByIdV2Request(c.cfg.server, id)
+	return execute[api.BeneficiaryV2](r, req, err)
 }
 
 // MockReviewBeneficiaryV2 calls PATCH /v2/beneficiaries/{id}/mock-review (operation mockReviewBeneficiaryV2): sandbox only - approve or reject a pending beneficiary.
@@ -3071,28 +2437,18 @@ func (c *Client) GetBeneficiaryByIdV2(ctx context.Context, id api.BeneficiaryIdP
 // is an *OutcomeUnknownError.
 //
 //meta:operation PATCH /v2/beneficiaries/{id}/mock-review
-func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.BeneficiaryIdParam, body api.MockReviewBeneficiaryV2JSONRequestBody, opts ...RequestOption) (*api.BeneficiaryV2, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.BeneficiaryIdParam, body api.MockReviewBeneficiaryV2JSONRequestBody, opts ...Option) (*api.BeneficiaryV2, error) {
+	r, err := c.begin(ctx, &opMockReviewBeneficiaryV2, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.MockReviewBeneficiaryV2WithBody(ctx, id, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.BeneficiaryV2](call, rsp, 200); ok {
-		return out, err
-	}
-	res, err := api.ParseMockReviewBeneficiaryV2Result(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON200 != nil {
-		return res.JSON200, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewMockReviewBeneficiaryV2RequestWithBody(c.cfg.server, id, "application/json", reader)
+	return execute[api.BeneficiaryV2](r, req, err)
 }
 
 // CreateVirtualAccountV2 calls POST /v2/virtual-accounts (operation createVirtualAccountV2): request a virtual account (asynchronous, v2).
@@ -3103,26 +2459,16 @@ func (c *Client) MockReviewBeneficiaryV2(ctx context.Context, id api.Beneficiary
 // is an *OutcomeUnknownError.
 //
 //meta:operation POST /v2/virtual-accounts
-func (c *Client) CreateVirtualAccountV2(ctx context.Context, body api.CreateVirtualAccountV2JSONRequestBody, opts ...RequestOption) (*api.VirtualAccountV2Accepted, error) {
-	ctx, call := c.begin(ctx, opts)
-	defer call.done()
-	reader, err := call.marshalBody(body)
+func (c *Client) CreateVirtualAccountV2(ctx context.Context, body api.CreateVirtualAccountV2JSONRequestBody, opts ...Option) (*api.VirtualAccountV2Accepted, error) {
+	r, err := c.begin(ctx, &opCreateVirtualAccountV2, opts)
 	if err != nil {
 		return nil, err
 	}
-	rsp, err := c.api.CreateVirtualAccountV2WithBody(ctx, "application/json", reader, call.editors...)
+	defer r.end()
+	reader, err := r.jsonBody(body)
 	if err != nil {
-		return nil, call.fail(err)
+		return nil, err
 	}
-	if out, ok, err := decodeOK[api.VirtualAccountV2Accepted](call, rsp, 202); ok {
-		return out, err
-	}
-	res, err := api.ParseCreateVirtualAccountV2Result(rsp)
-	if err != nil {
-		return nil, call.fail(err)
-	}
-	if res.JSON202 != nil {
-		return res.JSON202, nil
-	}
-	return nil, call.undecoded(res.HTTPResponse, res.Body)
+	req, err := api.NewCreateVirtualAccountV2RequestWithBody(c.cfg.server, "application/json", reader)
+	return execute[api.VirtualAccountV2Accepted](r, req, err)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 // notOperations are the hand-written methods of *Client.
@@ -44,24 +46,25 @@ func callAll(t *testing.T, c *Client, each func(name string, out []reflect.Value
 }
 
 func TestEveryOperationDecodesAndFails(t *testing.T) {
-	idx, err := loadSpec()
+	m, err := specmodel.Default()
 	require.NoError(t, err)
 	var mode atomic.Value // "ok-object", "ok-array", "error", "text"
 	mode.Store("ok-object")
 	f := newFake(t, func(_ int, r *http.Request, _ []byte) reply {
-		op := idx.match(r.Method, strings.TrimPrefix(r.URL.Path, "/api"))
+		op := m.Match(r.Method, strings.TrimPrefix(r.URL.Path, "/api"))
 		if op == nil {
 			return reply{status: 599, body: `{"error":"no such operation"}`}
 		}
+		success := op.JSONSuccess[0]
 		switch mode.Load() {
 		case "error":
 			return reply{status: 404, body: `{"error":"Not Found"}`}
 		case "text":
-			return reply{status: op.successStatus, body: "ok", header: map[string]string{"Content-Type": "text/plain"}}
+			return reply{status: success, body: "ok", header: map[string]string{"Content-Type": "text/plain"}}
 		case "ok-array":
-			return reply{status: op.successStatus, body: `[]`}
+			return reply{status: success, body: `[]`}
 		}
-		return reply{status: op.successStatus, body: `{}`}
+		return reply{status: success, body: `{}`}
 	})
 	h := newHarness(t, f, WithMaxRetries(0))
 
@@ -77,7 +80,7 @@ func TestEveryOperationDecodesAndFails(t *testing.T) {
 		require.NoError(t, err, name)
 		assert.False(t, out[0].IsNil(), name)
 	})
-	assert.Equal(t, len(idx.ops), n, "one method per operation of the description")
+	assert.Equal(t, len(m.Ops), n, "one method per operation of the description")
 
 	mode.Store("error")
 	callAll(t, h.c, func(name string, out []reflect.Value) {
@@ -121,7 +124,7 @@ func callOne(t *testing.T, c *Client, name string) []reflect.Value {
 }
 
 func TestEveryListOperationIterates(t *testing.T) {
-	idx, err := loadSpec()
+	m, err := specmodel.Default()
 	require.NoError(t, err)
 	var fail atomic.Bool
 	f := newFake(t, func(_ int, r *http.Request, _ []byte) reply {
@@ -137,8 +140,8 @@ func TestEveryListOperationIterates(t *testing.T) {
 	h := newHarness(t, f, WithMaxRetries(0))
 	v := reflect.ValueOf(h.c)
 	lists := 0
-	for _, op := range idx.ops {
-		if op.list {
+	for _, op := range m.Ops {
+		if op.List {
 			lists++
 		}
 	}
@@ -177,12 +180,34 @@ func TestEveryListOperationIterates(t *testing.T) {
 // TestMetaOperationComments checks that operations.gen.go carries a
 // //meta:operation line for every operation of the description.
 func TestMetaOperationComments(t *testing.T) {
-	idx, err := loadSpec()
+	m, err := specmodel.Default()
 	require.NoError(t, err)
 	src, err := os.ReadFile("operations.gen.go")
 	require.NoError(t, err)
-	for _, op := range idx.ops {
-		assert.Contains(t, string(src), "//meta:operation "+op.method+" "+op.template+"\n", op.id)
+	for _, op := range m.Ops {
+		assert.Contains(t, string(src), "//meta:operation "+op.Method+" "+op.Path+"\n", op.ID)
 	}
 	_ = context.Background
+}
+
+// TestDescriptorsAreTheSpecModels: every generated descriptor states what
+// the spec model derives, so nothing has to be parsed at run time.
+func TestDescriptorsAreTheSpecModels(t *testing.T) {
+	m, err := specmodel.Default()
+	require.NoError(t, err)
+	require.Len(t, operations, len(m.Ops))
+	for i, so := range m.Ops {
+		op := operations[i]
+		assert.Equal(t, so.ID, op.id)
+		assert.Equal(t, so.Method, op.method, so.ID)
+		assert.Equal(t, so.Path, op.path, so.ID)
+		assert.Equal(t, so.Idempotent, op.idempotent, so.ID)
+		assert.Equal(t, so.JSONSuccess, op.success, so.ID)
+		if so.Lookup == nil {
+			assert.Nil(t, op.lookup, so.ID)
+		} else {
+			require.NotNil(t, op.lookup, so.ID)
+			assert.Equal(t, so.Lookup.ID, op.lookup.id, so.ID)
+		}
+	}
 }

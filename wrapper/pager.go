@@ -2,9 +2,8 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"iter"
-	"reflect"
-	"sync"
 	"time"
 
 	"github.com/glomo-go/glomo-go/api"
@@ -13,6 +12,17 @@ import (
 // DefaultPerPage is the page size iterators ask for when params leave
 // per_page unset (Glomo's maximum).
 const DefaultPerPage = 100
+
+// MaxIterPages bounds a walk whose server announced no page count: an
+// iterator that reaches it yields ErrTooManyPages instead of looping on a
+// server that keeps saying there is a next page.
+const MaxIterPages = 10_000
+
+// dedupeWindow is how many of the latest pages' ids an iterator remembers.
+const dedupeWindow = 3
+
+// ErrTooManyPages is yielded by an iterator that reached MaxIterPages.
+var ErrTooManyPages = errors.New("glomo: iteration stopped after MaxIterPages pages")
 
 // pageFields reaches the paging parameters of one generated Params struct.
 // setBefore is nil when the operation has no before parameter.
@@ -31,13 +41,17 @@ type pageFields[P any] struct {
 //   - unless the caller set before, it is pinned to the time of the first
 //     request (rounded up to the second), so objects created while paging
 //     cannot push items across page boundaries (Glomo's page-drift remedy);
-//   - ids already yielded by the previous page are skipped, so an item that
-//     still shifts (an insert the pin cannot exclude) is never yielded twice;
-//   - it stops when page_meta.next is null, on an empty page, after yielding
-//     an error, or as soon as the consumer stops ranging (no extra request);
-//   - it holds one page in memory;
+//   - an id is never yielded twice: ids are remembered for the latest
+//     dedupeWindow pages (a duplicate from further back would mean a server
+//     re-serving old pages, which the bounds below stop), so the heap stays
+//     O(page) however long the walk;
+//   - it stops when page_meta.next is null or does not advance, on an empty
+//     page, after the page count the first page announced when the window is
+//     pinned (it cannot grow), after yielding an error, or as soon as the
+//     consumer stops ranging (no extra request); MaxIterPages bounds a walk
+//     without a page count;
 //   - ranging the returned sequence again starts over from the caller's params.
-func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFields[P],
+func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFields[P], idOf func(*T) string,
 	fetch func(context.Context, *P) ([]T, *api.PageMeta, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var p P
@@ -47,16 +61,16 @@ func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFie
 		if !f.hasPerPage(&p) {
 			f.setPerPage(&p, DefaultPerPage)
 		}
-		if f.setBefore != nil && !f.hasBefore(&p) {
+		pinned := f.setBefore != nil && f.hasBefore(&p)
+		if f.setBefore != nil && !pinned {
 			pin := c.cfg.now().UTC().Truncate(time.Second).Add(time.Second)
 			f.setBefore(&p, pin.Format(time.RFC3339))
+			pinned = true
 		}
-		page := f.getPage(&p)
-		if page < 1 {
-			page = 1
-		}
-		var prev map[string]struct{}
-		for {
+		page := max(f.getPage(&p), 1)
+		last := int64(0) // the last page to fetch, once known
+		var seen window
+		for fetched := 1; ; fetched++ {
 			f.setPage(&p, page)
 			items, meta, err := fetch(ctx, &p)
 			if err != nil {
@@ -64,67 +78,72 @@ func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFie
 				yield(zero, err)
 				return
 			}
-			cur := make(map[string]struct{}, len(items))
-			for _, it := range items {
-				if id := itemID(it); id != "" {
-					if _, dup := prev[id]; dup {
-						continue
-					}
-					if _, dup := cur[id]; dup {
-						continue
-					}
-					cur[id] = struct{}{}
+			seen.next()
+			for i := range items {
+				if id := idOf(&items[i]); id != "" && !seen.add(id) {
+					continue
 				}
-				if !yield(it, nil) {
+				if !yield(items[i], nil) {
 					return
 				}
 			}
-			if len(items) == 0 || meta == nil || meta.Next == nil || *meta.Next <= page {
+			if pinned && last == 0 && meta != nil && meta.Pages != nil {
+				last = *meta.Pages
+			}
+			switch {
+			case len(items) == 0, meta == nil, meta.Next == nil, *meta.Next <= page:
+				return
+			case last > 0 && *meta.Next > last:
+				return // the pinned window has no more pages than it first announced
+			case fetched >= MaxIterPages:
+				var zero T
+				yield(zero, ErrTooManyPages)
 				return
 			}
-			page, prev = *meta.Next, cur
+			page = *meta.Next
 		}
 	}
 }
 
-// idField caches, per item type, the index of an Id field of type string
-// or *string (-1 when there is none).
-var idField sync.Map // reflect.Type -> int
+// window remembers the ids of the latest dedupeWindow pages.
+type window struct {
+	pages [dedupeWindow]map[string]struct{}
+	cur   int
+}
 
-func itemID(v any) string {
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return ""
-		}
-		rv = rv.Elem()
+// next starts a page, forgetting the oldest one.
+func (w *window) next() {
+	w.cur = (w.cur + 1) % dedupeWindow
+	if m := w.pages[w.cur]; m != nil {
+		clear(m)
+	} else {
+		w.pages[w.cur] = map[string]struct{}{}
 	}
-	if rv.Kind() != reflect.Struct {
+}
+
+// add records id on the current page; false when the window holds it.
+func (w *window) add(id string) bool {
+	for _, m := range w.pages {
+		if _, dup := m[id]; dup {
+			return false
+		}
+	}
+	w.pages[w.cur][id] = struct{}{}
+	return true
+}
+
+// derefSlice turns the generated *[]T page data into []T.
+func derefSlice[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// derefID is the typed id accessor of items whose Id is a *string.
+func derefID(id *string) string {
+	if id == nil {
 		return ""
 	}
-	t := rv.Type()
-	idx, ok := idField.Load(t)
-	if !ok {
-		i := -1
-		if sf, found := t.FieldByName("Id"); found && len(sf.Index) == 1 {
-			ft := sf.Type
-			if ft.Kind() == reflect.String || (ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.String) {
-				i = sf.Index[0]
-			}
-		}
-		idField.Store(t, i)
-		idx = i
-	}
-	i := idx.(int)
-	if i < 0 {
-		return ""
-	}
-	fv := rv.Field(i)
-	if fv.Kind() == reflect.Pointer {
-		if fv.IsNil() {
-			return ""
-		}
-		fv = fv.Elem()
-	}
-	return fv.String()
+	return *id
 }

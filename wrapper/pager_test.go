@@ -247,13 +247,10 @@ func TestIteratorGuards(t *testing.T) {
 	}
 }
 
-func TestItemID(t *testing.T) {
+func TestTypedIDAccessors(t *testing.T) {
 	id := "x"
-	assert.Equal(t, "x", itemID(api.Beneficiary{Id: &id}))
-	assert.Equal(t, "x", itemID(&api.Beneficiary{Id: &id}))
-	assert.Equal(t, "", itemID((*api.Beneficiary)(nil)))
-	assert.Equal(t, "", itemID(api.Beneficiary{}))
-	assert.Equal(t, "", itemID(42))
-	assert.Equal(t, "y", itemID(struct{ Id string }{"y"}))
-	assert.Equal(t, "", itemID(struct{ Id int }{1}))
+	assert.Equal(t, "x", derefID(&id))
+	assert.Equal(t, "", derefID(nil))
+	assert.Nil(t, derefSlice[int](nil))
+	assert.Equal(t, []int{1}, derefSlice(&[]int{1}))
 }

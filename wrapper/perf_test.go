@@ -1,165 +1,154 @@
 package wrapper
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http"
-	"reflect"
 	"strings"
 	"testing"
-	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/glomo-go/glomo-go/api"
 )
 
-// TestMatchIndexedEqualsScan checks the indexed match against a scan of
-// every operation, for each template with its parameters filled in and for
-// odd paths.
-func TestMatchIndexedEqualsScan(t *testing.T) {
-	idx, err := loadSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	scan := &specIndex{ops: idx.ops}
-	var paths []string
-	for _, op := range idx.ops {
-		segs := make([]string, len(op.segments))
-		for i, s := range op.segments {
-			if strings.HasPrefix(s, "{") {
-				s = "x_1"
-			}
-			segs[i] = s
-		}
-		paths = append(paths, "/"+strings.Join(segs, "/"), "/"+strings.Join(segs, "/")+"/", strings.Join(segs, "/"))
-	}
-	paths = append(paths, "", "/", "//", "/v1//payouts", "/v1/payouts//", "/nope", "/v1/payouts/a/b/c/d/e")
-	methods := []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
-	found := 0
-	for _, p := range paths {
-		for _, m := range methods {
-			got, want := idx.match(m, p), scan.match(m, p)
-			if got != want {
-				t.Fatalf("match(%s %q) = %v, scan = %v", m, p, got, want)
-			}
-			if got != nil {
-				found++
-			}
-		}
-	}
-	if found < len(idx.ops) {
-		t.Fatalf("only %d matches for %d operations", found, len(idx.ops))
-	}
-}
-
-// requestIDCases are bodies for the scan-based withRequestID and the
-// map-based one to agree on.
-var requestIDCases = []string{
-	`{}`, ` { } `, `null`, `[1,2]`, `"s"`, `12`, `{`, `{"a":1,}`, ``,
-	`{"a":"<&>","request_id":""}`,
-	`{"request_id":"keep"}`,
+// unionCases are oneOf bodies for unionRequestID: request_id absent, empty,
+// set, escaped, repeated, not a string, nested only.
+var unionCases = []string{
+	`{}`, `{"a":"<&>","request_id":""}`, `{"request_id":"keep"}`,
 	` {  "request_id" : "keep" , "b" : [1, {"request_id":"nested"}] } `,
 	`{"b":{"request_id":"nested"},"c":[{"request_id":"x"}]}`,
-	`{"request\u005fid":"escaped-key"}`,
-	`{"request_id":"esc\"aped\\value\u00e9"}`,
-	`{"request_id":"dup1","request_id":"dup2"}`,
-	`{"request_id":1}`, `{"request_id":null}`, `{"request_id":true,"x":"}"}`,
-	`{"x":"\"request_id\":\"fake\"","y":"{[\\"}`,
-	`{"Request_ID":"case"}`,
-	"{\n\t\"amount\": 12.5e3,\n\t\"tags\": [\"a\", \"b\"],\n\t\"meta\": {\"k\": {\"request_id\": \"deep\"}}\n}",
-	`{"request_id":"héllo"}`, `{"a":"<b>","request_id":"<x>"}`,
+	`{"request\u005fid":"escaped-key"}`, `{"request_id":"esc\"aped\\value\u00e9"}`,
+	`{"request_id":"dup1","request_id":"dup2"}`, `{"request_id":1}`, `{"request_id":null}`,
+	`{"Request_ID":"case"}`, `{"request_id":"héllo"}`,
 }
 
-// sameJSON reports whether a and b decode to equal values (duplicate keys
-// resolved as encoding/json does).
-func sameJSON(t *testing.T, a, b []byte) bool {
-	t.Helper()
-	var va, vb any
-	ea, eb := json.Unmarshal(a, &va), json.Unmarshal(b, &vb)
-	if (ea != nil) != (eb != nil) {
-		return false
-	}
-	if ea != nil {
-		return bytes.Equal(a, b)
-	}
-	return reflect.DeepEqual(va, vb)
-}
-
-func checkRequestIDAgainstMap(t *testing.T, body string, inject bool, override string) {
-	t.Helper()
-	gotB, gotID, gotErr := withRequestID([]byte(body), inject, override)
-	wantB, wantID, wantErr := withRequestIDMap([]byte(body), inject, override)
-	if (gotErr != nil) != (wantErr != nil) {
-		t.Fatalf("%q inject=%v override=%q: err %v, map %v", body, inject, override, gotErr, wantErr)
-	}
-	generated := inject && override == "" && len(gotID) == 36 && len(wantID) == 36 && gotID != wantID
-	if generated {
-		// Both drew a fresh UUID: compare with the scan's one put in.
-		wantB = bytes.ReplaceAll(wantB, []byte(wantID), []byte(gotID))
-		wantID = gotID
-	}
-	if gotID != wantID {
-		t.Fatalf("%q inject=%v override=%q: id %q, map %q", body, inject, override, gotID, wantID)
-	}
-	if !sameJSON(t, gotB, wantB) {
-		t.Fatalf("%q inject=%v override=%q: body %s, map %s", body, inject, override, gotB, wantB)
-	}
-	if string(wantB) == body && string(gotB) != body {
-		t.Fatalf("%q: scan rewrote a body the map left alone: %s", body, gotB)
-	}
-}
-
-func TestWithRequestIDScanMatchesMap(t *testing.T) {
-	for _, body := range requestIDCases {
-		for _, inject := range []bool{false, true} {
-			for _, override := range []string{"", "keep", "over\"ride<&>é", "3f1c-xyz"} {
-				checkRequestIDAgainstMap(t, body, inject, override)
+// TestUnionRequestIDAgainstDecodedMap: the request_id set in a oneOf body
+// is the one a decoder sees afterwards, the caller's (WithRequestID, then
+// the body's own) wins over a fresh UUID, and every other member survives.
+func TestUnionRequestIDAgainstDecodedMap(t *testing.T) {
+	for _, body := range unionCases {
+		for _, override := range []string{"", "over\"ride<&>é"} {
+			var before map[string]any
+			require.NoError(t, json.Unmarshal([]byte(body), &before), body)
+			var u api.CreatePayoutJSONBody
+			require.NoError(t, u.UnmarshalJSON([]byte(body)))
+			r := &request{op: &opCreatePayout}
+			r.opts.requestID = override
+			require.NoError(t, r.unionRequestID(&u), body)
+			raw, err := u.MarshalJSON()
+			require.NoError(t, err)
+			var after map[string]any
+			require.NoError(t, json.Unmarshal(raw, &after), string(raw))
+			cur, _ := before["request_id"].(string)
+			switch {
+			case override != "":
+				assert.Equal(t, override, after["request_id"], body)
+				assert.True(t, r.explicitID)
+			case cur != "":
+				assert.Equal(t, cur, after["request_id"], body)
+				assert.True(t, r.explicitID, "a request_id in the body is the caller's")
+			default:
+				assert.Len(t, after["request_id"], 36, body)
+				assert.False(t, r.explicitID)
+			}
+			assert.Equal(t, after["request_id"], r.requestID)
+			for k, v := range before {
+				if k != "request_id" {
+					assert.Equal(t, v, after[k], "%s: member %s", body, k)
+				}
 			}
 		}
 	}
-	// The inserted member leaves the rest of the body as it was.
-	b, id, err := withRequestID([]byte(` {"amount": 1}`), true, "rid")
-	require.NoError(t, err)
-	assert.Equal(t, "rid", id)
-	assert.Equal(t, ` {"request_id":"rid","amount": 1}`, string(b))
-	b, _, err = withRequestID([]byte(`{ }`), true, "rid")
-	require.NoError(t, err)
-	assert.Equal(t, `{"request_id":"rid" }`, string(b))
-	b, _, err = withRequestID([]byte(`{"request_id": "old", "b": {"request_id":"n"}}`), true, "new")
-	require.NoError(t, err)
-	assert.Equal(t, `{"request_id": "new", "b": {"request_id":"n"}}`, string(b))
+	var empty api.CreatePayoutJSONBody
+	assert.ErrorIs(t, (&request{op: &opCreatePayout}).unionRequestID(&empty), ErrEmptyBody)
+	var arr api.CreatePayoutJSONBody
+	require.NoError(t, arr.UnmarshalJSON([]byte(`[1]`)))
+	assert.Error(t, (&request{op: &opCreatePayout}).unionRequestID(&arr))
 }
 
-func FuzzWithRequestID(f *testing.F) {
-	for _, c := range requestIDCases {
-		f.Add(c, true, "")
-		f.Add(c, true, "over")
-		f.Add(c, false, "")
+// strictOracle finds repeated keys with encoding/json's tokenizer.
+func strictOracle(data []byte) error {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
 	}
-	f.Fuzz(func(t *testing.T, body string, inject bool, override string) {
-		checkRequestIDAgainstMap(t, body, inject, override)
+	if v == nil {
+		return errNullBody
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	type frame struct {
+		obj  bool
+		keys map[string]bool
+		key  bool // the next string token is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		isKey := top != nil && top.obj && top.key
+		if top != nil && top.obj {
+			top.key = !top.key
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, &frame{obj: true, keys: map[string]bool{}, key: true})
+			case '[':
+				stack = append(stack, &frame{})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].obj {
+					stack[len(stack)-1].key = true
+				}
+			}
+		case string:
+			if isKey {
+				if top.keys[t] {
+					return errors.New("repeated key")
+				}
+				top.keys[t] = true
+			}
+		}
+	}
+}
+
+var strictCases = []string{
+	`{}`, `null`, ` null `, `[]`, `[null]`, `{"a":null}`, `{"a":1,"a":2}`, `{"a":1,"b":{"a":2}}`,
+	`{"a":{"b":1,"b":2}}`, `[{"a":1},{"a":1}]`, `{"a":"x","\u0061":"y"}`, `{"a\"b":1,"a\"b":2}`,
+	`{"data":[{"id":"1","id":"2"}],"page_meta":{}}`, `"s"`, `12`, `{"x":"{\"a\":1,\"a\":2}"}`,
+	`{"a":[1,2,{"c":[{"d":1,"d":1}]}]}`, `{"":1,"":2}`, `{"a":1,"b":2,"c":3,"a ":4}`,
+}
+
+func TestStrictJSONAgainstOracle(t *testing.T) {
+	for _, c := range strictCases {
+		assert.Equal(t, strictOracle([]byte(c)) != nil, strictJSON([]byte(c)) != nil, c)
+	}
+}
+
+func FuzzStrictJSON(f *testing.F) {
+	for _, c := range strictCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if !json.Valid([]byte(body)) {
+			return
+		}
+		if (strictOracle([]byte(body)) != nil) != (strictJSON([]byte(body)) != nil) {
+			t.Fatalf("%q: oracle %v, strictJSON %v", body, strictOracle([]byte(body)), strictJSON([]byte(body)))
+		}
 	})
-}
-
-func TestReadRequestBody(t *testing.T) {
-	for _, tc := range []struct {
-		body string
-		cl   int64
-	}{{"abc", 3}, {"abc", 2}, {"abc", 5}, {"", 0}, {"abc", -1}} {
-		req, err := http.NewRequest(http.MethodPost, "http://x/", strings.NewReader(tc.body))
-		require.NoError(t, err)
-		req.ContentLength = tc.cl
-		b, err := readRequestBody(req)
-		require.NoError(t, err)
-		assert.Equal(t, tc.body, string(b), "content length %d", tc.cl)
-	}
-	req, err := http.NewRequest(http.MethodPost, "http://x/", io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(errors.New("boom"))))
-	require.NoError(t, err)
-	req.ContentLength = 5
-	_, err = readRequestBody(req)
-	require.Error(t, err)
 }
 
 // TestCallerRequestKeepsNoKey: the request the generated client built (the

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glomo-go/glomo-go/api"
+	"github.com/glomo-go/glomo-go/drift"
 )
 
 const payoutJSON = `{"id":"payout_1","status":"queued","destination_amount":29900}`
@@ -351,12 +352,39 @@ func TestDuplicateAnswerResolvedToExistingObject(t *testing.T) {
 		assert.Equal(t, "payout_7", *p.Id)
 		assert.Len(t, f.requests(), 2, "the create, then the lookup")
 	})
-	t.Run("a first-attempt duplicate of a request_id in the body stands", func(t *testing.T) {
-		f := newFake(t, script(reply{status: 409, body: `{"error":"Conflict","message":"Record already exists"}`}))
+	// Issue 10 item 3: a request_id the caller set in the body names the
+	// logical create exactly as WithRequestID does, so a repeat resolves to
+	// the original (before: 409 "Record already exists" reached the caller).
+	t.Run("a create repeated with request_id in the body gets the original", func(t *testing.T) {
+		f := newFake(t, func(n int, r *http.Request, body []byte) reply {
+			if r.Method == http.MethodPost {
+				assert.Equal(t, "reused", bodyMap(t, body)["request_id"])
+				return reply{status: 409, body: `{"error":"Conflict","message":"Record already exists"}`}
+			}
+			return reply{body: `{"data":[{"id":"payout_8","request_id":"reused"}],"page_meta":{"next":null}}`}
+		})
 		h := newHarness(t, f)
-		_, err := h.c.CreatePayout(t.Context(), payoutBody(t, map[string]any{"request_id": "reused"}))
-		assert.True(t, IsConflict(err))
-		assert.Len(t, f.requests(), 1)
+		var captured string
+		p, err := h.c.CreatePayout(t.Context(), payoutBody(t, map[string]any{"request_id": "reused"}), WithRequestIDCapture(&captured))
+		require.NoError(t, err)
+		assert.Equal(t, "payout_8", *p.Id)
+		assert.Equal(t, "reused", captured)
+		require.Len(t, f.requests(), 2, "the create, then the lookup")
+		assert.Equal(t, "request_id=reused", f.requests()[1].Query)
+	})
+	t.Run("a refund repeated with RequestId in the body gets the original", func(t *testing.T) {
+		f := newFake(t, func(n int, r *http.Request, body []byte) reply {
+			if r.Method == http.MethodPost {
+				return reply{status: 400, body: `{"error":"Bad Request","message":"Refund already exists for this request_id"}`}
+			}
+			return reply{body: `{"data":[{"id":"refund_9","request_id":"rk9"}],"page_meta":{"next":null}}`}
+		})
+		h := newHarness(t, f)
+		rk := "rk9"
+		r, err := h.c.CreateRefund(t.Context(), api.CreateRefundJSONRequestBody{PaymentId: "payt_1", Reason: "Requested By Customer", RequestId: &rk})
+		require.NoError(t, err)
+		assert.Equal(t, "refund_9", *r.Id)
+		assert.Equal(t, "rk9", bodyMap(t, f.requests()[0].Body)["request_id"])
 	})
 	t.Run("lookup finds nothing: the duplicate error stands", func(t *testing.T) {
 		f := newFake(t, func(n int, r *http.Request, body []byte) reply {
@@ -411,17 +439,17 @@ func TestErrorBodies(t *testing.T) {
 		{`{"error":42}`, "", "", ""},
 	}
 	for _, tc := range cases {
-		e := newAPIError(400, "POST", "/api/v1/payouts", "", []byte(tc.body))
+		e := newAPIError(400, "POST", "/api/v1/payouts", "", []byte(tc.body), secret(testKey))
 		assert.Equal(t, tc.wantErr, e.Err, tc.body)
 		assert.Equal(t, tc.wantMsg, e.Message, tc.body)
 		assert.Equal(t, tc.code, e.Code, tc.body)
 		assert.Equal(t, tc.body, string(e.Body))
 	}
-	e := newAPIError(400, "POST", "/p", "", []byte(`{"error":"x","message":"x","code":"C"}`))
+	e := newAPIError(400, "POST", "/p", "", []byte(`{"error":"x","message":"x","code":"C"}`), secret(testKey))
 	assert.Equal(t, "glomo: POST /p: 400 Bad Request: x (C)", e.Error())
 
 	big := `{"error":"` + strings.Repeat("a", 100<<10) + `"}`
-	e = newAPIError(500, "GET", "/p", "", []byte(big))
+	e = newAPIError(500, "GET", "/p", "", []byte(big), secret(testKey))
 	assert.Len(t, e.Body, maxErrorBody)
 }
 
@@ -546,9 +574,22 @@ func TestPerRequestOptions(t *testing.T) {
 	require.Error(t, err)
 	assert.Len(t, f.requests(), 3)
 
+	// One option story (issue 10 item 8): a negative count is refused per
+	// call exactly as in New, before anything is sent — no silent clamp.
 	h3 := newHarness(t, f, WithRetryPolicy(RetryPolicy{MaxRetries: 0}))
 	_, err = h3.c.GetPayoutById(t.Context(), "payout_1", WithMaxRetries(-5))
+	var ce *ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "MaxRetries", ce.Field)
+	assert.Len(t, f.requests(), 3)
+	_, err = h3.c.GetPayoutById(t.Context(), "payout_1")
 	require.Error(t, err)
+	assert.Len(t, f.requests(), 4)
+
+	// Client options given to a call are refused, naming the option.
+	_, err = h3.c.GetPayoutById(t.Context(), "payout_1", WithBaseURL("https://elsewhere.example"))
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "BaseURL", ce.Field)
 	assert.Len(t, f.requests(), 4)
 }
 
@@ -573,8 +614,10 @@ func TestLogging(t *testing.T) {
 
 func TestDriftDetector(t *testing.T) {
 	f := newFake(t, script(reply{body: `{"id":"payout_1","status":"teleported"}`}, reply{body: payoutJSON}))
-	var got []DriftFinding
-	h := newHarness(t, f, WithDriftDetector(func(d DriftFinding) { got = append(got, d) }))
+	var got []drift.Finding
+	det, err := drift.NewDetector(func(d drift.Finding) { got = append(got, d) })
+	require.NoError(t, err)
+	h := newHarness(t, f, WithResponseValidator(det))
 	p, err := h.c.GetPayoutById(t.Context(), "payout_1")
 	require.NoError(t, err, "drift never fails the call")
 	assert.Equal(t, "payout_1", *p.Id)
@@ -585,7 +628,9 @@ func TestDriftDetector(t *testing.T) {
 	// A panicking reporter never fails the call.
 	var panicked atomic.Bool
 	fp := newFake(t, script(reply{body: `{"id":"payout_1","status":"teleported"}`}))
-	hp := newHarness(t, fp, WithDriftDetector(func(DriftFinding) { panicked.Store(true); panic("boom") }))
+	detp, err := drift.NewDetector(func(drift.Finding) { panicked.Store(true); panic("boom") })
+	require.NoError(t, err)
+	hp := newHarness(t, fp, WithResponseValidator(detp))
 	p, err = hp.c.GetPayoutById(t.Context(), "payout_1")
 	require.NoError(t, err)
 	assert.Equal(t, "payout_1", *p.Id)
@@ -600,20 +645,9 @@ func TestRawAPIClientGoesThroughTheTransport(t *testing.T) {
 	assert.Equal(t, "Bearer "+testKey, f.requests()[0].Header.Get("Authorization"))
 }
 
-func TestWithRequestIDHelpers(t *testing.T) {
-	body, id, err := withRequestID([]byte(`[1,2]`), true, "")
-	require.NoError(t, err)
-	assert.Equal(t, `[1,2]`, string(body))
-	assert.Empty(t, id)
-	body, id, err = withRequestID([]byte(`{"a":"<&>","request_id":""}`), true, "")
-	require.NoError(t, err)
-	assert.Len(t, id, 36)
-	assert.Contains(t, string(body), `"a":"<&>"`)
-	body, id, err = withRequestID([]byte(`{"request_id":"keep"}`), false, "ignored")
-	require.NoError(t, err)
-	assert.Equal(t, "keep", id)
-	assert.Equal(t, `{"request_id":"keep"}`, string(body))
+func TestRetryableTransport(t *testing.T) {
 	assert.True(t, retryableTransport(errors.New("x")))
+	assert.False(t, retryableTransport(errors.New("net/http: invalid header field value for \"X\"")))
 }
 
 // TestLostResponseThenDuplicate: the payout is made but the answer never

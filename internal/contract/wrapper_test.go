@@ -60,15 +60,19 @@ func (rc *recorder) take() []*contract.Response {
 func wrapperCaller(t testing.TB, baseURL, key string, fallback contract.Caller, findings *[]drift.Finding) contract.Caller {
 	rec := &recorder{next: http.DefaultTransport}
 	var fmu sync.Mutex
+	det, err := drift.NewDetector(func(f drift.Finding) {
+		fmu.Lock()
+		*findings = append(*findings, f)
+		fmu.Unlock()
+	})
+	if err != nil {
+		t.Fatalf("drift.NewDetector: %v", err)
+	}
 	wc, err := wrapper.New(
 		wrapper.WithAPIKey(key),
 		wrapper.WithBaseURL(baseURL),
 		wrapper.WithHTTPClient(&http.Client{Transport: rec, Timeout: 10 * time.Second}),
-		wrapper.WithDriftDetector(func(f wrapper.DriftFinding) {
-			fmu.Lock()
-			*findings = append(*findings, f)
-			fmu.Unlock()
-		}),
+		wrapper.WithResponseValidator(det),
 	)
 	if err != nil {
 		t.Fatalf("wrapper.New: %v", err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/glomo-go/glomo-go/drift"
 	"github.com/glomo-go/glomo-go/mock"
 	"github.com/glomo-go/glomo-go/wrapper"
 )
@@ -130,11 +131,15 @@ func (a *secretsAudit) sentinel(next http.RoundTripper) http.RoundTripper {
 // the drift detector, over the audit's sentinel transport.
 func (a *secretsAudit) client(t *testing.T, srv *mock.Server, rt http.RoundTripper, attempt time.Duration) *wrapper.Client {
 	t.Helper()
+	det, err := drift.NewDetector(func(f drift.Finding) {
+		a.add(fmt.Sprintf("%v|%+v|%#v", f, f, f))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, err := wrapper.New(wrapper.WithAPIKey(secretMarker), wrapper.WithBaseURL(srv.URL),
 		wrapper.WithRetryPolicy(fastPolicy(2)), wrapper.WithLogger(a.logger()), wrapper.WithBodyLogging(),
-		wrapper.WithDriftDetector(func(f wrapper.DriftFinding) {
-			a.add(fmt.Sprintf("%v|%+v|%#v", f, f, f))
-		}),
+		wrapper.WithResponseValidator(det),
 		wrapper.WithHTTPClient(&http.Client{Transport: a.sentinel(rt), Timeout: attempt}))
 	if err != nil {
 		t.Fatal(err)

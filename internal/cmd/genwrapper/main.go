@@ -1,16 +1,23 @@
-// Command genwrapper writes wrapper/operations.gen.go: one typed method per
-// operation of openapi.yaml on *wrapper.Client, plus an iterator for every
-// list operation.
+// Command genwrapper writes wrapper/operations.gen.go: for every operation of
+// openapi.yaml a static descriptor (operationId, method, path template,
+// idempotent or not, success statuses, the duplicate-lookup operation) and
+// one typed method on *wrapper.Client that builds its request with the
+// generated api.New...Request function and hands it to the wrapper's one
+// executor; for every list operation also an iterator with a typed id
+// accessor.
 //
 // It reads two inputs and hand-lists nothing:
-//   - openapi.yaml (kin-openapi), for the set of operations, their method,
-//     path and summary, and which ones are list operations (a 2xx JSON body
-//     with a data array next to page_meta);
+//   - openapi.yaml, through the spec model (internal/specmodel): the
+//     operations, their method, path, summary, idempotency, success statuses,
+//     list shape and lookup operation;
 //   - api/glomo.gen.go (go/ast), for the exact Go names oapi-codegen chose:
-//     the ...WithResponse method, its arguments, the Result type and its
-//     JSON2xx fields, the Params struct.
+//     the New...Request builders and their arguments, the Result type and its
+//     JSON2xx fields, the Params struct, the body type.
 //
-// Run it through `go generate ./wrapper/` (see wrapper/gen.go).
+// It fails, naming the operation, when one cannot be generated: a missing
+// builder, 2xx bodies of different types, an idempotent body without a
+// request_id it can set. The output is written with text/template
+// (template.go). Run it through `go generate ./wrapper/` (see wrapper/gen.go).
 package main
 
 import (
@@ -19,11 +26,8 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
-	"go/parser"
-	"go/token"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,117 +53,60 @@ func main() {
 	}
 }
 
-// specOp is one operation as the description states it.
-type specOp struct {
-	id, method, path, summary string
-	list                      bool
-	idempotent                bool // the JSON body declares request_id
-}
-
-// param is one argument of a generated ...WithResponse method.
-type param struct {
-	name, typ string
-	// paramsStruct is the name of the api type when the argument is a
-	// pointer to a query parameter struct (*GetPayoutsParams).
-	paramsStruct string
-}
-
-// goOp is one operation as oapi-codegen generated it.
-type goOp struct {
-	name     string // CreatePayout
-	method   string // POST
-	path     string // /v1/payouts
-	call     string // CreatePayoutWithResponse
-	params   []param
-	result   string   // CreatePayoutResult
-	success  []okResp // JSON2xx fields, by status
-	withBody bool     // only the raw-body variant exists (multipart)
-	// bodyConv is set when the JSON body type is declared `type XJSONRequestBody
-	// XJSONBody`: such a type loses XJSONBody's MarshalJSON (oneOf bodies then
-	// marshal as {}), so the wrapper marshals XJSONBody(body) itself and calls
-	// the raw-body variant.
-	bodyConv string
-}
-
-type okResp struct {
-	field string // JSON201
-	typ   ast.Expr
-}
-
-var opComment = regexp.MustCompile("(?:performs a|Corresponds with) ([A-Z]+) (\\S+) \\(the `(\\w+)` operationId\\)")
-
-// Generate returns the formatted source of operations.gen.go. Mismatches
-// between the description and api/ are reported to warn and skipped.
+// Generate returns the formatted source of operations.gen.go. Operations
+// that api/ has and the description lacks are reported to warn (they have
+// no descriptor); an operation of the description that cannot be generated
+// is an error.
 func Generate(specPath, apiPath, pkg string, warn io.Writer) ([]byte, error) {
-	ops, err := loadSpecOps(specPath)
+	data, err := os.ReadFile(specPath)
 	if err != nil {
 		return nil, err
+	}
+	m, err := specmodel.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", specPath, err)
 	}
 	g, err := loadAPI(apiPath)
 	if err != nil {
 		return nil, err
 	}
-	byRoute := map[string]*goOp{}
-	for _, op := range g.ops {
-		byRoute[op.method+" "+op.path] = op
+	file := fileData{Package: pkg}
+	used := map[string]bool{}
+	for _, so := range m.Ops {
+		op, err := g.operation(so, used)
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s %s): %w", so.ID, so.Method, so.Path, err)
+		}
+		file.Ops = append(file.Ops, op)
 	}
-
+	for _, name := range g.orphans(m) {
+		fmt.Fprintf(warn, "genwrapper: %s is in api/ but not in the description; skipped\n", name)
+	}
+	std := map[string]bool{`"context"`: true}
+	for _, op := range file.Ops {
+		if op.Iter != nil {
+			std[`"iter"`] = true
+		}
+	}
+	for name := range used {
+		path, ok := g.imports[name]
+		switch {
+		case !ok:
+		case strings.Contains(path, "."): // a module path, not the standard library
+			file.Imports = append(file.Imports, importLine(name, path))
+		default:
+			std[importLine(name, path)] = true
+		}
+	}
+	for line := range std {
+		file.Std = append(file.Std, line)
+	}
+	sort.Strings(file.Std)
+	sort.Strings(file.Imports)
 	var b bytes.Buffer
-
-	seen := map[string]bool{}
-	for _, so := range ops {
-		op := byRoute[so.method+" "+so.path]
-		if op == nil {
-			fmt.Fprintf(warn, "genwrapper: %s %s (%s) is in the description but not in api/; regenerate api/\n", so.method, so.path, so.id)
-			continue
-		}
-		seen[so.method+" "+so.path] = true
-		if err := g.writeOp(&b, warn, so, op); err != nil {
-			return nil, fmt.Errorf("%s: %w", so.id, err)
-		}
+	if err := fileTemplate.Execute(&b, file); err != nil {
+		return nil, err
 	}
-	for _, op := range g.ops {
-		if !seen[op.method+" "+op.path] {
-			fmt.Fprintf(warn, "genwrapper: %s %s (%s) is in api/ but not in the description; skipped\n", op.method, op.path, op.name)
-		}
-	}
-	var head bytes.Buffer
-	fmt.Fprintf(&head, "// Code generated by genwrapper from openapi.yaml and api/glomo.gen.go. DO NOT EDIT.\n\n")
-	fmt.Fprintf(&head, "package %s\n\n", pkg)
-	head.WriteString("import (\n\t\"context\"\n")
-	if bytes.Contains(b.Bytes(), []byte("iter.Seq2")) {
-		head.WriteString("\t\"iter\"\n")
-	}
-	var extra []string
-	for name := range usedPkgs {
-		// exprString also sees types that end up unprinted.
-		if !bytes.Contains(b.Bytes(), []byte(name+".")) {
-			continue
-		}
-		if path, ok := g.imports[name]; ok {
-			if name == path[strings.LastIndex(path, "/")+1:] {
-				extra = append(extra, strconv.Quote(path))
-			} else {
-				extra = append(extra, name+" "+strconv.Quote(path))
-			}
-		}
-	}
-	sort.Strings(extra)
-	var third []string
-	for _, e := range extra {
-		if strings.Contains(e, ".") { // a module path, not the standard library
-			third = append(third, e)
-			continue
-		}
-		head.WriteString("\t" + e + "\n")
-	}
-	head.WriteString("\n")
-	for _, e := range third {
-		head.WriteString("\t" + e + "\n")
-	}
-	head.WriteString("\n\t\"github.com/glomo-go/glomo-go/api\"\n)\n\n")
-	head.Write(b.Bytes())
-	b = head
 	out, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("format: %w\n%s", err, b.Bytes())
@@ -167,436 +114,75 @@ func Generate(specPath, apiPath, pkg string, warn io.Writer) ([]byte, error) {
 	return out, nil
 }
 
-func loadSpecOps(path string) ([]specOp, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+func importLine(name, path string) string {
+	if name == path[strings.LastIndex(path, "/")+1:] {
+		return strconv.Quote(path)
 	}
-	m, err := specmodel.Load(data)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	ops := make([]specOp, 0, len(m.Ops))
-	for _, o := range m.Ops { // sorted by path, then method
-		ops = append(ops, specOp{id: o.ID, method: o.Method, path: o.Path, summary: o.Summary, list: o.List, idempotent: o.Idempotent})
-	}
-	return ops, nil
+	return name + " " + strconv.Quote(path)
 }
 
-// apiFile is what genwrapper knows about api/glomo.gen.go.
-type apiFile struct {
-	types   map[string]ast.Expr // top-level type declarations
-	defined map[string]string   // type T U (not an alias): T -> U
-	imports map[string]string   // local name -> import path
-	ops     []*goOp
+// fileData is what fileTemplate renders.
+type fileData struct {
+	Package string
+	Std     []string // standard-library imports
+	Imports []string // third-party packages the printed types name
+	Ops     []*opData
 }
 
-func loadAPI(path string) (*apiFile, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
-	}
-	g := &apiFile{types: map[string]ast.Expr{}, defined: map[string]string{}, imports: map[string]string{}}
-	for _, imp := range f.Imports {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		name := p[strings.LastIndex(p, "/")+1:]
-		if imp.Name != nil {
-			name = imp.Name.Name
-		}
-		g.imports[name] = p
-	}
-	methods := map[string]*ast.FuncDecl{}
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.GenDecl:
-			for _, s := range d.Specs {
-				if ts, ok := s.(*ast.TypeSpec); ok {
-					g.types[ts.Name.Name] = ts.Type
-					if id, ok := ts.Type.(*ast.Ident); ok && !ts.Assign.IsValid() {
-						g.defined[ts.Name.Name] = id.Name
-					}
-				}
-			}
-		case *ast.FuncDecl:
-			if d.Recv == nil || len(d.Recv.List) != 1 || exprString(d.Recv.List[0].Type, nil) != "*ClientWithResponses" {
-				continue
-			}
-			if strings.HasSuffix(d.Name.Name, "WithResponse") {
-				methods[d.Name.Name] = d
-			}
-		}
-	}
-	names := make([]string, 0, len(methods))
-	for n := range methods {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	byOp := map[string]*goOp{}
-	for _, n := range names {
-		d := methods[n]
-		if d.Doc == nil {
-			continue
-		}
-		m := opComment.FindStringSubmatch(d.Doc.Text())
-		if m == nil {
-			continue
-		}
-		opName := m[3]
-		raw := n == opName+"WithBodyWithResponse"
-		if n != opName+"WithResponse" && !raw {
-			continue
-		}
-		if prev := byOp[opName]; prev != nil && !prev.withBody {
-			continue // the typed JSON variant wins over the raw-body one
-		}
-		op, err := g.describe(d, opName, m[1], m[2], raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", n, err)
-		}
-		byOp[opName] = op
-	}
-	for _, op := range byOp {
-		g.ops = append(g.ops, op)
-	}
-	sort.Slice(g.ops, func(i, j int) bool { return g.ops[i].name < g.ops[j].name })
-	return g, nil
+// opData is one operation as the templates need it.
+type opData struct {
+	Name, ID, Method, Path, Summary string
+	Var                             string // the descriptor: opCreatePayout
+	Idempotent                      bool
+	Success                         []int
+	Lookup                          string // the lookup's descriptor, or ""
+	Args                            []arg  // the typed method's arguments after ctx
+	Builder                         string // api.New...Request[WithBody]
+	BuilderArgs                     string
+	Body                            *bodyData
+	Result                          string // T of execute[T]
+	Alias                           string // set when T is an inline struct: its declaration
+	Iter                            *iterData
+	page                            *ast.StructType // an inline page struct, for the iterator
 }
 
-func (g *apiFile) describe(d *ast.FuncDecl, name, method, path string, raw bool) (*goOp, error) {
-	op := &goOp{name: name, method: method, path: path, call: d.Name.Name, withBody: raw}
-	fields := d.Type.Params.List
-	if len(fields) < 2 {
-		return nil, fmt.Errorf("unexpected signature")
-	}
-	for _, fl := range fields[1 : len(fields)-1] { // drop ctx and reqEditors
-		for _, n := range fl.Names {
-			p := param{name: n.Name, typ: exprString(fl.Type, g.qualify)}
-			if st, ok := fl.Type.(*ast.StarExpr); ok {
-				if id, ok := st.X.(*ast.Ident); ok && strings.HasSuffix(id.Name, "Params") {
-					p.paramsStruct = id.Name
-				}
-			}
-			op.params = append(op.params, p)
-			if id, ok := fl.Type.(*ast.Ident); ok && n.Name == "body" && !raw {
-				if u, ok := g.defined[id.Name]; ok {
-					if _, isAPI := g.types[u]; isAPI {
-						op.bodyConv = u
-					}
-				}
-			}
-		}
-	}
-	res := d.Type.Results.List[0].Type.(*ast.StarExpr).X.(*ast.Ident).Name
-	op.result = res
-	st, ok := g.types[res].(*ast.StructType)
-	if !ok {
-		return nil, fmt.Errorf("result %s is not a struct", res)
-	}
-	re := regexp.MustCompile(`^JSON2\d\d$`)
-	for _, f := range st.Fields.List {
-		for _, n := range f.Names {
-			if re.MatchString(n.Name) {
-				op.success = append(op.success, okResp{field: n.Name, typ: f.Type})
-			}
-		}
-	}
-	sort.Slice(op.success, func(i, j int) bool { return op.success[i].field < op.success[j].field })
-	return op, nil
+type arg struct{ Name, Type string }
+
+// bodyData says how a typed method encodes its request body.
+type bodyData struct {
+	Raw bool // contentType + io.Reader, passed through as is
+	// Var is the variable holding the typed body: "body", or "b" after a
+	// conversion Conv (a defined type that lost its MarshalJSON).
+	Var, Conv string
+	// RequestID is "field" (a RequestId *string field), "union" (a oneOf
+	// whose branches declare request_id) or "" (not idempotent).
+	RequestID string
 }
 
-// qualify prefixes names declared in package api.
-func (g *apiFile) qualify(name string) string {
-	if _, ok := g.types[name]; ok {
-		return "api." + name
-	}
-	return name
+// iterData is a list operation's iterator.
+type iterData struct {
+	Item, Params, Before, PerPage, Page string
+	ParamsArg                           string // the Params argument's name
+	DataPtr                             bool   // Data is *[]T
+	IDAccess                            string // "ptr", "value" or "" (no id field)
+	CallArgs                            string // arguments of the page method inside the iterator
 }
 
-// usedPkgs collects the packages (other than api) that printed types name.
-var usedPkgs = map[string]bool{}
-
-// exprString prints a type expression, passing bare identifiers through q.
-func exprString(e ast.Expr, q func(string) string) string {
-	if q == nil {
-		q = func(s string) string { return s }
-	}
-	switch e := e.(type) {
-	case *ast.Ident:
-		return q(e.Name)
-	case *ast.StarExpr:
-		return "*" + exprString(e.X, q)
-	case *ast.SelectorExpr:
-		pkg := exprString(e.X, nil)
-		usedPkgs[pkg] = true
-		return pkg + "." + e.Sel.Name
-	case *ast.ArrayType:
-		if e.Len != nil {
-			return "[" + exprString(e.Len, nil) + "]" + exprString(e.Elt, q)
-		}
-		return "[]" + exprString(e.Elt, q)
-	case *ast.MapType:
-		return "map[" + exprString(e.Key, q) + "]" + exprString(e.Value, q)
-	case *ast.Ellipsis:
-		return "..." + exprString(e.Elt, q)
-	case *ast.InterfaceType:
-		return "interface{}"
-	case *ast.BasicLit:
-		return e.Value
-	case *ast.StructType:
-		var b strings.Builder
-		b.WriteString("struct {\n")
-		for _, f := range e.Fields.List {
-			names := make([]string, len(f.Names))
-			for i, n := range f.Names {
-				names[i] = n.Name
-			}
-			b.WriteString(strings.Join(names, ", ") + " " + exprString(f.Type, q))
-			if f.Tag != nil {
-				b.WriteString(" " + f.Tag.Value)
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString("}")
-		return b.String()
-	}
-	return fmt.Sprintf("/* unsupported %T */", e)
-}
-
-func (g *apiFile) writeOp(b *bytes.Buffer, warn io.Writer, so specOp, op *goOp) error {
-	// The return type: the 2xx JSON body, when all 2xx bodies share one.
-	var ret string
-	var alias string
-	distinct := map[string]bool{}
-	for _, s := range op.success {
-		distinct[exprString(s.typ, g.qualify)] = true
-	}
-	typed := len(distinct) == 1
-	if typed {
-		t := op.success[0].typ
-		if star, ok := t.(*ast.StarExpr); ok {
-			if st, ok := star.X.(*ast.StructType); ok {
-				suffix := "Response"
-				if so.list {
-					suffix = "Page"
-				}
-				alias = op.name + suffix
-				fmt.Fprintf(b, "// %s is the 2xx body of %s (%s %s).\ntype %s = %s\n\n",
-					alias, op.name, so.method, so.path, alias, exprString(st, g.qualify))
-				ret = "*" + alias
-			}
-		}
-		if typed && ret == "" {
-			ret = exprString(t, g.qualify)
+func goName(id string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range id {
+		switch {
+		case r == '_' || r == '-' || r == ' ' || r == '.':
+			up = true
+		case up:
+			b.WriteString(strings.ToUpper(string(r)))
+			up = false
+		default:
+			b.WriteRune(r)
 		}
 	}
-	if !typed {
-		ret = "*api." + op.result
-	}
-
-	var sig, args []string
-	sig = append(sig, "ctx context.Context")
-	args = append(args, "ctx")
-	for _, p := range op.params {
-		sig = append(sig, p.name+" "+p.typ)
-		args = append(args, p.name)
-	}
-	sig = append(sig, "opts ...RequestOption")
-	args = append(args, "call.editors...")
-
-	summary := so.summary
-	if summary == "" {
-		summary = "Calls " + so.id
-	}
-	fmt.Fprintf(b, "// %s calls %s %s (operation %s): %s.\n", op.name, so.method, so.path, so.id, lowerFirst(summary))
-	if typed {
-		fmt.Fprintf(b, "// It returns the decoded 2xx body, an *APIError for any other status, or a\n// *DecodeError when a 2xx body does not decode.\n")
-	} else {
-		fmt.Fprintf(b, "// It returns the generated result (its 2xx bodies have different types), an\n// *APIError for any other status, or a *DecodeError when a 2xx body does not decode.\n")
-	}
-	switch {
-	case so.idempotent:
-		fmt.Fprintf(b, "//\n// Idempotent: request_id is set to a new UUID when empty (or to WithRequestID)\n")
-		fmt.Fprintf(b, "// and reused on every retry; when a retry meets Glomo's \"already exists\" answer\n")
-		fmt.Fprintf(b, "// the existing object is fetched and returned.\n")
-	case so.method != "GET":
-		fmt.Fprintf(b, "//\n// Not idempotent: once sent it is not retried; a 5xx or lost connection\n")
-		fmt.Fprintf(b, "// is an *OutcomeUnknownError.\n")
-	}
-	fmt.Fprintf(b, "//\n//meta:operation %s %s\n", so.method, so.path)
-	fmt.Fprintf(b, "func (c *Client) %s(%s) (%s, error) {\n", op.name, strings.Join(sig, ", "), ret)
-	b.WriteString("\tctx, call := c.begin(ctx, opts)\n\tdefer call.done()\n")
-	call := op.call
-	jsonBodyArg := false
-	for _, p := range op.params {
-		if p.name == "body" && strings.HasSuffix(p.typ, "JSONRequestBody") && !op.withBody {
-			jsonBodyArg = true
-		}
-	}
-	if op.bodyConv != "" || jsonBodyArg {
-		if op.bodyConv != "" {
-			// Marshal through the underlying type (see goOp.bodyConv).
-			fmt.Fprintf(b, "\treader, err := call.jsonBody(api.%s(body))\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", op.bodyConv)
-		} else {
-			// Marshal as the generated New...Request does (json.Marshal, same
-			// error), keeping the bytes for the transport (callState.reqBody).
-			b.WriteString("\treader, err := call.marshalBody(body)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n")
-		}
-		for i, a := range args {
-			if a == "body" {
-				args = append(args[:i], append([]string{`"application/json"`, "reader"}, args[i+1:]...)...)
-				break
-			}
-		}
-		call = strings.TrimSuffix(op.call, "WithResponse") + "WithBodyWithResponse"
-	}
-	// fast: the decoded type of a single-type 2xx body, decoded from the
-	// bytes the transport already read (decodeOK) instead of the generated
-	// parser reading the body a second time. The parser still handles every
-	// other answer, exactly as before.
-	fast := ""
-	if typed && strings.HasPrefix(ret, "*") {
-		if _, ok := op.success[0].typ.(*ast.StarExpr); ok {
-			fast = strings.TrimPrefix(ret, "*")
-		}
-	}
-	if fast != "" {
-		var statuses []string
-		for _, s := range op.success {
-			statuses = append(statuses, strings.TrimPrefix(s.field, "JSON"))
-		}
-		fmt.Fprintf(b, "\trsp, err := c.api.%s(%s)\n", strings.TrimSuffix(call, "WithResponse"), strings.Join(args, ", "))
-		b.WriteString("\tif err != nil {\n\t\treturn nil, call.fail(err)\n\t}\n")
-		fmt.Fprintf(b, "\tif out, ok, err := decodeOK[%s](call, rsp, %s); ok {\n\t\treturn out, err\n\t}\n", fast, strings.Join(statuses, ", "))
-		fmt.Fprintf(b, "\tres, err := api.Parse%s(rsp)\n", op.result)
-	} else {
-		fmt.Fprintf(b, "\tres, err := c.api.%s(%s)\n", call, strings.Join(args, ", "))
-	}
-	b.WriteString("\tif err != nil {\n\t\treturn nil, call.fail(err)\n\t}\n")
-	if typed {
-		for _, s := range op.success {
-			fmt.Fprintf(b, "\tif res.%s != nil {\n\t\treturn res.%s, nil\n\t}\n", s.field, s.field)
-		}
-		b.WriteString("\treturn nil, call.undecoded(res.HTTPResponse, res.Body)\n}\n\n")
-	} else {
-		fmt.Fprintf(b, "\tif !anyNonNil(%s) {\n\t\treturn nil, call.undecoded(res.HTTPResponse, res.Body)\n\t}\n\treturn res, nil\n}\n\n", successFields(op))
-	}
-
-	if so.list && typed && alias != "" {
-		return g.writeIter(b, warn, so, op, alias)
-	}
-	return nil
-}
-
-func successFields(op *goOp) string {
-	var out []string
-	for _, s := range op.success {
-		out = append(out, "res."+s.field+" != nil")
-	}
-	if len(out) == 0 {
-		return "false"
-	}
-	return strings.Join(out, ", ")
-}
-
-// writeIter writes <Op>Iter for a list operation whose Params struct has
-// Before, PerPage and Page.
-func (g *apiFile) writeIter(b *bytes.Buffer, warn io.Writer, so specOp, op *goOp, page string) error {
-	var pp *param
-	for i := range op.params {
-		if op.params[i].paramsStruct != "" {
-			pp = &op.params[i]
-		}
-	}
-	if pp == nil {
-		fmt.Fprintf(warn, "genwrapper: %s: list operation without a Params struct; no iterator\n", op.name)
-		return nil
-	}
-	st, ok := g.types[pp.paramsStruct].(*ast.StructType)
-	if !ok {
-		return nil
-	}
-	fieldType := map[string]string{}
-	for _, f := range st.Fields.List {
-		if star, ok := f.Type.(*ast.StarExpr); ok {
-			for _, n := range f.Names {
-				fieldType[n.Name] = exprString(star.X, g.qualify)
-			}
-		}
-	}
-	for _, f := range []string{"PerPage", "Page"} {
-		if fieldType[f] == "" {
-			fmt.Fprintf(warn, "genwrapper: %s: Params has no %s; no iterator\n", op.name, f)
-			return nil
-		}
-	}
-	// Item type: the element of the page's Data field.
-	star := op.success[0].typ.(*ast.StarExpr)
-	var item, meta string
-	dataPtr := false
-	for _, f := range star.X.(*ast.StructType).Fields.List {
-		if len(f.Names) != 1 {
-			continue
-		}
-		switch f.Names[0].Name {
-		case "Data":
-			t := f.Type
-			if s, ok := t.(*ast.StarExpr); ok {
-				t, dataPtr = s.X, true
-			}
-			if a, ok := t.(*ast.ArrayType); ok {
-				item = exprString(a.Elt, g.qualify)
-			}
-		case "PageMeta":
-			meta = exprString(f.Type, g.qualify)
-		}
-	}
-	if item == "" || meta != "*api.PageMeta" {
-		fmt.Fprintf(warn, "genwrapper: %s: page is not {Data []T, PageMeta *PageMeta}; no iterator\n", op.name)
-		return nil
-	}
-	data := "pg.Data"
-	if dataPtr {
-		data = "derefSlice(pg.Data)"
-	}
-	pt := "api." + pp.paramsStruct
-	var sig, args []string
-	sig = append(sig, "ctx context.Context")
-	args = append(args, "ctx")
-	for _, p := range op.params {
-		sig = append(sig, p.name+" "+p.typ)
-		if p.paramsStruct != "" {
-			args = append(args, "p")
-		} else {
-			args = append(args, p.name)
-		}
-	}
-	sig = append(sig, "opts ...RequestOption")
-	args = append(args, "opts...")
-
-	fmt.Fprintf(b, "// %sIter ranges over every item %s returns, fetching one page at a time\n", op.name, op.name)
-	fmt.Fprintf(b, "// (params may be nil; they are copied, never modified). per_page defaults to 100,\n")
-	if fieldType["Before"] != "" {
-		fmt.Fprintf(b, "// before is pinned to the first request's time unless params set it,\n")
-	}
-	fmt.Fprintf(b, "// an id already yielded by the previous page is skipped, and breaking out of the\n")
-	fmt.Fprintf(b, "// loop sends no further request. See the package documentation, Pagination.\n")
-	fmt.Fprintf(b, "//\n//meta:operation %s %s\n", so.method, so.path)
-	fmt.Fprintf(b, "func (c *Client) %sIter(%s) iter.Seq2[%s, error] {\n", op.name, strings.Join(sig, ", "), item)
-	fmt.Fprintf(b, "\treturn paginate(ctx, c, %s, pageFields[%s]{\n", pp.name, pt)
-	if fieldType["Before"] != "" { // without it the iteration cannot be pinned
-		fmt.Fprintf(b, "\t\thasBefore: func(p *%s) bool { return p.Before != nil },\n", pt)
-		fmt.Fprintf(b, "\t\tsetBefore: func(p *%s, v string) { x := %s(v); p.Before = &x },\n", pt, fieldType["Before"])
-	}
-	fmt.Fprintf(b, "\t\thasPerPage: func(p *%s) bool { return p.PerPage != nil },\n", pt)
-	fmt.Fprintf(b, "\t\tsetPerPage: func(p *%s, v int64) { x := %s(v); p.PerPage = &x },\n", pt, fieldType["PerPage"])
-	fmt.Fprintf(b, "\t\tsetPage: func(p *%s, v int64) { x := %s(v); p.Page = &x },\n", pt, fieldType["Page"])
-	fmt.Fprintf(b, "\t\tgetPage: func(p *%s) int64 {\n\t\t\tif p.Page == nil {\n\t\t\t\treturn 0\n\t\t\t}\n\t\t\treturn int64(*p.Page)\n\t\t},\n", pt)
-	fmt.Fprintf(b, "\t}, func(ctx context.Context, p *%s) ([]%s, *api.PageMeta, error) {\n", pt, item)
-	fmt.Fprintf(b, "\t\tpg, err := c.%s(%s)\n", op.name, strings.Join(args, ", "))
-	b.WriteString("\t\tif err != nil {\n\t\t\treturn nil, nil, err\n\t\t}\n")
-	fmt.Fprintf(b, "\t\treturn %s, pg.PageMeta, nil\n\t})\n}\n\n", data)
-	return nil
+	return b.String()
 }
 
 func lowerFirst(s string) string {

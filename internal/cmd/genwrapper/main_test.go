@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,6 +33,8 @@ paths:
     get:
       operationId: getThings
       summary: List things.
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
       responses:
         "200":
           description: ok
@@ -43,31 +47,37 @@ paths:
                   page_meta: {type: object}
     post:
       operationId: createThing
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, properties: {request_id: {type: string}}}
       responses:
         "201":
           description: ok
           content:
             application/json:
               schema: {type: object}
-  /v1/missing:
-    get:
-      operationId: getMissing
-      responses:
-        "200": {description: ok}
 `
 
 const miniAPI = `package api
 
 import (
-	"context"
+	"io"
 	"net/http"
 	"time"
 )
 
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
 type ClientWithResponses struct{}
 type Thing struct{ Id *string }
 type PageMeta struct{}
+type PageParam int64
+type PerPageParam int64
+type GetThingsParams struct {
+	Page    *PageParam
+	PerPage *PerPageParam
+}
 type CreateThingJSONBody struct{ union []byte }
 type CreateThingJSONRequestBody CreateThingJSONBody
 
@@ -80,67 +90,90 @@ type GetThingsResult struct {
 }
 type CreateThingResult struct {
 	JSON201 *Thing
-	JSON202 *map[string]interface{}
-}
-type GetOrphanResult struct{}
-
-// GetThingsWithResponse performs a GET /v1/things (the ` + "`GetThings`" + ` operationId) request.
-func (c *ClientWithResponses) GetThingsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetThingsResult, error) {
-	return nil, nil
 }
 
-// CreateThingWithBodyWithResponse performs a POST /v1/things (the ` + "`CreateThing`" + ` operationId) request.
-func (c *ClientWithResponses) CreateThingWithBodyWithResponse(ctx context.Context, contentType string, reqEditors ...RequestEditorFn) (*CreateThingResult, error) {
+func NewGetThingsRequest(server string, params *GetThingsParams) (*http.Request, error) { return nil, nil }
+func NewCreateThingRequest(server string, body CreateThingJSONRequestBody) (*http.Request, error) {
 	return nil, nil
 }
-
-// CreateThingWithResponse performs a POST /v1/things (the ` + "`CreateThing`" + ` operationId) request.
-func (c *ClientWithResponses) CreateThingWithResponse(ctx context.Context, body CreateThingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateThingResult, error) {
+func NewCreateThingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	return nil, nil
 }
-
-// GetOrphanWithResponse Corresponds with GET /v1/orphan (the ` + "`GetOrphan`" + ` operationId).
-func (c *ClientWithResponses) GetOrphanWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOrphanResult, error) {
-	return nil, nil
-}
+func (c *ClientWithResponses) GetOrphanWithResponse() {}
 `
 
-func TestGenerateSmallSpec(t *testing.T) {
+func writeMini(t *testing.T, spec, api string) (string, string) {
 	dir := t.TempDir()
-	spec := filepath.Join(dir, "openapi.yaml")
-	apiFile := filepath.Join(dir, "api.go")
-	require.NoError(t, os.WriteFile(spec, []byte(miniSpec), 0o600))
-	require.NoError(t, os.WriteFile(apiFile, []byte(miniAPI), 0o600))
+	sp, ap := filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "api.go")
+	require.NoError(t, os.WriteFile(sp, []byte(spec), 0o600))
+	require.NoError(t, os.WriteFile(ap, []byte(api), 0o600))
+	return sp, ap
+}
+
+func TestGenerateSmallSpec(t *testing.T) {
+	spec, apiFile := writeMini(t, miniSpec, miniAPI)
 	var warn bytes.Buffer
 	out, err := Generate(spec, apiFile, "wrapper", &warn)
 	require.NoError(t, err)
 	src := string(out)
 	assert.Contains(t, src, "//meta:operation GET /v1/things\n")
 	assert.Contains(t, src, "type GetThingsPage = struct {")
-	assert.Contains(t, src, "func (c *Client) GetThings(ctx context.Context, opts ...RequestOption) (*GetThingsPage, error)")
-	assert.Contains(t, src, "func (c *Client) CreateThing(ctx context.Context, body api.CreateThingJSONRequestBody, opts ...RequestOption) (*api.CreateThingResult, error)")
-	assert.Contains(t, src, "call.jsonBody(api.CreateThingJSONBody(body))")
-	assert.Contains(t, src, "c.api.CreateThingWithBodyWithResponse(ctx, \"application/json\", reader, call.editors...)")
-	// A single-type 2xx body is decoded from the bytes the transport read;
-	// the generated parser handles any other answer.
-	assert.Contains(t, src, "rsp, err := c.api.GetThings(ctx, call.editors...)")
-	assert.Contains(t, src, "decodeOK[GetThingsPage](call, rsp, 200); ok {")
-	assert.Contains(t, src, "res, err := api.ParseGetThingsResult(rsp)")
-	assert.Contains(t, src, "defer call.done()")
+	assert.Contains(t, src, `opGetThings   = operation{id: "getThings", method: "GET", path: "/v1/things", success: []int{200}}`)
+	assert.Contains(t, src, `opCreateThing = operation{id: "createThing", method: "POST", path: "/v1/things", idempotent: true, success: []int{201}, lookup: &opGetThings}`)
+	assert.Contains(t, src, "func (c *Client) GetThings(ctx context.Context, params *api.GetThingsParams, opts ...Option) (*GetThingsPage, error)")
+	assert.Contains(t, src, "func (c *Client) CreateThing(ctx context.Context, body api.CreateThingJSONRequestBody, opts ...Option) (*api.Thing, error)")
+	// A defined body type loses the union's MarshalJSON: converted back,
+	// request_id set in the typed body, encoded once, built by api/.
+	assert.Contains(t, src, "b := api.CreateThingJSONBody(body)")
+	assert.Contains(t, src, "if err := r.unionRequestID(&b); err != nil {")
+	assert.Contains(t, src, "reader, err := r.jsonBody(b)")
+	assert.Contains(t, src, `req, err := api.NewCreateThingRequestWithBody(c.cfg.server, "application/json", reader)`)
+	assert.Contains(t, src, "return execute[api.Thing](r, req, err)")
+	assert.Contains(t, src, "req, err := api.NewGetThingsRequest(c.cfg.server, params)")
+	assert.Contains(t, src, "defer r.end()")
 	assert.Contains(t, src, `"time"`)
-	assert.Contains(t, warn.String(), "getMissing")
+	assert.Contains(t, src, "func (c *Client) GetThingsIter(")
+	assert.Contains(t, src, "func(it *api.Thing) string { return derefID(it.Id) }")
 	assert.Contains(t, warn.String(), "GetOrphan")
-	assert.Contains(t, warn.String(), "GetThings: list operation without a Params struct")
-	assert.NotContains(t, src, "GetThingsIter")
 
-	_, err = Generate(filepath.Join(dir, "nope.yaml"), apiFile, "wrapper", &warn)
+	_, err = Generate(filepath.Join(filepath.Dir(spec), "nope.yaml"), apiFile, "wrapper", &warn)
 	assert.Error(t, err)
-	_, err = Generate(spec, filepath.Join(dir, "nope.go"), "wrapper", &warn)
+	_, err = Generate(spec, filepath.Join(filepath.Dir(spec), "nope.go"), "wrapper", &warn)
 	assert.Error(t, err)
+}
+
+// TestGenerateFailsOnWhatItCannotGenerate: every operation becomes a
+// method or the generator stops, naming the operation.
+func TestGenerateFailsOnWhatItCannotGenerate(t *testing.T) {
+	cases := map[string]struct{ spec, api, want string }{
+		"no builder": {miniSpec, strings.Replace(miniAPI, "func NewGetThingsRequest(", "func NewGetOtherRequest(", 1), "getThings"},
+		"two 2xx types": {
+			strings.Replace(miniSpec, `schema: {type: object}
+`, `schema: {type: object}
+        "202":
+          description: accepted
+          content:
+            application/json:
+              schema: {type: array}
+`, 1),
+			strings.Replace(miniAPI, "JSON201 *Thing\n", "JSON201 *Thing\n\tJSON202 *[]Thing\n", 1), "different types"},
+		"no request_id to set": {miniSpec, strings.Replace(miniAPI, "type CreateThingJSONBody struct{ union []byte }", "type CreateThingJSONBody struct{ Name string }", 1), "request_id"},
+		"list without paging":  {miniSpec, strings.Replace(miniAPI, "PerPage *PerPageParam\n", "", 1), "PerPage"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			spec, apiFile := writeMini(t, tc.spec, tc.api)
+			_, err := Generate(spec, apiFile, "wrapper", io.Discard)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
 
 func TestHelpers(t *testing.T) {
 	assert.Equal(t, "create a payout", lowerFirst("Create a payout"))
 	assert.Equal(t, "LRS banks", lowerFirst("LRS banks"))
 	assert.Equal(t, "", lowerFirst(""))
+	assert.Equal(t, "GetPayoutById", goName("getPayoutById"))
+	assert.Equal(t, "ListBeneficiariesV2", goName("list_beneficiaries-v2"))
 }
