@@ -137,7 +137,7 @@ func sameKey(data []byte, a, b keySpan) bool {
 	return json.Unmarshal(x, &s) == nil && json.Unmarshal(y, &t) == nil && s == t
 }
 
-func skipSpace(data []byte, i int) int {
+func skipSpace[S ~string | ~[]byte](data S, i int) int {
 	for i < len(data) {
 		switch data[i] {
 		case ' ', '\t', '\n', '\r':
@@ -150,7 +150,7 @@ func skipSpace(data []byte, i int) int {
 }
 
 // skipString returns the offset after the string starting at data[i] ('"').
-func skipString(data []byte, i int) int {
+func skipString[S ~string | ~[]byte](data S, i int) int {
 	for i++; i < len(data); i++ {
 		switch data[i] {
 		case '\\':

@@ -24,6 +24,9 @@ const dedupeWindow = 3
 // ErrTooManyPages is yielded by an iterator that reached MaxIterPages.
 var ErrTooManyPages = errors.New("glomo: iteration stopped after MaxIterPages pages")
 
+// maxIterPages is MaxIterPages; tests lower it.
+var maxIterPages = MaxIterPages
+
 // pageFields reaches the paging parameters of one generated Params struct.
 // setBefore is nil when the operation has no before parameter.
 type pageFields[P any] struct {
@@ -47,7 +50,8 @@ type pageFields[P any] struct {
 //     O(page) however long the walk;
 //   - it stops when page_meta.next is null or does not advance, on an empty
 //     page, after the page count the first page announced when the window is
-//     pinned (it cannot grow), after yielding an error, or as soon as the
+//     pinned (it cannot grow), on a pinned page holding no id it has not
+//     yielded (the server is looping), after yielding an error, or as soon as the
 //     consumer stops ranging (no extra request); MaxIterPages bounds a walk
 //     without a page count;
 //   - ranging the returned sequence again starts over from the caller's params.
@@ -79,10 +83,12 @@ func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFie
 				return
 			}
 			seen.next()
+			fresh := 0
 			for i := range items {
 				if id := idOf(&items[i]); id != "" && !seen.add(id) {
 					continue
 				}
+				fresh++
 				if !yield(items[i], nil) {
 					return
 				}
@@ -95,7 +101,9 @@ func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFie
 				return
 			case last > 0 && *meta.Next > last:
 				return // the pinned window has no more pages than it first announced
-			case fetched >= MaxIterPages:
+			case pinned && fresh == 0:
+				return // a pinned window re-serving what it already gave: a loop
+			case fetched >= maxIterPages:
 				var zero T
 				yield(zero, ErrTooManyPages)
 				return
@@ -121,10 +129,16 @@ func (w *window) next() {
 	}
 }
 
-// add records id on the current page; false when the window holds it.
+// add records id on the current page; false when the window holds it. A
+// repeat moves the id to the current page, so an item a server keeps
+// re-serving stays remembered as long as it keeps coming back.
 func (w *window) add(id string) bool {
-	for _, m := range w.pages {
+	for i, m := range w.pages {
 		if _, dup := m[id]; dup {
+			if i != w.cur {
+				delete(m, id)
+				w.pages[w.cur][id] = struct{}{}
+			}
 			return false
 		}
 	}

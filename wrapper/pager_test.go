@@ -210,15 +210,7 @@ func TestIteratorStopsAfterAnError(t *testing.T) {
 		reply{status: 404, body: `{"error":"Not Found"}`},
 	))
 	h := newHarness(t, f)
-	var ids []string
-	var errs []error
-	for b, err := range h.c.GetBeneficiariesIter(t.Context(), nil) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		ids = append(ids, *b.Id)
-	}
+	ids, errs := iterIDs(t, h)
 	assert.Equal(t, []string{"bene_1"}, ids)
 	require.Len(t, errs, 1)
 	assert.True(t, IsNotFound(errs[0]))

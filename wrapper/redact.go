@@ -1,10 +1,11 @@
 package wrapper
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"regexp"
 	"strings"
 )
 
@@ -29,19 +30,16 @@ func (secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 // MarshalText keeps the key out of JSON and text encodings.
 func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
-// Secrets in text the server wrote: the value of any JSON member whose name
-// says it holds a secret (secret_key, api_key, access_token, password...),
-// a bearer credential, and JWT-shaped tokens.
-var (
-	secretMember = regexp.MustCompile(`(?i)("[a-z0-9_\-]*(?:secret|api_?key|token|password|authorization)[a-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
-	bearerToken  = regexp.MustCompile(`(?i)\b(bearer\s+)[^\s"',;}\]]+`)
-	jwtShaped    = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*`)
-)
-
 // redact is the client's one redaction of text that may carry secrets: log
 // lines with bodies, and the parts of error strings that come from the
-// server. It removes the client's own key wherever it appears, then values
-// shaped like a secret.
+// server. It removes the client's own key wherever it appears, then
+//   - the string value of any JSON member whose name says it holds a secret
+//     (secret_key, api_key, access_token, password, authorization...),
+//   - a bearer credential ("Bearer <token>"),
+//   - JWT-shaped tokens (eyJ….….…).
+//
+// It is a plain scan rather than regular expressions, which would add the
+// regexp package to every program that imports the wrapper.
 func (s secret) redact(text string) string {
 	if text == "" {
 		return text
@@ -49,19 +47,167 @@ func (s secret) redact(text string) string {
 	if s != "" && strings.Contains(text, string(s)) {
 		text = strings.ReplaceAll(text, string(s), redacted)
 	}
+	if strings.Contains(text, `\u`) && json.Valid([]byte(text)) {
+		// A secret may hide behind JSON escapes: redact the decoded values.
+		var v any
+		if json.Unmarshal([]byte(text), &v) == nil {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if enc.Encode(s.redactValue(v)) == nil {
+				return strings.TrimSuffix(buf.String(), "\n")
+			}
+		}
+	}
 	if !mayHoldSecret(text) {
 		return text
 	}
-	text = secretMember.ReplaceAllString(text, `$1"`+redacted+`"`)
-	text = bearerToken.ReplaceAllString(text, "${1}"+redacted)
-	return jwtShaped.ReplaceAllString(text, redacted)
+	return redactScan(text)
 }
 
-// mayHoldSecret is a cheap pre-check so ordinary text skips the regexps.
+// redactValue redacts a decoded JSON value in place.
+func (s secret) redactValue(v any) any {
+	switch t := v.(type) {
+	case string:
+		return s.redact(t)
+	case []any:
+		for i := range t {
+			t[i] = s.redactValue(t[i])
+		}
+	case map[string]any:
+		for k, e := range t {
+			if _, isString := e.(string); isString && secretName(k) {
+				t[k] = redacted
+				continue
+			}
+			t[k] = s.redactValue(e)
+		}
+	}
+	return v
+}
+
+// redactScan replaces secret-shaped values in text.
+func redactScan(text string) string {
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		if n := secretMemberValue(text, i); n > 0 {
+			// text[i:n] is `"name"<ws>:<ws>`; the quoted value follows.
+			b.WriteString(text[i:n])
+			b.WriteString(`"` + redacted + `"`)
+			i = skipString(text, n)
+			continue
+		}
+		if n := bearerToken(text, i); n > 0 {
+			b.WriteString(text[i:n])
+			b.WriteString(redacted)
+			i = tokenEnd(text, n)
+			continue
+		}
+		if end := jwtEnd(text, i); end > 0 {
+			b.WriteString(redacted)
+			i = end
+			continue
+		}
+		b.WriteByte(text[i])
+		i++
+	}
+	return b.String()
+}
+
+// secretWords mark member names and text that may hold a secret.
+var secretWords = []string{"secret", "api_key", "apikey", "token", "password", "authorization"}
+
+// mayHoldSecret is a cheap pre-check so ordinary text skips the scan.
 func mayHoldSecret(text string) bool {
 	l := strings.ToLower(text)
-	for _, w := range []string{"secret", "key", "token", "password", "authorization", "bearer", "eyj"} {
+	for _, w := range append(secretWords, "bearer", "eyj") {
 		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretMemberValue: at text[i] starts `"name": "` with a secret-sounding
+// name; it returns the offset of the value's opening quote, else 0.
+func secretMemberValue(text string, i int) int {
+	if text[i] != '"' {
+		return 0
+	}
+	end := skipString(text, i)
+	if end > len(text) || end-i < 3 || !secretName(text[i+1:end-1]) {
+		return 0
+	}
+	j := skipSpace(text, end)
+	if j >= len(text) || text[j] != ':' {
+		return 0
+	}
+	j = skipSpace(text, j+1)
+	if j >= len(text) || text[j] != '"' {
+		return 0
+	}
+	return j
+}
+
+// bearerToken: at text[i] starts "bearer" and blanks; it returns the offset
+// of the token after them, else 0.
+func bearerToken(text string, i int) int {
+	const w = "bearer"
+	if len(text)-i <= len(w) || !strings.EqualFold(text[i:i+len(w)], w) || (i > 0 && isWordByte(text[i-1])) {
+		return 0
+	}
+	j := i + len(w)
+	k := j
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+		k++
+	}
+	if k == j || k >= len(text) || tokenEnd(text, k) == k {
+		return 0
+	}
+	return k
+}
+
+// tokenEnd is the end of a credential starting at i.
+func tokenEnd(text string, i int) int {
+	for i < len(text) && !strings.ContainsRune(" \t\r\n\"',;}]", rune(text[i])) {
+		i++
+	}
+	return i
+}
+
+// jwtEnd: at text[i] starts eyJ<8+>.<8+>.<*> (base64url parts); it returns
+// the end of the token, else 0.
+func jwtEnd(text string, i int) int {
+	if !strings.HasPrefix(text[i:], "eyJ") || (i > 0 && isWordByte(text[i-1])) {
+		return 0
+	}
+	j := i
+	for part := 0; part < 3; part++ {
+		start := j
+		for j < len(text) && isBase64URL(text[j]) {
+			j++
+		}
+		if part < 2 && (j-start < 8 || j >= len(text) || text[j] != '.') {
+			return 0
+		}
+		if part < 2 {
+			j++
+		}
+	}
+	return j
+}
+
+func isBase64URL(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+func isWordByte(c byte) bool { return isBase64URL(c) }
+
+// secretName: a member name that says its value is a secret.
+func secretName(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range secretWords {
+		if strings.Contains(name, w) {
 			return true
 		}
 	}

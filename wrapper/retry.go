@@ -63,12 +63,12 @@ func (p RetryPolicy) retryAfter(h http.Header, now time.Time) (time.Duration, bo
 		return 0, false
 	}
 	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || allDigits(v) {
+		switch {
+		case secs < 0:
 			return 0, false
-		}
-		if secs > int64(p.MaxRetryAfter/time.Second) {
-			return p.MaxRetryAfter, true
+		case err != nil, secs > int64(p.MaxRetryAfter/time.Second):
+			return p.MaxRetryAfter, true // beyond the cap (or beyond int64)
 		}
 		d = time.Duration(secs) * time.Second
 	} else if t, err := http.ParseTime(v); err == nil {
@@ -105,4 +105,14 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// allDigits: a delay-seconds value, however large.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -25,3 +25,19 @@ func TestNoLibraryImportsTheRootPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapperLinksNoSpecMachinery: the wrapper's facts about operations are
+// generated, so a program importing it links no OpenAPI, YAML or JSON
+// Schema library, no drift detector and no spec model.
+func TestWrapperLinksNoSpecMachinery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	out, err := exec.Command("go", "list", "-deps", "github.com/glomo-go/glomo-go/wrapper").CombinedOutput()
+	require.NoError(t, err, string(out))
+	for _, dep := range strings.Fields(string(out)) {
+		for _, banned := range []string{"kin-openapi", "yaml", "jsonschema", "/drift", "/specmodel", "oapi-codegen/v2"} {
+			assert.NotContains(t, dep, banned, "wrapper links %s", dep)
+		}
+	}
+}
