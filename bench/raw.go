@@ -64,10 +64,10 @@ func rawPayoutBody() (api.CreatePayoutJSONBody, error) {
 	amount, rail, inv, rid := int64(reqSourceAmount), api.CreatePayoutWithoutQuoteRequestPaymentRail(reqPaymentRail), reqInvoiceNumber, reqRequestID
 	docs := []string{reqDocument}
 	err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		PurposeCode:         &purpose,
-		BeneficiaryId:       &bene,
-		SourceCurrency:      &src,
-		DestinationCurrency: &dst,
+		PurposeCode:         purpose,
+		BeneficiaryId:       bene,
+		SourceCurrency:      src,
+		DestinationCurrency: dst,
 		SourceAmount:        &amount,
 		PaymentRail:         &rail,
 		InvoiceNumber:       &inv,
