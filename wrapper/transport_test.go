@@ -550,13 +550,42 @@ func TestHTTPClientTimeoutIsRetried(t *testing.T) {
 		return reply{body: payoutJSON}
 	})
 	defer close(release)
-	hc := &http.Client{Timeout: 100 * time.Millisecond, Transport: &http.Transport{}}
-	defer hc.CloseIdleConnections()
-	h := newHarness(t, f, WithHTTPClient(hc))
+	d := newTimeoutOnFirst(t)
+	h := newHarness(t, f, WithHTTPDoer(d))
 	p, err := h.c.GetPayoutById(t.Context(), "payout_1")
 	require.NoError(t, err)
 	assert.Equal(t, "payout_1", *p.Id)
+	require.Error(t, d.firstErr, "the first attempt ended by the client's Timeout")
+	assert.Contains(t, d.firstErr.Error(), "Client.Timeout exceeded")
 	assert.Len(t, h.slept(), 1)
+	assert.EqualValues(t, 2, n.Load(), "one timed-out attempt, then one that answered")
+}
+
+// timeoutOnFirst sends the first request through an *http.Client with a short
+// Timeout (the fake holds that request until it is cancelled, so it always
+// times out with net/http's own Client.Timeout error) and every later one
+// through the same transport without a timeout, so a loaded machine cannot
+// make a retry time out as well: the tests assert what happened and in which
+// order, never how fast.
+type timeoutOnFirst struct {
+	calls        atomic.Int32
+	short, plain *http.Client
+	firstErr     error // written by the first Do, read after the call returns
+}
+
+func newTimeoutOnFirst(t *testing.T) *timeoutOnFirst {
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &timeoutOnFirst{short: &http.Client{Timeout: 100 * time.Millisecond, Transport: tr}, plain: &http.Client{Transport: tr}}
+}
+
+func (d *timeoutOnFirst) Do(r *http.Request) (*http.Response, error) {
+	if d.calls.Add(1) == 1 {
+		resp, err := d.short.Do(r)
+		d.firstErr = err
+		return resp, err
+	}
+	return d.plain.Do(r)
 }
 
 func TestPerRequestOptions(t *testing.T) {
@@ -676,9 +705,7 @@ func TestLostResponseThenDuplicate(t *testing.T) {
 		return reply{status: 201, body: `{"id":"payout_second"}`}
 	})
 	defer close(release)
-	hc := &http.Client{Timeout: 100 * time.Millisecond, Transport: &http.Transport{}}
-	defer hc.CloseIdleConnections()
-	h := newHarness(t, f, WithHTTPClient(hc))
+	h := newHarness(t, f, WithHTTPDoer(newTimeoutOnFirst(t)))
 	p, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
 	require.NoError(t, err)
 	assert.Equal(t, "payout_lost", *p.Id, "never a second payout")
