@@ -107,17 +107,24 @@ func startMock(t testing.TB, opts ...mock.Option) *mock.Server {
 }
 
 // newClient builds a wrapper.Client for srv going through rt (nil: a fresh
-// counted transport) with the given per-attempt timeout (0: none).
+// counted transport). attemptTimeout (0: none) is the http.Client.Timeout of
+// the first attempt only: the faults that use it slow the first answer, and
+// a retry bounded by it could time out on a loaded machine too, changing the
+// outcome the matrix asserts.
 func newClient(t testing.TB, srv *mock.Server, rt http.RoundTripper, attemptTimeout time.Duration, opts ...wrapper.Option) *wrapper.Client {
 	t.Helper()
 	if rt == nil {
 		rt, _ = newTransport(t, 16)
 	}
+	var doer api.HttpRequestDoer = &http.Client{Transport: rt}
+	if attemptTimeout > 0 {
+		doer = &firstAttemptTimeout{short: &http.Client{Transport: rt, Timeout: attemptTimeout}, plain: &http.Client{Transport: rt}}
+	}
 	base := []wrapper.Option{
 		wrapper.WithAPIKey(srv.Key),
 		wrapper.WithBaseURL(srv.URL),
 		wrapper.WithRetryPolicy(fastPolicy(2)),
-		wrapper.WithHTTPClient(&http.Client{Transport: rt, Timeout: attemptTimeout}),
+		wrapper.WithHTTPDoer(doer),
 	}
 	c, err := wrapper.New(append(base, opts...)...)
 	if err != nil {
@@ -302,4 +309,18 @@ func (f *fakeDoer) Do(req *http.Request) (*http.Response, error) {
 		ContentLength: int64(len(f.body)),
 		Request:       req,
 	}, nil
+}
+
+// firstAttemptTimeout sends the first request through short (an http.Client
+// with a Timeout, so the error is net/http's own) and the rest through plain.
+type firstAttemptTimeout struct {
+	calls        atomic.Int32
+	short, plain *http.Client
+}
+
+func (d *firstAttemptTimeout) Do(r *http.Request) (*http.Response, error) {
+	if d.calls.Add(1) == 1 {
+		return d.short.Do(r)
+	}
+	return d.plain.Do(r)
 }
