@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -207,4 +208,43 @@ func TestUnwrap(t *testing.T) {
 	_, err := money.Parse("x", "USD")
 	assert.True(t, errors.Is(err, money.ErrMalformed))
 	assert.False(t, errors.Is(err, money.ErrOverflow))
+}
+
+// TestErrorQuotesShortPrefix: an error quotes at most 32 bytes of the input
+// and of the currency, whatever their size (issue 11 item 13).
+func TestErrorQuotesShortPrefix(t *testing.T) {
+	huge := strings.Repeat("9", 1<<20) + "x"
+	_, err := money.Parse(huge, "USD")
+	require.ErrorIs(t, err, money.ErrMalformed)
+	assert.Equal(t, `money: parsing "99999999999999999999999999999999"... (1048577 bytes) as "USD": malformed amount (unexpected 'x')`, err.Error())
+	var me *money.Error
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, huge, me.Input, "the field keeps the whole input")
+
+	_, err = money.Parse("1", strings.Repeat("Q", 1<<20))
+	require.ErrorIs(t, err, money.ErrUnknownCurrency)
+	assert.Equal(t, `money: parsing "1" as "QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"... (1048576 bytes): unknown currency`, err.Error())
+	_, err = money.Format(1, strings.Repeat("Q", 33))
+	assert.Equal(t, `money: format: currency "QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"... (33 bytes): unknown currency`, err.Error())
+	_, err = money.Digits(strings.Repeat("Q", 32))
+	assert.Equal(t, `money: digits: currency "QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ": unknown currency`, err.Error(), "32 bytes are quoted whole")
+
+	// The cut never splits a character: 31 ASCII bytes and a 2-byte 'é'
+	// keep 31 bytes.
+	_, err = money.Parse(strings.Repeat("1", 31)+"é", "USD")
+	assert.Equal(t, `money: parsing "1111111111111111111111111111111"... (33 bytes) as "USD": malformed amount (unexpected 'é')`, err.Error())
+}
+
+// TestParseNeighboursOfDigits: the bytes on either side of '0'..'9' are not
+// digits (issue 11 test gap: '/' and ':' were never tried).
+func TestParseNeighboursOfDigits(t *testing.T) {
+	for _, in := range []string{"/", ":", "1/2", "1:2", "1./", "1.:", "/1", ":1", "1.0/", "1.0:"} {
+		_, err := money.Parse(in, "USD")
+		require.ErrorIs(t, err, money.ErrMalformed, "%q", in)
+		assert.Contains(t, err.Error(), "unexpected", "%q", in)
+	}
+	for _, in := range []string{"0", "9", "0.9", "9.0"} {
+		_, err := money.Parse(in, "USD")
+		assert.NoError(t, err, "%q", in)
+	}
 }

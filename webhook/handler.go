@@ -59,8 +59,8 @@ type handler struct {
 }
 
 // Handler returns an http.Handler that receives Glomo webhooks: it verifies
-// each delivery with [Verify], decodes it with [DecodeEvent] and passes the
-// event to fn.
+// each delivery with [VerifiedBody], decodes the bytes that were signed with
+// [DecodeEvent] and passes the event to fn.
 //
 // fn runs inline, in the request's goroutine, and the response waits for
 // it, so that a 200 means the event was handled: if fn returns an error the
@@ -112,11 +112,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	if err := Verify(h.secret, body, r.Header.Get(SignatureHeader)); err != nil {
+	// Decode what was signed, not what was sent: when the canonical form
+	// matched, body may spell numbers differently (29900.0 for 29900).
+	signed, err := VerifiedBody(h.secret, body, r.Header.Get(SignatureHeader))
+	if err != nil {
 		h.fail(w, r, http.StatusUnauthorized, err)
 		return
 	}
-	ev, err := DecodeEvent(body)
+	ev, err := DecodeEvent(signed)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return

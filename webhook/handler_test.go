@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/glomo-go/glomo-go/api"
 	"github.com/glomo-go/glomo-go/webhook"
 )
 
@@ -202,4 +203,84 @@ func TestHandlerOverHTTP(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Len(t, rec.events, 1)
+}
+
+// TestHandlerDeliversSignedBytes: when only the canonical form matched, the
+// callback gets the canonical bytes, so a number rewritten into another
+// spelling of the same float (or into a different integer that rounds to
+// the same float) reaches it as the value that was signed (issue 11 item 3).
+func TestHandlerDeliversSignedBytes(t *testing.T) {
+	const signedData = `{"id":"payout_1","source_amount":29900,"status":"success"}`
+	const canonical = `{"data":` + signedData + `,"entity_type":"payout","event_type":"success"}`
+	const bigSigned = `{"data":{"id":"payout_1","source_amount":9007199254740992},"entity_type":"payout","event_type":"success"}`
+	for _, tt := range []struct {
+		name, sent, signed, wantData string
+		wantAmount                   int64
+	}{
+		{"29900.0", strings.Replace(canonical, "29900", "29900.0", 1), canonical, signedData, 29900},
+		{"2.99e4", strings.Replace(canonical, "29900", "2.99e4", 1), canonical, signedData, 29900},
+		{"299E2", strings.Replace(canonical, "29900", "299E2", 1), canonical, signedData, 29900},
+		{"2^53+1 for 2^53", strings.Replace(bigSigned, "9007199254740992", "9007199254740993", 1), bigSigned,
+			`{"id":"payout_1","source_amount":9007199254740992}`, 9007199254740992},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			w := httptest.NewRecorder()
+			webhook.Handler(secret, rec.fn).ServeHTTP(w, signed(t, http.MethodPost, tt.sent, webhook.Sign(secret, []byte(tt.signed))))
+			require.Equal(t, 200, w.Code, "the canonical form was signed")
+			require.Len(t, rec.events, 1)
+			assert.JSONEq(t, tt.wantData, string(rec.events[0].Data))
+			assert.Equal(t, tt.wantData, string(rec.events[0].Data), "the signed bytes, not the sent ones")
+			p, err := webhook.DataAs[api.Payout](rec.events[0])
+			require.NoError(t, err)
+			require.NotNil(t, p.SourceAmount)
+			assert.Equal(t, tt.wantAmount, *p.SourceAmount)
+		})
+	}
+}
+
+// TestHandlerDefaults pins the defaults themselves, not just "the default":
+// a callback deadline of 25 s and a body limit of 1 MiB, also when an
+// option is given 0 (issue 11 test gaps).
+func TestHandlerDefaults(t *testing.T) {
+	assert.Equal(t, 25*time.Second, webhook.DefaultTimeout)
+	assert.Equal(t, 1048576, webhook.DefaultMaxBodyBytes)
+	assert.Equal(t, 65536, webhook.MaxCanonicalBytes)
+
+	for name, opts := range map[string][]webhook.Option{
+		"no options": nil,
+		"zeros":      {webhook.WithTimeout(0), webhook.WithMaxBodyBytes(0)},
+		"negatives":  {webhook.WithTimeout(-time.Second), webhook.WithMaxBodyBytes(-1)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := &recorder{}
+			h := webhook.Handler(secret, rec.fn, opts...)
+			before := time.Now()
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, signed(t, http.MethodPost, payoutBody, webhook.Sign(secret, []byte(payoutBody))))
+			after := time.Now()
+			require.Equal(t, 200, w.Code)
+			dl, ok := rec.ctxs[0].Deadline()
+			require.True(t, ok, "the callback has a deadline")
+			// Bounded by the clock readings around the call: no tolerance.
+			assert.False(t, dl.Before(before.Add(25*time.Second)), "deadline %v before start+25s", dl.Sub(before))
+			assert.False(t, dl.After(after.Add(25*time.Second)), "deadline %v after end+25s", dl.Sub(after))
+
+			// Exactly 1 MiB is accepted, one byte more is refused unread.
+			fits := envelopeOfSize(1 << 20)
+			w = httptest.NewRecorder()
+			h.ServeHTTP(w, signed(t, http.MethodPost, fits, webhook.Sign(secret, []byte(fits))))
+			assert.Equal(t, 200, w.Code)
+			over := envelopeOfSize(1<<20 + 1)
+			w = httptest.NewRecorder()
+			h.ServeHTTP(w, signed(t, http.MethodPost, over, webhook.Sign(secret, []byte(over))))
+			assert.Equal(t, 413, w.Code)
+		})
+	}
+}
+
+// envelopeOfSize returns a payout envelope of exactly n bytes.
+func envelopeOfSize(n int) string {
+	const frame = `{"entity_type":"payout","event_type":"success","data":{"pad":""}}`
+	return `{"entity_type":"payout","event_type":"success","data":{"pad":"` + strings.Repeat("x", n-len(frame)) + `"}}`
 }

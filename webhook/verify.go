@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -49,6 +50,14 @@ func (*malformedError) Error() string {
 
 func (*malformedError) Is(target error) bool { return target == ErrInvalidSignature }
 
+// MaxCanonicalBytes is the largest body whose RFC 8785 canonical form
+// [Verify] will compute when the raw bytes do not match. Canonicalising is
+// the one step whose cost an unauthenticated sender controls (about half a
+// second for a megabyte of numbers), so it is bounded: Glomo's deliveries
+// are a few kilobytes, and a larger body still verifies when its raw bytes
+// were signed.
+const MaxCanonicalBytes = 64 << 10
+
 // Verify reports whether signatureHeader is Glomo's signature of body, and
 // returns nil if it is.
 //
@@ -59,34 +68,69 @@ func (*malformedError) Is(target error) bool { return target == ErrInvalidSignat
 // (hmac.Equal). Pass the body exactly as received: re-encoding it first would
 // break the raw-bytes check.
 //
+// The canonical form is tried only for a body of at most [MaxCanonicalBytes]
+// that is a valid JSON object, checks cheap enough that refusing an unsigned
+// body costs about one HMAC of it.
+//
+// When the canonical form matched, the bytes that were signed are not body
+// itself: numbers such as 29900.0, 2.99e4 and 299E2 share the canonical form
+// 29900, so decoding body would read values nobody signed. To decode,
+// verify with [VerifiedBody] and decode the bytes it returns, as [Handler]
+// does.
+//
 // The header is matched case-insensitively as hex and may be surrounded by
 // white space; anything else is [ErrMalformedSignature].
 func Verify(secret string, body []byte, signatureHeader string) error {
+	_, err := VerifiedBody(secret, body, signatureHeader)
+	return err
+}
+
+// VerifiedBody is [Verify] returning the bytes the signature covers: body
+// itself when its raw bytes were signed, or its canonical form when that was
+// signed. Decode those bytes, never body, so that what reaches your code is
+// exactly what Glomo signed. The error is the one Verify returns, and the
+// bytes are nil with it.
+func VerifiedBody(secret string, body []byte, signatureHeader string) ([]byte, error) {
 	if secret == "" {
-		return ErrMissingSecret
+		return nil, ErrMissingSecret
 	}
 	sig := strings.TrimSpace(signatureHeader)
 	if sig == "" {
-		return ErrMissingSignature
+		return nil, ErrMissingSignature
 	}
 	if len(sig) != hex.EncodedLen(sha256.Size) {
-		return ErrMalformedSignature
+		return nil, ErrMalformedSignature
 	}
 	got := make([]byte, sha256.Size)
 	if _, err := hex.Decode(got, []byte(sig)); err != nil {
-		return ErrMalformedSignature
+		return nil, ErrMalformedSignature
 	}
 	if hmac.Equal(got, mac(secret, body)) {
-		return nil
+		return body, nil
+	}
+	if !canonicalCandidate(body) {
+		return nil, ErrInvalidSignature
 	}
 	canonical, err := jcs.Transform(body)
 	if err != nil || bytes.Equal(canonical, body) {
-		// Not JSON (so it has no canonical form), or already canonical and
-		// so already checked: nothing else to try.
-		return ErrInvalidSignature
+		// No canonical form, or already canonical and so already checked:
+		// nothing else to try.
+		return nil, ErrInvalidSignature
 	}
 	if hmac.Equal(got, mac(secret, canonical)) {
-		return nil
+		return canonical, nil
 	}
-	return ErrInvalidSignature
+	return nil, ErrInvalidSignature
+}
+
+// canonicalCandidate reports whether body is worth canonicalising: small
+// enough, a JSON object (every delivery is an envelope object) and valid
+// JSON. json.Valid is about a hundred times cheaper than canonicalising the
+// same bytes, and it also refuses nesting deeper than encoding/json allows.
+func canonicalCandidate(body []byte) bool {
+	if len(body) > MaxCanonicalBytes {
+		return false
+	}
+	t := bytes.TrimLeft(body, " \t\r\n")
+	return len(t) > 0 && t[0] == '{' && json.Valid(t)
 }

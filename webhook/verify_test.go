@@ -156,3 +156,80 @@ func TestParse(t *testing.T) {
 	_, err = webhook.Parse(secret, []byte(`[1]`), webhook.Sign(secret, []byte(`[1]`)))
 	require.ErrorIs(t, err, webhook.ErrMalformedEvent)
 }
+
+// TestVerifySignatureLength: a header of valid hex but the wrong length is
+// malformed, never compared (issue 11 test gap: only odd lengths were sent).
+func TestVerifySignatureLength(t *testing.T) {
+	sig := webhook.Sign(secret, []byte(payoutBody))
+	for _, h := range []string{sig[:62], sig + "00", sig + sig, sig[:2], strings.Repeat("0", 66)} {
+		assert.ErrorIs(t, webhook.Verify(secret, []byte(payoutBody), h), webhook.ErrMalformedSignature, "%d hex digits", len(h))
+		b, err := webhook.VerifiedBody(secret, []byte(payoutBody), h)
+		assert.Equal(t, webhook.ErrMalformedSignature, err)
+		assert.Nil(t, b)
+	}
+}
+
+// TestVerifiedBody returns the bytes the signature covers.
+func TestVerifiedBody(t *testing.T) {
+	canonical, err := jcs.Transform([]byte(unsortedBody))
+	require.NoError(t, err)
+
+	b, err := webhook.VerifiedBody(secret, []byte(unsortedBody), webhook.Sign(secret, []byte(unsortedBody)))
+	require.NoError(t, err)
+	assert.Equal(t, unsortedBody, string(b), "raw bytes signed: the body itself")
+
+	b, err = webhook.VerifiedBody(secret, []byte(unsortedBody), webhook.Sign(secret, canonical))
+	require.NoError(t, err)
+	assert.Equal(t, string(canonical), string(b), "canonical form signed: the canonical bytes")
+
+	b, err = webhook.VerifiedBody(secret, []byte(unsortedBody), webhook.Sign("other", canonical))
+	assert.Equal(t, webhook.ErrInvalidSignature, err)
+	assert.Nil(t, b)
+}
+
+// TestVerifyCanonicalFallbackBounded: the canonical fallback, whose cost an
+// unsigned sender controls, runs only on a valid JSON object of at most
+// MaxCanonicalBytes; anything else must have its raw bytes signed (issue 11
+// item 12; the cost is measured by BenchmarkVerifyRefuseUnsigned).
+func TestVerifyCanonicalFallbackBounded(t *testing.T) {
+	// spaced returns a JSON object of exactly n bytes whose canonical form
+	// differs from it (a space after each colon).
+	spaced := func(n int) []byte {
+		const frame = `{"entity_type": "payout", "data": {"pad": ""}}`
+		return []byte(`{"entity_type": "payout", "data": {"pad": "` + strings.Repeat("x", n-len(frame)) + `"}}`)
+	}
+	canonicalSig := func(b []byte) string {
+		c, err := jcs.Transform(b)
+		require.NoError(t, err)
+		require.NotEqual(t, string(b), string(c))
+		return webhook.Sign(secret, c)
+	}
+	deep := []byte(`{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`)
+	for _, tt := range []struct {
+		name string
+		body []byte
+		sig  string
+		want error
+	}{
+		{"canonical, at the cap", spaced(webhook.MaxCanonicalBytes), canonicalSig(spaced(webhook.MaxCanonicalBytes)), nil},
+		{"canonical, one byte over the cap", spaced(webhook.MaxCanonicalBytes + 1), canonicalSig(spaced(webhook.MaxCanonicalBytes + 1)), webhook.ErrInvalidSignature},
+		{"raw, 1 MiB", spaced(1 << 20), webhook.Sign(secret, spaced(1<<20)), nil},
+		{"canonical, leading white space", append([]byte(" \t\r\n"), spaced(100)...), canonicalSig(spaced(100)), nil},
+		{"canonical, an array", []byte(`[1.0, 2]`), webhook.Sign(secret, []byte(`[1,2]`)), webhook.ErrInvalidSignature},
+		{"canonical, a number", []byte(`1.0`), webhook.Sign(secret, []byte(`1`)), webhook.ErrInvalidSignature},
+		{"canonical, trailing garbage", []byte(`{"a": 1} x`), webhook.Sign(secret, []byte(`{"a":1}`)), webhook.ErrInvalidSignature},
+		{"not JSON", []byte(`{not json`), webhook.Sign(secret, []byte(`{"not":"json"}`)), webhook.ErrInvalidSignature},
+		{"empty", nil, webhook.Sign(secret, []byte(`{}`)), webhook.ErrInvalidSignature},
+		{"only white space", []byte("  \n"), webhook.Sign(secret, []byte(`{}`)), webhook.ErrInvalidSignature},
+		{"nested past encoding/json's limit", deep, webhook.Sign(secret, deep[:5]), webhook.ErrInvalidSignature},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := webhook.Verify(secret, tt.body, tt.sig)
+			if tt.want == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.Equal(t, tt.want, err)
+			}
+		})
+	}
+}
