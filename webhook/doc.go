@@ -15,7 +15,22 @@
 //     without notice ([Event.DecodeData] returns raw JSON for those).
 //
 // [Handler] does the first and the last for you and hands each verified
-// event to your callback. Deduplication and the status guard need your
-// storage, so they are helpers to call from the callback. For tests,
-// [NewSignedRequest] builds a delivery exactly as Glomo would send it.
+// event to your callback. Deduplication and the status guard need storage:
+// call the helpers from your callback, or give the handler a [Store] with
+// [WithStore] and it does both, also across replicas.
+//
+// # Exactly once across a fleet
+//
+// Behind a load balancer, two replicas can receive the same delivery, and a
+// late in_progress can reach one replica after another applied success. A
+// [Store] shared by the replicas settles both: the handler claims each
+// event (and its object) before calling the callback, marks it done after a
+// nil return and releases it after an error, answering 500 so that Glomo
+// redelivers. Claims are leased, so a replica that dies mid-event holds it
+// only until the lease runs out. [NewMemoryStore] covers one process;
+// package webhook/sqlstore keeps the store in PostgreSQL through the
+// service's own *sql.DB.
+//
+// For tests, [NewSignedRequest] builds a delivery exactly as Glomo would
+// send it.
 package webhook

@@ -50,12 +50,30 @@ func WithErrorLog(fn func(r *http.Request, err error)) Option {
 	return func(h *handler) { h.logf = fn }
 }
 
+// WithStore makes the handler deduplicate and order events through store,
+// which replicas may share: each event is claimed before fn runs, marked
+// done when fn returns nil and released when it fails, and an event that
+// was processed already or would move its object backwards (see
+// [ShouldApply]) is answered 200 without calling fn. The claim's lease is
+// the callback timeout plus [LeaseMargin], so a replica that dies while
+// processing lets Glomo's next redelivery (a minute later at the earliest)
+// take the event over. A nil store keeps the default: no store.
+func WithStore(store Store) Option {
+	return func(h *handler) { h.store = store }
+}
+
+// LeaseMargin is how much longer than the callback timeout a claim is
+// held, covering the store's own round trips after the callback returns.
+const LeaseMargin = 30 * time.Second
+
 type handler struct {
 	secret  string
 	fn      func(context.Context, Event) error
 	maxBody int64
 	timeout time.Duration
 	logf    func(*http.Request, error)
+	store   Store
+	now     func() time.Time
 }
 
 // Handler returns an http.Handler that receives Glomo webhooks: it verifies
@@ -78,8 +96,11 @@ type handler struct {
 //	413 body larger than the limit (user code not called)
 //	401 signature missing, malformed or wrong (user code not called)
 //	400 verified body that is not an event envelope (user code not called)
-//	500 fn returned an error
-//	200 fn returned nil
+//	503 with [WithStore]: the store failed, or another claim holds the
+//	    event or its object (user code not called)
+//	500 fn returned an error (or, with a store, recording the result failed)
+//	200 fn returned nil; with a store also a duplicate or stale event
+//	    (user code not called)
 //
 // Handler panics if fn is nil, as a programming error caught at start-up
 // beats a handler that acknowledges and drops every event.
@@ -87,7 +108,7 @@ func Handler(secret string, fn func(context.Context, Event) error, opts ...Optio
 	if fn == nil {
 		panic("webhook: Handler called with a nil callback")
 	}
-	h := &handler{secret: secret, fn: fn, maxBody: DefaultMaxBodyBytes, timeout: DefaultTimeout}
+	h := &handler{secret: secret, fn: fn, maxBody: DefaultMaxBodyBytes, timeout: DefaultTimeout, now: time.Now}
 	for _, o := range opts {
 		if o != nil { // lets callers build option lists conditionally
 			o(h)
@@ -124,13 +145,22 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
-	defer cancel()
-	if err := h.fn(ctx, ev); err != nil {
+	if h.store != nil {
+		h.serveClaimed(w, r, ev)
+		return
+	}
+	if err := h.call(r, ev); err != nil {
 		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// call runs the callback under the handler's timeout.
+func (h *handler) call(r *http.Request, ev Event) error {
+	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
+	defer cancel()
+	return h.fn(ctx, ev)
 }
 
 // fail answers with a bare status text: the details go to the error log, not
