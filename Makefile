@@ -4,7 +4,7 @@ SPEC    ?=
 PKGS    := ./...
 
 .PHONY: help demo test test-short vet fmt-check generate check-generated update-spec build mock lint bench soak fuzz cover \
-	test-scripts vuln api-compat api-compat-test release-check
+	test-scripts vuln api-compat api-compat-test release-check mutate
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -81,3 +81,6 @@ test-scripts: ## the fast tests of scripts/ (release check, Breaking-entry match
 release-check: ## TAG=vX.Y.Z: refuse a tag that differs from wrapper.Version or has no CHANGELOG.md section
 	@test -n "$(TAG)" || { echo "usage: make release-check TAG=vX.Y.Z"; exit 2; }
 	./scripts/release-check.sh $(TAG)
+
+mutate: ## mutation testing (gremlins, pinned, via go run) of money/, webhook/, wrapper retry policy and pager; scores in docs/reliability.md
+	./scripts/mutate.sh
