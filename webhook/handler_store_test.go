@@ -207,12 +207,12 @@ func TestClaimResultString(t *testing.T) {
 	assert.Equal(t, "ClaimResult(invalid)", webhook.ClaimResult(0).String())
 }
 
-func TestEventState(t *testing.T) {
-	assert.Equal(t, "success", webhook.EventState(payoutEvent("po_1", "success")))
-	assert.Equal(t, "funds_available", webhook.EventState(webhook.Event{EntityType: "payment", EventType: "funds_available", Data: []byte(`{"id":"pay_1"}`)}))
+func TestNewClaim(t *testing.T) {
 	ev := webhook.Event{EntityType: "payment", EventType: "funds_available", Data: []byte(`{"id":"pay_1","status":"success"}`)}
-	assert.Equal(t, "success", webhook.EventState(ev), "data.status wins")
 	c := webhook.NewClaim(ev, "me", time.Unix(1, 0))
 	assert.Equal(t, webhook.Claim{Key: webhook.DedupeKey(ev), EntityType: "payment", ObjectID: "pay_1", State: "success",
 		Owner: "me", LeaseUntil: time.Unix(1, 0)}, c)
+	ev.Data = []byte(`{"id":"pay_1"}`)
+	assert.Equal(t, "", webhook.NewClaim(ev, "me", time.Unix(1, 0)).State, "funds_available moves no state")
+	assert.Equal(t, "success", webhook.NewClaim(payoutEvent("po_1", "success"), "me", time.Unix(1, 0)).State)
 }

@@ -68,7 +68,7 @@ func (m *MemoryStore) Claim(_ context.Context, c Claim) (ClaimResult, error) {
 		if obj.heldBy(c.Owner, now) {
 			return Busy, nil
 		}
-		if !ShouldApply(c.EntityType, obj.state, c.State) {
+		if c.State != "" && !ShouldApply(c.EntityType, obj.state, c.State) {
 			return Stale, nil
 		}
 		obj.owner, obj.until = c.Owner, c.LeaseUntil
@@ -100,7 +100,7 @@ func (m *MemoryStore) end(c Claim, done bool) error {
 			return ErrLeaseLost
 		}
 		obj.lease = lease{}
-		if done {
+		if done && c.State != "" {
 			obj.state = c.State
 		}
 	}

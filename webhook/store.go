@@ -29,8 +29,8 @@ type Store interface {
 	// Claim decides, in this order, what to do with the event c
 	// describes: [Duplicate] when it was processed; [Busy] when a claim of
 	// another Owner whose lease has not run out holds the event or its
-	// object; [Stale] when [ShouldApply] refuses c.State over the object's
-	// stored state; else [Claimed], and c now holds the event and its
+	// object; [Stale] when c.State is set and [ShouldApply] refuses it
+	// over the object's stored state; else [Claimed], and c now holds the event and its
 	// object until c.LeaseUntil.
 	Claim(ctx context.Context, c Claim) (ClaimResult, error)
 	// Done records the event as processed and c.State as the object's
@@ -51,8 +51,10 @@ type Claim struct {
 	// dashboard's test delivery), which is then only deduplicated.
 	EntityType string
 	ObjectID   string
-	// State is the state the event moves the object to (see [EventState]),
-	// compared with the stored one by [ShouldApply].
+	// State is the state the event moves the object to ([Event.State]),
+	// compared with the stored one by [ShouldApply]; "" for an event that
+	// moves no state (funds_available, utr.updated), which is never stale
+	// and leaves the stored state as it is.
 	State string
 	// Owner identifies the claimant; it must be unique per attempt.
 	Owner string
@@ -111,18 +113,8 @@ func NewClaim(ev Event, owner string, leaseUntil time.Time) Claim {
 		Key:        DedupeKey(ev),
 		EntityType: ev.EntityType,
 		ObjectID:   ev.ID(),
-		State:      EventState(ev),
+		State:      ev.State(),
 		Owner:      owner,
 		LeaseUntil: leaseUntil,
 	}
-}
-
-// EventState is the state an event moves its object to: data.status when
-// the data carries one, else the event type (most payment and refund events
-// carry no status; their event type is the state).
-func EventState(ev Event) string {
-	if s := ev.Status(); s != "" {
-		return s
-	}
-	return ev.EventType
 }

@@ -23,7 +23,7 @@ func newQueries(prefix string) queries {
 		insertObject:  r.Replace(`INSERT INTO {o} (entity_type, object_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`),
 		lockObject:    r.Replace(`SELECT state, owner, lease_until FROM {o} WHERE entity_type = $1 AND object_id = $2 FOR UPDATE`),
 		holdObject:    r.Replace(`UPDATE {o} SET owner = $3, lease_until = $4 WHERE entity_type = $1 AND object_id = $2`),
-		doneObject:    r.Replace(`UPDATE {o} SET owner = NULL, lease_until = NULL, state = $4 WHERE entity_type = $1 AND object_id = $2 AND owner = $3`),
+		doneObject:    r.Replace(`UPDATE {o} SET owner = NULL, lease_until = NULL, state = COALESCE(NULLIF($4, ''), state) WHERE entity_type = $1 AND object_id = $2 AND owner = $3`),
 		releaseObject: r.Replace(`UPDATE {o} SET owner = NULL, lease_until = NULL WHERE entity_type = $1 AND object_id = $2 AND owner = $3`),
 
 		prune: r.Replace(`DELETE FROM {e} WHERE done_at < $1`),

@@ -165,7 +165,7 @@ func (s *Store) claim(ctx context.Context, tx *sql.Tx, c webhook.Claim) (webhook
 		if obj.heldBy(c.Owner, now) {
 			return webhook.Busy, nil
 		}
-		if !webhook.ShouldApply(c.EntityType, state, c.State) {
+		if c.State != "" && !webhook.ShouldApply(c.EntityType, state, c.State) {
 			return webhook.Stale, nil
 		}
 		if _, err := tx.ExecContext(ctx, s.q.holdObject, c.EntityType, c.ObjectID, c.Owner, c.LeaseUntil); err != nil {

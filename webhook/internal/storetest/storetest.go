@@ -120,6 +120,16 @@ var cases = []struct {
 		// A stale event holds nothing: it stays stale, never busy.
 		claim(t, s, f.claim("po_1", "in_progress"), webhook.Stale)
 	}},
+	{"an event that moves no state is never stale and keeps the state", func(t *testing.T, s webhook.Store, f fixture) {
+		done := f.claim("po_1", "success")
+		claim(t, s, done, webhook.Claimed)
+		require.NoError(t, s.Done(ctx, done))
+		info := f.claim("po_1", "")
+		info.Key += "utr.updated"
+		claim(t, s, info, webhook.Claimed)
+		require.NoError(t, s.Done(ctx, info))
+		claim(t, s, f.claim("po_1", "in_progress"), webhook.Stale)
+	}},
 	{"a released claim does not change the state", func(t *testing.T, s webhook.Store, f fixture) {
 		c := f.claim("po_1", "success")
 		claim(t, s, c, webhook.Claimed)
