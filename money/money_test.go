@@ -233,6 +233,9 @@ func TestErrorQuotesShortPrefix(t *testing.T) {
 	// keep 31 bytes.
 	_, err = money.Parse(strings.Repeat("1", 31)+"é", "USD")
 	assert.Equal(t, `money: parsing "1111111111111111111111111111111"... (33 bytes) as "USD": malformed amount (unexpected 'é')`, err.Error())
+	// Invalid UTF-8 with no character start at all: the cut stops at 0.
+	_, err = money.Parse(strings.Repeat("\x80", 40), "USD")
+	assert.Equal(t, "money: parsing \"\"... (40 bytes) as \"USD\": malformed amount (unexpected '\uFFFD')", err.Error())
 }
 
 // TestParseNeighboursOfDigits: the bytes on either side of '0'..'9' are not
