@@ -98,14 +98,11 @@ func (h *handler) create(op *opInfo, params map[string]string, body map[string]a
 	if !ok {
 		return &reply{status: op.status, body: render(op.schema, body)}, nil
 	}
-	now := h.now()
 	id := newID(h.model.prefix[op.resource])
 	obj[h.model.idKey(op.resource)] = id
 	// State is kept whether or not this operation's schema shows it; every
 	// answer is rendered through the answering operation's schema.
-	ts := now.Format(time.RFC3339)
-	obj["created_at"] = ts
-	obj["updated_at"] = ts
+	// created_at and updated_at are set by the store when it inserts.
 	if st, ok := initialStatus[op.resource]; ok {
 		if op.resource == "beneficiaries" && h.cfg.review {
 			st = "pending"
@@ -123,7 +120,7 @@ func (h *handler) create(op *opInfo, params map[string]string, body map[string]a
 	if !protected {
 		reqID = ""
 	}
-	if !h.store.insertUnique(op.resource, id, parent, obj, now, reqID) {
+	if !h.store.insertUnique(op.resource, id, parent, obj, h.now(), reqID) {
 		return nil, idem
 	}
 	return &reply{status: op.status, body: render(op.schema, obj)}, nil
@@ -161,7 +158,7 @@ func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*rep
 	var before, after time.Time
 	for name, dst := range map[string]*time.Time{"before": &before, "after": &after} {
 		if v := q.Get(name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
+			t, err := time.Parse(time.RFC3339Nano, v)
 			if err != nil {
 				return nil, errorf(400, "%s must be an ISO 8601 timestamp", name)
 			}
@@ -269,7 +266,7 @@ func (h *handler) updateItem(op *opInfo, params map[string]string, body map[stri
 				obj[k] = clone(v)
 			}
 		}
-		setIfFits(op, obj, "updated_at", h.now().Format(time.RFC3339))
+		setIfFits(op, obj, "updated_at", h.timestamp())
 		out = render(op.schema, obj)
 		return nil
 	})
@@ -309,7 +306,7 @@ func (h *handler) action(op *opInfo, params map[string]string, body map[string]a
 					obj[k] = clone(v)
 				}
 			}
-			obj["updated_at"] = h.now().Format(time.RFC3339)
+			obj["updated_at"] = h.timestamp()
 		}
 		if hasTarget {
 			from, _ := obj["status"].(string)
@@ -318,7 +315,7 @@ func (h *handler) action(op *opInfo, params map[string]string, body map[string]a
 				return nil
 			}
 			obj["status"] = target
-			obj["updated_at"] = h.now().Format(time.RFC3339)
+			obj["updated_at"] = h.timestamp()
 			event = clone(obj).(map[string]any)
 		}
 		out = render(op.schema, obj)

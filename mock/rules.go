@@ -169,7 +169,7 @@ func (h *handler) transition(op *opInfo, resource, id, to, event string, wrap fu
 			return nil
 		}
 		obj["status"] = to
-		obj["updated_at"] = h.now().Format(time.RFC3339)
+		obj["updated_at"] = h.timestamp()
 		snap = clone(obj).(map[string]any)
 		out = obj
 		return nil
@@ -289,7 +289,7 @@ func mockFundsAvailable(h *handler, op *opInfo, params map[string]string, _ map[
 	var snap map[string]any
 	found, _ := h.store.update("payment", params[op.idParam], func(obj map[string]any) error {
 		obj["funds_available"] = true
-		obj["updated_at"] = h.now().Format(time.RFC3339)
+		obj["updated_at"] = h.timestamp()
 		snap = clone(obj).(map[string]any)
 		return nil
 	})
@@ -372,7 +372,7 @@ func createMockPayment(h *handler, op *opInfo, _ map[string]string, body map[str
 		h.store.update(parentRes, payin, func(obj map[string]any) error {
 			if allowed(parentRes, str(obj, "status"), to) {
 				obj["status"] = to
-				obj["updated_at"] = h.now().Format(time.RFC3339)
+				obj["updated_at"] = h.timestamp()
 				snap = clone(obj).(map[string]any)
 			}
 			return nil
@@ -393,7 +393,7 @@ func triggerMockSettlement(h *handler, op *opInfo, _ map[string]string, _ map[st
 		var snap map[string]any
 		h.store.update("settlements", r.id, func(obj map[string]any) error {
 			obj["status"] = "success"
-			obj["updated_at"] = h.now().Format(time.RFC3339)
+			obj["updated_at"] = h.timestamp()
 			snap = clone(obj).(map[string]any)
 			return nil
 		})
@@ -511,7 +511,7 @@ func closeVirtualAccount(h *handler, op *opInfo, params map[string]string, _ map
 	var snap map[string]any
 	h.store.update("virtual-accounts", id, func(obj map[string]any) error {
 		obj["status"] = "inactive"
-		obj["updated_at"] = h.now().Format(time.RFC3339)
+		obj["updated_at"] = h.timestamp()
 		snap = clone(obj).(map[string]any)
 		return nil
 	})

@@ -30,6 +30,11 @@ const DefaultKey = "sk_test_mock_0000000000000000"
 // one is answered 413.
 const MaxBodyBytes = 1 << 20
 
+// MaxBodyDepth is how deeply a request body may nest objects and arrays;
+// a deeper one is answered 400 before it is validated (Glomo's bodies nest
+// a few levels, and validating thousands of levels is slow).
+const MaxBodyDepth = 64
+
 // DefaultMaxObjects is how many objects the mock keeps per resource before
 // evicting the oldest.
 const DefaultMaxObjects = 10000
@@ -260,6 +265,9 @@ func NewHandler(opts ...Option) (http.Handler, string, error) {
 
 func (h *handler) now() time.Time { return h.cfg.now().UTC() }
 
+// timestamp is now as the mock writes it in objects (see TimeLayout).
+func (h *handler) timestamp() string { return formatTime(h.now()) }
+
 // seed puts one example object into every resource the API can read but
 // the mock cannot create (withdrawal accounts, LRS banks, …), so its get and
 // list operations have something to return.
@@ -411,6 +419,10 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) string {
 			return op.id
 		}
 	}
+	if tooDeep(body, MaxBodyDepth) {
+		writeError(w, errorf(400, "body: nested deeper than %d levels", MaxBodyDepth))
+		return op.id
+	}
 	rr.Body = io.NopCloser(bytes.NewReader(body))
 	in := &openapi3filter.RequestValidationInput{
 		Request: rr, PathParams: params, Route: route,
@@ -553,6 +565,35 @@ func describe(err error) string {
 var missingRE = regexp.MustCompile(`missing property '([^']+)'|property "([^"]+)" is missing`)
 
 var ptrRE = regexp.MustCompile(`(?i)(?:error )?at ["']([^"']*)["']:\s*`)
+
+// tooDeep reports whether the JSON text b opens more than max objects or
+// arrays inside one another. It only counts brackets outside strings; the
+// validator judges everything else.
+func tooDeep(b []byte, max int) bool {
+	depth, inStr, esc := 0, false, false
+	for _, c := range b {
+		switch {
+		case esc:
+			esc = false
+		case inStr:
+			switch c {
+			case '\\':
+				esc = true
+			case '"':
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			if depth++; depth > max {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
+}
 
 func newID(prefix string) string {
 	var b [8]byte

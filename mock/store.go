@@ -24,7 +24,29 @@ type store struct {
 	mu   sync.Mutex
 	max  int
 	seq  uint64
+	last time.Time // created time of the newest object
 	cols map[string]*collection
+}
+
+// TimeLayout is how the mock writes timestamps: RFC 3339 in UTC with
+// microseconds, so a created_at read from an answer is exactly the value
+// before and after compare against.
+const TimeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// stampLocked returns the creation time of a new object: now at the
+// timestamp's precision, or just after the newest object's when the clock
+// has not moved on. Creation times are therefore unique and increase in
+// insertion order, so a list filtered by before is a fixed prefix of what
+// is stored, whatever is created after the bound.
+func (s *store) stampLocked(now time.Time) time.Time {
+	t := now.UTC().Truncate(time.Microsecond)
+	if !t.After(s.last) {
+		t = s.last.Add(time.Microsecond)
+	}
+	s.last = t
+	return t
 }
 
 func newStore(max int) *store { return &store{max: max, cols: map[string]*collection{}} }
@@ -97,8 +119,11 @@ func (s *store) getCopy(resource, id string) (map[string]any, bool) {
 	return nil, false
 }
 
-// update runs fn on the stored object under the lock; fn may change obj in
-// place. It reports whether the object exists.
+// update runs fn under the lock on a private copy of the stored object and,
+// when fn returns nil, stores that copy in its place. Stored objects are
+// never changed after they are stored, so a map the store handed out (to
+// render an answer or an event after the lock is released) cannot be
+// written while it is read. It reports whether the object exists.
 func (s *store) update(resource, id string, fn func(obj map[string]any) error) (found bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -110,7 +135,12 @@ func (s *store) update(resource, id string, fn func(obj map[string]any) error) (
 	if !ok {
 		return false, nil
 	}
-	return true, fn(r.obj)
+	cp := clone(r.obj).(map[string]any)
+	if err := fn(cp); err != nil {
+		return true, err
+	}
+	r.obj = cp
+	return true, nil
 }
 
 func (s *store) remove(resource, id string) (map[string]any, bool) {
@@ -147,8 +177,7 @@ func (s *store) snapshot(resource string, keep func(r *record) bool) []*record {
 	for i := len(c.order) - 1; i >= 0; i-- {
 		r := c.order[i]
 		if keep(r) {
-			cp := *r
-			cp.obj = clone(r.obj).(map[string]any)
+			cp := *r // stored objects are immutable: no deep copy
 			out = append(out, &cp)
 		}
 	}
@@ -157,7 +186,8 @@ func (s *store) snapshot(resource string, keep func(r *record) bool) []*record {
 
 // insertUnique stores obj unless an object of resource was already created
 // with request_id reqID (when reqID is not empty); it reports whether it
-// stored.
+// stored. It sets obj's created_at and updated_at under the lock (see
+// stampLocked).
 func (s *store) insertUnique(resource, id, parent string, obj map[string]any, now time.Time, reqID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -170,6 +200,9 @@ func (s *store) insertUnique(resource, id, parent string, obj map[string]any, no
 			}
 		}
 	}
-	s.putLocked(resource, id, parent, obj, now).reqID = reqID
+	created := s.stampLocked(now)
+	obj["created_at"] = formatTime(created)
+	obj["updated_at"] = obj["created_at"]
+	s.putLocked(resource, id, parent, obj, created).reqID = reqID
 	return true
 }
