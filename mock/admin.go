@@ -1,21 +1,27 @@
 package mock
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // adminPrefix is where the mock's own control endpoints live, a path the
 // Glomo API does not use. They need the same bearer key as the API:
 //
-//	GET    /__mock/faults          list pending faults
-//	POST   /__mock/faults          add a Fault (JSON object or array)
-//	DELETE /__mock/faults          remove every fault
-//	POST   /__mock/webhook         {"url": "...", "secret": "..."}
-//	GET    /__mock/state/<resource> {"count": n, "data": [objects, newest first]}
-//	GET    /__mock/events          the webhooks emitted so far
+//	GET    /__mock/faults           list pending faults
+//	POST   /__mock/faults           add a Fault (JSON object or array)
+//	DELETE /__mock/faults           remove every fault
+//	POST   /__mock/webhook          {"url": "...", "secret": "..."}
+//	GET    /__mock/state            {"resources": {name: count}, "balances": {currency: available}}
+//	GET    /__mock/state/<resource> {"count": n, "data": [objects, newest first]} (names: see Resources)
+//	GET    /__mock/events           the webhooks emitted so far, each with its
+//	                                "delivery": none, pending, delivered or failed;
+//	                                ?wait=true first waits (up to 10 s) for pending ones
+//	POST   /__mock/reset            back to the start (see Server.Reset)
 const adminPrefix = "/__mock/"
 
 func (h *handler) admin(w http.ResponseWriter, r *http.Request) {
@@ -64,18 +70,36 @@ func (h *handler) admin(w http.ResponseWriter, r *http.Request) {
 		}
 		h.setWebhook(in.URL, in.Secret)
 		send(map[string]any{"ok": true})
-	case strings.HasPrefix(rest, "state/") && r.Method == http.MethodGet:
-		res := strings.TrimPrefix(rest, "state/")
-		data := h.store.all(res)
-		if data == nil {
-			data = []map[string]any{}
+	case rest == "state" && r.Method == http.MethodGet:
+		counts := map[string]int{}
+		for name, key := range h.names {
+			if n := h.store.count(key); n > 0 {
+				counts[name] = n
+			}
 		}
+		send(map[string]any{"resources": counts, "balances": h.ledger.availableCopy()})
+	case strings.HasPrefix(rest, "state/") && r.Method == http.MethodGet:
+		key := h.key(strings.TrimPrefix(rest, "state/"))
+		if key == "" {
+			writeError(w, errorf(404, "Unknown resource (GET /__mock/state lists them)"))
+			return
+		}
+		data := h.store.all(key)
 		send(map[string]any{"count": len(data), "data": data})
+	case rest == "reset" && r.Method == http.MethodPost:
+		h.reset()
+		send(map[string]any{"ok": true})
 	case rest == "events" && r.Method == http.MethodGet:
+		if r.URL.Query().Get("wait") == "true" {
+			ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+			_ = h.waitDeliveries(ctx)
+			cancel()
+		}
 		evs := h.events()
 		out := make([]map[string]any, 0, len(evs))
 		for _, e := range evs {
-			out = append(out, map[string]any{"entity_type": e.EntityType, "event_type": e.EventType, "data": e.Data, "signature": e.Signature, "delivery_status": e.Status})
+			out = append(out, map[string]any{"entity_type": e.EntityType, "event_type": e.EventType, "data": e.Data,
+				"signature": e.Signature, "delivery": e.Delivery, "delivery_status": e.Status})
 		}
 		send(out)
 	default:

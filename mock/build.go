@@ -156,8 +156,10 @@ func render(s *openapi3.SchemaRef, obj map[string]any) any {
 			continue
 		}
 		if val == nil {
-			if p.Value.Type.Includes("null") || p.Value.Nullable {
+			if nullAllowed(s, k, 0) {
 				m[k] = nil
+			} else {
+				delete(m, k) // unset: better absent than an example
 			}
 			continue
 		}
@@ -171,6 +173,25 @@ func render(s *openapi3.SchemaRef, obj map[string]any) any {
 		}
 	}
 	return m
+}
+
+// nullAllowed reports whether every declaration of property name in s
+// (through allOf, oneOf and anyOf) accepts null.
+func nullAllowed(s *openapi3.SchemaRef, name string, depth int) bool {
+	if s == nil || s.Value == nil || depth > 6 {
+		return true
+	}
+	if p, ok := s.Value.Properties[name]; ok && p.Value != nil && p.Value.VisitJSON(nil) != nil {
+		return false
+	}
+	for _, group := range [][]*openapi3.SchemaRef{s.Value.AllOf, s.Value.OneOf, s.Value.AnyOf} {
+		for _, b := range group {
+			if !nullAllowed(b, name, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // properties collects the declared properties of s, through allOf, oneOf

@@ -1,12 +1,17 @@
 package mock
 
 import (
-	"fmt"
+	"encoding/json"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 // paging parameters handled by every list.
@@ -83,21 +88,35 @@ func setIfFits(op *opInfo, obj map[string]any, key string, val any) {
 	}
 }
 
-// create stores a new object for op built from the response schema with
-// the request's fields overlaid, then the id, timestamps and initial status.
-// init, when not nil, adjusts the object before it is stored.
+// creation adjusts a create: init completes the object before it is
+// stored; admit, run with the new id just before storing, may refuse the
+// create (nothing is stored) and undo takes back what admit did when the
+// store refuses a repeated request_id.
+type creation struct {
+	init  func(obj map[string]any)
+	admit func(id string, obj map[string]any) *apiError
+	undo  func(id string)
+}
+
+// create stores a new object for op built from the request (see compose),
+// then the id, timestamps and initial status. init, when not nil, adjusts
+// the object before it is stored.
 func (h *handler) create(op *opInfo, params map[string]string, body map[string]any, init func(obj map[string]any)) (*reply, *apiError) {
+	return h.createWith(op, params, body, creation{init: init})
+}
+
+func (h *handler) createWith(op *opInfo, params map[string]string, body map[string]any, cr creation) (*reply, *apiError) {
 	parent := ""
 	if op.parent != "" {
 		parent = params[op.idParam]
-		if _, ok := h.store.getCopy(op.parent, parent); !ok {
+		if _, ok := h.store.getRecord(op.parent, parent); !ok {
 			return nil, notFound(op.parent)
 		}
 	}
-	obj, ok := render(op.schema, body).(map[string]any)
-	if !ok {
+	if op.schema == nil || op.schema.Value == nil || !specmodel.HasProperty(op.schema, h.model.idKey(op.resource)) {
 		return &reply{status: op.status, body: render(op.schema, body)}, nil
 	}
+	obj := compose(op.schema, body)
 	id := newID(h.model.prefix[op.resource])
 	obj[h.model.idKey(op.resource)] = id
 	// State is kept whether or not this operation's schema shows it; every
@@ -109,8 +128,8 @@ func (h *handler) create(op *opInfo, params map[string]string, body map[string]a
 		}
 		obj["status"] = st
 	}
-	if init != nil {
-		init(obj)
+	if cr.init != nil {
+		cr.init(obj)
 	}
 	reqID, _ := body["request_id"].(string)
 	if !op.hasReqID {
@@ -120,17 +139,26 @@ func (h *handler) create(op *opInfo, params map[string]string, body map[string]a
 	if !protected {
 		reqID = ""
 	}
-	if !h.store.insertUnique(op.resource, id, parent, obj, h.now(), reqID) {
+	if cr.admit != nil {
+		if err := cr.admit(id, obj); err != nil {
+			return nil, err
+		}
+	}
+	rec := h.store.insertUnique(op.resource, id, parent, obj, h.now(), reqID)
+	if rec == nil {
+		if cr.undo != nil {
+			cr.undo(id)
+		}
 		return nil, idem
 	}
-	return &reply{status: op.status, body: render(op.schema, obj)}, nil
+	return &reply{status: op.status, body: h.view(op.schema, op.resource, rec)}, nil
 }
 
 func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*reply, *apiError) {
 	parent := ""
 	if op.parent != "" {
 		parent = params[op.idParam]
-		if _, ok := h.store.getCopy(op.parent, parent); !ok && h.model.creatable[op.parent] {
+		if _, ok := h.store.getRecord(op.parent, parent); !ok && h.model.creatable[op.parent] {
 			return nil, notFound(op.parent)
 		}
 		if !h.model.creatable[op.resource] {
@@ -155,8 +183,11 @@ func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*rep
 		}
 		page = max(n, 1)
 	}
-	var before, after time.Time
-	for name, dst := range map[string]*time.Time{"before": &before, "after": &after} {
+	qq := query{parent: parent, filters: map[string]string{}, offset: (page - 1) * perPage, limit: perPage}
+	if op.bare {
+		qq.offset, qq.limit = 0, -1
+	}
+	for name, dst := range map[string]*time.Time{"before": &qq.before, "after": &qq.after} {
 		if v := q.Get(name); v != "" {
 			t, err := time.Parse(time.RFC3339Nano, v)
 			if err != nil {
@@ -168,58 +199,27 @@ func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*rep
 	// Equality filters: request_id, and query parameters named like a
 	// property of the listed items (date ranges such as start_date are not
 	// equality filters and are ignored).
-	filters := map[string]string{}
-	props := properties(op.itemSch, 0)
 	for name, vs := range q {
 		if pagingParams[name] || len(vs) == 0 || vs[0] == "" {
 			continue
 		}
-		p, declared := props[name]
-		dateLike := declared && p.Value != nil && (p.Value.Format == "date" || p.Value.Format == "date-time")
-		if name == "request_id" || (declared && !dateLike) {
-			filters[name] = vs[0]
+		if name == "request_id" || h.filters[op.id][name] {
+			qq.filters[name] = vs[0]
 		}
 	}
 	resource := op.resource
-	if h.store.count(resource) == 0 && !h.model.creatable[resource] && parent == "" {
+	if !h.model.creatable[resource] && parent == "" && h.store.count(resource) == 0 {
 		h.seedList(op)
 	}
-	recs := h.store.snapshot(resource, func(r *record) bool {
-		if parent != "" && r.parent != parent {
-			return false
-		}
-		if !before.IsZero() && !r.created.Before(before) {
-			return false
-		}
-		if !after.IsZero() && !r.created.After(after) {
-			return false
-		}
-		for name, want := range filters {
-			if name == "request_id" && r.reqID == want {
-				continue
-			}
-			v, ok := r.obj[name]
-			if !ok || v == nil || fmt.Sprint(v) != want {
-				return false
-			}
-		}
-		return true
-	})
+	recs, count := h.store.page(resource, qq)
+	data := make([]any, 0, len(recs))
+	for _, r := range recs {
+		data = append(data, h.view(op.itemSch, resource, r))
+	}
 	if op.bare {
-		data := make([]any, 0, len(recs))
-		for _, r := range recs {
-			data = append(data, render(op.itemSch, r.obj))
-		}
 		return &reply{status: op.status, body: data}, nil
 	}
-	count := len(recs)
 	pages := max((count+perPage-1)/perPage, 1)
-	lo := min((page-1)*perPage, count)
-	hi := min(lo+perPage, count)
-	data := make([]any, 0, hi-lo)
-	for _, r := range recs[lo:hi] {
-		data = append(data, render(op.itemSch, r.obj))
-	}
 	meta := map[string]any{"current": page, "per_page": perPage, "pages": pages, "count": count, "previous": nil, "next": nil}
 	if page > 1 {
 		meta["previous"] = page - 1
@@ -227,13 +227,36 @@ func (h *handler) list(op *opInfo, params map[string]string, q url.Values) (*rep
 	if page < pages {
 		meta["next"] = page + 1
 	}
-	out, _ := build(op.schema, 0).(map[string]any)
-	if out == nil {
-		out = map[string]any{}
+	out := map[string]any{}
+	for k, v := range h.envelopes[op.id] {
+		out[k] = clone(v)
 	}
 	out["data"] = data
 	out["page_meta"] = meta
 	return &reply{status: op.status, body: out}, nil
+}
+
+// view answers a stored record through schema s: its JSON as stored when s
+// is the schema the record was checked against, else rendered.
+func (h *handler) view(s *openapi3.SchemaRef, resource string, r *record) any {
+	if r.direct && sameSchema(s, h.model.itemSchema[resource]) {
+		return json.RawMessage(r.raw)
+	}
+	return render(s, decode(r.raw))
+}
+
+func sameSchema(a, b *openapi3.SchemaRef) bool {
+	return a != nil && b != nil && a.Value != nil && a.Value == b.Value
+}
+
+// isView reports whether obj is exactly what its resource's item schema
+// shows of it, so its JSON can be answered without rendering.
+func (h *handler) isView(resource string, obj map[string]any) bool {
+	s := h.model.itemSchema[resource]
+	if s == nil {
+		return false
+	}
+	return reflect.DeepEqual(jsonRoundTrip(render(s, obj)), jsonRoundTrip(obj))
 }
 
 // seedList gives a read-only list its example item.
@@ -250,11 +273,11 @@ func (h *handler) seedList(op *opInfo) {
 }
 
 func (h *handler) get(op *opInfo, params map[string]string) (*reply, *apiError) {
-	obj, ok := h.store.getCopy(op.resource, params[op.idParam])
+	r, ok := h.store.getRecord(op.resource, params[op.idParam])
 	if !ok {
 		return nil, notFound(op.resource)
 	}
-	return &reply{status: op.status, body: render(op.schema, obj)}, nil
+	return &reply{status: op.status, body: h.view(op.schema, op.resource, r)}, nil
 }
 
 func (h *handler) updateItem(op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
@@ -267,13 +290,13 @@ func (h *handler) updateItem(op *opInfo, params map[string]string, body map[stri
 			}
 		}
 		setIfFits(op, obj, "updated_at", h.timestamp())
-		out = render(op.schema, obj)
+		out = obj
 		return nil
 	})
 	if !found {
 		return nil, notFound(op.resource)
 	}
-	return &reply{status: op.status, body: out}, nil
+	return &reply{status: op.status, body: render(op.schema, out.(map[string]any))}, nil
 }
 
 func (h *handler) deleteItem(op *opInfo, params map[string]string) (*reply, *apiError) {
@@ -312,13 +335,16 @@ func (h *handler) action(op *opInfo, params map[string]string, body map[string]a
 			from, _ := obj["status"].(string)
 			if vf, ok := verbFrom[op.action]; ok && !slices.Contains(vf, from) || !allowed(op.resource, from, target) {
 				aerr = errorf(400, "State change not allowed")
-				return nil
+				return aerr
+			}
+			if aerr = h.moveMoney(op.resource, id, obj, from, target); aerr != nil {
+				return aerr
 			}
 			obj["status"] = target
 			obj["updated_at"] = h.timestamp()
-			event = clone(obj).(map[string]any)
+			event = obj
 		}
-		out = render(op.schema, obj)
+		out = obj
 		return nil
 	})
 	if !found {
@@ -330,7 +356,7 @@ func (h *handler) action(op *opInfo, params map[string]string, body map[string]a
 	if event != nil {
 		h.emit(op.resource, target, event)
 	}
-	return &reply{status: op.status, body: out}, nil
+	return &reply{status: op.status, body: render(op.schema, out.(map[string]any))}, nil
 }
 
 // static answers from the spec: the response's media example or a value

@@ -46,6 +46,17 @@ const OversizeBytes = 11 << 20
 // Fault is one scripted answer. It applies to the calls of Operation (an
 // operationId; empty means every operation), skipping the first After
 // matching calls, then Times times (0 means once, negative means always).
+//
+// How several faults on one operation combine: each call walks the
+// installed faults in the order they were added and stops at the first
+// that fires. Every matching fault the walk passes before that counts the
+// call toward its own After; faults after the one that fires do not see
+// the call at all. So [A, B] fires A on the first call and B on the second;
+// [A{After: 1}, B] fires B on the first call (A counts it) and A on the
+// second; [A{Times: -1}, B] never reaches B. At most one
+// fault applies to a call: a FaultDelay that fires answers normally after
+// its delay and is not combined with another fault. A spent fault (Times
+// reached) is removed.
 type Fault struct {
 	Operation  string        `json:"operation,omitempty"`
 	Kind       FaultKind     `json:"kind"`
@@ -159,6 +170,13 @@ func (fs *faults) clear() {
 	fs.fmu.Lock()
 	defer fs.fmu.Unlock()
 	fs.list = nil
+}
+
+// reset removes every fault and forgets the call counts.
+func (fs *faults) reset() {
+	fs.fmu.Lock()
+	defer fs.fmu.Unlock()
+	fs.list, fs.counts = nil, nil
 }
 
 func (fs *faults) calls(op string) int {

@@ -12,16 +12,18 @@ import (
 // initialStatus is the status a create starts an object in (set only where
 // the response schema allows it).
 var initialStatus = map[string]string{
-	"payouts":          "queued",
-	"refunds":          "in_progress",
-	"orders":           "active",
-	"payin":            "active",
-	"customer":         "active",
-	"subscriptions":    "created",
-	"settlements":      "in_progress",
-	"beneficiaries":    "active",
-	"payment":          "in_progress",
-	"virtual-accounts": "active",
+	"payouts":             "in_progress", // queued with WithPayoutQueueing
+	"withdrawals":         "in_progress",
+	"balance_conversions": "success",
+	"refunds":             "in_progress",
+	"orders":              "active",
+	"payin":               "active",
+	"customer":            "active",
+	"subscriptions":       "created",
+	"settlements":         "in_progress",
+	"beneficiaries":       "active",
+	"payment":             "in_progress",
+	"virtual-accounts":    "active",
 }
 
 // idempotency lists the resources whose creates are protected by the body's
@@ -42,8 +44,8 @@ var verbTarget = map[string]string{
 
 // Payouts and settlements: the sandbox may finish a queued payout directly
 // (its mock endpoint only sets success, failed or action_required); cancel
-// works only before the payout reaches the rail (pending_approval, queued,
-// action_required).
+// works only before the payout is paid (the mock has no separate "at the
+// rail" state, so in_progress may still be cancelled).
 // verbFrom narrows a verb to the statuses it applies to, beyond the
 // resource's transitions (resume only undoes a pause or a halt).
 var verbFrom = map[string][]string{
@@ -53,7 +55,7 @@ var verbFrom = map[string][]string{
 var payoutLike = map[string][]string{
 	"pending_approval": {"queued", "in_progress", "success", "failed", "action_required", "cancelled"},
 	"queued":           {"in_progress", "success", "failed", "action_required", "cancelled"},
-	"in_progress":      {"success", "failed", "action_required"},
+	"in_progress":      {"success", "failed", "action_required", "cancelled"},
 	"action_required":  {"in_progress", "success", "failed", "cancelled"},
 }
 
@@ -150,6 +152,11 @@ func init() {
 		"rotateApiKey":                    rotateAPIKey,
 		"createVirtualAccount":            createVirtualAccount,
 		"closeVirtualAccount":             closeVirtualAccount,
+		"getBalance":                      getBalance,
+		"createWithdrawal":                createWithdrawal,
+		"createSettlement":                createSettlement,
+		"createBalanceConversion":         createBalanceConversion,
+		"createInternalTransfer":          createInternalTransfer,
 	}
 }
 
@@ -164,14 +171,18 @@ func (h *handler) transition(op *opInfo, resource, id, to, event string, wrap fu
 	var out, snap map[string]any
 	var aerr *apiError
 	found, _ := h.store.update(resource, id, func(obj map[string]any) error {
-		if !allowed(resource, str(obj, "status"), to) {
+		from := str(obj, "status")
+		if !allowed(resource, from, to) {
 			aerr = errorf(400, "State change not allowed")
-			return nil
+			return aerr
+		}
+		if aerr = h.moveMoney(resource, id, obj, from, to); aerr != nil {
+			return aerr
 		}
 		obj["status"] = to
 		obj["updated_at"] = h.timestamp()
-		snap = clone(obj).(map[string]any)
-		out = obj
+		// obj is this call's own copy: the store keeps only its JSON.
+		snap, out = obj, obj
 		return nil
 	})
 	if !found {
@@ -184,6 +195,9 @@ func (h *handler) transition(op *opInfo, resource, id, to, event string, wrap fu
 		event = to
 	}
 	h.emit(resource, event, snap)
+	if op == nil {
+		return nil, nil
+	}
 	return h.answer(op, out, wrap), nil
 }
 
@@ -205,18 +219,47 @@ func createPayout(h *handler, op *opInfo, params map[string]string, body map[str
 			return nil, errorf(400, "Beneficiary is not active")
 		}
 	}
+	var pr *price
 	if qid := str(body, "quote_id"); qid != "" {
 		for _, k := range []string{"source_amount", "destination_amount", "source_currency", "destination_currency", "payment_rail"} {
 			if _, ok := body[k]; ok {
 				return nil, errorf(400, "%s must not be sent with quote_id", k)
 			}
 		}
-	}
-	return h.create(op, params, body, func(obj map[string]any) {
-		if _, ok := body["payment_rail"]; !ok && str(body, "quote_id") == "" {
-			setIfFits(op, obj, "payment_rail", "swift")
+	} else {
+		p, aerr := priceOf(body, "source_amount", "destination_amount", "source_currency", "destination_currency")
+		if aerr != nil {
+			return nil, aerr
 		}
+		pr = &p
+	}
+	queued := h.cfg.queueing
+	rep, aerr := h.createWith(op, params, body, creation{
+		init: func(obj map[string]any) {
+			if _, ok := body["payment_rail"]; !ok && pr != nil {
+				setIfFits(op, obj, "payment_rail", "swift")
+			}
+			if pr != nil {
+				obj["source_amount"], obj["destination_amount"] = pr.src, pr.dst
+				obj["fees"] = map[string]any{"txn_fee": amountOf(pr.txn, pr.srcCur), "fx_fee": amountOf(pr.fx, pr.srcCur)}
+				obj["mid_market_rate"] = map[string]any{"currency": pr.dstCur, "rate": pr.rate}
+			}
+			if queued {
+				obj["status"] = "queued"
+			}
+		},
+		admit: func(id string, _ map[string]any) *apiError {
+			if queued || pr == nil {
+				return nil
+			}
+			return h.ledger.hold(id, pr.srcCur, pr.src)
+		},
+		undo: func(id string) { h.ledger.settle(id, true) },
 	})
+	if aerr == nil && queued {
+		h.releaseQueued()
+	}
+	return rep, aerr
 }
 
 func createRefund(h *handler, op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
@@ -240,10 +283,7 @@ func createRefund(h *handler, op *opInfo, params map[string]string, body map[str
 func createCustomer(h *handler, op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
 	email, country := str(body, "email"), str(body, "country")
 	if email != "" {
-		for _, c := range h.store.snapshot("customer", func(r *record) bool {
-			return strings.EqualFold(str(r.obj, "email"), email) && strings.EqualFold(str(r.obj, "country"), country)
-		}) {
-			_ = c
+		if _, n := h.store.page("customer", query{filters: map[string]string{"email": email, "country": country}}); n > 0 {
 			return nil, errorf(400, "Customer already exists with this email and country")
 		}
 	}
@@ -290,7 +330,7 @@ func mockFundsAvailable(h *handler, op *opInfo, params map[string]string, _ map[
 	found, _ := h.store.update("payment", params[op.idParam], func(obj map[string]any) error {
 		obj["funds_available"] = true
 		obj["updated_at"] = h.timestamp()
-		snap = clone(obj).(map[string]any)
+		snap = obj
 		return nil
 	})
 	if !found {
@@ -355,13 +395,22 @@ func createMockPayment(h *handler, op *opInfo, _ map[string]string, body map[str
 		}
 		for _, k := range []string{"amount", "currency"} {
 			setIfFits(pop, obj, k, body[k])
+			setIfFits(pop, obj, "payment_"+k, body[k])
+			setIfFits(pop, obj, "requested_"+k, body[k])
 		}
 	})
 	if aerr != nil {
 		return nil, aerr
 	}
-	if m, ok := rep.body.(map[string]any); ok {
-		h.emit("payment", status, m)
+	if status == "success" {
+		amount, _ := body["amount"].(float64)
+		h.ledger.credit(str(body, "currency"), int64(amount))
+		h.releaseQueued()
+	}
+	if id := replyID(rep); id != "" {
+		if obj, ok := h.store.getCopy("payment", id); ok {
+			h.emit("payment", status, obj)
+		}
 	}
 	if parentRes != "" {
 		to := "paid"
@@ -373,7 +422,7 @@ func createMockPayment(h *handler, op *opInfo, _ map[string]string, body map[str
 			if allowed(parentRes, str(obj, "status"), to) {
 				obj["status"] = to
 				obj["updated_at"] = h.timestamp()
-				snap = clone(obj).(map[string]any)
+				snap = obj
 			}
 			return nil
 		})
@@ -387,14 +436,16 @@ func createMockPayment(h *handler, op *opInfo, _ map[string]string, body map[str
 // triggerMockSettlement settles every settlement that is not final.
 func triggerMockSettlement(h *handler, op *opInfo, _ map[string]string, _ map[string]any) (*reply, *apiError) {
 	n := 0
-	for _, r := range h.store.snapshot("settlements", func(r *record) bool {
-		return allowed("settlements", str(r.obj, "status"), "success") || allowed("settlements", str(r.obj, "status"), "in_progress")
-	}) {
+	recs, _ := h.store.page("settlements", query{limit: -1})
+	for _, r := range recs {
 		var snap map[string]any
 		h.store.update("settlements", r.id, func(obj map[string]any) error {
+			if st := str(obj, "status"); !allowed("settlements", st, "success") && !allowed("settlements", st, "in_progress") {
+				return errUnchanged
+			}
 			obj["status"] = "success"
 			obj["updated_at"] = h.timestamp()
-			snap = clone(obj).(map[string]any)
+			snap = obj
 			return nil
 		})
 		if snap != nil {
@@ -442,10 +493,9 @@ func createPayment(h *handler, op *opInfo, _ map[string]string, body map[string]
 	if aerr != nil {
 		return nil, aerr
 	}
-	id := ""
-	if m, ok := rep.body.(map[string]any); ok {
-		id = str(m, "id")
-		h.emit("payment", "in_progress", m)
+	id := replyID(rep)
+	if obj, ok := h.store.getCopy("payment", id); ok {
+		h.emit("payment", "in_progress", obj)
 	}
 	out := map[string]any{
 		"payment_id": id,
@@ -477,9 +527,7 @@ func rotateAPIKey(h *handler, op *opInfo, _ map[string]string, body map[string]a
 // findVirtualAccount returns the active account for a payment type and
 // currency (one per pair).
 func (h *handler) findVirtualAccount(paymentType, currency string) string {
-	recs := h.store.snapshot("virtual-accounts", func(r *record) bool {
-		return str(r.obj, "payment_type") == paymentType && strings.EqualFold(str(r.obj, "currency"), currency) && str(r.obj, "status") == "active"
-	})
+	recs, _ := h.store.page("virtual-accounts", query{limit: -1, filters: map[string]string{"payment_type": paymentType, "currency": currency, "status": "active"}})
 	if len(recs) == 0 {
 		return ""
 	}
@@ -512,7 +560,7 @@ func closeVirtualAccount(h *handler, op *opInfo, params map[string]string, _ map
 	h.store.update("virtual-accounts", id, func(obj map[string]any) error {
 		obj["status"] = "inactive"
 		obj["updated_at"] = h.timestamp()
-		snap = clone(obj).(map[string]any)
+		snap = obj
 		return nil
 	})
 	h.emit("virtual-accounts", "inactive", snap)

@@ -24,8 +24,10 @@ type client struct {
 	key string
 }
 
+// newClient starts a mock whose account holds plenty of USD (tests of the
+// balance pass their own WithBalance, which comes later and wins).
 func newClient(t testing.TB, opts ...mock.Option) *client {
-	srv := mock.NewServer(t, opts...)
+	srv := mock.NewServer(t, append([]mock.Option{mock.WithBalance("USD", 1<<50)}, opts...)...)
 	return &client{t: t, srv: srv, key: srv.Key}
 }
 
@@ -172,7 +174,7 @@ func TestPayoutLifecycleIdempotencyAndWebhooks(t *testing.T) {
 	bene := beneficiary(t, c)
 
 	st, p := c.do("POST", "/v1/payouts", payoutBody(bene, "req-1"))
-	if st != 201 || p["status"] != "queued" || !strings.HasPrefix(p["id"].(string), "payout_") || p["created_at"] == nil {
+	if st != 201 || p["status"] != "in_progress" || !strings.HasPrefix(p["id"].(string), "payout_") || p["created_at"] == nil {
 		t.Fatalf("create payout: %d %v", st, p)
 	}
 	if p["payment_rail"] != "swift" {
@@ -449,7 +451,7 @@ func TestCardPayment(t *testing.T) {
 	}
 	st, m := c.do("POST", "/v1/payment", pay)
 	wantErr(t, st, m, 400, "Payment already exists for this request_id")
-	if n := c.srv.Count("payment"); n != 1 {
+	if n := c.srv.Count("payments"); n != 1 {
 		t.Fatalf("%d payments", n)
 	}
 	if st, g := c.do("GET", "/v1/payment/"+p["payment_id"].(string), nil); st != 200 || g["status"] != "in_progress" {
@@ -498,8 +500,8 @@ func TestListFilters(t *testing.T) {
 		}
 		return len(l["data"].([]any))
 	}
-	if n := count("status=queued"); n != 2 {
-		t.Errorf("status=queued: %d", n)
+	if n := count("status=in_progress"); n != 2 {
+		t.Errorf("status=in_progress: %d", n)
 	}
 	if n := count("status=success&beneficiary_id=" + bene); n != 1 {
 		t.Errorf("status=success&beneficiary_id: %d", n)

@@ -66,6 +66,8 @@ type config struct {
 	review     bool
 	faults     []Fault
 	now        func() time.Time
+	balances   map[string]int64 // nil: DefaultCurrencies × DefaultBalance
+	queueing   bool
 }
 
 // WithKey sets the secret key the server accepts (default DefaultKey).
@@ -169,36 +171,54 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // Count returns how many objects of resource the server holds. resource is
-// the API path without version, e.g. "payouts", "payment", "payin",
-// "customer", "beneficiaries", "refunds", "orders".
-func (s *Server) Count(resource string) int { return s.h.store.count(resource) }
+// a documented resource name (see Resources): "payouts", "customers",
+// "payments", "payment_links", "beneficiaries", "refunds", "orders", …
+func (s *Server) Count(resource string) int { return s.h.store.count(s.h.key(resource)) }
 
 // Objects returns copies of the stored objects of resource, newest first.
-func (s *Server) Objects(resource string) []map[string]any { return s.h.store.all(resource) }
+func (s *Server) Objects(resource string) []map[string]any { return s.h.store.all(s.h.key(resource)) }
 
 // Object returns a copy of one stored object.
 func (s *Server) Object(resource, id string) (map[string]any, bool) {
-	return s.h.store.getCopy(resource, id)
+	return s.h.store.getCopy(s.h.key(resource), id)
 }
 
 // Put stores obj (which must carry a string "id") in resource, replacing an
-// object with the same id; use it to seed state for a test.
+// object with the same id; use it to seed state for a test. The mock sets
+// created_at and updated_at of a new object, as a create does.
 func (s *Server) Put(resource string, obj map[string]any) error {
 	id, _ := obj["id"].(string)
 	if id == "" {
 		return errors.New("mock: Put: object has no string id")
 	}
-	s.h.store.put(resource, id, "", clone(obj).(map[string]any), s.h.now())
+	key := s.h.key(resource)
+	if key == "" {
+		return fmt.Errorf("mock: Put: unknown resource %q (see Resources)", resource)
+	}
+	s.h.store.put(key, id, "", clone(obj).(map[string]any), s.h.now())
 	return nil
 }
+
+// Balances returns the available balance per currency, in minor units.
+func (s *Server) Balances() map[string]int64 { return s.h.ledger.availableCopy() }
+
+// Reset puts the server back to how it started: no objects but the seeded
+// examples, the starting balances, no events, no faults and no call counts.
+// Keys and the webhook URL are kept. POST /__mock/reset does the same.
+func (s *Server) Reset() { s.h.reset() }
 
 // SetWebhook sets (or, with an empty url, clears) where transition webhooks
 // go and the secret they are signed with.
 func (s *Server) SetWebhook(url, secret string) { s.h.setWebhook(url, secret) }
 
-// Events returns the webhooks the server has emitted so far (delivered or
-// not), oldest first, up to the last 1,000.
+// Events returns the webhooks the server has emitted so far, oldest first,
+// up to the last 1,000. Deliveries run in the background: an event's
+// Delivery says whether its delivery is over (see WaitForDeliveries).
 func (s *Server) Events() []Event { return s.h.events() }
+
+// WaitForDeliveries waits until no webhook delivery is under way (or ctx
+// ends), so that Events shows every delivery's outcome.
+func (s *Server) WaitForDeliveries(ctx context.Context) error { return s.h.waitDeliveries(ctx) }
 
 // AddFault installs a fault injection (see Fault).
 func (s *Server) AddFault(f Fault) { s.h.faults.add(f) }
@@ -211,9 +231,17 @@ func (s *Server) Calls(operationID string) int { return s.h.faults.calls(operati
 
 // handler serves the mock API.
 type handler struct {
-	cfg   config
-	model *specModel
-	store *store
+	cfg    config
+	model  *specModel
+	store  *store
+	ledger *ledger
+	// releaseMu lets one goroutine at a time release queued payouts.
+	releaseMu sync.Mutex
+	// filters are, per list operation, the query parameters that are
+	// equality filters; envelopes the rest of each list answer.
+	filters   map[string]map[string]bool
+	envelopes map[string]map[string]any
+	names     map[string]string // documented resource name → store key
 	faults
 	hookMu     sync.Mutex
 	hookURL    string
@@ -222,6 +250,7 @@ type handler struct {
 	hooks      sync.WaitGroup
 	evMu       sync.Mutex
 	evs        []Event
+	evN        uint64 // events emitted
 	keyMu      sync.Mutex
 	keys       map[string]time.Time // accepted secret keys → expiry (zero: none)
 	client     *http.Client
@@ -240,11 +269,14 @@ func newHandler(opts ...Option) (*handler, config, error) {
 		return nil, cfg, err
 	}
 	h := &handler{
-		cfg: cfg, model: m, store: newStore(cfg.maxObjects),
+		cfg: cfg, model: m, ledger: newLedger(cfg.balances),
 		hookURL: cfg.hookURL, hookSecret: cfg.hookSecret,
 		client: &http.Client{Timeout: 5 * time.Second},
 		keys:   map[string]time.Time{cfg.key: {}},
 	}
+	h.filters, h.envelopes = listShapes(m)
+	h.names = m.resourceKeys()
+	h.store = newStore(cfg.maxObjects, indexedFields(m, h.filters), h.isView)
 	for _, f := range cfg.faults {
 		h.faults.add(f)
 	}
@@ -264,6 +296,16 @@ func NewHandler(opts ...Option) (http.Handler, string, error) {
 }
 
 func (h *handler) now() time.Time { return h.cfg.now().UTC() }
+
+func (h *handler) reset() {
+	h.store.reset()
+	h.ledger.reset(h.cfg.balances)
+	h.evMu.Lock()
+	h.evs = nil
+	h.evMu.Unlock()
+	h.faults.reset()
+	h.seed()
+}
 
 // timestamp is now as the mock writes it in objects (see TimeLayout).
 func (h *handler) timestamp() string { return formatTime(h.now()) }

@@ -1,31 +1,57 @@
 package mock
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 )
 
+// record is one stored object. Its JSON (raw) is written once and never
+// changed: an update stores a new slice, so a reader that took raw under
+// the lock can render it after releasing the lock.
 type record struct {
 	id      string
 	seq     uint64
 	created time.Time
 	parent  string
-	reqID   string // request_id the object was created with
-	obj     map[string]any
+	reqID   string   // request_id the object was created with
+	fields  []string // values of the collection's indexed fields, by index
+	raw     []byte   // the object's JSON
+	direct  bool     // raw is also the object as its resource's item schema shows it
 }
 
+// collection holds one resource's records in creation order, with the
+// indexes the API's queries need: by id, by request_id, by parent and by
+// each equality filter's value. Every index slice is in creation order, so
+// before/after are binary searches and a page is a sub-slice.
 type collection struct {
-	byID  map[string]*record
-	order []*record // oldest first
+	byID     map[string]*record
+	byReq    map[string]*record
+	order    []*record // oldest first
+	byParent map[string][]*record
+	fields   []string               // indexed field names
+	index    []map[string][]*record // per field: value → records, oldest first
 }
 
 // store holds the mock's objects per resource, bounded per resource.
 type store struct {
-	mu   sync.Mutex
-	max  int
-	seq  uint64
-	last time.Time // created time of the newest object
-	cols map[string]*collection
+	mu     sync.Mutex
+	max    int
+	seq    uint64
+	last   time.Time // created time of the newest object
+	cols   map[string]*collection
+	fields map[string][]string // resource → fields to index
+	// view renders an object as its resource's item schema shows it and
+	// reports whether that equals the object (see record.direct).
+	view func(resource string, obj map[string]any) bool
+}
+
+func newStore(max int, fields map[string][]string, view func(string, map[string]any) bool) *store {
+	return &store{max: max, cols: map[string]*collection{}, fields: fields, view: view}
 }
 
 // TimeLayout is how the mock writes timestamps: RFC 3339 in UTC with
@@ -49,40 +75,152 @@ func (s *store) stampLocked(now time.Time) time.Time {
 	return t
 }
 
-func newStore(max int) *store { return &store{max: max, cols: map[string]*collection{}} }
-
 func (s *store) col(resource string) *collection {
 	c := s.cols[resource]
 	if c == nil {
-		c = &collection{byID: map[string]*record{}}
+		f := s.fields[resource]
+		c = &collection{byID: map[string]*record{}, byReq: map[string]*record{}, byParent: map[string][]*record{},
+			fields: f, index: make([]map[string][]*record, len(f))}
+		for i := range c.index {
+			c.index[i] = map[string][]*record{}
+		}
 		s.cols[resource] = c
 	}
 	return c
 }
 
-// put stores obj under id; the caller must not keep obj.
+// encode fills r's raw JSON, direct flag and indexed values from obj.
+func (s *store) encode(resource string, c *collection, r *record, obj map[string]any) {
+	r.raw, _ = json.Marshal(obj)
+	r.direct = s.view != nil && s.view(resource, obj)
+	r.fields = make([]string, len(c.fields))
+	for i, f := range c.fields {
+		if v, ok := obj[f]; ok && v != nil {
+			r.fields[i] = strings.ToLower(fmt.Sprint(v))
+		}
+	}
+}
+
+func decode(raw []byte) map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
+// bySeq finds r in list (sorted by seq).
+func bySeq(list []*record, r *record) (int, bool) {
+	i := sort.Search(len(list), func(i int) bool { return list[i].seq >= r.seq })
+	return i, i < len(list) && list[i] == r
+}
+
+func insertSorted(list []*record, r *record) []*record {
+	i, _ := bySeq(list, r)
+	return slices.Insert(list, i, r)
+}
+
+func removeSorted(list []*record, r *record) []*record {
+	if i, ok := bySeq(list, r); ok {
+		return slices.Delete(list, i, i+1)
+	}
+	return list
+}
+
+func (c *collection) indexLocked(r *record) {
+	if r.parent != "" {
+		c.byParent[r.parent] = insertSorted(c.byParent[r.parent], r)
+	}
+	for i, v := range r.fields {
+		if v != "" {
+			c.index[i][v] = insertSorted(c.index[i][v], r)
+		}
+	}
+}
+
+func (c *collection) unindexLocked(r *record) {
+	drop := func(m map[string][]*record, k string) {
+		if l := removeSorted(m[k], r); len(l) > 0 {
+			m[k] = l
+		} else {
+			delete(m, k)
+		}
+	}
+	if r.parent != "" {
+		drop(c.byParent, r.parent)
+	}
+	for i, v := range r.fields {
+		if v != "" {
+			drop(c.index[i], v)
+		}
+	}
+	if r.reqID != "" && c.byReq[r.reqID] == r {
+		delete(c.byReq, r.reqID)
+	}
+	delete(c.byID, r.id)
+}
+
+// put stores obj under id (replacing the object with that id, if any);
+// the caller must not keep obj.
 func (s *store) put(resource, id, parent string, obj map[string]any, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.putLocked(resource, id, parent, obj, now)
-}
-
-func (s *store) putLocked(resource, id, parent string, obj map[string]any, now time.Time) *record {
 	c := s.col(resource)
 	if old, ok := c.byID[id]; ok {
-		old.obj = obj
-		return old
+		s.replaceLocked(resource, c, old, obj)
+		return
 	}
+	s.insertLocked(resource, c, id, parent, "", obj, now)
+}
+
+func (s *store) insertLocked(resource string, c *collection, id, parent, reqID string, obj map[string]any, now time.Time) *record {
 	s.seq++
-	r := &record{id: id, seq: s.seq, created: now, parent: parent, obj: obj}
+	r := &record{id: id, seq: s.seq, created: s.stampLocked(now), parent: parent, reqID: reqID}
+	obj["created_at"] = formatTime(r.created)
+	obj["updated_at"] = obj["created_at"]
+	s.encode(resource, c, r, obj)
 	c.byID[id] = r
+	if reqID != "" {
+		c.byReq[reqID] = r
+	}
 	c.order = append(c.order, r)
+	c.indexLocked(r)
 	for len(c.order) > s.max {
-		delete(c.byID, c.order[0].id)
+		c.unindexLocked(c.order[0])
 		c.order[0] = nil
 		c.order = c.order[1:]
 	}
 	return r
+}
+
+// replaceLocked gives r a new state; its place in every index follows.
+func (s *store) replaceLocked(resource string, c *collection, r *record, obj map[string]any) {
+	c.unindexLocked(r)
+	nr := *r // readers may hold r: build a new record
+	s.encode(resource, c, &nr, obj)
+	c.byID[nr.id] = &nr
+	if nr.reqID != "" {
+		c.byReq[nr.reqID] = &nr
+	}
+	if i, ok := bySeq(c.order, r); ok {
+		c.order[i] = &nr
+	}
+	c.indexLocked(&nr)
+}
+
+// insertUnique stores obj unless an object of resource was already created
+// with request_id reqID (when reqID is not empty); it returns the stored
+// record, or nil for a repeat. It sets obj's created_at and updated_at
+// under the lock (see stampLocked).
+func (s *store) insertUnique(resource, id, parent string, obj map[string]any, now time.Time, reqID string) *record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.col(resource)
+	if reqID != "" && c.byReq[reqID] != nil {
+		return nil
+	}
+	return s.insertLocked(resource, c, id, parent, reqID, obj, now)
 }
 
 func (s *store) count(resource string) int {
@@ -94,36 +232,51 @@ func (s *store) count(resource string) int {
 	return 0
 }
 
+// all returns every object of resource, newest first (admin and tests).
 func (s *store) all(resource string) []map[string]any {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	c := s.cols[resource]
-	if c == nil {
-		return nil
+	var raws [][]byte
+	if c != nil {
+		raws = make([][]byte, 0, len(c.order))
+		for i := len(c.order) - 1; i >= 0; i-- {
+			raws = append(raws, c.order[i].raw)
+		}
 	}
-	out := make([]map[string]any, 0, len(c.order))
-	for i := len(c.order) - 1; i >= 0; i-- {
-		out = append(out, clone(c.order[i].obj).(map[string]any))
+	s.mu.Unlock()
+	out := make([]map[string]any, 0, len(raws))
+	for _, raw := range raws {
+		out = append(out, decode(raw))
 	}
 	return out
 }
 
+// getCopy returns a private copy of one object.
 func (s *store) getCopy(resource, id string) (map[string]any, bool) {
+	r, ok := s.getRecord(resource, id)
+	if !ok {
+		return nil, false
+	}
+	return decode(r.raw), true
+}
+
+// getRecord returns the stored record itself (read-only).
+func (s *store) getRecord(resource, id string) (*record, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.cols[resource]; c != nil {
 		if r, ok := c.byID[id]; ok {
-			return clone(r.obj).(map[string]any), true
+			return r, true
 		}
 	}
 	return nil, false
 }
 
 // update runs fn under the lock on a private copy of the stored object and,
-// when fn returns nil, stores that copy in its place. Stored objects are
-// never changed after they are stored, so a map the store handed out (to
-// render an answer or an event after the lock is released) cannot be
-// written while it is read. It reports whether the object exists.
+// when fn returns nil, stores that copy as the object's new state. A
+// record handed out earlier is never changed, so a reader rendering it
+// after the lock is released cannot race a writer. It reports whether the
+// object exists.
 func (s *store) update(resource, id string, fn func(obj map[string]any) error) (found bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -135,11 +288,11 @@ func (s *store) update(resource, id string, fn func(obj map[string]any) error) (
 	if !ok {
 		return false, nil
 	}
-	cp := clone(r.obj).(map[string]any)
-	if err := fn(cp); err != nil {
+	obj := decode(r.raw)
+	if err := fn(obj); err != nil {
 		return true, err
 	}
-	r.obj = cp
+	s.replaceLocked(resource, c, r, obj)
 	return true, nil
 }
 
@@ -154,55 +307,110 @@ func (s *store) remove(resource, id string) (map[string]any, bool) {
 	if !ok {
 		return nil, false
 	}
-	delete(c.byID, id)
-	for i, o := range c.order {
-		if o == r {
-			c.order = append(c.order[:i], c.order[i+1:]...)
-			break
-		}
-	}
-	return r.obj, true
+	c.unindexLocked(r)
+	c.order = removeSorted(c.order, r)
+	return decode(r.raw), true
 }
 
-// snapshot returns copies of the records of resource, newest first, that
-// keep passes.
-func (s *store) snapshot(resource string, keep func(r *record) bool) []*record {
+// reset forgets every object.
+func (s *store) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cols = map[string]*collection{}
+}
+
+// query is one list request: equality filters on indexed fields, a parent,
+// created_at bounds (exclusive) and a window of the newest-first result.
+type query struct {
+	parent        string
+	filters       map[string]string // indexed field → value; "request_id" looks up by request_id
+	before, after time.Time
+	offset, limit int // limit < 0: everything from offset
+}
+
+// page answers q: the records of the window, newest first, and how many
+// match in all. With at most one filter it costs O(log n + page); with
+// more, the smallest index is scanned for the others.
+func (s *store) page(resource string, q query) ([]*record, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.cols[resource]
 	if c == nil {
-		return nil
+		return nil, 0
 	}
-	var out []*record
-	for i := len(c.order) - 1; i >= 0; i-- {
-		r := c.order[i]
-		if keep(r) {
-			cp := *r // stored objects are immutable: no deep copy
-			out = append(out, &cp)
+	list := c.order
+	var rest []func(*record) bool
+	narrow := func(l []*record) {
+		if len(l) < len(list) {
+			list = l
 		}
 	}
-	return out
-}
-
-// insertUnique stores obj unless an object of resource was already created
-// with request_id reqID (when reqID is not empty); it reports whether it
-// stored. It sets obj's created_at and updated_at under the lock (see
-// stampLocked).
-func (s *store) insertUnique(resource, id, parent string, obj map[string]any, now time.Time, reqID string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if reqID != "" {
-		if c := s.cols[resource]; c != nil {
-			for _, r := range c.order {
-				if r.reqID == reqID {
-					return false
-				}
+	first := true
+	use := func(l []*record, keep func(*record) bool) {
+		if first {
+			list, first = l, false
+		} else {
+			narrow(l)
+		}
+		rest = append(rest, keep)
+	}
+	if q.parent != "" {
+		use(c.byParent[q.parent], func(r *record) bool { return r.parent == q.parent })
+	}
+	for name, want := range q.filters {
+		if name == "request_id" {
+			var l []*record
+			if r := c.byReq[want]; r != nil {
+				l = []*record{r}
+			}
+			use(l, func(r *record) bool { return r.reqID == want })
+			continue
+		}
+		i := slices.Index(c.fields, name)
+		if i < 0 {
+			return nil, 0 // not a field of these objects: nothing matches
+		}
+		want = strings.ToLower(want)
+		use(c.index[i][want], func(r *record) bool { return r.fields[i] == want })
+	}
+	lo, hi := 0, len(list)
+	if !q.after.IsZero() {
+		lo = sort.Search(len(list), func(i int) bool { return list[i].created.After(q.after) })
+	}
+	if !q.before.IsZero() {
+		hi = sort.Search(len(list), func(i int) bool { return !list[i].created.Before(q.before) })
+	}
+	if hi < lo {
+		hi = lo
+	}
+	window := list[lo:hi]
+	if len(rest) > 1 {
+		// Several filters: keep what passes all of them (a scan of the
+		// smallest index's window).
+		var kept []*record
+		for _, r := range window {
+			ok := true
+			for _, keep := range rest {
+				ok = ok && keep(r)
+			}
+			if ok {
+				kept = append(kept, r)
 			}
 		}
+		window = kept
 	}
-	created := s.stampLocked(now)
-	obj["created_at"] = formatTime(created)
-	obj["updated_at"] = obj["created_at"]
-	s.putLocked(resource, id, parent, obj, created).reqID = reqID
-	return true
+	n := len(window)
+	end := n - q.offset // newest first: item k is window[n-1-k]
+	if end <= 0 {
+		return nil, n
+	}
+	start := 0
+	if q.limit >= 0 {
+		start = max(end-q.limit, 0)
+	}
+	out := make([]*record, 0, end-start)
+	for i := end - 1; i >= start; i-- {
+		out = append(out, window[i])
+	}
+	return out, n
 }
