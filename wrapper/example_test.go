@@ -74,7 +74,7 @@ func ExampleClient_CreatePayout() {
 	}
 	fmt.Println(strings.HasPrefix(*p.Id, "payout_"), *p.Status, *p.SourceAmount, len(requestID), srv.Count("payouts"))
 	// Output:
-	// true queued 29900 36 1
+	// true in_progress 29900 36 1
 }
 
 // Iterators walk every page: per_page 100, before pinned against page drift,

@@ -65,6 +65,10 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 	for _, b := range deref(bal.Available) {
 		p("   available %s %d (minor units)", deref(b.Currency), deref(b.Amount))
 	}
+	usdBefore := available(bal, "USD")
+	if usdBefore < 29900 {
+		return fmt.Errorf("USD %d available does not cover the demo's payout of 29900: fund the account first", usdBefore)
+	}
 
 	p("\n2. Create a beneficiary")
 	bene, err := createBeneficiary(ctx, c, e.mock != nil, p)
@@ -125,6 +129,15 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 		return fmt.Errorf("payout %s is %s, want success", deref(payout.Id), deref(done.Status))
 	}
 	p("   %s -> %s", deref(payout.Status), deref(done.Status))
+	bal, err = c.GetBalance(ctx)
+	if err != nil {
+		return fmt.Errorf("balance: %w", err)
+	}
+	usdAfter := available(bal, "USD")
+	p("   available USD %d -> %d (the payout's %d debited once)", usdBefore, usdAfter, usdBefore-usdAfter)
+	if e.mock != nil && usdBefore-usdAfter != 29900 {
+		return fmt.Errorf("the mock debited %d, want 29900", usdBefore-usdAfter)
+	}
 
 	p("\n5. Receive the signed webhook")
 	if e.events == nil {
@@ -243,6 +256,16 @@ func createBeneficiary(ctx context.Context, c *wrapper.Client, sandbox bool, p f
 		p("   approved through the sandbox review endpoint")
 	}
 	return b.Id, nil
+}
+
+// available is the available amount of currency in bal (0 when absent).
+func available(bal *api.AllBalances, currency string) int64 {
+	for _, b := range deref(bal.Available) {
+		if string(deref(b.Currency)) == currency {
+			return deref(b.Amount)
+		}
+	}
+	return 0
 }
 
 func awaitEvent(ctx context.Context, events <-chan webhook.Event, entity, status string) (webhook.Event, error) {

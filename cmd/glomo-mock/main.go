@@ -18,10 +18,16 @@
 //	curl -H "Authorization: Bearer $KEY" -d '{"operation":"getBalance","kind":"status","status":429,"retry_after":"1"}' http://127.0.0.1:8080/__mock/faults
 //	curl -H "Authorization: Bearer $KEY" -X DELETE http://127.0.0.1:8080/__mock/faults
 //	curl -H "Authorization: Bearer $KEY" http://127.0.0.1:8080/__mock/state/payouts
+//	curl -H "Authorization: Bearer $KEY" -X POST http://127.0.0.1:8080/__mock/reset
 //	curl -H "Authorization: Bearer $KEY" -d '{"url":"http://127.0.0.1:9000/hooks","secret":"whsec"}' http://127.0.0.1:8080/__mock/webhook
 //
 // Fault kinds: status, delay, reset, commit_then_drop, truncated,
 // wrong_content_type, oversized.
+//
+// Money: the account starts with 100,000,000,000 minor units in AED, EUR, GBP and
+// USD unless -balance says otherwise (-balance USD=500000, repeatable). A
+// payout the balance cannot cover is refused (400, code
+// INSUFFICIENT_BALANCE) unless -payout-queueing accepts it queued.
 package main
 
 import (
@@ -33,6 +39,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -50,6 +57,21 @@ func main() {
 		fmt.Fprintln(os.Stderr, "glomo-mock:", err)
 		os.Exit(1)
 	}
+}
+
+// balanceFlags collects -balance CUR=amount.
+type balanceFlags []mock.Option
+
+func (b *balanceFlags) String() string { return fmt.Sprint(len(*b), " balances") }
+
+func (b *balanceFlags) Set(s string) error {
+	cur, amt, ok := strings.Cut(s, "=")
+	n, err := strconv.ParseInt(amt, 10, 64)
+	if !ok || err != nil || len(cur) != 3 || n < 0 {
+		return fmt.Errorf("want CUR=amount in minor units (e.g. USD=1000000), got %q", s)
+	}
+	*b = append(*b, mock.WithBalance(strings.ToUpper(cur), n))
+	return nil
 }
 
 type faultFlags []mock.Fault
@@ -76,6 +98,9 @@ func run(ctx context.Context, args []string, logw io.Writer) error {
 	maxObjects := fs.Int("max-objects", mock.DefaultMaxObjects, "objects kept per resource (oldest evicted)")
 	review := fs.Bool("beneficiary-review", false, "new beneficiaries start pending (approve with the v2 mock-review endpoint)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	queueing := fs.Bool("payout-queueing", false, "accept every payout queued instead of refusing one the balance cannot cover (INSUFFICIENT_BALANCE)")
+	var balances balanceFlags
+	fs.Var(&balances, "balance", "starting available balance CUR=amount in minor units (repeatable; default 100000000000 in AED, EUR, GBP and USD)")
 	var faults faultFlags
 	fs.Var(&faults, "fault", "inject a fault: op=<operationId>,kind=<kind>[,status=,retry_after=,delay=,size=,after=,times=] (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -98,6 +123,10 @@ func run(ctx context.Context, args []string, logw io.Writer) error {
 	if *review {
 		opts = append(opts, mock.WithBeneficiaryReview())
 	}
+	if *queueing {
+		opts = append(opts, mock.WithPayoutQueueing())
+	}
+	opts = append(opts, balances...)
 	srv, err := mock.Start(opts...)
 	if err != nil {
 		return err
