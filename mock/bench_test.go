@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/glomo-go/glomo-go/mock"
 )
@@ -87,6 +88,28 @@ func BenchmarkListPage(b *testing.B) {
 	}
 }
 
+// BenchmarkListPagePair times the two lists of BenchmarkListPage
+// alternately, one pair per iteration, and reports their ratio
+// (stored=10000 over stored=100): an interleaved pair that machine noise
+// hits alike.
+func BenchmarkListPagePair(b *testing.B) {
+	benchOnce.Do(func() {
+		benchMocks = map[int]benchMock{100: newBenchMock(b, 100), 10000: newBenchMock(b, 10000)}
+	})
+	small, large := benchMocks[100], benchMocks[10000]
+	var tSmall, tLarge time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		small.do(b, "GET", "/v1/payouts?per_page=100&page=1", nil)
+		t1 := time.Now()
+		large.do(b, "GET", "/v1/payouts?per_page=100&page=1", nil)
+		tSmall, tLarge = tSmall+t1.Sub(t0), tLarge+time.Since(t1)
+	}
+	b.ReportMetric(float64(tLarge)/float64(tSmall), "ratio-10000/100")
+	b.ReportMetric(float64(tSmall.Nanoseconds())/float64(b.N), "ns/list-100-stored")
+	b.ReportMetric(float64(tLarge.Nanoseconds())/float64(b.N), "ns/list-10000-stored")
+}
+
 // BenchmarkStoredPayoutBytes reports the heap a stored payout costs:
 // 10,000 payouts created through the API, live heap measured after GC.
 func BenchmarkStoredPayoutBytes(b *testing.B) {
@@ -100,5 +123,21 @@ func BenchmarkStoredPayoutBytes(b *testing.B) {
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/10000, "bytes/payout")
 		runtime.KeepAlive(m)
+	}
+}
+
+// BenchmarkCreatePayout creates payouts in-process (no network).
+func BenchmarkCreatePayout(b *testing.B) {
+	m := newBenchMock(b, 0)
+	rec := m.do(b, "POST", "/v1/beneficiaries", json.RawMessage(mustBody(b, "createBeneficiary")))
+	var bene struct{ ID string }
+	_ = json.Unmarshal(rec.Body.Bytes(), &bene)
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		m.do(b, "POST", "/v1/payouts", map[string]any{"purpose_code": "S0017", "beneficiary_id": bene.ID,
+			"source_currency": "USD", "destination_currency": "INR", "source_amount": 10000 + i,
+			"request_id": fmt.Sprintf("bench-%d", i), "payment_rail": "neft"})
 	}
 }
