@@ -7,7 +7,9 @@
 // no ordering guarantee, and Glomo treats anything but a 200 within 30 s as a
 // failure and redelivers later, so a receiver must:
 //
-//   - verify the signature before trusting anything in the body ([Verify]);
+//   - verify the signature before trusting anything in the body, and decode
+//     only the bytes that were signed ([Parse], or [VerifiedBody] and
+//     [DecodeEvent]; [Verify] alone only says yes or no);
 //   - deduplicate, because redeliveries repeat events ([DedupeKey]);
 //   - never let a late, non-terminal status overwrite a terminal one
 //     ([ShouldApply]);

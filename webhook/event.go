@@ -68,14 +68,20 @@ func DecodeEvent(body []byte) (Event, error) {
 	return e, nil
 }
 
-// Parse verifies body against signatureHeader with [Verify] and then decodes
-// it with [DecodeEvent]. It is the building block for receivers that do not
-// use [Handler] (other routers, queues that store the raw delivery).
+// Parse verifies body against signatureHeader with [VerifiedBody] and then
+// decodes the bytes that were signed with [DecodeEvent], exactly as [Handler]
+// does. It is the building block for receivers that do not use Handler
+// (other routers, queues that store the raw delivery).
+//
+// When only the canonical form of body matched, the event is decoded from
+// that canonical form, not from body: body may spell a signed number
+// differently (29900.0 for 29900), and only the signed spelling is trusted.
 func Parse(secret string, body []byte, signatureHeader string) (Event, error) {
-	if err := Verify(secret, body, signatureHeader); err != nil {
+	signed, err := VerifiedBody(secret, body, signatureHeader)
+	if err != nil {
 		return Event{}, err
 	}
-	return DecodeEvent(body)
+	return DecodeEvent(signed)
 }
 
 // DataError reports that some of an event's data did not fit the typed value

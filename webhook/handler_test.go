@@ -205,14 +205,39 @@ func TestHandlerOverHTTP(t *testing.T) {
 	assert.Len(t, rec.events, 1)
 }
 
-// TestHandlerDeliversSignedBytes: when only the canonical form matched, the
-// callback gets the canonical bytes, so a number rewritten into another
-// spelling of the same float (or into a different integer that rounds to
-// the same float) reaches it as the value that was signed (issue 11 item 3).
-func TestHandlerDeliversSignedBytes(t *testing.T) {
+// TestEveryPathDeliversSignedBytes: when only the canonical form matched,
+// every path that hands an event to user code (Parse, Handler, Handler with
+// a store) delivers the canonical bytes, so a number rewritten into another
+// spelling of the same float (or into a different integer that rounds to the
+// same float) reaches the user as the value that was signed (issue 11 item 3).
+func TestEveryPathDeliversSignedBytes(t *testing.T) {
 	const signedData = `{"id":"payout_1","source_amount":29900,"status":"success"}`
 	const canonical = `{"data":` + signedData + `,"entity_type":"payout","event_type":"success"}`
 	const bigSigned = `{"data":{"id":"payout_1","source_amount":9007199254740992},"entity_type":"payout","event_type":"success"}`
+	// Each path returns the one event it handed over for a delivery; a
+	// handler (and its store) is made per delivery, so that the cases are
+	// not duplicates of one another.
+	viaHandler := func(opts func() []webhook.Option) func(*testing.T, string, string) webhook.Event {
+		return func(t *testing.T, sent, sig string) webhook.Event {
+			rec := &recorder{}
+			w := httptest.NewRecorder()
+			webhook.Handler(secret, rec.fn, opts()...).ServeHTTP(w, signed(t, http.MethodPost, sent, sig))
+			require.Equal(t, 200, w.Code, "the canonical form was signed")
+			require.Len(t, rec.events, 1)
+			return rec.events[0]
+		}
+	}
+	paths := map[string]func(*testing.T, string, string) webhook.Event{
+		"Parse": func(t *testing.T, sent, sig string) webhook.Event {
+			ev, err := webhook.Parse(secret, []byte(sent), sig)
+			require.NoError(t, err, "the canonical form was signed")
+			return ev
+		},
+		"Handler": viaHandler(func() []webhook.Option { return nil }),
+		"Handler with store": viaHandler(func() []webhook.Option {
+			return []webhook.Option{webhook.WithStore(webhook.NewMemoryStore())}
+		}),
+	}
 	for _, tt := range []struct {
 		name, sent, signed, wantData string
 		wantAmount                   int64
@@ -223,19 +248,16 @@ func TestHandlerDeliversSignedBytes(t *testing.T) {
 		{"2^53+1 for 2^53", strings.Replace(bigSigned, "9007199254740992", "9007199254740993", 1), bigSigned,
 			`{"id":"payout_1","source_amount":9007199254740992}`, 9007199254740992},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{}
-			w := httptest.NewRecorder()
-			webhook.Handler(secret, rec.fn).ServeHTTP(w, signed(t, http.MethodPost, tt.sent, webhook.Sign(secret, []byte(tt.signed))))
-			require.Equal(t, 200, w.Code, "the canonical form was signed")
-			require.Len(t, rec.events, 1)
-			assert.JSONEq(t, tt.wantData, string(rec.events[0].Data))
-			assert.Equal(t, tt.wantData, string(rec.events[0].Data), "the signed bytes, not the sent ones")
-			p, err := webhook.DataAs[api.Payout](rec.events[0])
-			require.NoError(t, err)
-			require.NotNil(t, p.SourceAmount)
-			assert.Equal(t, tt.wantAmount, *p.SourceAmount)
-		})
+		for name, deliver := range paths {
+			t.Run(name+"/"+tt.name, func(t *testing.T) {
+				ev := deliver(t, tt.sent, webhook.Sign(secret, []byte(tt.signed)))
+				assert.Equal(t, tt.wantData, string(ev.Data), "the signed bytes, not the sent ones")
+				p, err := webhook.DataAs[api.Payout](ev)
+				require.NoError(t, err)
+				require.NotNil(t, p.SourceAmount)
+				assert.Equal(t, tt.wantAmount, *p.SourceAmount)
+			})
+		}
 	}
 }
 
