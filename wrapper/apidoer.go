@@ -17,7 +17,7 @@ type apiDoer struct{ c *Client }
 func (d apiDoer) Do(req *http.Request) (*http.Response, error) {
 	op := &operation{method: req.Method, path: req.URL.Path}
 	r := &request{c: d.c, op: op, ctx: req.Context(), method: req.Method, maxRetries: d.c.cfg.retry.MaxRetries}
-	res, err := r.do(req, true)
+	res, err := r.run(req, true, nil)
 	if err != nil {
 		return nil, err
 	}

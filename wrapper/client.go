@@ -61,6 +61,8 @@ type config struct {
 	callTimeout time.Duration
 	headers     http.Header
 	validator   ResponseValidator
+	middleware  []Middleware // outermost first
+	limiter     Limiter
 
 	// Header values computed once in New and shared (read-only) by every
 	// request: "Bearer <key>", the User-Agent and the default Accept.

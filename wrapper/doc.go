@@ -25,8 +25,9 @@
 //	page, err := c.GetPayouts(ctx, params)             // *wrapper.GetPayoutsPage
 //
 // Each takes Options last. One Option type configures both the client (New)
-// and a call: WithMaxRetries, WithTimeout and WithHeader work in both places;
-// WithRequestID and WithRequestIDCapture only per call; the rest only in New.
+// and a call: WithMaxRetries, WithTimeout, WithHeader, WithMiddleware and
+// WithRateLimiter work in both places; WithRequestID, WithRequestIDCapture
+// and WithResponseInto only per call; the rest only in New.
 // An option given where it does not belong is a *ConfigError, never ignored.
 // Every method builds its request with the generated api.New...Request
 // function and hands it, with its generated descriptor (operationId, method,
@@ -113,6 +114,12 @@
 // WithResponseValidator hands every response to a validator — package
 // drift's Detector reports responses that do not match the description
 // without failing calls; programs that do not import drift never link it.
+// WithMiddleware wraps a whole call, retries included, and sees its
+// operationId (a span or a metric per call; the attempts' spans come from
+// the transport); WithResponseInto hands back the final answer's status,
+// headers and raw body; WithRateLimiter waits on a Limiter (*rate.Limiter
+// fits) before every attempt. docs/hooks.md shows OpenTelemetry and a
+// metrics counter plugged in.
 //
 // # What is left to package api
 //

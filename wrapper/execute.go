@@ -51,6 +51,8 @@ type request struct {
 	canRetry   bool
 	method     string
 	path       string // URL path, for errors and logs
+	// attempts is how many attempts were made, for Response.
+	attempts int
 }
 
 // begin starts a call of op: it applies the per-call options and the
@@ -101,11 +103,23 @@ func execute[T any](r *request, req *http.Request, buildErr error) (*T, error) {
 	if buildErr != nil {
 		return nil, fmt.Errorf("glomo: %s %s: build request: %w", r.op.method, r.op.path, buildErr)
 	}
-	res, err := r.do(req.WithContext(r.ctx), false)
+	req = req.WithContext(r.ctx)
+	if !r.hooked() { // the common case: no closure, nothing allocated for hooks
+		res, err := r.do(req, false)
+		if err != nil {
+			return nil, err
+		}
+		return decode[T](r, res)
+	}
+	var out *T
+	_, err := r.run(req, false, func(res result) (err error) {
+		out, err = decode[T](r, res)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return decode[T](r, res)
+	return out, nil
 }
 
 // result is what one attempt produced.
@@ -120,6 +134,8 @@ type result struct {
 
 // do runs the attempt loop. shared: req belongs to someone else (the
 // generated client behind API()), so it is copied before the key is added.
+// On error the result is the last attempt's (zero when none was made), for
+// Response.
 func (r *request) do(req *http.Request, shared bool) (result, error) {
 	cfg := r.c.cfg
 	r.path = req.URL.Path
@@ -144,8 +160,16 @@ func (r *request) do(req *http.Request, shared bool) (result, error) {
 		req = &cp
 	}
 	r.setHeaders(req.Header)
+	var (
+		res  result // the previous attempt's
+		prev error  // the error it would have ended the call with
+	)
 	for attempt := 0; ; attempt++ {
-		res := r.attempt(req, attempt)
+		if err := r.wait(attempt, prev); err != nil {
+			return res, err
+		}
+		r.attempts++
+		res = r.attempt(req, attempt)
 		if res.err == nil && res.status >= 200 && res.status < 300 {
 			return res, nil
 		}
@@ -153,8 +177,9 @@ func (r *request) do(req *http.Request, shared bool) (result, error) {
 		if orig != nil {
 			return *orig, nil // a duplicate resolved to the original object
 		}
+		prev = final
 		if !retry || attempt >= r.maxRetries {
-			return result{}, r.lostCreate(final)
+			return res, r.lostCreate(final)
 		}
 		delay, fromHeader := time.Duration(0), false
 		if res.err == nil {
@@ -168,7 +193,7 @@ func (r *request) do(req *http.Request, shared bool) (result, error) {
 			slog.Int("attempt", attempt+1), slog.String("reason", reason),
 			slog.Duration("delay", delay), slog.Bool("retry_after", fromHeader))
 		if err := cfg.sleep(r.ctx, delay); err != nil {
-			return result{}, r.lostCreate(fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", r.method, r.path, err, final))
+			return res, r.lostCreate(fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", r.method, r.path, err, final))
 		}
 	}
 }

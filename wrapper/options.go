@@ -30,6 +30,24 @@ type callOptions struct {
 	timeout    time.Duration
 	maxRetries int // -1: the client's
 	captureID  *string
+	// hooks is nil unless the call has a middleware, a limiter or a
+	// response capture, so that calls without them carry no room for them.
+	hooks *callHooks
+}
+
+// callHooks are the per-call hooks (middleware.go).
+type callHooks struct {
+	middleware []Middleware // inside the client's
+	limiter    Limiter      // nil: the client's
+	into       *Response
+}
+
+// callHooks returns the call's hooks, made on first use.
+func (o *callOptions) callHooks() *callHooks {
+	if o.hooks == nil {
+		o.hooks = &callHooks{}
+	}
+	return o.hooks
 }
 
 // clientOnly refuses a construction option given to a call.
