@@ -5,12 +5,18 @@
 // every response it receives to (*Validator).Check and reports the returned
 // *Finding (a log line or a callback) without failing the call.
 //
+// One validator: every response schema is checked by
+// santhosh-tekuri/jsonschema (JSON Schema 2020-12, the dialect of OpenAPI
+// 3.1), never by a second implementation of JSON Schema of our own.
+//
 // Cost: the description is parsed once per Validator (once per process for
 // Default), operations are matched with a precomputed path table, and each
-// response schema is compiled once, on first use, into a JSON Schema 2020-12
-// validator that is then reused. A Check costs a JSON decode plus one
-// compiled-schema walk; it never rebuilds a schema compiler per call the way
-// kin-openapi's openapi3filter.ValidateResponse does for 3.1 documents.
+// response schema is compiled once, on first use, and then reused. A Check
+// costs a JSON decode of the body plus one walk of the compiled schema; it
+// never rebuilds a schema compiler per call the way kin-openapi's
+// openapi3filter.ValidateResponse does for 3.1 documents. That is still
+// several times the cost of the call itself on a large list page, so the
+// Detector the client uses samples: see Sampling.
 package drift
 
 import (
@@ -73,6 +79,7 @@ type Validator struct {
 }
 
 type operation struct {
+	index    int // in Validator.ops, for a Detector's counters
 	id       string
 	method   string
 	segments []string // "" marks a path parameter
@@ -90,8 +97,7 @@ type response struct {
 type compiled struct {
 	ptr  string // JSON pointer of the schema inside the description
 	once sync.Once
-	fast *node              // the fast validator, when the schema's keywords allow it
-	sch  *jsonschema.Schema // else the general one
+	sch  *jsonschema.Schema
 	err  error
 }
 
@@ -113,7 +119,11 @@ func Default() (*Validator, error) {
 
 // New parses an OpenAPI 3.1 description (YAML or JSON) and returns a
 // Validator for it. Response schemas are compiled lazily, once each.
-func New(spec []byte) (*Validator, error) {
+func New(spec []byte) (*Validator, error) { return newValidator(spec, false) }
+
+// newValidator is New; assertFormats makes "format" an assertion (the
+// tests compare with kin-openapi, which asserts formats).
+func newValidator(spec []byte, assertFormats bool) (*Validator, error) {
 	var raw any
 	if err := yaml.Unmarshal(spec, &raw); err != nil {
 		return nil, fmt.Errorf("drift: parse description: %w", err)
@@ -132,6 +142,9 @@ func New(spec []byte) (*Validator, error) {
 	}
 	v := &Validator{root: root, compiler: jsonschema.NewCompiler()}
 	v.compiler.DefaultDraft(jsonschema.Draft2020)
+	if assertFormats {
+		v.compiler.AssertFormat()
+	}
 	if err := v.compiler.AddResource(docURL, doc); err != nil {
 		return nil, fmt.Errorf("drift: %w", err)
 	}
@@ -163,6 +176,9 @@ func New(spec []byte) (*Validator, error) {
 		}
 		return v.ops[i].id < v.ops[j].id
 	})
+	for i, op := range v.ops {
+		op.index = i
+	}
 	return v, nil
 }
 
@@ -345,6 +361,11 @@ func (v *Validator) Check(method, path string, status int, header http.Header, b
 	if op == nil {
 		return &Finding{Status: status, Err: fmt.Errorf("%w: %s %s", ErrUnknownOperation, strings.ToUpper(method), path)}
 	}
+	return v.check(op, status, header, body)
+}
+
+// check is Check once the operation is known.
+func (v *Validator) check(op *operation, status int, header http.Header, body []byte) *Finding {
 	code := strconv.Itoa(status)
 	resp := op.responses[code]
 	if resp == nil && len(code) == 3 {
@@ -376,66 +397,32 @@ func (v *Validator) Check(method, path string, status int, header http.Header, b
 	if c == nil {
 		return nil
 	}
-	if err := v.compile(c); err != nil {
+	sch, err := v.schema(c)
+	if err != nil {
 		return &Finding{OperationID: op.id, Status: status, Err: fmt.Errorf("compile response schema: %w", err)}
 	}
 	if !strings.Contains(mt, "json") {
 		return nil
 	}
-	if c.fast != nil {
-		var inst any
-		if err := json.Unmarshal(body, &inst); err != nil {
-			return &Finding{OperationID: op.id, Status: status, Err: fmt.Errorf("body is not JSON: %w", err)}
-		}
-		if err := c.fast.validate(inst, nil); err != nil {
-			return &Finding{OperationID: op.id, Status: status, Err: err}
-		}
-		return nil
-	}
-	return v.checkGeneral(c, op.id, status, body)
-}
-
-// checkGeneral validates body with the general JSON Schema validator.
-func (v *Validator) checkGeneral(c *compiled, opID string, status int, body []byte) *Finding {
-	sch, err := v.general(c)
-	if err != nil {
-		return &Finding{OperationID: opID, Status: status, Err: fmt.Errorf("compile response schema: %w", err)}
-	}
+	// UnmarshalJSON keeps numbers exact (json.Number): an int64 amount
+	// beyond 2^53 is judged as sent, not as a rounded float.
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
-		return &Finding{OperationID: opID, Status: status, Err: fmt.Errorf("body is not JSON: %w", err)}
+		return &Finding{OperationID: op.id, Status: status, Err: fmt.Errorf("body is not JSON: %w", err)}
 	}
 	if err := sch.Validate(inst); err != nil {
-		return &Finding{OperationID: opID, Status: status, Err: err}
+		return &Finding{OperationID: op.id, Status: status, Err: err}
 	}
 	return nil
 }
 
-// compile prepares c once: the fast validator when the schema allows it,
-// else the general one.
-func (v *Validator) compile(c *compiled) error {
+// schema returns c compiled, compiling it on first use. The compiler is
+// not safe for concurrent use, hence the lock; a compiled schema is.
+func (v *Validator) schema(c *compiled) (*jsonschema.Schema, error) {
 	c.once.Do(func() {
-		fc := &fastCompiler{root: v.root, cache: map[string]*node{}}
-		n, err := fc.compilePtr(c.ptr)
-		if err == nil {
-			c.fast = n
-			return
-		}
-		_, c.err = v.general(c)
+		v.compMu.Lock()
+		defer v.compMu.Unlock()
+		c.sch, c.err = v.compiler.Compile(docURL + "#" + c.ptr)
 	})
-	return c.err
-}
-
-// general returns c's schema compiled by the general validator.
-func (v *Validator) general(c *compiled) (*jsonschema.Schema, error) {
-	v.compMu.Lock()
-	defer v.compMu.Unlock()
-	if c.sch == nil {
-		sch, err := v.compiler.Compile(docURL + "#" + c.ptr)
-		if err != nil {
-			return nil, err
-		}
-		c.sch = sch
-	}
-	return c.sch, nil
+	return c.sch, c.err
 }
