@@ -13,3 +13,8 @@ package glomo
 // api/webhooks.gen.go: the schemas only the webhooks section uses, which
 // oapi-codegen prunes from api/glomo.gen.go (webhooks are not paths).
 //go:generate go run ./internal/cmd/genwebhooks -spec openapi.yaml -config oapi-codegen.yaml -api api/glomo.gen.go -out api/webhooks.gen.go
+
+// api/decode.gen.go: a generated JSON decoder per model type (encoding/json
+// by reflection was most of a list call's CPU); see internal/jsondec. It
+// runs last: it reads the types the steps above wrote.
+//go:generate go run -tags glomo_gendecode ./internal/cmd/gendecode -out api/decode.gen.go

@@ -24,13 +24,23 @@ func decode[T any](r *request, res result) (*T, error) {
 		return nil, r.decodeError(res, nil)
 	}
 	var out T
-	if err := json.Unmarshal(res.body, &out); err != nil {
+	if err := unmarshal(res.body, &out); err != nil {
 		return nil, r.decodeError(res, err)
 	}
 	if err := strictJSON(res.body); err != nil {
 		return nil, r.decodeError(res, err)
 	}
 	return &out, nil
+}
+
+// unmarshal calls a type's own UnmarshalJSON directly: the api types'
+// generated decoders (api/decode.gen.go) read the body once, where
+// json.Unmarshal would first scan it whole to validate it.
+func unmarshal(body []byte, v any) error {
+	if u, ok := v.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(body)
+	}
+	return json.Unmarshal(body, v)
 }
 
 func (r *request) decodeError(res result, err error) *DecodeError {

@@ -1,0 +1,268 @@
+// Package jsondec holds the primitives the generated decoders in
+// api/decode.gen.go are built from (internal/cmd/gendecode writes them).
+//
+// Why generated decoders: encoding/json finds fields by reflection and was
+// 75 % of a list call's CPU; decoding with github.com/go-faster/jx through
+// code generated per type is what makes ogen's client fast, without a
+// second copy of the types. The semantics are encoding/json's where a
+// Glomo answer can tell them apart: unknown members are skipped, null
+// leaves a value untouched and sets a pointer, slice or map to nil, an
+// integer field refuses a fraction or exponent, and a type with its own
+// UnmarshalJSON (unions, dates) gets the raw bytes. One difference is
+// deliberate: member names match exactly (Glomo's are snake_case), not
+// case-insensitively.
+package jsondec
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strconv"
+	"unsafe"
+
+	"github.com/go-faster/jx"
+)
+
+// Func decodes one JSON value into *T.
+type Func[T any] func(d *jx.Decoder, p *T) error
+
+// Unmarshal decodes b into v with f and refuses anything after the value
+// but whitespace, as json.Unmarshal does.
+func Unmarshal[T any](b []byte, v *T, f Func[T]) error {
+	d := jx.GetDecoder()
+	defer jx.PutDecoder(d)
+	d.ResetBytes(b)
+	if err := f(d, v); err != nil {
+		return err
+	}
+	if err := d.Skip(); err != io.EOF {
+		return errors.New("json: invalid character after top-level value")
+	}
+	return nil
+}
+
+// Null consumes a null and reports whether there was one.
+func Null(d *jx.Decoder) (bool, error) {
+	if d.Next() != jx.Null {
+		return false, nil
+	}
+	return true, d.Null()
+}
+
+// typeError is encoding/json's error for a JSON value of the wrong kind
+// (encoding/json goes on with the other fields; these decoders stop at
+// the first, and leave Field empty).
+func typeError[T any](value string) error {
+	return &json.UnmarshalTypeError{Value: value, Type: reflect.TypeFor[T]()}
+}
+
+// kindOf names the next value's kind as encoding/json's errors do.
+func kindOf(d *jx.Decoder) string {
+	switch d.Next() {
+	case jx.String:
+		return "string"
+	case jx.Number:
+		return "number"
+	case jx.Bool:
+		return "bool"
+	case jx.Array:
+		return "array"
+	case jx.Object:
+		return "object"
+	}
+	return "value"
+}
+
+// Str decodes a string (or a named string type, such as an enum).
+func Str[T ~string](d *jx.Decoder, p *T) error {
+	switch d.Next() {
+	case jx.String:
+		s, err := d.Str()
+		*p = T(s)
+		return err
+	case jx.Null:
+		return d.Null()
+	default:
+		return typeError[T](kindOf(d))
+	}
+}
+
+// Int decodes an integer; like encoding/json it refuses 1.0 and 1e3, and a
+// value out of T's range.
+func Int[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *jx.Decoder, p *T) error {
+	switch d.Next() {
+	case jx.Number:
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		var zero T
+		n, err := strconv.ParseInt(string(raw), 10, int(unsafe.Sizeof(zero))*8)
+		if err != nil {
+			return typeError[T]("number " + string(raw[:min(len(raw), 32)]))
+		}
+		*p = T(n)
+		return nil
+	case jx.Null:
+		return d.Null()
+	default:
+		return typeError[T](kindOf(d))
+	}
+}
+
+// Float decodes a number into a float type.
+func Float[T ~float32 | ~float64](d *jx.Decoder, p *T) error {
+	switch d.Next() {
+	case jx.Number:
+		raw, err := d.Raw()
+		if err != nil {
+			return err
+		}
+		var zero T
+		f, err := strconv.ParseFloat(string(raw), int(unsafe.Sizeof(zero))*8)
+		if err != nil {
+			return typeError[T]("number " + string(raw[:min(len(raw), 32)]))
+		}
+		*p = T(f)
+		return nil
+	case jx.Null:
+		return d.Null()
+	default:
+		return typeError[T](kindOf(d))
+	}
+}
+
+// Bool decodes true or false.
+func Bool[T ~bool](d *jx.Decoder, p *T) error {
+	switch d.Next() {
+	case jx.Bool:
+		b, err := d.Bool()
+		*p = T(b)
+		return err
+	case jx.Null:
+		return d.Null()
+	default:
+		return typeError[T](kindOf(d))
+	}
+}
+
+// Number decodes a json.Number keeping the digits as sent; a quoted number
+// is accepted as encoding/json accepts it.
+func Number(d *jx.Decoder, p *json.Number) error {
+	switch d.Next() {
+	case jx.Number:
+		raw, err := d.Raw()
+		*p = json.Number(raw)
+		return err
+	case jx.Null:
+		return d.Null()
+	default:
+		return Std(d, p)
+	}
+}
+
+// Ptr decodes into a new *T, or sets nil on null.
+func Ptr[T any](d *jx.Decoder, p **T, f Func[T]) error {
+	if null, err := Null(d); null || err != nil {
+		*p = nil
+		return err
+	}
+	v := new(T)
+	*p = v
+	return f(d, v)
+}
+
+// Slice decodes an array (nil on null).
+func Slice[S ~[]T, T any](d *jx.Decoder, p *S, f Func[T]) error {
+	switch d.Next() {
+	case jx.Null:
+		*p = nil
+		return d.Null()
+	case jx.Array:
+	default:
+		return typeError[S](kindOf(d))
+	}
+	s := (*p)[:0]
+	err := d.Arr(func(d *jx.Decoder) error {
+		var v T
+		if err := f(d, &v); err != nil {
+			return err
+		}
+		s = append(s, v)
+		return nil
+	})
+	if s == nil {
+		s = S{}
+	}
+	*p = s
+	return err
+}
+
+// Map decodes an object into a map with string keys (nil on null).
+func Map[M ~map[string]T, T any](d *jx.Decoder, p *M, f Func[T]) error {
+	switch d.Next() {
+	case jx.Null:
+		*p = nil
+		return d.Null()
+	case jx.Object:
+	default:
+		return typeError[M](kindOf(d))
+	}
+	if *p == nil {
+		*p = M{}
+	}
+	m := *p
+	return d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		var v T
+		if err := f(d, &v); err != nil {
+			return err
+		}
+		m[string(k)] = v
+		return nil
+	})
+}
+
+// Object decodes an object member by member with field, which returns
+// false for a name it does not know (the value is then skipped). null
+// leaves the value as it was.
+func Object[T any](d *jx.Decoder, _ *T, field func(d *jx.Decoder, name []byte) (bool, error)) error {
+	switch d.Next() {
+	case jx.Null:
+		return d.Null()
+	case jx.Object:
+	default:
+		return typeError[T](kindOf(d))
+	}
+	return d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		known, err := field(d, k)
+		if err != nil || known {
+			return err
+		}
+		return d.Skip()
+	})
+}
+
+// Unmarshaler hands the raw value (null included, as encoding/json does)
+// to T's own UnmarshalJSON.
+func Unmarshaler[T any, PT interface {
+	*T
+	json.Unmarshaler
+}](d *jx.Decoder, p *T) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return PT(p).UnmarshalJSON(raw)
+}
+
+// Std decodes the raw value with encoding/json: the fallback for the few
+// types the generator does not specialise (interface{} values, types with
+// embedded fields).
+func Std[T any](d *jx.Decoder, p *T) error {
+	raw, err := d.Raw()
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, p)
+}
