@@ -25,34 +25,42 @@ func decodeAllBalances(d *jx.Decoder, v *AllBalances) error {
 			return true, jsondec.Ptr(d, &v.Available, func(d *jx.Decoder, p *[]struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) }) })
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Amount   *int64  "json:\"amount,omitempty\""
+					Currency *string "json:\"currency,omitempty\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+						switch string(k) {
+						case "amount":
+							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						case "currency":
+							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						}
+						return false, nil
+					})
+				})
+			})
 		case "pending":
 			return true, jsondec.Ptr(d, &v.Pending, func(d *jx.Decoder, p *[]struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) }) })
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Amount   *int64  "json:\"amount,omitempty\""
+					Currency *string "json:\"currency,omitempty\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+						switch string(k) {
+						case "amount":
+							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						case "currency":
+							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						}
+						return false, nil
+					})
+				})
+			})
 		}
 		return false, nil
 	})
@@ -343,23 +351,25 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 				CountryCode  *string "json:\"country_code,omitempty\""
 				PostalCode   *string "json:\"postal_code,omitempty\""
 				State        *string "json:\"state,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "address_line1":
-					return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
-				case "address_line2":
-					return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-				case "city":
-					return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
-				case "country_code":
-					return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
-				case "postal_code":
-					return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-				case "state":
-					return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "address_line1":
+						return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+					case "address_line2":
+						return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+					case "city":
+						return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+					case "country_code":
+						return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
+					case "postal_code":
+						return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+					case "state":
+						return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "bank_account":
 			return true, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
 				AccountNumber *string "json:\"account_number,omitempty\""
@@ -381,71 +391,79 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 				LocalRoutingNumber *string "json:\"local_routing_number,omitempty\""
 				Name               *string "json:\"name,omitempty\""
 				SwiftCode          *string "json:\"swift_code,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-				case "address":
-					return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
-						AddressLine1 *string "json:\"address_line1,omitempty\""
-						AddressLine2 *string "json:\"address_line2,omitempty\""
-						City         *string "json:\"city,omitempty\""
-						CountryCode  *string "json:\"country_code,omitempty\""
-						PostalCode   *string "json:\"postal_code,omitempty\""
-						State        *string "json:\"state,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "address_line1":
-							return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
-						case "address_line2":
-							return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-						case "city":
-							return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
-						case "country_code":
-							return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
-						case "postal_code":
-							return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-						case "state":
-							return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				case "intermediate_bank":
-					return true, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
-						AccountNumber *string "json:\"account_number,omitempty\""
-						Country       *string "json:\"country,omitempty\""
-						Name          *string "json:\"name,omitempty\""
-						SwiftCode     *string "json:\"swift_code,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "account_number":
-							return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-						case "country":
-							return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
-						case "name":
-							return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-						case "swift_code":
-							return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "local_routing_number":
-					return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-				case "name":
-					return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-				case "swift_code":
-					return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+					case "address":
+						return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
+							AddressLine1 *string "json:\"address_line1,omitempty\""
+							AddressLine2 *string "json:\"address_line2,omitempty\""
+							City         *string "json:\"city,omitempty\""
+							CountryCode  *string "json:\"country_code,omitempty\""
+							PostalCode   *string "json:\"postal_code,omitempty\""
+							State        *string "json:\"state,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "address_line1":
+									return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+								case "address_line2":
+									return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+								case "city":
+									return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+								case "country_code":
+									return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
+								case "postal_code":
+									return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+								case "state":
+									return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					case "intermediate_bank":
+						return true, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
+							AccountNumber *string "json:\"account_number,omitempty\""
+							Country       *string "json:\"country,omitempty\""
+							Name          *string "json:\"name,omitempty\""
+							SwiftCode     *string "json:\"swift_code,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "account_number":
+									return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+								case "country":
+									return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+								case "name":
+									return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+								case "swift_code":
+									return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "local_routing_number":
+						return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+					case "name":
+						return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+					case "swift_code":
+						return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "category":
 			return true, jsondec.Ptr(d, &v.Category, jsondec.Str[BeneficiaryV2Category])
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "email":
 			return true, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
 		case "id":
@@ -455,7 +473,9 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 		case "nickname":
 			return true, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "phone":
 			return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
 		case "status":
@@ -467,13 +487,15 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 		case "upi_account":
 			return true, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
 				UpiId *string "json:\"upi_id,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "upi_id":
-					return true, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "upi_id":
+						return true, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		}
 		return false, nil
 	})
@@ -509,65 +531,71 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 				LocalRoutingNumber *string "json:\"local_routing_number,omitempty\""
 				Name               *string "json:\"name,omitempty\""
 				SwiftCode          *string "json:\"swift_code,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "address":
-					return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
-						AddressLine1 string  "json:\"address_line1\""
-						AddressLine2 *string "json:\"address_line2,omitempty\""
-						City         string  "json:\"city\""
-						CountryCode  string  "json:\"country_code\""
-						PostalCode   *string "json:\"postal_code,omitempty\""
-						State        string  "json:\"state\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "address_line1":
-							return true, jsondec.Str[string](d, &v.AddressLine1)
-						case "address_line2":
-							return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-						case "city":
-							return true, jsondec.Str[string](d, &v.City)
-						case "country_code":
-							return true, jsondec.Str[string](d, &v.CountryCode)
-						case "postal_code":
-							return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-						case "state":
-							return true, jsondec.Str[string](d, &v.State)
-						}
-						return false, nil
-					}) })
-				case "currency":
-					return true, jsondec.Str[string](d, &v.Currency)
-				case "intermediate_bank":
-					return true, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
-						AccountNumber *string "json:\"account_number,omitempty\""
-						Country       *string "json:\"country,omitempty\""
-						Name          *string "json:\"name,omitempty\""
-						SwiftCode     *string "json:\"swift_code,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "account_number":
-							return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-						case "country":
-							return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
-						case "name":
-							return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-						case "swift_code":
-							return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "local_routing_number":
-					return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-				case "name":
-					return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-				case "swift_code":
-					return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "address":
+						return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
+							AddressLine1 string  "json:\"address_line1\""
+							AddressLine2 *string "json:\"address_line2,omitempty\""
+							City         string  "json:\"city\""
+							CountryCode  string  "json:\"country_code\""
+							PostalCode   *string "json:\"postal_code,omitempty\""
+							State        string  "json:\"state\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "address_line1":
+									return true, jsondec.Str[string](d, &v.AddressLine1)
+								case "address_line2":
+									return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+								case "city":
+									return true, jsondec.Str[string](d, &v.City)
+								case "country_code":
+									return true, jsondec.Str[string](d, &v.CountryCode)
+								case "postal_code":
+									return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+								case "state":
+									return true, jsondec.Str[string](d, &v.State)
+								}
+								return false, nil
+							})
+						})
+					case "currency":
+						return true, jsondec.Str[string](d, &v.Currency)
+					case "intermediate_bank":
+						return true, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
+							AccountNumber *string "json:\"account_number,omitempty\""
+							Country       *string "json:\"country,omitempty\""
+							Name          *string "json:\"name,omitempty\""
+							SwiftCode     *string "json:\"swift_code,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "account_number":
+									return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+								case "country":
+									return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+								case "name":
+									return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+								case "swift_code":
+									return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "local_routing_number":
+						return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+					case "name":
+						return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+					case "swift_code":
+						return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "beneficiary":
 			return true, func(d *jx.Decoder, v *struct {
 				Address struct {
@@ -584,62 +612,72 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 				Nickname  *string                                   "json:\"nickname,omitempty\""
 				Phone     *string                                   "json:\"phone,omitempty\""
 				Type      BeneficiaryV2CreateRequestBeneficiaryType "json:\"type\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "address":
-					return true, func(d *jx.Decoder, v *struct {
-						AddressLine1 string  "json:\"address_line1\""
-						AddressLine2 *string "json:\"address_line2,omitempty\""
-						City         string  "json:\"city\""
-						CountryCode  string  "json:\"country_code\""
-						PostalCode   *string "json:\"postal_code,omitempty\""
-						State        string  "json:\"state\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "address_line1":
-							return true, jsondec.Str[string](d, &v.AddressLine1)
-						case "address_line2":
-							return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-						case "city":
-							return true, jsondec.Str[string](d, &v.City)
-						case "country_code":
-							return true, jsondec.Str[string](d, &v.CountryCode)
-						case "postal_code":
-							return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-						case "state":
-							return true, jsondec.Str[string](d, &v.State)
-						}
-						return false, nil
-					}) }(d, &v.Address)
-				case "documents":
-					return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
-				case "email":
-					return true, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
-				case "name":
-					return true, jsondec.Str[string](d, &v.Name)
-				case "nickname":
-					return true, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
-				case "phone":
-					return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
-				case "type":
-					return true, jsondec.Str[BeneficiaryV2CreateRequestBeneficiaryType](d, &v.Type)
-				}
-				return false, nil
-			}) }(d, &v.Beneficiary)
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "address":
+						return true, func(d *jx.Decoder, v *struct {
+							AddressLine1 string  "json:\"address_line1\""
+							AddressLine2 *string "json:\"address_line2,omitempty\""
+							City         string  "json:\"city\""
+							CountryCode  string  "json:\"country_code\""
+							PostalCode   *string "json:\"postal_code,omitempty\""
+							State        string  "json:\"state\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "address_line1":
+									return true, jsondec.Str[string](d, &v.AddressLine1)
+								case "address_line2":
+									return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+								case "city":
+									return true, jsondec.Str[string](d, &v.City)
+								case "country_code":
+									return true, jsondec.Str[string](d, &v.CountryCode)
+								case "postal_code":
+									return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+								case "state":
+									return true, jsondec.Str[string](d, &v.State)
+								}
+								return false, nil
+							})
+						}(d, &v.Address)
+					case "documents":
+						return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+							return jsondec.Slice(d, p, jsondec.Str[string])
+						})
+					case "email":
+						return true, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
+					case "name":
+						return true, jsondec.Str[string](d, &v.Name)
+					case "nickname":
+						return true, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
+					case "phone":
+						return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+					case "type":
+						return true, jsondec.Str[BeneficiaryV2CreateRequestBeneficiaryType](d, &v.Type)
+					}
+					return false, nil
+				})
+			}(d, &v.Beneficiary)
 		case "category":
 			return true, jsondec.Str[BeneficiaryV2CreateRequestCategory](d, &v.Category)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "upi_account":
 			return true, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
 				UpiId *string "json:\"upi_id,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "upi_id":
-					return true, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "upi_id":
+						return true, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		}
 		return false, nil
 	})
@@ -946,19 +984,21 @@ func decodeCreateOrderWithQuoteRequest(d *jx.Decoder, v *CreateOrderWithQuoteReq
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "customer_id":
 			return true, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
@@ -970,7 +1010,9 @@ func decodeCreateOrderWithQuoteRequest(d *jx.Decoder, v *CreateOrderWithQuoteReq
 		case "invoice_number":
 			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "product":
 			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
@@ -1001,19 +1043,21 @@ func decodeCreatePaymentLinkWithQuoteRequest(d *jx.Decoder, v *CreatePaymentLink
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "customer_id":
 			return true, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
@@ -1025,7 +1069,9 @@ func decodeCreatePaymentLinkWithQuoteRequest(d *jx.Decoder, v *CreatePaymentLink
 		case "invoice_number":
 			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "notify_customer":
 			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "product":
@@ -1090,28 +1136,34 @@ func decodeCreatePaymentResponse(d *jx.Decoder, v *CreatePaymentResponse) error 
 				Payload *struct {
 					Url *string "json:\"url,omitempty\""
 				} "json:\"payload,omitempty\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Action  *string "json:\"action,omitempty\""
-				Payload *struct {
-					Url *string "json:\"url,omitempty\""
-				} "json:\"payload,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "action":
-					return true, jsondec.Ptr(d, &v.Action, jsondec.Str[string])
-				case "payload":
-					return true, jsondec.Ptr(d, &v.Payload, func(d *jx.Decoder, v *struct {
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Action  *string "json:\"action,omitempty\""
+					Payload *struct {
 						Url *string "json:\"url,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					} "json:\"payload,omitempty\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
 						switch string(k) {
-						case "url":
-							return true, jsondec.Ptr(d, &v.Url, jsondec.Str[string])
+						case "action":
+							return true, jsondec.Ptr(d, &v.Action, jsondec.Str[string])
+						case "payload":
+							return true, jsondec.Ptr(d, &v.Payload, func(d *jx.Decoder, v *struct {
+								Url *string "json:\"url,omitempty\""
+							}) error {
+								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+									switch string(k) {
+									case "url":
+										return true, jsondec.Ptr(d, &v.Url, jsondec.Str[string])
+									}
+									return false, nil
+								})
+							})
 						}
 						return false, nil
-					}) })
-				}
-				return false, nil
-			}) }) })
+					})
+				})
+			})
 		case "payment_id":
 			return true, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
 		case "status":
@@ -1137,7 +1189,9 @@ func decodeCreatePayoutRequest(d *jx.Decoder, v *CreatePayoutRequest) error {
 		case "destination_currency":
 			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "purpose_code":
 			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "source_amount":
@@ -1161,11 +1215,15 @@ func decodeCreatePayoutWithQuoteRequest(d *jx.Decoder, v *CreatePayoutWithQuoteR
 		case "beneficiary_id":
 			return true, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "invoice_number":
 			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "purpose_code":
 			return true, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
@@ -1193,11 +1251,15 @@ func decodeCreatePayoutWithoutQuoteRequest(d *jx.Decoder, v *CreatePayoutWithout
 		case "destination_currency":
 			return true, jsondec.Str[CreatePayoutWithoutQuoteRequestDestinationCurrency](d, &v.DestinationCurrency)
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "invoice_number":
 			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_rail":
 			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[CreatePayoutWithoutQuoteRequestPaymentRail])
 		case "purpose_code":
@@ -1371,7 +1433,9 @@ func decodeCreateSettlementRequest(d *jx.Decoder, v *CreateSettlementRequest) er
 		case "balance_currency":
 			return true, jsondec.Ptr(d, &v.BalanceCurrency, jsondec.Str[string])
 		case "payment_ids":
-			return true, jsondec.Ptr(d, &v.PaymentIds, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.PaymentIds, func(d *jx.Decoder, p *[]string) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		}
 		return false, nil
 	})
@@ -1403,7 +1467,9 @@ func decodeCreateSubscriptionRequest(d *jx.Decoder, v *CreateSubscriptionRequest
 		case "max_amount":
 			return true, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "notify_customer":
 			return true, jsondec.Bool[bool](d, &v.NotifyCustomer)
 		case "plan_description":
@@ -1417,7 +1483,9 @@ func decodeCreateSubscriptionRequest(d *jx.Decoder, v *CreateSubscriptionRequest
 		case "reference_number":
 			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "start_date":
 			return true, jsondec.Ptr(d, &v.StartDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "starts_with_first_payment":
@@ -1461,7 +1529,9 @@ func decodeCreateSubscriptionResponse(d *jx.Decoder, v *CreateSubscriptionRespon
 		case "next_payment_date":
 			return true, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "plan_description":
 			return true, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
 		case "plan_name":
@@ -1745,7 +1815,9 @@ func decodeFeeBreakdownEntry(d *jx.Decoder, v *FeeBreakdownEntry) error {
 		case "currency":
 			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "taxes":
-			return true, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]TaxLine) error { return jsondec.Slice(d, p, decodeTaxLine) })
+			return true, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]TaxLine) error {
+				return jsondec.Slice(d, p, decodeTaxLine)
+			})
 		}
 		return false, nil
 	})
@@ -2240,15 +2312,17 @@ func decodeInternalTransfer(d *jx.Decoder, v *InternalTransfer) error {
 			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee  *Money "json:\"fx_fee,omitempty\""
 				TxnFee *Money "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+					}
+					return false, nil
+				})
+			})
 		case "from_merchant_id":
 			return true, jsondec.Ptr(d, &v.FromMerchantId, jsondec.Str[string])
 		case "id":
@@ -2481,15 +2555,17 @@ func decodeLrsQuote(d *jx.Decoder, v *LrsQuote) error {
 			return true, jsondec.Ptr(d, &v.From, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "amount":
+						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "fx_rate":
 			return true, jsondec.Ptr(d, &v.FxRate, jsondec.Str[string])
 		case "id":
@@ -2498,15 +2574,17 @@ func decodeLrsQuote(d *jx.Decoder, v *LrsQuote) error {
 			return true, jsondec.Ptr(d, &v.To, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "amount":
+						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "total_tax":
 			return true, jsondec.Ptr(d, &v.TotalTax, jsondec.Int[int64])
 		}
@@ -2529,23 +2607,25 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 				Country      string  "json:\"country\""
 				Pincode      string  "json:\"pincode\""
 				State        string  "json:\"state\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "address_line1":
-					return true, jsondec.Str[string](d, &v.AddressLine1)
-				case "address_line2":
-					return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-				case "city":
-					return true, jsondec.Str[string](d, &v.City)
-				case "country":
-					return true, jsondec.Str[string](d, &v.Country)
-				case "pincode":
-					return true, jsondec.Str[string](d, &v.Pincode)
-				case "state":
-					return true, jsondec.Str[string](d, &v.State)
-				}
-				return false, nil
-			}) }(d, &v.Address)
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "address_line1":
+						return true, jsondec.Str[string](d, &v.AddressLine1)
+					case "address_line2":
+						return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+					case "city":
+						return true, jsondec.Str[string](d, &v.City)
+					case "country":
+						return true, jsondec.Str[string](d, &v.Country)
+					case "pincode":
+						return true, jsondec.Str[string](d, &v.Pincode)
+					case "state":
+						return true, jsondec.Str[string](d, &v.State)
+					}
+					return false, nil
+				})
+			}(d, &v.Address)
 		case "category":
 			return true, jsondec.Ptr(d, &v.Category, jsondec.Str[CreateMerchantRequestCategory])
 		case "created_at":
@@ -2665,7 +2745,9 @@ func decodeMockUpdatePayoutStatusRequest(d *jx.Decoder, v *MockUpdatePayoutStatu
 		case "id":
 			return true, jsondec.Str[string](d, &v.Id)
 		case "rfi_document_ids":
-			return true, jsondec.Ptr(d, &v.RfiDocumentIds, func(d *jx.Decoder, p *[]string) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.RfiDocumentIds, func(d *jx.Decoder, p *[]string) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "status":
 			return true, jsondec.Str[MockUpdatePayoutStatusRequestStatus](d, &v.Status)
 		}
@@ -2738,19 +2820,21 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
@@ -2770,7 +2854,9 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 		case "lrs":
 			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_methods":
 			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrderResponsePaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[OrderResponsePaymentMethods])
@@ -2789,20 +2875,26 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 			return true, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
 				Name     string "json:\"name\""
 				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Name     string "json:\"name\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "name":
-					return true, jsondec.Str[string](d, &v.Name)
-				case "rfi_doc_id":
-					return true, jsondec.Str[string](d, &v.RfiDocId)
-				}
-				return false, nil
-			}) }) })
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Name     string "json:\"name\""
+					RfiDocId string "json:\"rfi_doc_id\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+						switch string(k) {
+						case "name":
+							return true, jsondec.Str[string](d, &v.Name)
+						case "rfi_doc_id":
+							return true, jsondec.Str[string](d, &v.RfiDocId)
+						}
+						return false, nil
+					})
+				})
+			})
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "status":
 			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[OrderResponseStatus])
 		case "updated_at":
@@ -2827,19 +2919,21 @@ func decodeOrders(d *jx.Decoder, v *Orders) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
@@ -2859,7 +2953,9 @@ func decodeOrders(d *jx.Decoder, v *Orders) error {
 		case "lrs":
 			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_methods":
 			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersPaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[OrdersPaymentMethods])
@@ -2875,7 +2971,9 @@ func decodeOrders(d *jx.Decoder, v *Orders) error {
 		case "request_id":
 			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "status":
 			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersStatus])
 		case "updated_at":
@@ -2902,19 +3000,21 @@ func decodeOrdersRequest(d *jx.Decoder, v *OrdersRequest) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "currency":
 			return true, jsondec.Str[OrdersRequestCurrency](d, &v.Currency)
 		case "customer_id":
@@ -2930,7 +3030,9 @@ func decodeOrdersRequest(d *jx.Decoder, v *OrdersRequest) error {
 		case "lrs":
 			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetailsRequest)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_methods":
 			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersRequestPaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[OrdersRequestPaymentMethods])
@@ -2946,7 +3048,9 @@ func decodeOrdersRequest(d *jx.Decoder, v *OrdersRequest) error {
 		case "request_id":
 			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		}
 		return false, nil
 	})
@@ -2969,19 +3073,21 @@ func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
@@ -3001,7 +3107,9 @@ func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
 		case "lrs":
 			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_methods":
 			return true, jsondec.Ptr(d, &v.PaymentMethods, jsondec.Unmarshaler[OrdersWebhookData_PaymentMethods])
 		case "price_id":
@@ -3017,7 +3125,9 @@ func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
 		case "rfi_documents":
 			return true, jsondec.Ptr(d, &v.RfiDocuments, jsondec.Unmarshaler[OrdersWebhookData_RfiDocuments])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "status":
 			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersWebhookDataStatus])
 		case "updated_at":
@@ -3113,7 +3223,9 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 		case "customer_id":
 			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error { return jsondec.Slice(d, p, decodeAttachedDocument) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+				return jsondec.Slice(d, p, decodeAttachedDocument)
+			})
 		case "error_code":
 			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
 		case "error_description":
@@ -3127,17 +3239,25 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 				FxFee       *[]FeeBreakdownEntry "json:\"fx_fee,omitempty\""
 				ReferralFee *[]FeeBreakdownEntry "json:\"referral_fee,omitempty\""
 				TxnFee      *[]FeeBreakdownEntry "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error { return jsondec.Slice(d, p, decodeFeeBreakdownEntry) })
-				case "referral_fee":
-					return true, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error { return jsondec.Slice(d, p, decodeFeeBreakdownEntry) })
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error { return jsondec.Slice(d, p, decodeFeeBreakdownEntry) })
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
+						})
+					case "referral_fee":
+						return true, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
+						})
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
+						})
+					}
+					return false, nil
+				})
+			})
 		case "fee_collection_mode":
 			return true, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentFeeCollectionMode])
 		case "fees":
@@ -3145,17 +3265,19 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 				FxFee       *Money "json:\"fx_fee,omitempty\""
 				ReferralFee *Money "json:\"referral_fee,omitempty\""
 				TxnFee      *Money "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-				case "referral_fee":
-					return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+					case "referral_fee":
+						return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+					}
+					return false, nil
+				})
+			})
 		case "funds_available":
 			return true, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
 		case "fx_fee":
@@ -3165,9 +3287,13 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 		case "merchant_id":
 			return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
 		case "metadata":
-			return true, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error { return jsondec.Map(d, p, jsondec.Std[interface{}]) })
+			return true, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
+				return jsondec.Map(d, p, jsondec.Std[interface{}])
+			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "ordered_amount":
 			return true, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
 		case "ordered_currency":
@@ -3189,17 +3315,19 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 				Details *Payment_PaymentMethod_Details "json:\"details,omitempty\""
 				Id      *string                        "json:\"id,omitempty\""
 				Type    *PaymentPaymentMethodType      "json:\"type,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "details":
-					return true, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[Payment_PaymentMethod_Details])
-				case "id":
-					return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-				case "type":
-					return true, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentPaymentMethodType])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "details":
+						return true, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[Payment_PaymentMethod_Details])
+					case "id":
+						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+					case "type":
+						return true, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentPaymentMethodType])
+					}
+					return false, nil
+				})
+			})
 		case "product_description":
 			return true, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
 		case "product_name":
@@ -3222,43 +3350,49 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 				ReasonCode            *string    "json:\"reason_code,omitempty\""
 				ReasonCodeDescription *string    "json:\"reason_code_description,omitempty\""
 				ResponseDeadline      *time.Time "json:\"response_deadline,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "documents_required":
-					return true, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
-						Description     *string "json:\"description,omitempty\""
-						MaxCount        *int64  "json:\"max_count,omitempty\""
-						MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-						RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-					}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-						Description     *string "json:\"description,omitempty\""
-						MaxCount        *int64  "json:\"max_count,omitempty\""
-						MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-						RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "description":
-							return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
-						case "max_count":
-							return true, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
-						case "multiple_allowed":
-							return true, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
-						case "rfi_doc_id":
-							return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
-						}
-						return false, nil
-					}) }) })
-				case "id":
-					return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-				case "reason_code":
-					return true, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
-				case "reason_code_description":
-					return true, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
-				case "response_deadline":
-					return true, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "documents_required":
+						return true, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
+							Description     *string "json:\"description,omitempty\""
+							MaxCount        *int64  "json:\"max_count,omitempty\""
+							MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
+							RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
+						}) error {
+							return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+								Description     *string "json:\"description,omitempty\""
+								MaxCount        *int64  "json:\"max_count,omitempty\""
+								MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
+								RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
+							}) error {
+								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+									switch string(k) {
+									case "description":
+										return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+									case "max_count":
+										return true, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
+									case "multiple_allowed":
+										return true, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
+									case "rfi_doc_id":
+										return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+									}
+									return false, nil
+								})
+							})
+						})
+					case "id":
+						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+					case "reason_code":
+						return true, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
+					case "reason_code_description":
+						return true, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
+					case "response_deadline":
+						return true, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
+					}
+					return false, nil
+				})
+			})
 		case "sender_name":
 			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "settlement_id":
@@ -3319,19 +3453,21 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
@@ -3353,7 +3489,9 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 		case "last_reminder_sent_at":
 			return true, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "notify_customer":
 			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_link":
@@ -3373,7 +3511,9 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 		case "reminder_frequency":
 			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "status":
 			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkStatus])
 		case "updated_at":
@@ -3400,19 +3540,21 @@ func decodePaymentLinkRequest(d *jx.Decoder, v *PaymentLinkRequest) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Str[string](d, &v.AccountNumber)
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Str[string](d, &v.AccountNumber)
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "currency":
 			return true, jsondec.Str[PaymentLinkRequestCurrency](d, &v.Currency)
 		case "customer_id":
@@ -3428,7 +3570,9 @@ func decodePaymentLinkRequest(d *jx.Decoder, v *PaymentLinkRequest) error {
 		case "invoice_number":
 			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "notify_customer":
 			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_methods":
@@ -3446,7 +3590,9 @@ func decodePaymentLinkRequest(d *jx.Decoder, v *PaymentLinkRequest) error {
 		case "reminder_frequency":
 			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		}
 		return false, nil
 	})
@@ -3469,19 +3615,21 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "account_number":
-					return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-				case "bank_customer_id":
-					return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-				case "bic_primary":
-					return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-				case "bic_secondary":
-					return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "account_number":
+						return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+					case "bank_customer_id":
+						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+					case "bic_primary":
+						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+					case "bic_secondary":
+						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
@@ -3503,7 +3651,9 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 		case "last_reminder_sent_at":
 			return true, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "notify_customer":
 			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_link":
@@ -3526,20 +3676,26 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 			return true, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
 				Name     string "json:\"name\""
 				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Name     string "json:\"name\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "name":
-					return true, jsondec.Str[string](d, &v.Name)
-				case "rfi_doc_id":
-					return true, jsondec.Str[string](d, &v.RfiDocId)
-				}
-				return false, nil
-			}) }) })
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Name     string "json:\"name\""
+					RfiDocId string "json:\"rfi_doc_id\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+						switch string(k) {
+						case "name":
+							return true, jsondec.Str[string](d, &v.Name)
+						case "rfi_doc_id":
+							return true, jsondec.Str[string](d, &v.RfiDocId)
+						}
+						return false, nil
+					})
+				})
+			})
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error { return jsondec.Slice(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+				return jsondec.Slice(d, p, jsondec.Str[string])
+			})
 		case "status":
 			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkResponseStatus])
 		case "updated_at":
@@ -3713,7 +3869,9 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 		case "customer_id":
 			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error { return jsondec.Slice(d, p, decodeAttachedDocument) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+				return jsondec.Slice(d, p, decodeAttachedDocument)
+			})
 		case "error_code":
 			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
 		case "error_description":
@@ -3727,17 +3885,25 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 				FxFee       *[]FeeBreakdownEntry "json:\"fx_fee,omitempty\""
 				ReferralFee *[]FeeBreakdownEntry "json:\"referral_fee,omitempty\""
 				TxnFee      *[]FeeBreakdownEntry "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error { return jsondec.Slice(d, p, decodeFeeBreakdownEntry) })
-				case "referral_fee":
-					return true, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error { return jsondec.Slice(d, p, decodeFeeBreakdownEntry) })
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error { return jsondec.Slice(d, p, decodeFeeBreakdownEntry) })
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
+						})
+					case "referral_fee":
+						return true, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
+						})
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
+						})
+					}
+					return false, nil
+				})
+			})
 		case "fee_collection_mode":
 			return true, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentWebhookDataFeeCollectionMode])
 		case "fees":
@@ -3745,17 +3911,19 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 				FxFee       *Money "json:\"fx_fee,omitempty\""
 				ReferralFee *Money "json:\"referral_fee,omitempty\""
 				TxnFee      *Money "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-				case "referral_fee":
-					return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+					case "referral_fee":
+						return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+					}
+					return false, nil
+				})
+			})
 		case "funds_available":
 			return true, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
 		case "fx_fee":
@@ -3765,9 +3933,13 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 		case "merchant_id":
 			return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
 		case "metadata":
-			return true, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error { return jsondec.Map(d, p, jsondec.Std[interface{}]) })
+			return true, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
+				return jsondec.Map(d, p, jsondec.Std[interface{}])
+			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "ordered_amount":
 			return true, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
 		case "ordered_currency":
@@ -3789,17 +3961,19 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 				Details *PaymentWebhookData_PaymentMethod_Details "json:\"details,omitempty\""
 				Id      *string                                   "json:\"id,omitempty\""
 				Type    *PaymentWebhookDataPaymentMethodType      "json:\"type,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "details":
-					return true, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[PaymentWebhookData_PaymentMethod_Details])
-				case "id":
-					return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-				case "type":
-					return true, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentWebhookDataPaymentMethodType])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "details":
+						return true, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[PaymentWebhookData_PaymentMethod_Details])
+					case "id":
+						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+					case "type":
+						return true, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentWebhookDataPaymentMethodType])
+					}
+					return false, nil
+				})
+			})
 		case "product_description":
 			return true, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
 		case "product_name":
@@ -3824,43 +3998,49 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 				ReasonCode            *string    "json:\"reason_code,omitempty\""
 				ReasonCodeDescription *string    "json:\"reason_code_description,omitempty\""
 				ResponseDeadline      *time.Time "json:\"response_deadline,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "documents_required":
-					return true, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
-						Description     *string "json:\"description,omitempty\""
-						MaxCount        *int64  "json:\"max_count,omitempty\""
-						MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-						RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-					}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-						Description     *string "json:\"description,omitempty\""
-						MaxCount        *int64  "json:\"max_count,omitempty\""
-						MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-						RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "description":
-							return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
-						case "max_count":
-							return true, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
-						case "multiple_allowed":
-							return true, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
-						case "rfi_doc_id":
-							return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
-						}
-						return false, nil
-					}) }) })
-				case "id":
-					return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-				case "reason_code":
-					return true, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
-				case "reason_code_description":
-					return true, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
-				case "response_deadline":
-					return true, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "documents_required":
+						return true, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
+							Description     *string "json:\"description,omitempty\""
+							MaxCount        *int64  "json:\"max_count,omitempty\""
+							MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
+							RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
+						}) error {
+							return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+								Description     *string "json:\"description,omitempty\""
+								MaxCount        *int64  "json:\"max_count,omitempty\""
+								MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
+								RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
+							}) error {
+								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+									switch string(k) {
+									case "description":
+										return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+									case "max_count":
+										return true, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
+									case "multiple_allowed":
+										return true, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
+									case "rfi_doc_id":
+										return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+									}
+									return false, nil
+								})
+							})
+						})
+					case "id":
+						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+					case "reason_code":
+						return true, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
+					case "reason_code_description":
+						return true, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
+					case "response_deadline":
+						return true, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
+					}
+					return false, nil
+				})
+			})
 		case "sender_name":
 			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "settlement_id":
@@ -4036,7 +4216,9 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 		case "destination_currency":
 			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error { return jsondec.Slice(d, p, decodeAttachedDocument) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+				return jsondec.Slice(d, p, decodeAttachedDocument)
+			})
 		case "error_code":
 			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutErrorCode])
 		case "error_description":
@@ -4061,63 +4243,73 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx":
-					return true, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "transaction":
-					return true, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx":
+						return true, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "transaction":
+						return true, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					}
+					return false, nil
+				})
+			})
 		case "id":
 			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_number":
@@ -4126,17 +4318,21 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
 				Currency *string      "json:\"currency,omitempty\""
 				Rate     *json.Number "json:\"rate,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				case "rate":
-					return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					case "rate":
+						return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
+					}
+					return false, nil
+				})
+			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_rail":
 			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutPaymentRail])
 		case "purpose_code":
@@ -4157,24 +4353,28 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 				Bps      *int64  "json:\"bps,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 				Name     *string "json:\"name,omitempty\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Bps      *int64  "json:\"bps,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-				Name     *string "json:\"name,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "bps":
-					return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				case "name":
-					return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-				}
-				return false, nil
-			}) }) })
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Amount   *int64  "json:\"amount,omitempty\""
+					Bps      *int64  "json:\"bps,omitempty\""
+					Currency *string "json:\"currency,omitempty\""
+					Name     *string "json:\"name,omitempty\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+						switch string(k) {
+						case "amount":
+							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						case "bps":
+							return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+						case "currency":
+							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						case "name":
+							return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+						}
+						return false, nil
+					})
+				})
+			})
 		case "updated_at":
 			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "utr":
@@ -4199,15 +4399,17 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 			return true, jsondec.Ptr(d, &v.Beneficiary, func(d *jx.Decoder, v *struct {
 				Country *string "json:\"country,omitempty\""
 				Name    *string "json:\"name,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "country":
-					return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
-				case "name":
-					return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "country":
+						return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+					case "name":
+						return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "beneficiary_id":
 			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "created_at":
@@ -4221,7 +4423,9 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 		case "destination_currency":
 			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error { return jsondec.Slice(d, p, decodeAttachedDocument) })
+			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+				return jsondec.Slice(d, p, decodeAttachedDocument)
+			})
 		case "error_code":
 			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutWebhookDataErrorCode])
 		case "error_description":
@@ -4246,63 +4450,73 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx":
-					return true, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "transaction":
-					return true, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx":
+						return true, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "transaction":
+						return true, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					}
+					return false, nil
+				})
+			})
 		case "id":
 			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_number":
@@ -4311,17 +4525,21 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
 				Currency *string      "json:\"currency,omitempty\""
 				Rate     *json.Number "json:\"rate,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				case "rate":
-					return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					case "rate":
+						return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
+					}
+					return false, nil
+				})
+			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "payment_rail":
 			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutWebhookDataPaymentRail])
 		case "purpose_code":
@@ -4342,24 +4560,28 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 				Bps      *int64  "json:\"bps,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 				Name     *string "json:\"name,omitempty\""
-			}) error { return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Bps      *int64  "json:\"bps,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-				Name     *string "json:\"name,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "bps":
-					return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				case "name":
-					return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-				}
-				return false, nil
-			}) }) })
+			}) error {
+				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
+					Amount   *int64  "json:\"amount,omitempty\""
+					Bps      *int64  "json:\"bps,omitempty\""
+					Currency *string "json:\"currency,omitempty\""
+					Name     *string "json:\"name,omitempty\""
+				}) error {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+						switch string(k) {
+						case "amount":
+							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						case "bps":
+							return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+						case "currency":
+							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						case "name":
+							return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+						}
+						return false, nil
+					})
+				})
+			})
 		case "updated_at":
 			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "utr":
@@ -4508,15 +4730,17 @@ func decodeQuote(d *jx.Decoder, v *Quote) error {
 			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee  *Money "json:\"fx_fee,omitempty\""
 				TxnFee *Money "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+					}
+					return false, nil
+				})
+			})
 		case "fx_rate":
 			return true, jsondec.Ptr(d, &v.FxRate, jsondec.Number)
 		case "id":
@@ -4542,7 +4766,9 @@ func decodeQuoteList(d *jx.Decoder, v *QuoteList) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
 		switch string(k) {
 		case "quotes":
-			return true, jsondec.Ptr(d, &v.Quotes, func(d *jx.Decoder, p *[]Quote) error { return jsondec.Slice(d, p, decodeQuote) })
+			return true, jsondec.Ptr(d, &v.Quotes, func(d *jx.Decoder, p *[]Quote) error {
+				return jsondec.Slice(d, p, decodeQuote)
+			})
 		}
 		return false, nil
 	})
@@ -4581,15 +4807,17 @@ func decodeRefund(d *jx.Decoder, v *Refund) error {
 			return true, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "amount":
+						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
@@ -4604,15 +4832,17 @@ func decodeRefund(d *jx.Decoder, v *Refund) error {
 			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFees  *Money "json:\"fx_fees,omitempty\""
 				TxnFees *Money "json:\"txn_fees,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fees":
-					return true, jsondec.Ptr(d, &v.FxFees, decodeMoney)
-				case "txn_fees":
-					return true, jsondec.Ptr(d, &v.TxnFees, decodeMoney)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fees":
+						return true, jsondec.Ptr(d, &v.FxFees, decodeMoney)
+					case "txn_fees":
+						return true, jsondec.Ptr(d, &v.TxnFees, decodeMoney)
+					}
+					return false, nil
+				})
+			})
 		case "fx_fee":
 			return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 		case "id":
@@ -4769,37 +4999,43 @@ func decodeSettlement(d *jx.Decoder, v *Settlement) error {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					}
+					return false, nil
+				})
+			})
 		case "id":
 			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "payment_method":
@@ -4883,7 +5119,9 @@ func decodeSubscription(d *jx.Decoder, v *Subscription) error {
 		case "next_payment_date":
 			return true, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error { return jsondec.Map(d, p, jsondec.Str[string]) })
+			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+				return jsondec.Map(d, p, jsondec.Str[string])
+			})
 		case "plan_description":
 			return true, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
 		case "plan_name":
@@ -4976,28 +5214,32 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 			return true, jsondec.Ptr(d, &v.Credit, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "amount":
+						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "debit":
 			return true, jsondec.Ptr(d, &v.Debit, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "amount":
+						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "fees":
 			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee *struct {
@@ -5008,37 +5250,43 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "fx_fee":
-					return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				case "txn_fee":
-					return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-						Amount   *int64  "json:\"amount,omitempty\""
-						Currency *string "json:\"currency,omitempty\""
-					}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-						switch string(k) {
-						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return false, nil
-					}) })
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "fx_fee":
+						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					case "txn_fee":
+						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+							Amount   *int64  "json:\"amount,omitempty\""
+							Currency *string "json:\"currency,omitempty\""
+						}) error {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								switch string(k) {
+								case "amount":
+									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+								case "currency":
+									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+								}
+								return false, nil
+							})
+						})
+					}
+					return false, nil
+				})
+			})
 		case "id":
 			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "processed_at":
@@ -5047,15 +5295,17 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 			return true, jsondec.Ptr(d, &v.SettledAmount, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "amount":
-					return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-				case "currency":
-					return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "amount":
+						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+					case "currency":
+						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "source_id":
 			return true, jsondec.Ptr(d, &v.SourceId, jsondec.Str[string])
 		case "source_type":
@@ -5132,15 +5382,17 @@ func decodeUpdateOrderRfiJSONBody(d *jx.Decoder, v *UpdateOrderRfiJSONBody) erro
 			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "id":
-					return true, jsondec.Str[string](d, &v.Id)
-				case "rfi_doc_id":
-					return true, jsondec.Str[string](d, &v.RfiDocId)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "id":
+						return true, jsondec.Str[string](d, &v.Id)
+					case "rfi_doc_id":
+						return true, jsondec.Str[string](d, &v.RfiDocId)
+					}
+					return false, nil
+				})
+			})
 		}
 		return false, nil
 	})
@@ -5159,15 +5411,17 @@ func decodeUpdateOrderRfiJSONRequestBody(d *jx.Decoder, v *UpdateOrderRfiJSONReq
 			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "id":
-					return true, jsondec.Str[string](d, &v.Id)
-				case "rfi_doc_id":
-					return true, jsondec.Str[string](d, &v.RfiDocId)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "id":
+						return true, jsondec.Str[string](d, &v.Id)
+					case "rfi_doc_id":
+						return true, jsondec.Str[string](d, &v.RfiDocId)
+					}
+					return false, nil
+				})
+			})
 		}
 		return false, nil
 	})
@@ -5222,15 +5476,17 @@ func decodeUpdatePayinRfiJSONBody(d *jx.Decoder, v *UpdatePayinRfiJSONBody) erro
 			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "id":
-					return true, jsondec.Str[string](d, &v.Id)
-				case "rfi_doc_id":
-					return true, jsondec.Str[string](d, &v.RfiDocId)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "id":
+						return true, jsondec.Str[string](d, &v.Id)
+					case "rfi_doc_id":
+						return true, jsondec.Str[string](d, &v.RfiDocId)
+					}
+					return false, nil
+				})
+			})
 		}
 		return false, nil
 	})
@@ -5249,15 +5505,17 @@ func decodeUpdatePayinRfiJSONRequestBody(d *jx.Decoder, v *UpdatePayinRfiJSONReq
 			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "id":
-					return true, jsondec.Str[string](d, &v.Id)
-				case "rfi_doc_id":
-					return true, jsondec.Str[string](d, &v.RfiDocId)
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "id":
+						return true, jsondec.Str[string](d, &v.Id)
+					case "rfi_doc_id":
+						return true, jsondec.Str[string](d, &v.RfiDocId)
+					}
+					return false, nil
+				})
+			})
 		}
 		return false, nil
 	})
@@ -5416,15 +5674,17 @@ func decodeVirtualAccountV2Accepted(d *jx.Decoder, v *VirtualAccountV2Accepted) 
 			return true, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, v *struct {
 				MerchantId *string "json:\"merchant_id,omitempty\""
 				Status     *string "json:\"status,omitempty\""
-			}) error { return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
-				switch string(k) {
-				case "merchant_id":
-					return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
-				case "status":
-					return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
-				}
-				return false, nil
-			}) })
+			}) error {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					switch string(k) {
+					case "merchant_id":
+						return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
+					case "status":
+						return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+					}
+					return false, nil
+				})
+			})
 		case "message":
 			return true, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
 		}
@@ -5500,7 +5760,9 @@ func decodeWebhookTestWebhookEvent(d *jx.Decoder, v *WebhookTestWebhookEvent) er
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, p *WebhookTestData) error { return jsondec.Map(d, p, jsondec.Std[interface{}]) })
+			return true, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, p *WebhookTestData) error {
+				return jsondec.Map(d, p, jsondec.Std[interface{}])
+			})
 		case "entity_type":
 			return true, jsondec.Str[WebhookTestWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -5536,17 +5798,23 @@ func decodeWithdrawal(d *jx.Decoder, v *Withdrawal) error {
 		case "amount":
 			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "balance_used":
-			return true, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, p *[]Balance) error { return jsondec.Slice(d, p, decodeBalance) })
+			return true, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, p *[]Balance) error {
+				return jsondec.Slice(d, p, decodeBalance)
+			})
 		case "created_at":
 			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
 		case "currency":
 			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "fx_fees":
-			return true, jsondec.Ptr(d, &v.FxFees, func(d *jx.Decoder, p *[]Balance) error { return jsondec.Slice(d, p, decodeBalance) })
+			return true, jsondec.Ptr(d, &v.FxFees, func(d *jx.Decoder, p *[]Balance) error {
+				return jsondec.Slice(d, p, decodeBalance)
+			})
 		case "id":
 			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "mid_market_rate":
-			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, p *[]ConversionRate) error { return jsondec.Slice(d, p, decodeConversionRate) })
+			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, p *[]ConversionRate) error {
+				return jsondec.Slice(d, p, decodeConversionRate)
+			})
 		case "payment_method":
 			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[WithdrawalPaymentMethod])
 		case "purpose_code":
@@ -5554,7 +5822,9 @@ func decodeWithdrawal(d *jx.Decoder, v *Withdrawal) error {
 		case "status":
 			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[WithdrawalStatus])
 		case "txn_fees":
-			return true, jsondec.Ptr(d, &v.TxnFees, func(d *jx.Decoder, p *[]Balance) error { return jsondec.Slice(d, p, decodeBalance) })
+			return true, jsondec.Ptr(d, &v.TxnFees, func(d *jx.Decoder, p *[]Balance) error {
+				return jsondec.Slice(d, p, decodeBalance)
+			})
 		case "updated_at":
 			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
 		case "withdrawal_account_id":

@@ -114,7 +114,9 @@ func (g *gen) file() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gendecode: format: %w\n%s", err, buf.Bytes())
 	}
-	return src, nil
+	// A second pass: gofmt breaks a one-line literal holding a multi-line
+	// type only on its second run, and fmt-check runs gofmt on this file.
+	return format.Source(src)
 }
 
 // isModel: a struct whose every exported field says how it is named in
@@ -255,7 +257,7 @@ func (g *gen) wrap(ts, kind string, elem types.Type) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("func(d *jx.Decoder, p *%s) error { return jsondec.%s(d, p, %s) }", ts, kind, inner), nil
+	return fmt.Sprintf("func(d *jx.Decoder, p *%s) error {\nreturn jsondec.%s(d, p, %s)\n}", ts, kind, inner), nil
 }
 
 // typeString writes t as the generated file names it.
