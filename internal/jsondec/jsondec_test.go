@@ -1,0 +1,124 @@
+package jsondec_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/go-faster/jx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/glomo-go/glomo-go/internal/jsondec"
+)
+
+// The primitives against encoding/json on the edges a schema does not
+// show: ranges, fractions, quoted numbers, nulls, trailing bytes. Every
+// type's decoder as a whole is compared in api (TestGeneratedDecodersMatchEncodingJSON).
+
+type amount int32
+
+func TestIntMatchesEncodingJSON(t *testing.T) {
+	for _, in := range []string{`0`, `-29900`, `2147483647`, `2147483648`, `1.0`, `1e3`, `"12"`, `true`, `null`, `-0`} {
+		var want, got amount = 7, 7
+		wantErr := json.Unmarshal([]byte(in), &want)
+		gotErr := jsondec.Unmarshal([]byte(in), &got, jsondec.Int[amount])
+		assert.Equal(t, wantErr != nil, gotErr != nil, "%s: encoding/json %v, generated %v", in, wantErr, gotErr)
+		if wantErr == nil {
+			assert.Equal(t, want, got, in)
+		} else {
+			var te *json.UnmarshalTypeError
+			assert.ErrorAs(t, gotErr, &te, in)
+		}
+	}
+}
+
+func TestInt64KeepsEveryDigit(t *testing.T) {
+	var got int64
+	require.NoError(t, jsondec.Unmarshal([]byte(`9007199254740993`), &got, jsondec.Int[int64]))
+	assert.Equal(t, int64(9007199254740993), got, "no float64 round trip")
+}
+
+func TestNumberKeepsTheText(t *testing.T) {
+	for in, want := range map[string]json.Number{`82.123456789012345678`: "82.123456789012345678", `"1.5"`: "1.5", `null`: "keep"} {
+		got := json.Number("keep")
+		require.NoError(t, jsondec.Unmarshal([]byte(in), &got, jsondec.Number), in)
+		assert.Equal(t, want, got, in)
+	}
+	var n json.Number
+	assert.Error(t, jsondec.Unmarshal([]byte(`"abc"`), &n, jsondec.Number), "a quoted non-number is refused, as encoding/json does")
+}
+
+func TestNullLeavesValuesAndClearsReferences(t *testing.T) {
+	s := "kept"
+	require.NoError(t, jsondec.Unmarshal([]byte(`null`), &s, jsondec.Str[string]))
+	assert.Equal(t, "kept", s)
+
+	p := &s
+	require.NoError(t, jsondec.Unmarshal([]byte(` null `), &p, func(d *jx.Decoder, p **string) error {
+		return jsondec.Ptr(d, p, jsondec.Str[string])
+	}))
+	assert.Nil(t, p)
+
+	list := []string{"a"}
+	require.NoError(t, jsondec.Unmarshal([]byte(`null`), &list, func(d *jx.Decoder, p *[]string) error {
+		return jsondec.Slice(d, p, jsondec.Str[string])
+	}))
+	assert.Nil(t, list)
+
+	m := map[string]bool{"a": true}
+	require.NoError(t, jsondec.Unmarshal([]byte(`null`), &m, func(d *jx.Decoder, p *map[string]bool) error {
+		return jsondec.Map(d, p, jsondec.Bool[bool])
+	}))
+	assert.Nil(t, m)
+}
+
+func TestEmptyArrayIsNotNil(t *testing.T) {
+	var list []int64
+	require.NoError(t, jsondec.Unmarshal([]byte(`[]`), &list, func(d *jx.Decoder, p *[]int64) error {
+		return jsondec.Slice(d, p, jsondec.Int[int64])
+	}))
+	assert.NotNil(t, list, "[] decodes to an empty slice, as encoding/json's does")
+	assert.Empty(t, list)
+}
+
+func TestTrailingBytesAreRefused(t *testing.T) {
+	var s string
+	for _, in := range []string{`"a" "b"`, `"a"}`, `"a",`, `"a" x`} {
+		assert.Error(t, jsondec.Unmarshal([]byte(in), &s, jsondec.Str[string]), in)
+	}
+	assert.NoError(t, jsondec.Unmarshal([]byte(" \"a\"\n\t "), &s, jsondec.Str[string]))
+}
+
+type point struct{ X, Y int64 }
+
+func decodePoint(d *jx.Decoder, v *point) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+		switch string(k) {
+		case "x":
+			return true, jsondec.Int(d, &v.X)
+		case "y":
+			return true, jsondec.Int(d, &v.Y)
+		}
+		return false, nil
+	})
+}
+
+func TestObjectSkipsUnknownAndRefusesWrongKinds(t *testing.T) {
+	var p point
+	require.NoError(t, jsondec.Unmarshal([]byte(`{"x":1,"extra":{"deep":[1,{"a":null}]},"y":2}`), &p, decodePoint))
+	assert.Equal(t, point{1, 2}, p)
+
+	for _, in := range []string{`[1,2]`, `"xy"`, `{"x":"1"}`, `{"x":1`, `{"x":}`} {
+		assert.Error(t, jsondec.Unmarshal([]byte(in), &p, decodePoint), in)
+	}
+}
+
+func TestStdAndUnmarshalerKeepEncodingJSONSemantics(t *testing.T) {
+	var v any
+	require.NoError(t, jsondec.Unmarshal([]byte(`{"a":[1,"b"]}`), &v, jsondec.Std[any]))
+	assert.Equal(t, map[string]any{"a": []any{1.0, "b"}}, v)
+
+	var raw json.RawMessage
+	require.NoError(t, jsondec.Unmarshal([]byte(`{"k": [true]}`), &raw, jsondec.Unmarshaler[json.RawMessage]))
+	assert.JSONEq(t, `{"k":[true]}`, string(raw))
+}
