@@ -74,77 +74,67 @@ func kindOf(d *jx.Decoder) string {
 	return "value"
 }
 
-// Str decodes a string (or a named string type, such as an enum).
-func Str[T ~string](d *jx.Decoder, p *T) error {
+// scalar decodes a value of kind into *p with read; null leaves *p as it
+// was, any other kind is a *json.UnmarshalTypeError.
+func scalar[T any](d *jx.Decoder, p *T, kind jx.Type, read func(*jx.Decoder) (T, error)) error {
 	switch d.Next() {
-	case jx.String:
-		s, err := d.Str()
-		*p = T(s)
+	case kind:
+		v, err := read(d)
+		if err == nil {
+			*p = v
+		}
 		return err
 	case jx.Null:
 		return d.Null()
-	default:
-		return typeError[T](kindOf(d))
 	}
+	return typeError[T](kindOf(d))
+}
+
+// Str decodes a string (or a named string type, such as an enum).
+func Str[T ~string](d *jx.Decoder, p *T) error {
+	return scalar(d, p, jx.String, func(d *jx.Decoder) (T, error) {
+		s, err := d.Str()
+		return T(s), err
+	})
 }
 
 // Int decodes an integer; like encoding/json it refuses 1.0 and 1e3, and a
 // value out of T's range.
 func Int[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *jx.Decoder, p *T) error {
-	switch d.Next() {
-	case jx.Number:
+	return scalar(d, p, jx.Number, func(d *jx.Decoder) (T, error) {
 		raw, err := d.Raw()
 		if err != nil {
-			return err
+			return 0, err
 		}
-		var zero T
-		n, err := strconv.ParseInt(string(raw), 10, int(unsafe.Sizeof(zero))*8)
+		n, err := strconv.ParseInt(string(raw), 10, int(unsafe.Sizeof(T(0)))*8)
 		if err != nil {
-			return typeError[T]("number " + string(raw[:min(len(raw), 32)]))
+			return 0, typeError[T]("number " + string(raw[:min(len(raw), 32)]))
 		}
-		*p = T(n)
-		return nil
-	case jx.Null:
-		return d.Null()
-	default:
-		return typeError[T](kindOf(d))
-	}
+		return T(n), nil
+	})
 }
 
 // Float decodes a number into a float type.
 func Float[T ~float32 | ~float64](d *jx.Decoder, p *T) error {
-	switch d.Next() {
-	case jx.Number:
+	return scalar(d, p, jx.Number, func(d *jx.Decoder) (T, error) {
 		raw, err := d.Raw()
 		if err != nil {
-			return err
+			return 0, err
 		}
-		var zero T
-		f, err := strconv.ParseFloat(string(raw), int(unsafe.Sizeof(zero))*8)
+		f, err := strconv.ParseFloat(string(raw), int(unsafe.Sizeof(T(0)))*8)
 		if err != nil {
-			return typeError[T]("number " + string(raw[:min(len(raw), 32)]))
+			return 0, typeError[T]("number " + string(raw[:min(len(raw), 32)]))
 		}
-		*p = T(f)
-		return nil
-	case jx.Null:
-		return d.Null()
-	default:
-		return typeError[T](kindOf(d))
-	}
+		return T(f), nil
+	})
 }
 
 // Bool decodes true or false.
 func Bool[T ~bool](d *jx.Decoder, p *T) error {
-	switch d.Next() {
-	case jx.Bool:
+	return scalar(d, p, jx.Bool, func(d *jx.Decoder) (T, error) {
 		b, err := d.Bool()
-		*p = T(b)
-		return err
-	case jx.Null:
-		return d.Null()
-	default:
-		return typeError[T](kindOf(d))
-	}
+		return T(b), err
+	})
 }
 
 // Number decodes a json.Number keeping the digits as sent; a quoted number
