@@ -101,9 +101,17 @@ func (g *gen) file() ([]byte, error) {
 		}
 		g.decoders = append(g.decoders, decoder{Type: name, Fields: fields})
 	}
+	var body bytes.Buffer
+	if err := fileTmpl.Execute(&body, map[string]any{"Decoders": g.decoders}); err != nil {
+		return nil, err
+	}
+	// Only the packages the decoders name: a type looked at but decoded
+	// another way (json.Number) leaves its package unused.
 	var imports []string
 	for path, name := range g.imports {
-		imports = append(imports, name+" "+strconvQuote(path))
+		if bytes.Contains(body.Bytes(), []byte(name+".")) {
+			imports = append(imports, name+" "+strconvQuote(path))
+		}
 	}
 	sort.Strings(imports)
 	var buf bytes.Buffer
