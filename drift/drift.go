@@ -27,7 +27,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,17 +72,19 @@ type Validator struct {
 	root     map[string]any
 	basePath string
 	ops      []*operation
+	// paths matches request paths (specmodel's one path matcher); byPath
+	// maps its operations to ops.
+	paths  *specmodel.Model
+	byPath map[*specmodel.Operation]*operation
 
 	compMu   sync.Mutex // guards compiler
 	compiler *jsonschema.Compiler
 }
 
 type operation struct {
-	index    int // in Validator.ops, for a Detector's counters
-	id       string
-	method   string
-	segments []string // "" marks a path parameter
-	statics  int
+	index  int // in Validator.ops, for a Detector's counters
+	id     string
+	method string
 	// responses by status key ("200", "4XX", "default"): media type → entry
 	responses map[string]*response
 }
@@ -159,6 +160,8 @@ func newValidator(spec []byte, assertFormats bool) (*Validator, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("drift: description has no paths")
 	}
+	var templates []*specmodel.Operation
+	v.byPath = map[*specmodel.Operation]*operation{}
 	for p, item := range paths {
 		methods, _ := item.(map[string]any)
 		for m, o := range methods {
@@ -166,18 +169,16 @@ func newValidator(spec []byte, assertFormats bool) (*Validator, error) {
 			if !ok || !isMethod(m) {
 				continue
 			}
-			v.ops = append(v.ops, newOperation(root, p, m, op))
+			dop := newOperation(root, p, m, op)
+			sop := &specmodel.Operation{ID: dop.id, Method: dop.method, Path: p}
+			templates = append(templates, sop)
+			v.byPath[sop] = dop
 		}
 	}
-	// Most static segments first, so /v1/payouts/mock wins over /v1/payouts/{id}.
-	sort.SliceStable(v.ops, func(i, j int) bool {
-		if v.ops[i].statics != v.ops[j].statics {
-			return v.ops[i].statics > v.ops[j].statics
-		}
-		return v.ops[i].id < v.ops[j].id
-	})
-	for i, op := range v.ops {
-		op.index = i
+	v.paths = specmodel.ForPaths(templates)
+	for i, sop := range v.paths.Ops { // sorted: the same counter index in every process
+		v.byPath[sop].index = i
+		v.ops = append(v.ops, v.byPath[sop])
 	}
 	return v, nil
 }
@@ -195,14 +196,6 @@ func newOperation(root map[string]any, p, method string, op map[string]any) *ope
 	o.id, _ = op["operationId"].(string)
 	if o.id == "" {
 		o.id = o.method + " " + p
-	}
-	for _, s := range strings.Split(strings.Trim(p, "/"), "/") {
-		if strings.HasPrefix(s, "{") {
-			o.segments = append(o.segments, "")
-		} else {
-			o.segments = append(o.segments, s)
-			o.statics++
-		}
 	}
 	resps, _ := op["responses"].(map[string]any)
 	base := "/paths/" + escape(p) + "/" + method + "/responses/"
@@ -307,8 +300,8 @@ func (v *Validator) find(method, path string) *operation {
 	// A client may sit behind a longer base path (a proxy, a staging
 	// host): drop up to four leading segments until an operation matches.
 	for range 5 {
-		if op := v.match(method, path); op != nil {
-			return op
+		if op := v.paths.Match(method, path); op != nil {
+			return v.byPath[op]
 		}
 		_, rest, ok := strings.Cut(path, "/")
 		if !ok {
@@ -317,36 +310,6 @@ func (v *Validator) find(method, path string) *operation {
 		path = rest
 	}
 	return nil
-}
-
-func (v *Validator) match(method, path string) *operation {
-	n := strings.Count(path, "/") + 1
-	for _, op := range v.ops {
-		if op.method != method || len(op.segments) != n {
-			continue
-		}
-		if matchSegments(op.segments, path) {
-			return op
-		}
-	}
-	return nil
-}
-
-func matchSegments(segs []string, path string) bool {
-	for _, s := range segs {
-		var part string
-		part, path, _ = strings.Cut(path, "/")
-		if s == "" {
-			if part == "" {
-				return false
-			}
-			continue
-		}
-		if s != part {
-			return false
-		}
-	}
-	return true
 }
 
 // Check validates one response: the operation is found from method and path

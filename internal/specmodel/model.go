@@ -100,7 +100,7 @@ func Load(data []byte) (*Model, error) {
 
 // FromDoc builds the model of a parsed description.
 func FromDoc(doc *openapi3.T) *Model {
-	m := &Model{Doc: doc, byID: map[string]*Operation{}, byShape: map[shape][]*Operation{}}
+	m := &Model{Doc: doc}
 	if len(doc.Servers) > 0 {
 		if u, err := url.Parse(doc.Servers[0].URL); err == nil {
 			m.BasePath = strings.TrimRight(u.Path, "/")
@@ -113,23 +113,41 @@ func FromDoc(doc *openapi3.T) *Model {
 			}
 		}
 	}
-	sort.Slice(m.Ops, func(i, j int) bool {
-		if m.Ops[i].Path != m.Ops[j].Path {
-			return m.Ops[i].Path < m.Ops[j].Path
-		}
-		return m.Ops[i].Method < m.Ops[j].Method
-	})
-	for _, o := range m.Ops {
-		m.byID[o.ID] = o
-		k := shape{o.Method, len(o.Segments)}
-		m.byShape[k] = append(m.byShape[k], o)
-	}
+	m.index()
 	for _, o := range m.Ops {
 		if o.Idempotent {
 			o.Lookup = m.lookupFor(o)
 		}
 	}
 	return m
+}
+
+// ForPaths is a Model that knows only its operations' ID, Method and Path:
+// enough for Match, Find and Op, for a caller that reads the rest of the
+// description its own way (drift). It sorts ops.
+func ForPaths(ops []*Operation) *Model {
+	m := &Model{Ops: ops}
+	m.index()
+	return m
+}
+
+// index sorts Ops (by path, then method) and indexes them by id and shape.
+func (m *Model) index() {
+	sort.Slice(m.Ops, func(i, j int) bool {
+		if m.Ops[i].Path != m.Ops[j].Path {
+			return m.Ops[i].Path < m.Ops[j].Path
+		}
+		return m.Ops[i].Method < m.Ops[j].Method
+	})
+	m.byID, m.byShape = map[string]*Operation{}, map[shape][]*Operation{}
+	for _, o := range m.Ops {
+		if o.Segments == nil {
+			o.Segments = SplitPath(o.Path)
+		}
+		m.byID[o.ID] = o
+		k := shape{o.Method, len(o.Segments)}
+		m.byShape[k] = append(m.byShape[k], o)
+	}
 }
 
 func newOperation(path, method string, op *openapi3.Operation) *Operation {
@@ -222,30 +240,38 @@ type shape struct {
 
 // Match finds the operation for a concrete request path relative to the
 // base path ("/v1/payouts/payout_1"). Literal segments beat parameters, so
-// /v1/payouts/mock wins over /v1/payouts/{id}.
+// /v1/payouts/mock wins over /v1/payouts/{id}; a parameter never matches an
+// empty segment. It allocates nothing: drift runs it on every response.
 func (m *Model) Match(method, path string) *Operation {
-	segs := SplitPath(path)
+	path = strings.Trim(path, "/")
 	var best *Operation
 	bestScore := -1
-	for _, o := range m.byShape[shape{method, len(segs)}] {
-		score, ok := 0, true
-		for i, s := range o.Segments {
-			switch {
-			case strings.HasPrefix(s, "{"):
-			case s == segs[i]:
-				score++
-			default:
-				ok = false
-			}
-			if !ok {
-				break
-			}
-		}
-		if ok && score > bestScore {
+	for _, o := range m.byShape[shape{method, strings.Count(path, "/") + 1}] {
+		if score, ok := o.match(path); ok && score > bestScore {
 			best, bestScore = o, score
 		}
 	}
 	return best
+}
+
+// match reports whether a trimmed path fits o's template, and how many of
+// its literal segments it matched.
+func (o *Operation) match(path string) (score int, ok bool) {
+	for _, s := range o.Segments {
+		var part string
+		part, path, _ = strings.Cut(path, "/")
+		switch {
+		case strings.HasPrefix(s, "{"):
+			if part == "" {
+				return 0, false
+			}
+		case s == part:
+			score++
+		default:
+			return 0, false
+		}
+	}
+	return score, true
 }
 
 // lookupFor picks the list operation that fetches an object created by o

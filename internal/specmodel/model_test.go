@@ -65,6 +65,20 @@ func TestMatchPrefersLiteralSegments(t *testing.T) {
 	assert.Nil(t, m.Match("DELETE", "/v1/payouts"))
 	assert.Equal(t, "getPayouts", m.Find("GET", "/v1/payouts").ID)
 	assert.Nil(t, m.Find("GET", "/v1/payouts/payout_1"))
+	assert.Nil(t, m.Match("PATCH", "/v1/payouts//cancel"), "a path parameter is never empty")
+	// drift matches every response it checks.
+	assert.Zero(t, testing.AllocsPerRun(100, func() { m.Match("GET", "/v1/payouts/payout_1") }))
+}
+
+func TestForPathsMatchesLikeTheModel(t *testing.T) {
+	m := ForPaths([]*Operation{
+		{ID: "getThing", Method: "GET", Path: "/v1/things/{id}"},
+		{ID: "getMine", Method: "GET", Path: "/v1/things/mine"},
+	})
+	assert.Equal(t, "getMine", m.Match("GET", "/v1/things/mine").ID)
+	assert.Equal(t, "getThing", m.Match("GET", "/v1/things/t_1").ID)
+	assert.Equal(t, "getThing", m.Find("GET", "/v1/things/{id}").ID)
+	assert.Equal(t, "getMine", m.Op("getMine").ID)
 }
 
 func TestHasPropertyEndsOnRecursiveSchemas(t *testing.T) {
