@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
 // build makes a value for schema s from the spec alone: the schema's own
@@ -149,14 +151,14 @@ func render(s *openapi3.SchemaRef, obj map[string]any) any {
 	if !ok || obj == nil {
 		return base
 	}
-	props := properties(s, 0)
+	props := properties(s)
 	for k, val := range obj {
 		p, ok := props[k]
 		if !ok || p.Value == nil {
 			continue
 		}
 		if val == nil {
-			if nullAllowed(s, k, 0) {
+			if nullAllowed(s, k) {
 				m[k] = nil
 			} else {
 				delete(m, k) // unset: better absent than an example
@@ -177,40 +179,25 @@ func render(s *openapi3.SchemaRef, obj map[string]any) any {
 
 // nullAllowed reports whether every declaration of property name in s
 // (through allOf, oneOf and anyOf) accepts null.
-func nullAllowed(s *openapi3.SchemaRef, name string, depth int) bool {
-	if s == nil || s.Value == nil || depth > 6 {
-		return true
-	}
-	if p, ok := s.Value.Properties[name]; ok && p.Value != nil && p.Value.VisitJSON(nil) != nil {
-		return false
-	}
-	for _, group := range [][]*openapi3.SchemaRef{s.Value.AllOf, s.Value.OneOf, s.Value.AnyOf} {
-		for _, b := range group {
-			if !nullAllowed(b, name, depth+1) {
-				return false
-			}
+func nullAllowed(s *openapi3.SchemaRef, name string) bool {
+	for n, p := range specmodel.Properties(s) {
+		if n == name && p.Value != nil && p.Value.VisitJSON(nil) != nil {
+			return false
 		}
 	}
 	return true
 }
 
 // properties collects the declared properties of s, through allOf, oneOf
-// and anyOf.
-func properties(s *openapi3.SchemaRef, depth int) map[string]*openapi3.SchemaRef {
+// and anyOf; where a name is declared more than once, the declaration that
+// takes precedence (see specmodel.Properties).
+func properties(s *openapi3.SchemaRef) map[string]*openapi3.SchemaRef {
 	out := map[string]*openapi3.SchemaRef{}
-	if s == nil || s.Value == nil || depth > 6 {
-		return out
-	}
-	for _, group := range [][]*openapi3.SchemaRef{s.Value.AllOf, s.Value.OneOf, s.Value.AnyOf} {
-		for _, b := range group {
-			for k, v := range properties(b, depth+1) {
-				if _, ok := out[k]; !ok {
-					out[k] = v
-				}
-			}
+	for name, p := range specmodel.Properties(s) {
+		if _, ok := out[name]; !ok {
+			out[name] = p
 		}
 	}
-	maps.Copy(out, s.Value.Properties)
 	return out
 }
 

@@ -19,7 +19,7 @@ import (
 // in afterwards by the create and its rule, so an example never stands
 // where the request or the mock's state can say what the value is.
 func compose(s *openapi3.SchemaRef, sent map[string]any) map[string]any {
-	props := properties(s, 0)
+	props := properties(s)
 	lent := map[string]any{}
 	for k, v := range sent {
 		if _, ok := props[k]; ok {

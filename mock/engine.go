@@ -82,7 +82,7 @@ func notFound(resource string) *apiError {
 // setIfFits sets obj[key] = val when the schema of op's response declares key
 // and val fits it.
 func setIfFits(op *opInfo, obj map[string]any, key string, val any) {
-	props := properties(op.schema, 0)
+	props := properties(op.schema)
 	if p, ok := props[key]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(val)) == nil {
 		obj[key] = val
 	}
@@ -283,7 +283,7 @@ func (h *handler) get(op *opInfo, params map[string]string) (*reply, *apiError) 
 func (h *handler) updateItem(op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
 	var out any
 	found, _ := h.store.update(op.resource, params[op.idParam], func(obj map[string]any) error {
-		props := properties(op.schema, 0)
+		props := properties(op.schema)
 		for k, v := range body {
 			if p, ok := props[k]; ok && p.Value != nil && !p.Value.ReadOnly && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
 				obj[k] = clone(v)
@@ -320,9 +320,9 @@ func (h *handler) action(op *opInfo, params map[string]string, body map[string]a
 		if !hasTarget && len(body) > 0 && (op.method == "PATCH" || op.method == "PUT") {
 			// e.g. …/next-payment-date, …/update_rfi: keep what was sent
 			// where the answer's schema has a place for it.
-			props := properties(op.schema, 0)
+			props := properties(op.schema)
 			if len(props) == 0 {
-				props = properties(h.model.itemSchema[op.resource], 0)
+				props = properties(h.model.itemSchema[op.resource])
 			}
 			for k, v := range body {
 				if p, ok := props[k]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
@@ -365,7 +365,7 @@ func (h *handler) static(op *opInfo, body map[string]any) *reply {
 	if ex, ok := mediaExample(op.media); ok && op.schema != nil && op.schema.Value != nil && op.schema.Value.VisitJSON(ex) == nil {
 		if m, ok := ex.(map[string]any); ok {
 			for k, v := range body {
-				if p, ok := properties(op.schema, 0)[k]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
+				if p, ok := properties(op.schema)[k]; ok && p.Value != nil && p.Value.VisitJSON(jsonRoundTrip(v)) == nil {
 					m[k] = clone(v)
 				}
 			}

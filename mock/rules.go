@@ -342,7 +342,7 @@ func mockFundsAvailable(h *handler, op *opInfo, params map[string]string, _ map[
 		if out == nil {
 			out = map[string]any{}
 		}
-		if d, ok := properties(op.schema, 0)["data"]; ok {
+		if d, ok := properties(op.schema)["data"]; ok {
 			out["data"] = render(d, snap)
 		}
 		out["message"] = "Payment funds available status updated successfully"

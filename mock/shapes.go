@@ -28,7 +28,7 @@ func listShapes(m *specModel) (map[string]map[string]bool, map[string]map[string
 			continue
 		}
 		f := map[string]bool{}
-		props := properties(o.itemSch, 0)
+		props := properties(o.itemSch)
 		for _, p := range o.op.Parameters {
 			if p.Value == nil || p.Value.In != openapi3.ParameterInQuery || pagingParams[p.Value.Name] || p.Value.Name == "request_id" {
 				continue

@@ -275,7 +275,7 @@ func pruneReadOnly(s *openapi3.SchemaRef, v any, depth int) any {
 	}
 	switch t := v.(type) {
 	case map[string]any:
-		props := properties(s, 0)
+		props := properties(s)
 		for k, e := range t {
 			p, ok := props[k]
 			if !ok || p.Value == nil {

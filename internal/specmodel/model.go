@@ -11,6 +11,7 @@ package specmodel
 
 import (
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -307,30 +308,48 @@ func (o *Operation) HasQueryParam(name string) bool {
 }
 
 // HasProperty reports whether a schema declares a property, directly or
-// through allOf/oneOf/anyOf (the quote / no-quote variants of a create). A
-// schema met twice on one branch is not walked again, so recursive schemas
-// end without an arbitrary depth limit.
+// through allOf/oneOf/anyOf (the quote / no-quote variants of a create).
 func HasProperty(s *openapi3.SchemaRef, name string) bool {
-	return hasProperty(s, name, map[*openapi3.Schema]bool{})
+	for n := range Properties(s) {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
-func hasProperty(s *openapi3.SchemaRef, name string, seen map[*openapi3.Schema]bool) bool {
-	if s == nil || s.Value == nil || seen[s.Value] {
-		return false
+// Properties yields every declaration of every property of s: its own
+// properties, then those of its allOf, oneOf and anyOf branches in order,
+// depth first — so a name declared in several places comes first from the
+// declaration that takes precedence (the outermost, then the earliest
+// branch). A schema met twice on one branch is not walked again, so
+// recursive schemas end without an arbitrary depth limit.
+func Properties(s *openapi3.SchemaRef) iter.Seq2[string, *openapi3.SchemaRef] {
+	return func(yield func(string, *openapi3.SchemaRef) bool) {
+		walkProperties(s, map[*openapi3.Schema]bool{}, yield)
 	}
-	if _, ok := s.Value.Properties[name]; ok {
+}
+
+// walkProperties is Properties' walk; false: yield asked to stop.
+func walkProperties(s *openapi3.SchemaRef, seen map[*openapi3.Schema]bool, yield func(string, *openapi3.SchemaRef) bool) bool {
+	if s == nil || s.Value == nil || seen[s.Value] {
 		return true
+	}
+	for name, p := range s.Value.Properties {
+		if !yield(name, p) {
+			return false
+		}
 	}
 	seen[s.Value] = true
 	defer delete(seen, s.Value)
 	for _, group := range []openapi3.SchemaRefs{s.Value.AllOf, s.Value.OneOf, s.Value.AnyOf} {
 		for _, sub := range group {
-			if hasProperty(sub, name, seen) {
-				return true
+			if !walkProperties(sub, seen, yield) {
+				return false
 			}
 		}
 	}
-	return false
+	return true
 }
 
 // ListItems returns the item schema when s describes a page

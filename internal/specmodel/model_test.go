@@ -113,3 +113,29 @@ func TestLoadRefusesJunkAndRouterMatches(t *testing.T) {
 	assert.NotNil(t, r)
 	assert.NotEmpty(t, m.Doc.Servers, "Router must not clear the shared document's servers")
 }
+
+func TestPropertiesYieldsTheOutermostDeclarationFirst(t *testing.T) {
+	decl := func() *openapi3.SchemaRef { return &openapi3.SchemaRef{Value: &openapi3.Schema{}} }
+	own, first, second, only := decl(), decl(), decl(), decl()
+	s := &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Properties: openapi3.Schemas{"a": own},
+		AllOf: openapi3.SchemaRefs{
+			{Value: &openapi3.Schema{Properties: openapi3.Schemas{"a": decl(), "b": first}}},
+		},
+		AnyOf: openapi3.SchemaRefs{
+			{Value: &openapi3.Schema{Properties: openapi3.Schemas{"b": second, "c": only}}},
+		},
+	}}
+	firstDecl := map[string]*openapi3.SchemaRef{}
+	count := 0
+	for name, p := range Properties(s) {
+		count++
+		if _, ok := firstDecl[name]; !ok {
+			firstDecl[name] = p
+		}
+	}
+	assert.Equal(t, 5, count, "every declaration is yielded")
+	assert.Same(t, own, firstDecl["a"])
+	assert.Same(t, first, firstDecl["b"])
+	assert.Same(t, only, firstDecl["c"])
+}
