@@ -19,10 +19,10 @@ func (v *AllBalances) UnmarshalJSON(b []byte) error {
 }
 
 func decodeAllBalances(d *jx.Decoder, v *AllBalances) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "available":
-			return true, jsondec.Ptr(d, &v.Available, func(d *jx.Decoder, p *[]struct {
+			return 0, jsondec.Ptr(d, &v.Available, func(d *jx.Decoder, p *[]struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
@@ -30,19 +30,19 @@ func decodeAllBalances(d *jx.Decoder, v *AllBalances) error {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+							return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		case "pending":
-			return true, jsondec.Ptr(d, &v.Pending, func(d *jx.Decoder, p *[]struct {
+			return 1, jsondec.Ptr(d, &v.Pending, func(d *jx.Decoder, p *[]struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
@@ -50,19 +50,19 @@ func decodeAllBalances(d *jx.Decoder, v *AllBalances) error {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+							return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -73,18 +73,18 @@ func (v *AttachedDocument) UnmarshalJSON(b []byte) error {
 }
 
 func decodeAttachedDocument(d *jx.Decoder, v *AttachedDocument) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "rfi_doc_id":
-			return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[AttachedDocumentStatus])
+			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[AttachedDocumentStatus])
 		case "type":
-			return true, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -95,14 +95,14 @@ func (v *AttachedDocumentRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeAttachedDocumentRequest(d *jx.Decoder, v *AttachedDocumentRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return true, jsondec.Str[string](d, &v.Id)
+			return 0, jsondec.Str[string](d, &v.Id)
 		case "rfi_doc_id":
-			return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -111,14 +111,14 @@ func decodeAttachedDocumentRequest(d *jx.Decoder, v *AttachedDocumentRequest) er
 func (v *Balance) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeBalance) }
 
 func decodeBalance(d *jx.Decoder, v *Balance) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -129,24 +129,24 @@ func (v *BalanceConversion) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBalanceConversion(d *jx.Decoder, v *BalanceConversion) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, decodeMoney)
+			return 1, jsondec.Ptr(d, &v.Fees, decodeMoney)
 		case "from":
-			return true, jsondec.Ptr(d, &v.From, decodeMoney)
+			return 2, jsondec.Ptr(d, &v.From, decodeMoney)
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "mid_market_rate":
-			return true, jsondec.Ptr(d, &v.MidMarketRate, decodeConversionRate)
+			return 4, jsondec.Ptr(d, &v.MidMarketRate, decodeConversionRate)
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[BalanceConversionStatus])
+			return 5, jsondec.Ptr(d, &v.Status, jsondec.Str[BalanceConversionStatus])
 		case "to":
-			return true, jsondec.Ptr(d, &v.To, decodeMoney)
+			return 6, jsondec.Ptr(d, &v.To, decodeMoney)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -157,16 +157,16 @@ func (v *BalanceWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBalanceWebhookEvent(d *jx.Decoder, v *BalanceWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, jsondec.Unmarshaler[BalanceWebhookData])
+			return 0, jsondec.Ptr(d, &v.Data, jsondec.Unmarshaler[BalanceWebhookData])
 		case "entity_type":
-			return true, jsondec.Str[BalanceWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[BalanceWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -177,12 +177,12 @@ func (v *BalanceWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBalanceWebhookParams(d *jx.Decoder, v *BalanceWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -193,20 +193,20 @@ func (v *BankAccount) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBankAccount(d *jx.Decoder, v *BankAccount) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return true, jsondec.Str[string](d, &v.AccountNumber)
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
 		case "bic_primary":
-			return true, jsondec.Str[string](d, &v.BicPrimary)
+			return 1, jsondec.Str[string](d, &v.BicPrimary)
 		case "bic_secondary":
-			return true, jsondec.Str[string](d, &v.BicSecondary)
+			return 2, jsondec.Str[string](d, &v.BicSecondary)
 		case "country":
-			return true, jsondec.Str[string](d, &v.Country)
+			return 3, jsondec.Str[string](d, &v.Country)
 		case "holder_name":
-			return true, jsondec.Str[string](d, &v.HolderName)
+			return 4, jsondec.Str[string](d, &v.HolderName)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -217,18 +217,18 @@ func (v *BankAccountValidation) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBankAccountValidation(d *jx.Decoder, v *BankAccountValidation) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "fee_charged":
-			return true, jsondec.Ptr(d, &v.FeeCharged, decodeMoney)
+			return 0, jsondec.Ptr(d, &v.FeeCharged, decodeMoney)
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[BankAccountValidationStatus])
+			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[BankAccountValidationStatus])
 		case "validation_message":
-			return true, jsondec.Ptr(d, &v.ValidationMessage, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.ValidationMessage, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -239,50 +239,50 @@ func (v *Beneficiary) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBeneficiary(d *jx.Decoder, v *Beneficiary) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 		case "address_line1":
-			return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
 		case "address_line2":
-			return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 		case "bank_name":
-			return true, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
 		case "beneficiary_type":
-			return true, jsondec.Ptr(d, &v.BeneficiaryType, jsondec.Str[BeneficiaryBeneficiaryType])
+			return 4, jsondec.Ptr(d, &v.BeneficiaryType, jsondec.Str[BeneficiaryBeneficiaryType])
 		case "bic_primary":
-			return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 		case "bic_secondary":
-			return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 		case "city":
-			return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.City, jsondec.Str[string])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
 		case "email":
-			return true, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 10, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
 		case "holder_name":
-			return true, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "intermediate_bank_country":
-			return true, jsondec.Ptr(d, &v.IntermediateBankCountry, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.IntermediateBankCountry, jsondec.Str[string])
 		case "intermediate_bank_name":
-			return true, jsondec.Ptr(d, &v.IntermediateBankName, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.IntermediateBankName, jsondec.Str[string])
 		case "intermediate_bank_swift_code":
-			return true, jsondec.Ptr(d, &v.IntermediateBankSwiftCode, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.IntermediateBankSwiftCode, jsondec.Str[string])
 		case "nickname":
-			return true, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
 		case "pincode":
-			return true, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 17, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
 		case "state":
-			return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+			return 18, jsondec.Ptr(d, &v.State, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -293,44 +293,44 @@ func (v *BeneficiaryRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBeneficiaryRequest(d *jx.Decoder, v *BeneficiaryRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return true, jsondec.Str[string](d, &v.AccountNumber)
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
 		case "address_line1":
-			return true, jsondec.Str[string](d, &v.AddressLine1)
+			return 1, jsondec.Str[string](d, &v.AddressLine1)
 		case "address_line2":
-			return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 		case "bank_name":
-			return true, jsondec.Str[string](d, &v.BankName)
+			return 3, jsondec.Str[string](d, &v.BankName)
 		case "beneficiary_type":
-			return true, jsondec.Str[BeneficiaryRequestBeneficiaryType](d, &v.BeneficiaryType)
+			return 4, jsondec.Str[BeneficiaryRequestBeneficiaryType](d, &v.BeneficiaryType)
 		case "bic_primary":
-			return true, jsondec.Str[string](d, &v.BicPrimary)
+			return 5, jsondec.Str[string](d, &v.BicPrimary)
 		case "bic_secondary":
-			return true, jsondec.Str[string](d, &v.BicSecondary)
+			return 6, jsondec.Str[string](d, &v.BicSecondary)
 		case "city":
-			return true, jsondec.Str[string](d, &v.City)
+			return 7, jsondec.Str[string](d, &v.City)
 		case "country":
-			return true, jsondec.Str[string](d, &v.Country)
+			return 8, jsondec.Str[string](d, &v.Country)
 		case "email":
-			return true, jsondec.Str[string](d, &v.Email)
+			return 9, jsondec.Str[string](d, &v.Email)
 		case "holder_name":
-			return true, jsondec.Str[string](d, &v.HolderName)
+			return 10, jsondec.Str[string](d, &v.HolderName)
 		case "intermediate_bank_country":
-			return true, jsondec.Ptr(d, &v.IntermediateBankCountry, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.IntermediateBankCountry, jsondec.Str[string])
 		case "intermediate_bank_name":
-			return true, jsondec.Ptr(d, &v.IntermediateBankName, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.IntermediateBankName, jsondec.Str[string])
 		case "intermediate_bank_swift_code":
-			return true, jsondec.Ptr(d, &v.IntermediateBankSwiftCode, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.IntermediateBankSwiftCode, jsondec.Str[string])
 		case "nickname":
-			return true, jsondec.Str[string](d, &v.Nickname)
+			return 14, jsondec.Str[string](d, &v.Nickname)
 		case "pincode":
-			return true, jsondec.Str[string](d, &v.Pincode)
+			return 15, jsondec.Str[string](d, &v.Pincode)
 		case "state":
-			return true, jsondec.Str[string](d, &v.State)
+			return 16, jsondec.Str[string](d, &v.State)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -341,10 +341,10 @@ func (v *BeneficiaryV2) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
 				AddressLine1 *string "json:\"address_line1,omitempty\""
 				AddressLine2 *string "json:\"address_line2,omitempty\""
 				City         *string "json:\"city,omitempty\""
@@ -352,26 +352,26 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 				PostalCode   *string "json:\"postal_code,omitempty\""
 				State        *string "json:\"state,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "address_line1":
-						return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
 					case "address_line2":
-						return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 					case "city":
-						return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.City, jsondec.Str[string])
 					case "country_code":
-						return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
 					case "postal_code":
-						return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+						return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
 					case "state":
-						return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+						return 5, jsondec.Ptr(d, &v.State, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "bank_account":
-			return true, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
 				AccountNumber *string "json:\"account_number,omitempty\""
 				Address       *struct {
 					AddressLine1 *string "json:\"address_line1,omitempty\""
@@ -392,12 +392,12 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 				Name               *string "json:\"name,omitempty\""
 				SwiftCode          *string "json:\"swift_code,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 					case "address":
-						return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
+						return 1, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
 							AddressLine1 *string "json:\"address_line1,omitempty\""
 							AddressLine2 *string "json:\"address_line2,omitempty\""
 							City         *string "json:\"city,omitempty\""
@@ -405,99 +405,99 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 							PostalCode   *string "json:\"postal_code,omitempty\""
 							State        *string "json:\"state,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "address_line1":
-									return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+									return 0, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
 								case "address_line2":
-									return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 								case "city":
-									return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+									return 2, jsondec.Ptr(d, &v.City, jsondec.Str[string])
 								case "country_code":
-									return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
+									return 3, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
 								case "postal_code":
-									return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+									return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
 								case "state":
-									return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+									return 5, jsondec.Ptr(d, &v.State, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					case "intermediate_bank":
-						return true, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
+						return 3, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
 							AccountNumber *string "json:\"account_number,omitempty\""
 							Country       *string "json:\"country,omitempty\""
 							Name          *string "json:\"name,omitempty\""
 							SwiftCode     *string "json:\"swift_code,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "account_number":
-									return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+									return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 								case "country":
-									return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 								case "name":
-									return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+									return 2, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 								case "swift_code":
-									return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+									return 3, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "local_routing_number":
-						return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+						return 4, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
 					case "name":
-						return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+						return 5, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 					case "swift_code":
-						return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+						return 6, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "category":
-			return true, jsondec.Ptr(d, &v.Category, jsondec.Str[BeneficiaryV2Category])
+			return 2, jsondec.Ptr(d, &v.Category, jsondec.Str[BeneficiaryV2Category])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 3, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+			return 4, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "email":
-			return true, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 5, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "name":
-			return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 		case "nickname":
-			return true, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 9, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "phone":
-			return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[BeneficiaryV2Status])
+			return 11, jsondec.Ptr(d, &v.Status, jsondec.Str[BeneficiaryV2Status])
 		case "type":
-			return true, jsondec.Ptr(d, &v.Type, jsondec.Str[BeneficiaryV2Type])
+			return 12, jsondec.Ptr(d, &v.Type, jsondec.Str[BeneficiaryV2Type])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 13, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "upi_account":
-			return true, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
+			return 14, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
 				UpiId *string "json:\"upi_id,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "upi_id":
-						return true, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -508,10 +508,10 @@ func (v *BeneficiaryV2CreateRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account":
-			return true, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
 				AccountNumber string "json:\"account_number\""
 				Address       *struct {
 					AddressLine1 string  "json:\"address_line1\""
@@ -532,12 +532,12 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 				Name               *string "json:\"name,omitempty\""
 				SwiftCode          *string "json:\"swift_code,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "address":
-						return true, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
+						return 1, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
 							AddressLine1 string  "json:\"address_line1\""
 							AddressLine2 *string "json:\"address_line2,omitempty\""
 							City         string  "json:\"city\""
@@ -545,59 +545,59 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 							PostalCode   *string "json:\"postal_code,omitempty\""
 							State        string  "json:\"state\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "address_line1":
-									return true, jsondec.Str[string](d, &v.AddressLine1)
+									return 0, jsondec.Str[string](d, &v.AddressLine1)
 								case "address_line2":
-									return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 								case "city":
-									return true, jsondec.Str[string](d, &v.City)
+									return 2, jsondec.Str[string](d, &v.City)
 								case "country_code":
-									return true, jsondec.Str[string](d, &v.CountryCode)
+									return 3, jsondec.Str[string](d, &v.CountryCode)
 								case "postal_code":
-									return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+									return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
 								case "state":
-									return true, jsondec.Str[string](d, &v.State)
+									return 5, jsondec.Str[string](d, &v.State)
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "currency":
-						return true, jsondec.Str[string](d, &v.Currency)
+						return 2, jsondec.Str[string](d, &v.Currency)
 					case "intermediate_bank":
-						return true, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
+						return 3, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
 							AccountNumber *string "json:\"account_number,omitempty\""
 							Country       *string "json:\"country,omitempty\""
 							Name          *string "json:\"name,omitempty\""
 							SwiftCode     *string "json:\"swift_code,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "account_number":
-									return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+									return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 								case "country":
-									return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 								case "name":
-									return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+									return 2, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 								case "swift_code":
-									return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+									return 3, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "local_routing_number":
-						return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+						return 4, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
 					case "name":
-						return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+						return 5, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 					case "swift_code":
-						return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+						return 6, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "beneficiary":
-			return true, func(d *jx.Decoder, v *struct {
+			return 1, func(d *jx.Decoder, v *struct {
 				Address struct {
 					AddressLine1 string  "json:\"address_line1\""
 					AddressLine2 *string "json:\"address_line2,omitempty\""
@@ -613,10 +613,10 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 				Phone     *string                                   "json:\"phone,omitempty\""
 				Type      BeneficiaryV2CreateRequestBeneficiaryType "json:\"type\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "address":
-						return true, func(d *jx.Decoder, v *struct {
+						return 0, func(d *jx.Decoder, v *struct {
 							AddressLine1 string  "json:\"address_line1\""
 							AddressLine2 *string "json:\"address_line2,omitempty\""
 							City         string  "json:\"city\""
@@ -624,62 +624,62 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 							PostalCode   *string "json:\"postal_code,omitempty\""
 							State        string  "json:\"state\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "address_line1":
-									return true, jsondec.Str[string](d, &v.AddressLine1)
+									return 0, jsondec.Str[string](d, &v.AddressLine1)
 								case "address_line2":
-									return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 								case "city":
-									return true, jsondec.Str[string](d, &v.City)
+									return 2, jsondec.Str[string](d, &v.City)
 								case "country_code":
-									return true, jsondec.Str[string](d, &v.CountryCode)
+									return 3, jsondec.Str[string](d, &v.CountryCode)
 								case "postal_code":
-									return true, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
+									return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
 								case "state":
-									return true, jsondec.Str[string](d, &v.State)
+									return 5, jsondec.Str[string](d, &v.State)
 								}
-								return false, nil
+								return -1, nil
 							})
 						}(d, &v.Address)
 					case "documents":
-						return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+						return 1, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
 							return jsondec.Slice(d, p, jsondec.Str[string])
 						})
 					case "email":
-						return true, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
 					case "name":
-						return true, jsondec.Str[string](d, &v.Name)
+						return 3, jsondec.Str[string](d, &v.Name)
 					case "nickname":
-						return true, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
+						return 4, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
 					case "phone":
-						return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+						return 5, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
 					case "type":
-						return true, jsondec.Str[BeneficiaryV2CreateRequestBeneficiaryType](d, &v.Type)
+						return 6, jsondec.Str[BeneficiaryV2CreateRequestBeneficiaryType](d, &v.Type)
 					}
-					return false, nil
+					return -1, nil
 				})
 			}(d, &v.Beneficiary)
 		case "category":
-			return true, jsondec.Str[BeneficiaryV2CreateRequestCategory](d, &v.Category)
+			return 2, jsondec.Str[BeneficiaryV2CreateRequestCategory](d, &v.Category)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 3, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "upi_account":
-			return true, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
+			return 4, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
 				UpiId *string "json:\"upi_id,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "upi_id":
-						return true, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -690,16 +690,16 @@ func (v *BeneficiaryWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBeneficiaryWebhookEvent(d *jx.Decoder, v *BeneficiaryWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeBeneficiaryV2)
+			return 0, jsondec.Ptr(d, &v.Data, decodeBeneficiaryV2)
 		case "entity_type":
-			return true, jsondec.Str[BeneficiaryWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[BeneficiaryWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -710,12 +710,12 @@ func (v *BeneficiaryWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeBeneficiaryWebhookParams(d *jx.Decoder, v *BeneficiaryWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -726,14 +726,14 @@ func (v *CloseVirtualAccountParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCloseVirtualAccountParams(d *jx.Decoder, v *CloseVirtualAccountParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "payment_type":
-			return true, jsondec.Str[CloseVirtualAccountParamsPaymentType](d, &v.PaymentType)
+			return 0, jsondec.Str[CloseVirtualAccountParamsPaymentType](d, &v.PaymentType)
 		case "currency":
-			return true, jsondec.Str[string](d, &v.Currency)
+			return 1, jsondec.Str[string](d, &v.Currency)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -744,14 +744,14 @@ func (v *ConversionRate) UnmarshalJSON(b []byte) error {
 }
 
 func decodeConversionRate(d *jx.Decoder, v *ConversionRate) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "rate":
-			return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
+			return 1, jsondec.Ptr(d, &v.Rate, jsondec.Number)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -762,16 +762,16 @@ func (v *CreateBalanceConversionJSONBody0) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateBalanceConversionJSONBody0(d *jx.Decoder, v *CreateBalanceConversionJSONBody0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "source_amount":
-			return true, jsondec.Int[int64](d, &v.SourceAmount)
+			return 0, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return true, jsondec.Str[string](d, &v.SourceCurrency)
+			return 1, jsondec.Str[string](d, &v.SourceCurrency)
 		case "target_currency":
-			return true, jsondec.Str[string](d, &v.TargetCurrency)
+			return 2, jsondec.Str[string](d, &v.TargetCurrency)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -782,16 +782,16 @@ func (v *CreateBalanceConversionJSONBody1) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateBalanceConversionJSONBody1(d *jx.Decoder, v *CreateBalanceConversionJSONBody1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "source_currency":
-			return true, jsondec.Str[string](d, &v.SourceCurrency)
+			return 0, jsondec.Str[string](d, &v.SourceCurrency)
 		case "target_amount":
-			return true, jsondec.Int[int64](d, &v.TargetAmount)
+			return 1, jsondec.Int[int64](d, &v.TargetAmount)
 		case "target_currency":
-			return true, jsondec.Str[string](d, &v.TargetCurrency)
+			return 2, jsondec.Str[string](d, &v.TargetCurrency)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -802,14 +802,14 @@ func (v *CreateDocumentMultipartBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateDocumentMultipartBody(d *jx.Decoder, v *CreateDocumentMultipartBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "document_name":
-			return true, jsondec.Str[string](d, &v.DocumentName)
+			return 0, jsondec.Str[string](d, &v.DocumentName)
 		case "file":
-			return true, jsondec.Unmarshaler[openapi_types.File](d, &v.File)
+			return 1, jsondec.Unmarshaler[openapi_types.File](d, &v.File)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -820,14 +820,14 @@ func (v *CreateDocumentMultipartRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateDocumentMultipartRequestBody(d *jx.Decoder, v *CreateDocumentMultipartRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "document_name":
-			return true, jsondec.Str[string](d, &v.DocumentName)
+			return 0, jsondec.Str[string](d, &v.DocumentName)
 		case "file":
-			return true, jsondec.Unmarshaler[openapi_types.File](d, &v.File)
+			return 1, jsondec.Unmarshaler[openapi_types.File](d, &v.File)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -838,20 +838,20 @@ func (v *CreateInternalTransferRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateInternalTransferRequest(d *jx.Decoder, v *CreateInternalTransferRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[int64](d, &v.Amount)
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return true, jsondec.Str[CreateInternalTransferRequestCurrency](d, &v.Currency)
+			return 1, jsondec.Str[CreateInternalTransferRequestCurrency](d, &v.Currency)
 		case "from_merchant_id":
-			return true, jsondec.Str[string](d, &v.FromMerchantId)
+			return 2, jsondec.Str[string](d, &v.FromMerchantId)
 		case "reference":
-			return true, jsondec.Str[string](d, &v.Reference)
+			return 3, jsondec.Str[string](d, &v.Reference)
 		case "to_merchant_id":
-			return true, jsondec.Str[string](d, &v.ToMerchantId)
+			return 4, jsondec.Str[string](d, &v.ToMerchantId)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -862,20 +862,20 @@ func (v *CreateLrsQuoteRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateLrsQuoteRequest(d *jx.Decoder, v *CreateLrsQuoteRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_code":
-			return true, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
 		case "resource":
-			return true, jsondec.Ptr(d, &v.Resource, jsondec.Str[CreateLrsQuoteRequestResource])
+			return 1, jsondec.Ptr(d, &v.Resource, jsondec.Str[CreateLrsQuoteRequestResource])
 		case "source_amount":
-			return true, jsondec.Int[int64](d, &v.SourceAmount)
+			return 2, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return true, jsondec.Str[CreateLrsQuoteRequestSourceCurrency](d, &v.SourceCurrency)
+			return 3, jsondec.Str[CreateLrsQuoteRequestSourceCurrency](d, &v.SourceCurrency)
 		case "target_currency":
-			return true, jsondec.Str[CreateLrsQuoteRequestTargetCurrency](d, &v.TargetCurrency)
+			return 4, jsondec.Str[CreateLrsQuoteRequestTargetCurrency](d, &v.TargetCurrency)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -886,38 +886,38 @@ func (v *CreateMerchantRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateMerchantRequest(d *jx.Decoder, v *CreateMerchantRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address_line1":
-			return true, jsondec.Str[string](d, &v.AddressLine1)
+			return 0, jsondec.Str[string](d, &v.AddressLine1)
 		case "address_line2":
-			return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 		case "category":
-			return true, jsondec.Str[CreateMerchantRequestCategory](d, &v.Category)
+			return 2, jsondec.Str[CreateMerchantRequestCategory](d, &v.Category)
 		case "city":
-			return true, jsondec.Str[string](d, &v.City)
+			return 3, jsondec.Str[string](d, &v.City)
 		case "date_of_birth":
-			return true, jsondec.Ptr(d, &v.DateOfBirth, jsondec.Unmarshaler[openapi_types.Date])
+			return 4, jsondec.Ptr(d, &v.DateOfBirth, jsondec.Unmarshaler[openapi_types.Date])
 		case "entity_type":
-			return true, jsondec.Str[CreateMerchantRequestEntityType](d, &v.EntityType)
+			return 5, jsondec.Str[CreateMerchantRequestEntityType](d, &v.EntityType)
 		case "gender":
-			return true, jsondec.Ptr(d, &v.Gender, jsondec.Str[CreateMerchantRequestGender])
+			return 6, jsondec.Ptr(d, &v.Gender, jsondec.Str[CreateMerchantRequestGender])
 		case "name":
-			return true, jsondec.Str[string](d, &v.Name)
+			return 7, jsondec.Str[string](d, &v.Name)
 		case "operation_countries":
-			return true, jsondec.Slice(d, &v.OperationCountries, jsondec.Str[string])
+			return 8, jsondec.Slice(d, &v.OperationCountries, jsondec.Str[string])
 		case "pincode":
-			return true, jsondec.Str[string](d, &v.Pincode)
+			return 9, jsondec.Str[string](d, &v.Pincode)
 		case "registration_country":
-			return true, jsondec.Str[string](d, &v.RegistrationCountry)
+			return 10, jsondec.Str[string](d, &v.RegistrationCountry)
 		case "registration_number":
-			return true, jsondec.Str[string](d, &v.RegistrationNumber)
+			return 11, jsondec.Str[string](d, &v.RegistrationNumber)
 		case "state":
-			return true, jsondec.Str[string](d, &v.State)
+			return 12, jsondec.Str[string](d, &v.State)
 		case "sub_category":
-			return true, jsondec.Str[CreateMerchantRequestSubCategory](d, &v.SubCategory)
+			return 13, jsondec.Str[CreateMerchantRequestSubCategory](d, &v.SubCategory)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -928,20 +928,20 @@ func (v *CreateMockPaymentJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateMockPaymentJSONBody(d *jx.Decoder, v *CreateMockPaymentJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[int64](d, &v.Amount)
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return true, jsondec.Str[string](d, &v.Currency)
+			return 1, jsondec.Str[string](d, &v.Currency)
 		case "payin_id":
-			return true, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod])
+			return 3, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod])
 		case "remitter_name":
-			return true, jsondec.Ptr(d, &v.RemitterName, jsondec.Str[CreateMockPaymentJSONBodyRemitterName])
+			return 4, jsondec.Ptr(d, &v.RemitterName, jsondec.Str[CreateMockPaymentJSONBodyRemitterName])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -952,20 +952,20 @@ func (v *CreateMockPaymentJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateMockPaymentJSONRequestBody(d *jx.Decoder, v *CreateMockPaymentJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[int64](d, &v.Amount)
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return true, jsondec.Str[string](d, &v.Currency)
+			return 1, jsondec.Str[string](d, &v.Currency)
 		case "payin_id":
-			return true, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod])
+			return 3, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod])
 		case "remitter_name":
-			return true, jsondec.Ptr(d, &v.RemitterName, jsondec.Str[CreateMockPaymentJSONBodyRemitterName])
+			return 4, jsondec.Ptr(d, &v.RemitterName, jsondec.Str[CreateMockPaymentJSONBodyRemitterName])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -976,55 +976,55 @@ func (v *CreateOrderWithQuoteRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateOrderWithQuoteRequest(d *jx.Decoder, v *CreateOrderWithQuoteRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 1, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 3, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 6, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 7, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "quote_id":
-			return true, jsondec.Str[string](d, &v.QuoteId)
+			return 9, jsondec.Str[string](d, &v.QuoteId)
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1035,57 +1035,57 @@ func (v *CreatePaymentLinkWithQuoteRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePaymentLinkWithQuoteRequest(d *jx.Decoder, v *CreatePaymentLinkWithQuoteRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 1, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 3, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 6, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "notify_customer":
-			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
+			return 7, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 8, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Str[string](d, &v.PurposeCode)
+			return 9, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
-			return true, jsondec.Str[string](d, &v.QuoteId)
+			return 10, jsondec.Str[string](d, &v.QuoteId)
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "reminder_frequency":
-			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 12, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1096,28 +1096,28 @@ func (v *CreatePaymentRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePaymentRequest(d *jx.Decoder, v *CreatePaymentRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "callback_url":
-			return true, jsondec.Ptr(d, &v.CallbackUrl, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.CallbackUrl, jsondec.Str[string])
 		case "card":
-			return true, jsondec.Ptr(d, &v.Card, decodePaymentCard)
+			return 2, jsondec.Ptr(d, &v.Card, decodePaymentCard)
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "method":
-			return true, jsondec.Ptr(d, &v.Method, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Method, jsondec.Str[string])
 		case "order_id":
-			return true, jsondec.Ptr(d, &v.OrderId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.OrderId, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "sequence":
-			return true, jsondec.Ptr(d, &v.Sequence, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Sequence, jsondec.Str[string])
 		case "subscription_id":
-			return true, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1128,10 +1128,10 @@ func (v *CreatePaymentResponse) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePaymentResponse(d *jx.Decoder, v *CreatePaymentResponse) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "next_steps":
-			return true, jsondec.Ptr(d, &v.NextSteps, func(d *jx.Decoder, p *[]struct {
+			return 0, jsondec.Ptr(d, &v.NextSteps, func(d *jx.Decoder, p *[]struct {
 				Action  *string "json:\"action,omitempty\""
 				Payload *struct {
 					Url *string "json:\"url,omitempty\""
@@ -1143,33 +1143,33 @@ func decodeCreatePaymentResponse(d *jx.Decoder, v *CreatePaymentResponse) error 
 						Url *string "json:\"url,omitempty\""
 					} "json:\"payload,omitempty\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "action":
-							return true, jsondec.Ptr(d, &v.Action, jsondec.Str[string])
+							return 0, jsondec.Ptr(d, &v.Action, jsondec.Str[string])
 						case "payload":
-							return true, jsondec.Ptr(d, &v.Payload, func(d *jx.Decoder, v *struct {
+							return 1, jsondec.Ptr(d, &v.Payload, func(d *jx.Decoder, v *struct {
 								Url *string "json:\"url,omitempty\""
 							}) error {
-								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 									switch string(k) {
 									case "url":
-										return true, jsondec.Ptr(d, &v.Url, jsondec.Str[string])
+										return 0, jsondec.Ptr(d, &v.Url, jsondec.Str[string])
 									}
-									return false, nil
+									return -1, nil
 								})
 							})
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		case "payment_id":
-			return true, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1180,26 +1180,26 @@ func (v *CreatePayoutRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePayoutRequest(d *jx.Decoder, v *CreatePayoutRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "destination_amount":
-			return true, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
 		case "destination_currency":
-			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+			return 3, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "source_amount":
-			return true, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 5, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
 		case "source_currency":
-			return true, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1210,28 +1210,28 @@ func (v *CreatePayoutWithQuoteRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePayoutWithQuoteRequest(d *jx.Decoder, v *CreatePayoutWithQuoteRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return true, jsondec.Str[string](d, &v.BeneficiaryId)
+			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+			return 1, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 3, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "purpose_code":
-			return true, jsondec.Str[string](d, &v.PurposeCode)
+			return 4, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
-			return true, jsondec.Str[string](d, &v.QuoteId)
+			return 5, jsondec.Str[string](d, &v.QuoteId)
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1242,36 +1242,36 @@ func (v *CreatePayoutWithoutQuoteRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePayoutWithoutQuoteRequest(d *jx.Decoder, v *CreatePayoutWithoutQuoteRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return true, jsondec.Str[string](d, &v.BeneficiaryId)
+			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "destination_amount":
-			return true, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
 		case "destination_currency":
-			return true, jsondec.Str[CreatePayoutWithoutQuoteRequestDestinationCurrency](d, &v.DestinationCurrency)
+			return 2, jsondec.Str[CreatePayoutWithoutQuoteRequestDestinationCurrency](d, &v.DestinationCurrency)
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
+			return 3, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 5, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_rail":
-			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[CreatePayoutWithoutQuoteRequestPaymentRail])
+			return 6, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[CreatePayoutWithoutQuoteRequestPaymentRail])
 		case "purpose_code":
-			return true, jsondec.Str[string](d, &v.PurposeCode)
+			return 7, jsondec.Str[string](d, &v.PurposeCode)
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "source_amount":
-			return true, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 9, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
 		case "source_currency":
-			return true, jsondec.Str[CreatePayoutWithoutQuoteRequestSourceCurrency](d, &v.SourceCurrency)
+			return 10, jsondec.Str[CreatePayoutWithoutQuoteRequestSourceCurrency](d, &v.SourceCurrency)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1282,16 +1282,16 @@ func (v *CreatePriceJSONBody0) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePriceJSONBody0(d *jx.Decoder, v *CreatePriceJSONBody0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "fees_amount":
-			return true, jsondec.Int[int64](d, &v.FeesAmount)
+			return 0, jsondec.Int[int64](d, &v.FeesAmount)
 		case "fees_currency":
-			return true, jsondec.Str[string](d, &v.FeesCurrency)
+			return 1, jsondec.Str[string](d, &v.FeesCurrency)
 		case "pricing_type":
-			return true, jsondec.Str[CreatePriceJSONBody0PricingType](d, &v.PricingType)
+			return 2, jsondec.Str[CreatePriceJSONBody0PricingType](d, &v.PricingType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1302,14 +1302,14 @@ func (v *CreatePriceJSONBody1) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePriceJSONBody1(d *jx.Decoder, v *CreatePriceJSONBody1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return true, jsondec.Int[int64](d, &v.Bps)
+			return 0, jsondec.Int[int64](d, &v.Bps)
 		case "pricing_type":
-			return true, jsondec.Str[CreatePriceJSONBody1PricingType](d, &v.PricingType)
+			return 1, jsondec.Str[CreatePriceJSONBody1PricingType](d, &v.PricingType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1320,20 +1320,20 @@ func (v *CreatePriceJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreatePriceJSONRequestBody(d *jx.Decoder, v *CreatePriceJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
 		case "fees_amount":
-			return true, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
 		case "fees_currency":
-			return true, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
 		case "pricing_type":
-			return true, jsondec.Ptr(d, &v.PricingType, jsondec.Str[CreatePriceJSONBodyPricingType])
+			return 3, jsondec.Ptr(d, &v.PricingType, jsondec.Str[CreatePriceJSONBodyPricingType])
 		case "set_as_default":
-			return true, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
+			return 4, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1344,22 +1344,22 @@ func (v *CreateQuoteRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateQuoteRequest(d *jx.Decoder, v *CreateQuoteRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "destination_amount":
-			return true, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
 		case "destination_currency":
-			return true, jsondec.Str[string](d, &v.DestinationCurrency)
+			return 1, jsondec.Str[string](d, &v.DestinationCurrency)
 		case "method":
-			return true, jsondec.Ptr(d, &v.Method, decodeQuoteMethod)
+			return 2, jsondec.Ptr(d, &v.Method, decodeQuoteMethod)
 		case "resource":
-			return true, jsondec.Str[CreateQuoteRequestResource](d, &v.Resource)
+			return 3, jsondec.Str[CreateQuoteRequestResource](d, &v.Resource)
 		case "source_amount":
-			return true, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 4, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
 		case "source_currency":
-			return true, jsondec.Str[string](d, &v.SourceCurrency)
+			return 5, jsondec.Str[string](d, &v.SourceCurrency)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1370,24 +1370,24 @@ func (v *CreateRefundJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateRefundJSONBody(d *jx.Decoder, v *CreateRefundJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "document_url":
-			return true, jsondec.Ptr(d, &v.DocumentUrl, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.DocumentUrl, jsondec.Str[string])
 		case "file_name":
-			return true, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
 		case "payment_id":
-			return true, jsondec.Str[string](d, &v.PaymentId)
+			return 4, jsondec.Str[string](d, &v.PaymentId)
 		case "reason":
-			return true, jsondec.Str[CreateRefundJSONBodyReason](d, &v.Reason)
+			return 5, jsondec.Str[CreateRefundJSONBodyReason](d, &v.Reason)
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1398,24 +1398,24 @@ func (v *CreateRefundJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateRefundJSONRequestBody(d *jx.Decoder, v *CreateRefundJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "document_url":
-			return true, jsondec.Ptr(d, &v.DocumentUrl, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.DocumentUrl, jsondec.Str[string])
 		case "file_name":
-			return true, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
 		case "payment_id":
-			return true, jsondec.Str[string](d, &v.PaymentId)
+			return 4, jsondec.Str[string](d, &v.PaymentId)
 		case "reason":
-			return true, jsondec.Str[CreateRefundJSONBodyReason](d, &v.Reason)
+			return 5, jsondec.Str[CreateRefundJSONBodyReason](d, &v.Reason)
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1426,18 +1426,18 @@ func (v *CreateSettlementRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateSettlementRequest(d *jx.Decoder, v *CreateSettlementRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "balance_currency":
-			return true, jsondec.Ptr(d, &v.BalanceCurrency, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.BalanceCurrency, jsondec.Str[string])
 		case "payment_ids":
-			return true, jsondec.Ptr(d, &v.PaymentIds, func(d *jx.Decoder, p *[]string) error {
+			return 2, jsondec.Ptr(d, &v.PaymentIds, func(d *jx.Decoder, p *[]string) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1448,50 +1448,50 @@ func (v *CreateSubscriptionRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateSubscriptionRequest(d *jx.Decoder, v *CreateSubscriptionRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[Amount](d, &v.Amount)
+			return 0, jsondec.Int[Amount](d, &v.Amount)
 		case "billing_cycles":
-			return true, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
 		case "currency":
-			return true, jsondec.Str[Currency](d, &v.Currency)
+			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 3, jsondec.Str[string](d, &v.CustomerId)
 		case "expires_at":
-			return true, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
+			return 4, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
 		case "interval_count":
-			return true, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
+			return 5, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
 		case "interval_type":
-			return true, jsondec.Str[IntervalType](d, &v.IntervalType)
+			return 6, jsondec.Str[IntervalType](d, &v.IntervalType)
 		case "max_amount":
-			return true, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
+			return 7, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 8, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "notify_customer":
-			return true, jsondec.Bool[bool](d, &v.NotifyCustomer)
+			return 9, jsondec.Bool[bool](d, &v.NotifyCustomer)
 		case "plan_description":
-			return true, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
 		case "plan_name":
-			return true, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
 		case "product_description":
-			return true, jsondec.Str[string](d, &v.ProductDescription)
+			return 12, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
-			return true, jsondec.Str[string](d, &v.ProductName)
+			return 13, jsondec.Str[string](d, &v.ProductName)
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 15, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "start_date":
-			return true, jsondec.Ptr(d, &v.StartDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 16, jsondec.Ptr(d, &v.StartDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "starts_with_first_payment":
-			return true, jsondec.Bool[bool](d, &v.StartsWithFirstPayment)
+			return 17, jsondec.Bool[bool](d, &v.StartsWithFirstPayment)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1502,54 +1502,54 @@ func (v *CreateSubscriptionResponse) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateSubscriptionResponse(d *jx.Decoder, v *CreateSubscriptionResponse) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[Amount](d, &v.Amount)
+			return 0, jsondec.Int[Amount](d, &v.Amount)
 		case "billing_cycles":
-			return true, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
 		case "cancelled_at":
-			return true, jsondec.Ptr(d, &v.CancelledAt, jsondec.Unmarshaler[openapi_types.Date])
+			return 2, jsondec.Ptr(d, &v.CancelledAt, jsondec.Unmarshaler[openapi_types.Date])
 		case "currency":
-			return true, jsondec.Str[Currency](d, &v.Currency)
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "end_date":
-			return true, jsondec.Ptr(d, &v.EndDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 5, jsondec.Ptr(d, &v.EndDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "expires_at":
-			return true, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
+			return 6, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
 		case "id":
-			return true, jsondec.Str[string](d, &v.Id)
+			return 7, jsondec.Str[string](d, &v.Id)
 		case "interval_count":
-			return true, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
+			return 8, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
 		case "interval_type":
-			return true, jsondec.Str[IntervalType](d, &v.IntervalType)
+			return 9, jsondec.Str[IntervalType](d, &v.IntervalType)
 		case "max_amount":
-			return true, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
+			return 10, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
 		case "next_payment_date":
-			return true, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 11, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 12, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "plan_description":
-			return true, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
 		case "plan_name":
-			return true, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
 		case "product_description":
-			return true, jsondec.Str[string](d, &v.ProductDescription)
+			return 15, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
-			return true, jsondec.Str[string](d, &v.ProductName)
+			return 16, jsondec.Str[string](d, &v.ProductName)
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 17, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "start_date":
-			return true, jsondec.Unmarshaler[openapi_types.Date](d, &v.StartDate)
+			return 18, jsondec.Unmarshaler[openapi_types.Date](d, &v.StartDate)
 		case "status":
-			return true, jsondec.Str[CreateSubscriptionResponseStatus](d, &v.Status)
+			return 19, jsondec.Str[CreateSubscriptionResponseStatus](d, &v.Status)
 		case "subscription_link_url":
-			return true, jsondec.Str[string](d, &v.SubscriptionLinkUrl)
+			return 20, jsondec.Str[string](d, &v.SubscriptionLinkUrl)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1560,14 +1560,14 @@ func (v *CreateVirtualAccountJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateVirtualAccountJSONBody(d *jx.Decoder, v *CreateVirtualAccountJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return true, jsondec.Str[Currency](d, &v.Currency)
+			return 0, jsondec.Str[Currency](d, &v.Currency)
 		case "payment_type":
-			return true, jsondec.Str[CreateVirtualAccountJSONBodyPaymentType](d, &v.PaymentType)
+			return 1, jsondec.Str[CreateVirtualAccountJSONBodyPaymentType](d, &v.PaymentType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1578,14 +1578,14 @@ func (v *CreateVirtualAccountJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateVirtualAccountJSONRequestBody(d *jx.Decoder, v *CreateVirtualAccountJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return true, jsondec.Str[Currency](d, &v.Currency)
+			return 0, jsondec.Str[Currency](d, &v.Currency)
 		case "payment_type":
-			return true, jsondec.Str[CreateVirtualAccountJSONBodyPaymentType](d, &v.PaymentType)
+			return 1, jsondec.Str[CreateVirtualAccountJSONBodyPaymentType](d, &v.PaymentType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1596,14 +1596,14 @@ func (v *CreateVirtualAccountV2Request) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateVirtualAccountV2Request(d *jx.Decoder, v *CreateVirtualAccountV2Request) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return true, jsondec.Str[string](d, &v.Currency)
+			return 0, jsondec.Str[string](d, &v.Currency)
 		case "payment_type":
-			return true, jsondec.Str[CreateVirtualAccountV2RequestPaymentType](d, &v.PaymentType)
+			return 1, jsondec.Str[CreateVirtualAccountV2RequestPaymentType](d, &v.PaymentType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1614,16 +1614,16 @@ func (v *CreateWithdrawalRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCreateWithdrawalRequest(d *jx.Decoder, v *CreateWithdrawalRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[int64](d, &v.Amount)
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "balance_currency":
-			return true, jsondec.Str[string](d, &v.BalanceCurrency)
+			return 1, jsondec.Str[string](d, &v.BalanceCurrency)
 		case "withdrawal_account_id":
-			return true, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1632,42 +1632,42 @@ func decodeCreateWithdrawalRequest(d *jx.Decoder, v *CreateWithdrawalRequest) er
 func (v *Customer) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeCustomer) }
 
 func decodeCustomer(d *jx.Decoder, v *Customer) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return true, jsondec.Ptr(d, &v.Address, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Address, jsondec.Str[string])
 		case "city":
-			return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.City, jsondec.Str[string])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 3, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "customer_type":
-			return true, jsondec.Ptr(d, &v.CustomerType, jsondec.Str[CustomerCustomerType])
+			return 4, jsondec.Ptr(d, &v.CustomerType, jsondec.Str[CustomerCustomerType])
 		case "dob":
-			return true, jsondec.Ptr(d, &v.Dob, jsondec.Unmarshaler[openapi_types.Date])
+			return 5, jsondec.Ptr(d, &v.Dob, jsondec.Unmarshaler[openapi_types.Date])
 		case "email":
-			return true, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 6, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "name":
-			return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 		case "nationality":
-			return true, jsondec.Ptr(d, &v.Nationality, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.Nationality, jsondec.Str[string])
 		case "phone":
-			return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
 		case "pincode":
-			return true, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
 		case "state":
-			return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.State, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
 		case "tax_identification_number":
-			return true, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 15, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1678,34 +1678,34 @@ func (v *CustomerRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeCustomerRequest(d *jx.Decoder, v *CustomerRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return true, jsondec.Str[string](d, &v.Address)
+			return 0, jsondec.Str[string](d, &v.Address)
 		case "city":
-			return true, jsondec.Str[string](d, &v.City)
+			return 1, jsondec.Str[string](d, &v.City)
 		case "country":
-			return true, jsondec.Str[string](d, &v.Country)
+			return 2, jsondec.Str[string](d, &v.Country)
 		case "customer_type":
-			return true, jsondec.Str[CustomerRequestCustomerType](d, &v.CustomerType)
+			return 3, jsondec.Str[CustomerRequestCustomerType](d, &v.CustomerType)
 		case "dob":
-			return true, jsondec.Ptr(d, &v.Dob, jsondec.Unmarshaler[openapi_types.Date])
+			return 4, jsondec.Ptr(d, &v.Dob, jsondec.Unmarshaler[openapi_types.Date])
 		case "email":
-			return true, jsondec.Str[string](d, &v.Email)
+			return 5, jsondec.Str[string](d, &v.Email)
 		case "name":
-			return true, jsondec.Str[string](d, &v.Name)
+			return 6, jsondec.Str[string](d, &v.Name)
 		case "nationality":
-			return true, jsondec.Ptr(d, &v.Nationality, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Nationality, jsondec.Str[string])
 		case "phone":
-			return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
 		case "pincode":
-			return true, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
 		case "state":
-			return true, jsondec.Str[string](d, &v.State)
+			return 10, jsondec.Str[string](d, &v.State)
 		case "tax_identification_number":
-			return true, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1714,24 +1714,24 @@ func decodeCustomerRequest(d *jx.Decoder, v *CustomerRequest) error {
 func (v *Document) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeDocument) }
 
 func decodeDocument(d *jx.Decoder, v *Document) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "document_name":
-			return true, jsondec.Ptr(d, &v.DocumentName, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.DocumentName, jsondec.Str[string])
 		case "file_name":
-			return true, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "preview_url":
-			return true, jsondec.Ptr(d, &v.PreviewUrl, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.PreviewUrl, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1742,22 +1742,22 @@ func (v *DocumentResponse) UnmarshalJSON(b []byte) error {
 }
 
 func decodeDocumentResponse(d *jx.Decoder, v *DocumentResponse) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
 		case "document_name":
-			return true, jsondec.Ptr(d, &v.DocumentName, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.DocumentName, jsondec.Str[string])
 		case "file_name":
-			return true, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1768,14 +1768,14 @@ func (v *EntityNotFound) UnmarshalJSON(b []byte) error {
 }
 
 func decodeEntityNotFound(d *jx.Decoder, v *EntityNotFound) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "error":
-			return true, jsondec.Ptr(d, &v.Error, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Error, jsondec.Str[string])
 		case "message":
-			return true, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1784,16 +1784,16 @@ func decodeEntityNotFound(d *jx.Decoder, v *EntityNotFound) error {
 func (v *Error) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeError) }
 
 func decodeError(d *jx.Decoder, v *Error) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "code":
-			return true, jsondec.Ptr(d, &v.Code, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Code, jsondec.Str[string])
 		case "error":
-			return true, jsondec.Ptr(d, &v.Error, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Error, jsondec.Str[string])
 		case "message":
-			return true, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1804,22 +1804,22 @@ func (v *FeeBreakdownEntry) UnmarshalJSON(b []byte) error {
 }
 
 func decodeFeeBreakdownEntry(d *jx.Decoder, v *FeeBreakdownEntry) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bearer":
-			return true, jsondec.Ptr(d, &v.Bearer, jsondec.Str[FeeBreakdownEntryBearer])
+			return 1, jsondec.Ptr(d, &v.Bearer, jsondec.Str[FeeBreakdownEntryBearer])
 		case "collection_mode":
-			return true, jsondec.Ptr(d, &v.CollectionMode, jsondec.Str[FeeBreakdownEntryCollectionMode])
+			return 2, jsondec.Ptr(d, &v.CollectionMode, jsondec.Str[FeeBreakdownEntryCollectionMode])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "taxes":
-			return true, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]TaxLine) error {
+			return 4, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]TaxLine) error {
 				return jsondec.Slice(d, p, decodeTaxLine)
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1830,22 +1830,22 @@ func (v *GetBalanceConversionsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetBalanceConversionsParams(d *jx.Decoder, v *GetBalanceConversionsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "source_currency":
-			return true, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
 		case "target_currency":
-			return true, jsondec.Ptr(d, &v.TargetCurrency, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.TargetCurrency, jsondec.Str[string])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1856,22 +1856,22 @@ func (v *GetBankAccountValidationsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetBankAccountValidationsParams(d *jx.Decoder, v *GetBankAccountValidationsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_account_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryAccountId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BeneficiaryAccountId, jsondec.Str[string])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1882,22 +1882,22 @@ func (v *GetBeneficiariesParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetBeneficiariesParams(d *jx.Decoder, v *GetBeneficiariesParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_type":
-			return true, jsondec.Ptr(d, &v.BeneficiaryType, jsondec.Str[GetBeneficiariesParamsBeneficiaryType])
+			return 0, jsondec.Ptr(d, &v.BeneficiaryType, jsondec.Str[GetBeneficiariesParamsBeneficiaryType])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1908,24 +1908,24 @@ func (v *GetCustomersParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetCustomersParams(d *jx.Decoder, v *GetCustomersParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "customer_type":
-			return true, jsondec.Ptr(d, &v.CustomerType, jsondec.Str[GetCustomersParamsCustomerType])
+			return 0, jsondec.Ptr(d, &v.CustomerType, jsondec.Str[GetCustomersParamsCustomerType])
 		case "email_address":
-			return true, jsondec.Ptr(d, &v.EmailAddress, jsondec.Unmarshaler[openapi_types.Email])
+			return 1, jsondec.Ptr(d, &v.EmailAddress, jsondec.Unmarshaler[openapi_types.Email])
 		case "tax_identification_number":
-			return true, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 3, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 4, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 5, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 6, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1936,18 +1936,18 @@ func (v *GetDocumentsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetDocumentsParams(d *jx.Decoder, v *GetDocumentsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 0, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 1, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1958,24 +1958,24 @@ func (v *GetOrdersParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetOrdersParams(d *jx.Decoder, v *GetOrdersParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetOrdersParamsStatus])
+			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[GetOrdersParamsStatus])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -1986,22 +1986,22 @@ func (v *GetPayinsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetPayinsParams(d *jx.Decoder, v *GetPayinsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetPayinsParamsStatus])
+			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[GetPayinsParamsStatus])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2012,34 +2012,34 @@ func (v *GetPaymentsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetPaymentsParams(d *jx.Decoder, v *GetPaymentsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetPaymentsParamsStatus])
+			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[GetPaymentsParamsStatus])
 		case "compliance_status":
-			return true, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[GetPaymentsParamsComplianceStatus])
+			return 2, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[GetPaymentsParamsComplianceStatus])
 		case "payin_id":
-			return true, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
 		case "payment_type":
-			return true, jsondec.Ptr(d, &v.PaymentType, jsondec.Str[GetPaymentsParamsPaymentType])
+			return 4, jsondec.Ptr(d, &v.PaymentType, jsondec.Str[GetPaymentsParamsPaymentType])
 		case "subscription_id":
-			return true, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 8, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 9, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 10, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 11, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2050,24 +2050,24 @@ func (v *GetPayoutsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetPayoutsParams(d *jx.Decoder, v *GetPayoutsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetPayoutsParamsStatus])
+			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[GetPayoutsParamsStatus])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2078,18 +2078,18 @@ func (v *GetPricesParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetPricesParams(d *jx.Decoder, v *GetPricesParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 0, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 1, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2100,28 +2100,28 @@ func (v *GetRefundsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetRefundsParams(d *jx.Decoder, v *GetRefundsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
 		case "payment_id":
-			return true, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetRefundsParamsStatus])
+			return 3, jsondec.Ptr(d, &v.Status, jsondec.Str[GetRefundsParamsStatus])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 4, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 5, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 6, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 7, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2132,18 +2132,18 @@ func (v *GetRfisParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetRfisParams(d *jx.Decoder, v *GetRfisParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 0, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 1, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2154,18 +2154,18 @@ func (v *GetSettlementsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetSettlementsParams(d *jx.Decoder, v *GetSettlementsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 0, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 1, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2176,26 +2176,26 @@ func (v *GetSubscriptionsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetSubscriptionsParams(d *jx.Decoder, v *GetSubscriptionsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetSubscriptionsParamsStatus])
+			return 0, jsondec.Ptr(d, &v.Status, jsondec.Str[GetSubscriptionsParamsStatus])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "start_date":
-			return true, jsondec.Ptr(d, &v.StartDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 2, jsondec.Ptr(d, &v.StartDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "end_date":
-			return true, jsondec.Ptr(d, &v.EndDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 3, jsondec.Ptr(d, &v.EndDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 4, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 5, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 6, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 7, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2206,18 +2206,18 @@ func (v *GetTransactionsLinkedToSettlementParams) UnmarshalJSON(b []byte) error 
 }
 
 func decodeGetTransactionsLinkedToSettlementParams(d *jx.Decoder, v *GetTransactionsLinkedToSettlementParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 0, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 1, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2228,20 +2228,20 @@ func (v *GetVirtualAccountsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetVirtualAccountsParams(d *jx.Decoder, v *GetVirtualAccountsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[Currency])
+			return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[Currency])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 1, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 2, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 3, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 4, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2252,18 +2252,18 @@ func (v *GetWithdrawalAccountsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetWithdrawalAccountsParams(d *jx.Decoder, v *GetWithdrawalAccountsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 0, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 1, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2274,22 +2274,22 @@ func (v *GetWithdrawalsParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeGetWithdrawalsParams(d *jx.Decoder, v *GetWithdrawalsParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "withdrawal_account_id":
-			return true, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[GetWithdrawalsParamsStatus])
+			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[GetWithdrawalsParamsStatus])
 		case "before":
-			return true, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
+			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
-			return true, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
+			return 3, jsondec.Ptr(d, &v.After, jsondec.Str[AfterParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2300,47 +2300,47 @@ func (v *InternalTransfer) UnmarshalJSON(b []byte) error {
 }
 
 func decodeInternalTransfer(d *jx.Decoder, v *InternalTransfer) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "error_code":
-			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
 		case "error_description":
-			return true, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee  *Money "json:\"fx_fee,omitempty\""
 				TxnFee *Money "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+						return 1, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "from_merchant_id":
-			return true, jsondec.Ptr(d, &v.FromMerchantId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.FromMerchantId, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "owner_merchant_id":
-			return true, jsondec.Ptr(d, &v.OwnerMerchantId, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.OwnerMerchantId, jsondec.Str[string])
 		case "reference":
-			return true, jsondec.Ptr(d, &v.Reference, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Reference, jsondec.Str[string])
 		case "to_merchant_id":
-			return true, jsondec.Ptr(d, &v.ToMerchantId, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.ToMerchantId, jsondec.Str[string])
 		case "transfer_amount":
-			return true, jsondec.Ptr(d, &v.TransferAmount, jsondec.Int[int64])
+			return 9, jsondec.Ptr(d, &v.TransferAmount, jsondec.Int[int64])
 		case "transfer_currency":
-			return true, jsondec.Ptr(d, &v.TransferCurrency, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.TransferCurrency, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 11, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2351,16 +2351,16 @@ func (v *InternalTransferWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeInternalTransferWebhookEvent(d *jx.Decoder, v *InternalTransferWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeInternalTransfer)
+			return 0, jsondec.Ptr(d, &v.Data, decodeInternalTransfer)
 		case "entity_type":
-			return true, jsondec.Str[InternalTransferWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[InternalTransferWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2371,12 +2371,12 @@ func (v *InternalTransferWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeInternalTransferWebhookParams(d *jx.Decoder, v *InternalTransferWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2387,16 +2387,16 @@ func (v *KycJourneyWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeKycJourneyWebhookEvent(d *jx.Decoder, v *KycJourneyWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, jsondec.Unmarshaler[KycJourneyWebhookData])
+			return 0, jsondec.Ptr(d, &v.Data, jsondec.Unmarshaler[KycJourneyWebhookData])
 		case "entity_type":
-			return true, jsondec.Str[KycJourneyWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[KycJourneyWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2407,12 +2407,12 @@ func (v *KycJourneyWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeKycJourneyWebhookParams(d *jx.Decoder, v *KycJourneyWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2423,16 +2423,16 @@ func (v *ListBeneficiariesV2Params) UnmarshalJSON(b []byte) error {
 }
 
 func decodeListBeneficiariesV2Params(d *jx.Decoder, v *ListBeneficiariesV2Params) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[ListBeneficiariesV2ParamsStatus])
+			return 0, jsondec.Ptr(d, &v.Status, jsondec.Str[ListBeneficiariesV2ParamsStatus])
 		case "page":
-			return true, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+			return 1, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
+			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2441,14 +2441,14 @@ func decodeListBeneficiariesV2Params(d *jx.Decoder, v *ListBeneficiariesV2Params
 func (v *LrsBank) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeLrsBank) }
 
 func decodeLrsBank(d *jx.Decoder, v *LrsBank) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_code":
-			return true, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
 		case "bank_name":
-			return true, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2459,18 +2459,18 @@ func (v *LrsCustomerBankAccount) UnmarshalJSON(b []byte) error {
 }
 
 func decodeLrsCustomerBankAccount(d *jx.Decoder, v *LrsCustomerBankAccount) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 		case "bank_code":
-			return true, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
 		case "bank_customer_id":
-			return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2481,16 +2481,16 @@ func (v *LrsCustomerBankAccountRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeLrsCustomerBankAccountRequest(d *jx.Decoder, v *LrsCustomerBankAccountRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return true, jsondec.Str[string](d, &v.AccountNumber)
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
 		case "bank_code":
-			return true, jsondec.Str[string](d, &v.BankCode)
+			return 1, jsondec.Str[string](d, &v.BankCode)
 		case "bank_customer_id":
-			return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2501,18 +2501,18 @@ func (v *LrsOrderDetails) UnmarshalJSON(b []byte) error {
 }
 
 func decodeLrsOrderDetails(d *jx.Decoder, v *LrsOrderDetails) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_id":
-			return true, jsondec.Ptr(d, &v.BankAccountId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BankAccountId, jsondec.Str[string])
 		case "beneficiary_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "lrs_quote_id":
-			return true, jsondec.Str[string](d, &v.LrsQuoteId)
+			return 2, jsondec.Str[string](d, &v.LrsQuoteId)
 		case "remittance_information":
-			return true, jsondec.Str[string](d, &v.RemittanceInformation)
+			return 3, jsondec.Str[string](d, &v.RemittanceInformation)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2523,18 +2523,18 @@ func (v *LrsOrderDetailsRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeLrsOrderDetailsRequest(d *jx.Decoder, v *LrsOrderDetailsRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_id":
-			return true, jsondec.Ptr(d, &v.BankAccountId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BankAccountId, jsondec.Str[string])
 		case "beneficiary_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "lrs_quote_id":
-			return true, jsondec.Str[string](d, &v.LrsQuoteId)
+			return 2, jsondec.Str[string](d, &v.LrsQuoteId)
 		case "remittance_information":
-			return true, jsondec.Str[string](d, &v.RemittanceInformation)
+			return 3, jsondec.Str[string](d, &v.RemittanceInformation)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2543,52 +2543,52 @@ func decodeLrsOrderDetailsRequest(d *jx.Decoder, v *LrsOrderDetailsRequest) erro
 func (v *LrsQuote) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeLrsQuote) }
 
 func decodeLrsQuote(d *jx.Decoder, v *LrsQuote) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_code":
-			return true, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "expires_at":
-			return true, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
 		case "from":
-			return true, jsondec.Ptr(d, &v.From, func(d *jx.Decoder, v *struct {
+			return 3, jsondec.Ptr(d, &v.From, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "amount":
-						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "fx_rate":
-			return true, jsondec.Ptr(d, &v.FxRate, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.FxRate, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "to":
-			return true, jsondec.Ptr(d, &v.To, func(d *jx.Decoder, v *struct {
+			return 6, jsondec.Ptr(d, &v.To, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "amount":
-						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "total_tax":
-			return true, jsondec.Ptr(d, &v.TotalTax, jsondec.Int[int64])
+			return 7, jsondec.Ptr(d, &v.TotalTax, jsondec.Int[int64])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2597,10 +2597,10 @@ func decodeLrsQuote(d *jx.Decoder, v *LrsQuote) error {
 func (v *Merchant) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeMerchant) }
 
 func decodeMerchant(d *jx.Decoder, v *Merchant) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return true, func(d *jx.Decoder, v *struct {
+			return 0, func(d *jx.Decoder, v *struct {
 				AddressLine1 string  "json:\"address_line1\""
 				AddressLine2 *string "json:\"address_line2,omitempty\""
 				City         string  "json:\"city\""
@@ -2608,58 +2608,58 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 				Pincode      string  "json:\"pincode\""
 				State        string  "json:\"state\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "address_line1":
-						return true, jsondec.Str[string](d, &v.AddressLine1)
+						return 0, jsondec.Str[string](d, &v.AddressLine1)
 					case "address_line2":
-						return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 					case "city":
-						return true, jsondec.Str[string](d, &v.City)
+						return 2, jsondec.Str[string](d, &v.City)
 					case "country":
-						return true, jsondec.Str[string](d, &v.Country)
+						return 3, jsondec.Str[string](d, &v.Country)
 					case "pincode":
-						return true, jsondec.Str[string](d, &v.Pincode)
+						return 4, jsondec.Str[string](d, &v.Pincode)
 					case "state":
-						return true, jsondec.Str[string](d, &v.State)
+						return 5, jsondec.Str[string](d, &v.State)
 					}
-					return false, nil
+					return -1, nil
 				})
 			}(d, &v.Address)
 		case "category":
-			return true, jsondec.Ptr(d, &v.Category, jsondec.Str[CreateMerchantRequestCategory])
+			return 1, jsondec.Ptr(d, &v.Category, jsondec.Str[CreateMerchantRequestCategory])
 		case "created_at":
-			return true, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "date_of_birth":
-			return true, jsondec.Ptr(d, &v.DateOfBirth, jsondec.Unmarshaler[openapi_types.Date])
+			return 3, jsondec.Ptr(d, &v.DateOfBirth, jsondec.Unmarshaler[openapi_types.Date])
 		case "entity_type":
-			return true, jsondec.Ptr(d, &v.EntityType, jsondec.Str[MerchantEntityType])
+			return 4, jsondec.Ptr(d, &v.EntityType, jsondec.Str[MerchantEntityType])
 		case "gender":
-			return true, jsondec.Ptr(d, &v.Gender, jsondec.Str[MerchantGender])
+			return 5, jsondec.Ptr(d, &v.Gender, jsondec.Str[MerchantGender])
 		case "jwt_token":
-			return true, jsondec.Ptr(d, &v.JwtToken, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.JwtToken, jsondec.Str[string])
 		case "merchant_id":
-			return true, jsondec.Str[string](d, &v.MerchantId)
+			return 7, jsondec.Str[string](d, &v.MerchantId)
 		case "name":
-			return true, jsondec.Str[string](d, &v.Name)
+			return 8, jsondec.Str[string](d, &v.Name)
 		case "operation_countries":
-			return true, jsondec.Slice(d, &v.OperationCountries, jsondec.Str[string])
+			return 9, jsondec.Slice(d, &v.OperationCountries, jsondec.Str[string])
 		case "owner_merchant_id":
-			return true, jsondec.Str[string](d, &v.OwnerMerchantId)
+			return 10, jsondec.Str[string](d, &v.OwnerMerchantId)
 		case "public_key":
-			return true, jsondec.Ptr(d, &v.PublicKey, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.PublicKey, jsondec.Str[string])
 		case "registration_country":
-			return true, jsondec.Str[string](d, &v.RegistrationCountry)
+			return 12, jsondec.Str[string](d, &v.RegistrationCountry)
 		case "registration_number":
-			return true, jsondec.Str[string](d, &v.RegistrationNumber)
+			return 13, jsondec.Str[string](d, &v.RegistrationNumber)
 		case "status":
-			return true, jsondec.Str[MerchantStatus](d, &v.Status)
+			return 14, jsondec.Str[MerchantStatus](d, &v.Status)
 		case "sub_category":
-			return true, jsondec.Ptr(d, &v.SubCategory, jsondec.Str[CreateMerchantRequestSubCategory])
+			return 15, jsondec.Ptr(d, &v.SubCategory, jsondec.Str[CreateMerchantRequestSubCategory])
 		case "updated_at":
-			return true, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 16, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2670,14 +2670,14 @@ func (v *MerchantCreateResponse) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMerchantCreateResponse(d *jx.Decoder, v *MerchantCreateResponse) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeMerchant)
+			return 0, jsondec.Ptr(d, &v.Data, decodeMerchant)
 		case "message":
-			return true, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2688,16 +2688,16 @@ func (v *MerchantWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMerchantWebhookEvent(d *jx.Decoder, v *MerchantWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeMerchant)
+			return 0, jsondec.Ptr(d, &v.Data, decodeMerchant)
 		case "entity_type":
-			return true, jsondec.Str[MerchantWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[MerchantWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2708,12 +2708,12 @@ func (v *MerchantWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMerchantWebhookParams(d *jx.Decoder, v *MerchantWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2724,12 +2724,12 @@ func (v *MockReviewBeneficiaryV2Request) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMockReviewBeneficiaryV2Request(d *jx.Decoder, v *MockReviewBeneficiaryV2Request) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "review_action":
-			return true, jsondec.Str[MockReviewBeneficiaryV2RequestReviewAction](d, &v.ReviewAction)
+			return 0, jsondec.Str[MockReviewBeneficiaryV2RequestReviewAction](d, &v.ReviewAction)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2740,18 +2740,18 @@ func (v *MockUpdatePayoutStatusRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMockUpdatePayoutStatusRequest(d *jx.Decoder, v *MockUpdatePayoutStatusRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return true, jsondec.Str[string](d, &v.Id)
+			return 0, jsondec.Str[string](d, &v.Id)
 		case "rfi_document_ids":
-			return true, jsondec.Ptr(d, &v.RfiDocumentIds, func(d *jx.Decoder, p *[]string) error {
+			return 1, jsondec.Ptr(d, &v.RfiDocumentIds, func(d *jx.Decoder, p *[]string) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "status":
-			return true, jsondec.Str[MockUpdatePayoutStatusRequestStatus](d, &v.Status)
+			return 2, jsondec.Str[MockUpdatePayoutStatusRequestStatus](d, &v.Status)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2762,12 +2762,12 @@ func (v *MockUpdateRefundJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMockUpdateRefundJSONBody(d *jx.Decoder, v *MockUpdateRefundJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[MockUpdateRefundJSONBodyStatus])
+			return 0, jsondec.Ptr(d, &v.Status, jsondec.Str[MockUpdateRefundJSONBodyStatus])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2778,12 +2778,12 @@ func (v *MockUpdateRefundJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeMockUpdateRefundJSONRequestBody(d *jx.Decoder, v *MockUpdateRefundJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[MockUpdateRefundJSONBodyStatus])
+			return 0, jsondec.Ptr(d, &v.Status, jsondec.Str[MockUpdateRefundJSONBodyStatus])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2792,14 +2792,14 @@ func decodeMockUpdateRefundJSONRequestBody(d *jx.Decoder, v *MockUpdateRefundJSO
 func (v *Money) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeMoney) }
 
 func decodeMoney(d *jx.Decoder, v *Money) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2810,69 +2810,69 @@ func (v *OrderResponse) UnmarshalJSON(b []byte) error {
 }
 
 func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  *string "json:\"account_number,omitempty\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrderResponseCurrency])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrderResponseCurrency])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 7, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "lrs":
-			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
+			return 10, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrderResponsePaymentMethods) error {
+			return 12, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrderResponsePaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[OrderResponsePaymentMethods])
 			})
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 14, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "rfi_documents":
-			return true, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
+			return 18, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
 				Name     string "json:\"name\""
 				RfiDocId string "json:\"rfi_doc_id\""
 			}) error {
@@ -2880,27 +2880,27 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 					Name     string "json:\"name\""
 					RfiDocId string "json:\"rfi_doc_id\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "name":
-							return true, jsondec.Str[string](d, &v.Name)
+							return 0, jsondec.Str[string](d, &v.Name)
 						case "rfi_doc_id":
-							return true, jsondec.Str[string](d, &v.RfiDocId)
+							return 1, jsondec.Str[string](d, &v.RfiDocId)
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 19, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[OrderResponseStatus])
+			return 20, jsondec.Ptr(d, &v.Status, jsondec.Str[OrderResponseStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 21, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2909,77 +2909,77 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 func (v *Orders) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeOrders) }
 
 func decodeOrders(d *jx.Decoder, v *Orders) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrdersCurrency])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrdersCurrency])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 7, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "lrs":
-			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
+			return 10, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersPaymentMethods) error {
+			return 12, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersPaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[OrdersPaymentMethods])
 			})
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 14, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 18, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersStatus])
+			return 19, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 20, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -2990,69 +2990,69 @@ func (v *OrdersRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeOrdersRequest(d *jx.Decoder, v *OrdersRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[int64](d, &v.Amount)
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "currency":
-			return true, jsondec.Str[OrdersRequestCurrency](d, &v.Currency)
+			return 2, jsondec.Str[OrdersRequestCurrency](d, &v.Currency)
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 3, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 5, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "lrs":
-			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetailsRequest)
+			return 8, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetailsRequest)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 9, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersRequestPaymentMethods) error {
+			return 10, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersRequestPaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[OrdersRequestPaymentMethods])
 			})
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProductRequest)
+			return 12, jsondec.Ptr(d, &v.Product, decodeProductRequest)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 16, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3063,77 +3063,77 @@ func (v *OrdersWebhookData) UnmarshalJSON(b []byte) error {
 }
 
 func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrdersWebhookDataCurrency])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrdersWebhookDataCurrency])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 7, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "lrs":
-			return true, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
+			return 10, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, jsondec.Unmarshaler[OrdersWebhookData_PaymentMethods])
+			return 12, jsondec.Ptr(d, &v.PaymentMethods, jsondec.Unmarshaler[OrdersWebhookData_PaymentMethods])
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 14, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "rfi_documents":
-			return true, jsondec.Ptr(d, &v.RfiDocuments, jsondec.Unmarshaler[OrdersWebhookData_RfiDocuments])
+			return 18, jsondec.Ptr(d, &v.RfiDocuments, jsondec.Unmarshaler[OrdersWebhookData_RfiDocuments])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 19, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersWebhookDataStatus])
+			return 20, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersWebhookDataStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 21, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3144,16 +3144,16 @@ func (v *OrdersWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeOrdersWebhookEvent(d *jx.Decoder, v *OrdersWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeOrdersWebhookData)
+			return 0, jsondec.Ptr(d, &v.Data, decodeOrdersWebhookData)
 		case "entity_type":
-			return true, jsondec.Str[OrdersWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[OrdersWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3164,12 +3164,12 @@ func (v *OrdersWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeOrdersWebhookParams(d *jx.Decoder, v *OrdersWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3178,24 +3178,24 @@ func decodeOrdersWebhookParams(d *jx.Decoder, v *OrdersWebhookParams) error {
 func (v *PageMeta) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePageMeta) }
 
 func decodePageMeta(d *jx.Decoder, v *PageMeta) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "count":
-			return true, jsondec.Ptr(d, &v.Count, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Count, jsondec.Int[int64])
 		case "current":
-			return true, jsondec.Ptr(d, &v.Current, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.Current, jsondec.Int[int64])
 		case "next":
-			return true, jsondec.Ptr(d, &v.Next, jsondec.Int[int64])
+			return 2, jsondec.Ptr(d, &v.Next, jsondec.Int[int64])
 		case "pages":
-			return true, jsondec.Ptr(d, &v.Pages, jsondec.Int[int64])
+			return 3, jsondec.Ptr(d, &v.Pages, jsondec.Int[int64])
 		case "per_page":
-			return true, jsondec.Ptr(d, &v.PerPage, jsondec.Int[int64])
+			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[int64])
 		case "previous":
-			return true, jsondec.Ptr(d, &v.Previous, jsondec.Int[int64])
+			return 5, jsondec.Ptr(d, &v.Previous, jsondec.Int[int64])
 		case "total":
-			return true, jsondec.Ptr(d, &v.Total, jsondec.Int[int64])
+			return 6, jsondec.Ptr(d, &v.Total, jsondec.Int[int64])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3204,142 +3204,142 @@ func decodePageMeta(d *jx.Decoder, v *PageMeta) error {
 func (v *Payment) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePayment) }
 
 func decodePayment(d *jx.Decoder, v *Payment) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "auto_debit":
-			return true, jsondec.Ptr(d, &v.AutoDebit, jsondec.Bool[bool])
+			return 0, jsondec.Ptr(d, &v.AutoDebit, jsondec.Bool[bool])
 		case "compliance_status":
-			return true, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[PaymentComplianceStatus])
+			return 1, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[PaymentComplianceStatus])
 		case "converted_amount":
-			return true, jsondec.Ptr(d, &v.ConvertedAmount, jsondec.Int[int64])
+			return 2, jsondec.Ptr(d, &v.ConvertedAmount, jsondec.Int[int64])
 		case "converted_currency":
-			return true, jsondec.Ptr(d, &v.ConvertedCurrency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.ConvertedCurrency, jsondec.Str[string])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 5, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "customer_error_description":
-			return true, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+			return 8, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
 				return jsondec.Slice(d, p, decodeAttachedDocument)
 			})
 		case "error_code":
-			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
 		case "error_description":
-			return true, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
 		case "error_message":
-			return true, jsondec.Ptr(d, &v.ErrorMessage, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.ErrorMessage, jsondec.Str[string])
 		case "fee_bearer":
-			return true, jsondec.Ptr(d, &v.FeeBearer, jsondec.Str[PaymentFeeBearer])
+			return 12, jsondec.Ptr(d, &v.FeeBearer, jsondec.Str[PaymentFeeBearer])
 		case "fee_breakdown":
-			return true, jsondec.Ptr(d, &v.FeeBreakdown, func(d *jx.Decoder, v *struct {
+			return 13, jsondec.Ptr(d, &v.FeeBreakdown, func(d *jx.Decoder, v *struct {
 				FxFee       *[]FeeBreakdownEntry "json:\"fx_fee,omitempty\""
 				ReferralFee *[]FeeBreakdownEntry "json:\"referral_fee,omitempty\""
 				TxnFee      *[]FeeBreakdownEntry "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
 							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
 						})
 					case "referral_fee":
-						return true, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+						return 1, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
 							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
 						})
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+						return 2, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
 							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
 						})
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "fee_collection_mode":
-			return true, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentFeeCollectionMode])
+			return 14, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentFeeCollectionMode])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 15, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee       *Money "json:\"fx_fee,omitempty\""
 				ReferralFee *Money "json:\"referral_fee,omitempty\""
 				TxnFee      *Money "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 					case "referral_fee":
-						return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
+						return 1, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+						return 2, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "funds_available":
-			return true, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
+			return 16, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
 		case "fx_fee":
-			return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+			return 17, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 18, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "merchant_id":
-			return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
 		case "metadata":
-			return true, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
+			return 20, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
 				return jsondec.Map(d, p, jsondec.Std[interface{}])
 			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 21, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "ordered_amount":
-			return true, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
+			return 22, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
 		case "ordered_currency":
-			return true, jsondec.Ptr(d, &v.OrderedCurrency, jsondec.Str[string])
+			return 23, jsondec.Ptr(d, &v.OrderedCurrency, jsondec.Str[string])
 		case "paid_at":
-			return true, jsondec.Ptr(d, &v.PaidAt, jsondec.Unmarshaler[time.Time])
+			return 24, jsondec.Ptr(d, &v.PaidAt, jsondec.Unmarshaler[time.Time])
 		case "payin_id":
-			return true, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 25, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
 		case "payin_type":
-			return true, jsondec.Ptr(d, &v.PayinType, jsondec.Str[PaymentPayinType])
+			return 26, jsondec.Ptr(d, &v.PayinType, jsondec.Str[PaymentPayinType])
 		case "payment_amount":
-			return true, jsondec.Ptr(d, &v.PaymentAmount, jsondec.Int[int64])
+			return 27, jsondec.Ptr(d, &v.PaymentAmount, jsondec.Int[int64])
 		case "payment_currency":
-			return true, jsondec.Ptr(d, &v.PaymentCurrency, jsondec.Str[string])
+			return 28, jsondec.Ptr(d, &v.PaymentCurrency, jsondec.Str[string])
 		case "payment_date":
-			return true, jsondec.Ptr(d, &v.PaymentDate, jsondec.Unmarshaler[time.Time])
+			return 29, jsondec.Ptr(d, &v.PaymentDate, jsondec.Unmarshaler[time.Time])
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, func(d *jx.Decoder, v *struct {
+			return 30, jsondec.Ptr(d, &v.PaymentMethod, func(d *jx.Decoder, v *struct {
 				Details *Payment_PaymentMethod_Details "json:\"details,omitempty\""
 				Id      *string                        "json:\"id,omitempty\""
 				Type    *PaymentPaymentMethodType      "json:\"type,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "details":
-						return true, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[Payment_PaymentMethod_Details])
+						return 0, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[Payment_PaymentMethod_Details])
 					case "id":
-						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 					case "type":
-						return true, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentPaymentMethodType])
+						return 2, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentPaymentMethodType])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "product_description":
-			return true, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
+			return 31, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
 		case "product_name":
-			return true, jsondec.Ptr(d, &v.ProductName, jsondec.Str[string])
+			return 32, jsondec.Ptr(d, &v.ProductName, jsondec.Str[string])
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 33, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "requested_amount":
-			return true, jsondec.Ptr(d, &v.RequestedAmount, jsondec.Int[int64])
+			return 34, jsondec.Ptr(d, &v.RequestedAmount, jsondec.Int[int64])
 		case "requested_currency":
-			return true, jsondec.Ptr(d, &v.RequestedCurrency, jsondec.Str[string])
+			return 35, jsondec.Ptr(d, &v.RequestedCurrency, jsondec.Str[string])
 		case "rfi":
-			return true, jsondec.Ptr(d, &v.Rfi, func(d *jx.Decoder, v *struct {
+			return 36, jsondec.Ptr(d, &v.Rfi, func(d *jx.Decoder, v *struct {
 				DocumentsRequired *[]struct {
 					Description     *string "json:\"description,omitempty\""
 					MaxCount        *int64  "json:\"max_count,omitempty\""
@@ -3351,10 +3351,10 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 				ReasonCodeDescription *string    "json:\"reason_code_description,omitempty\""
 				ResponseDeadline      *time.Time "json:\"response_deadline,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "documents_required":
-						return true, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
+						return 0, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
 							Description     *string "json:\"description,omitempty\""
 							MaxCount        *int64  "json:\"max_count,omitempty\""
 							MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
@@ -3366,49 +3366,49 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 								MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
 								RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
 							}) error {
-								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 									switch string(k) {
 									case "description":
-										return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+										return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
 									case "max_count":
-										return true, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
+										return 1, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
 									case "multiple_allowed":
-										return true, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
+										return 2, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
 									case "rfi_doc_id":
-										return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+										return 3, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
 									}
-									return false, nil
+									return -1, nil
 								})
 							})
 						})
 					case "id":
-						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 					case "reason_code":
-						return true, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
 					case "reason_code_description":
-						return true, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
 					case "response_deadline":
-						return true, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
+						return 4, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "sender_name":
-			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 37, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "settlement_id":
-			return true, jsondec.Ptr(d, &v.SettlementId, jsondec.Str[string])
+			return 38, jsondec.Ptr(d, &v.SettlementId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentStatus])
+			return 39, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentStatus])
 		case "subscription_id":
-			return true, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 40, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
 		case "transaction_reference_number":
-			return true, jsondec.Ptr(d, &v.TransactionReferenceNumber, jsondec.Str[string])
+			return 41, jsondec.Ptr(d, &v.TransactionReferenceNumber, jsondec.Str[string])
 		case "txn_fee":
-			return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+			return 42, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 43, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3419,20 +3419,20 @@ func (v *PaymentCard) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentCard(d *jx.Decoder, v *PaymentCard) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "cvv":
-			return true, jsondec.Ptr(d, &v.Cvv, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Cvv, jsondec.Str[string])
 		case "expiry_month":
-			return true, jsondec.Ptr(d, &v.ExpiryMonth, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.ExpiryMonth, jsondec.Str[string])
 		case "expiry_year":
-			return true, jsondec.Ptr(d, &v.ExpiryYear, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.ExpiryYear, jsondec.Str[string])
 		case "holder_name":
-			return true, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
 		case "number":
-			return true, jsondec.Ptr(d, &v.Number, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Number, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3443,83 +3443,83 @@ func (v *PaymentLink) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[PaymentLinkCurrency])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[PaymentLinkCurrency])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "expires_at":
-			return true, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 8, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "last_reminder_sent_at":
-			return true, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
+			return 11, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 12, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "notify_customer":
-			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
+			return 13, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_link":
-			return true, jsondec.Ptr(d, &v.PaymentLink, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.PaymentLink, jsondec.Str[string])
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkPaymentMethods) error {
+			return 15, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkPaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[PaymentLinkPaymentMethods])
 			})
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 17, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 18, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "reminder_frequency":
-			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 20, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 21, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkStatus])
+			return 22, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 23, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3530,71 +3530,71 @@ func (v *PaymentLinkRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentLinkRequest(d *jx.Decoder, v *PaymentLinkRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[int64](d, &v.Amount)
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  string  "json:\"account_number\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Str[string](d, &v.AccountNumber)
+						return 0, jsondec.Str[string](d, &v.AccountNumber)
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "currency":
-			return true, jsondec.Str[PaymentLinkRequestCurrency](d, &v.Currency)
+			return 2, jsondec.Str[PaymentLinkRequestCurrency](d, &v.Currency)
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 3, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "expires_at":
-			return true, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
+			return 5, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 6, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 9, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "notify_customer":
-			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
+			return 10, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkRequestPaymentMethods) error {
+			return 11, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkRequestPaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[PaymentLinkRequestPaymentMethods])
 			})
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProductRequest)
+			return 13, jsondec.Ptr(d, &v.Product, decodeProductRequest)
 		case "purpose_code":
-			return true, jsondec.Str[string](d, &v.PurposeCode)
+			return 14, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "reminder_frequency":
-			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 16, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 17, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3605,75 +3605,75 @@ func (v *PaymentLinkResponse) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bank_account_details":
-			return true, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
 				AccountNumber  *string "json:\"account_number,omitempty\""
 				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
 				BicPrimary     *string "json:\"bic_primary,omitempty\""
 				BicSecondary   *string "json:\"bic_secondary,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "account_number":
-						return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 					case "bank_customer_id":
-						return true, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
 					case "bic_primary":
-						return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 					case "bic_secondary":
-						return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[PaymentLinkResponseCurrency])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[PaymentLinkResponseCurrency])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "document_id":
-			return true, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
 		case "expires_at":
-			return true, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_amount":
-			return true, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 8, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
 		case "invoice_description":
-			return true, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "last_reminder_sent_at":
-			return true, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
+			return 11, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 12, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "notify_customer":
-			return true, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
+			return 13, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_link":
-			return true, jsondec.Ptr(d, &v.PaymentLink, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.PaymentLink, jsondec.Str[string])
 		case "payment_methods":
-			return true, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkResponsePaymentMethods) error {
+			return 15, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkResponsePaymentMethods) error {
 				return jsondec.Slice(d, p, jsondec.Str[PaymentLinkResponsePaymentMethods])
 			})
 		case "price_id":
-			return true, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
 		case "product":
-			return true, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 17, jsondec.Ptr(d, &v.Product, decodeProduct)
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 18, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "reminder_frequency":
-			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 20, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		case "rfi_documents":
-			return true, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
+			return 21, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
 				Name     string "json:\"name\""
 				RfiDocId string "json:\"rfi_doc_id\""
 			}) error {
@@ -3681,27 +3681,27 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 					Name     string "json:\"name\""
 					RfiDocId string "json:\"rfi_doc_id\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "name":
-							return true, jsondec.Str[string](d, &v.Name)
+							return 0, jsondec.Str[string](d, &v.Name)
 						case "rfi_doc_id":
-							return true, jsondec.Str[string](d, &v.RfiDocId)
+							return 1, jsondec.Str[string](d, &v.RfiDocId)
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		case "split_ids":
-			return true, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
+			return 22, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
 				return jsondec.Slice(d, p, jsondec.Str[string])
 			})
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkResponseStatus])
+			return 23, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkResponseStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 24, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3712,16 +3712,16 @@ func (v *PaymentLinkWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentLinkWebhookEvent(d *jx.Decoder, v *PaymentLinkWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodePaymentLinkResponse)
+			return 0, jsondec.Ptr(d, &v.Data, decodePaymentLinkResponse)
 		case "entity_type":
-			return true, jsondec.Str[PaymentLinkWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[PaymentLinkWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3732,12 +3732,12 @@ func (v *PaymentLinkWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentLinkWebhookParams(d *jx.Decoder, v *PaymentLinkWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3748,34 +3748,34 @@ func (v *PaymentPaymentMethodDetails0) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentPaymentMethodDetails0(d *jx.Decoder, v *PaymentPaymentMethodDetails0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "external_reference":
-			return true, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
 		case "local_routing_number":
-			return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
 		case "receiver_account_number":
-			return true, jsondec.Ptr(d, &v.ReceiverAccountNumber, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.ReceiverAccountNumber, jsondec.Str[string])
 		case "remittance_information":
-			return true, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
 		case "sender_account_number":
-			return true, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
 		case "sender_bank_address":
-			return true, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
 		case "sender_bank_country":
-			return true, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
 		case "sender_bank_name":
-			return true, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
 		case "sender_country":
-			return true, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
 		case "sender_name":
-			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "swift_code":
-			return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 		case "transfer_type":
-			return true, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentPaymentMethodDetails0TransferType])
+			return 11, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentPaymentMethodDetails0TransferType])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3786,32 +3786,32 @@ func (v *PaymentPaymentMethodDetails1) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentPaymentMethodDetails1(d *jx.Decoder, v *PaymentPaymentMethodDetails1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "external_reference":
-			return true, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
 		case "local_routing_number":
-			return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
 		case "remittance_information":
-			return true, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
 		case "sender_account_number":
-			return true, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
 		case "sender_bank_address":
-			return true, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
 		case "sender_bank_country":
-			return true, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
 		case "sender_bank_name":
-			return true, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
 		case "sender_country":
-			return true, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
 		case "sender_name":
-			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "swift_code":
-			return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 		case "transfer_type":
-			return true, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentPaymentMethodDetails1TransferType])
+			return 10, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentPaymentMethodDetails1TransferType])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3822,24 +3822,24 @@ func (v *PaymentPaymentMethodDetails2) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentPaymentMethodDetails2(d *jx.Decoder, v *PaymentPaymentMethodDetails2) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "card_bin":
-			return true, jsondec.Ptr(d, &v.CardBin, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CardBin, jsondec.Str[string])
 		case "card_holder_name":
-			return true, jsondec.Ptr(d, &v.CardHolderName, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.CardHolderName, jsondec.Str[string])
 		case "card_network":
-			return true, jsondec.Ptr(d, &v.CardNetwork, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.CardNetwork, jsondec.Str[string])
 		case "card_type":
-			return true, jsondec.Ptr(d, &v.CardType, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.CardType, jsondec.Str[string])
 		case "country_code":
-			return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
 		case "end_digits":
-			return true, jsondec.Ptr(d, &v.EndDigits, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.EndDigits, jsondec.Str[string])
 		case "issuer_name":
-			return true, jsondec.Ptr(d, &v.IssuerName, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.IssuerName, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -3850,144 +3850,144 @@ func (v *PaymentWebhookData) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "auto_debit":
-			return true, jsondec.Ptr(d, &v.AutoDebit, jsondec.Bool[bool])
+			return 0, jsondec.Ptr(d, &v.AutoDebit, jsondec.Bool[bool])
 		case "compliance_status":
-			return true, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[PaymentWebhookDataComplianceStatus])
+			return 1, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[PaymentWebhookDataComplianceStatus])
 		case "converted_amount":
-			return true, jsondec.Ptr(d, &v.ConvertedAmount, jsondec.Int[int64])
+			return 2, jsondec.Ptr(d, &v.ConvertedAmount, jsondec.Int[int64])
 		case "converted_currency":
-			return true, jsondec.Ptr(d, &v.ConvertedCurrency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.ConvertedCurrency, jsondec.Str[string])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 5, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "customer_error_description":
-			return true, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+			return 8, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
 				return jsondec.Slice(d, p, decodeAttachedDocument)
 			})
 		case "error_code":
-			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
 		case "error_description":
-			return true, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
 		case "error_message":
-			return true, jsondec.Ptr(d, &v.ErrorMessage, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.ErrorMessage, jsondec.Str[string])
 		case "fee_bearer":
-			return true, jsondec.Ptr(d, &v.FeeBearer, jsondec.Str[PaymentWebhookDataFeeBearer])
+			return 12, jsondec.Ptr(d, &v.FeeBearer, jsondec.Str[PaymentWebhookDataFeeBearer])
 		case "fee_breakdown":
-			return true, jsondec.Ptr(d, &v.FeeBreakdown, func(d *jx.Decoder, v *struct {
+			return 13, jsondec.Ptr(d, &v.FeeBreakdown, func(d *jx.Decoder, v *struct {
 				FxFee       *[]FeeBreakdownEntry "json:\"fx_fee,omitempty\""
 				ReferralFee *[]FeeBreakdownEntry "json:\"referral_fee,omitempty\""
 				TxnFee      *[]FeeBreakdownEntry "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
 							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
 						})
 					case "referral_fee":
-						return true, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+						return 1, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
 							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
 						})
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
+						return 2, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
 							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
 						})
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "fee_collection_mode":
-			return true, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentWebhookDataFeeCollectionMode])
+			return 14, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentWebhookDataFeeCollectionMode])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 15, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee       *Money "json:\"fx_fee,omitempty\""
 				ReferralFee *Money "json:\"referral_fee,omitempty\""
 				TxnFee      *Money "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 					case "referral_fee":
-						return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
+						return 1, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+						return 2, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "funds_available":
-			return true, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
+			return 16, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
 		case "fx_fee":
-			return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+			return 17, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 18, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "merchant_id":
-			return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
 		case "metadata":
-			return true, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
+			return 20, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
 				return jsondec.Map(d, p, jsondec.Std[interface{}])
 			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 21, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "ordered_amount":
-			return true, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
+			return 22, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
 		case "ordered_currency":
-			return true, jsondec.Ptr(d, &v.OrderedCurrency, jsondec.Str[string])
+			return 23, jsondec.Ptr(d, &v.OrderedCurrency, jsondec.Str[string])
 		case "paid_at":
-			return true, jsondec.Ptr(d, &v.PaidAt, jsondec.Unmarshaler[time.Time])
+			return 24, jsondec.Ptr(d, &v.PaidAt, jsondec.Unmarshaler[time.Time])
 		case "payin_id":
-			return true, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 25, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
 		case "payin_type":
-			return true, jsondec.Ptr(d, &v.PayinType, jsondec.Str[PaymentWebhookDataPayinType])
+			return 26, jsondec.Ptr(d, &v.PayinType, jsondec.Str[PaymentWebhookDataPayinType])
 		case "payment_amount":
-			return true, jsondec.Ptr(d, &v.PaymentAmount, jsondec.Int[int64])
+			return 27, jsondec.Ptr(d, &v.PaymentAmount, jsondec.Int[int64])
 		case "payment_currency":
-			return true, jsondec.Ptr(d, &v.PaymentCurrency, jsondec.Str[string])
+			return 28, jsondec.Ptr(d, &v.PaymentCurrency, jsondec.Str[string])
 		case "payment_date":
-			return true, jsondec.Ptr(d, &v.PaymentDate, jsondec.Unmarshaler[time.Time])
+			return 29, jsondec.Ptr(d, &v.PaymentDate, jsondec.Unmarshaler[time.Time])
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, func(d *jx.Decoder, v *struct {
+			return 30, jsondec.Ptr(d, &v.PaymentMethod, func(d *jx.Decoder, v *struct {
 				Details *PaymentWebhookData_PaymentMethod_Details "json:\"details,omitempty\""
 				Id      *string                                   "json:\"id,omitempty\""
 				Type    *PaymentWebhookDataPaymentMethodType      "json:\"type,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "details":
-						return true, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[PaymentWebhookData_PaymentMethod_Details])
+						return 0, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[PaymentWebhookData_PaymentMethod_Details])
 					case "id":
-						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 					case "type":
-						return true, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentWebhookDataPaymentMethodType])
+						return 2, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentWebhookDataPaymentMethodType])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "product_description":
-			return true, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
+			return 31, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
 		case "product_name":
-			return true, jsondec.Ptr(d, &v.ProductName, jsondec.Str[string])
+			return 32, jsondec.Ptr(d, &v.ProductName, jsondec.Str[string])
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 33, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "referral_fee":
-			return true, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
+			return 34, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
 		case "requested_amount":
-			return true, jsondec.Ptr(d, &v.RequestedAmount, jsondec.Int[int64])
+			return 35, jsondec.Ptr(d, &v.RequestedAmount, jsondec.Int[int64])
 		case "requested_currency":
-			return true, jsondec.Ptr(d, &v.RequestedCurrency, jsondec.Str[string])
+			return 36, jsondec.Ptr(d, &v.RequestedCurrency, jsondec.Str[string])
 		case "rfi":
-			return true, jsondec.Ptr(d, &v.Rfi, func(d *jx.Decoder, v *struct {
+			return 37, jsondec.Ptr(d, &v.Rfi, func(d *jx.Decoder, v *struct {
 				DocumentsRequired *[]struct {
 					Description     *string "json:\"description,omitempty\""
 					MaxCount        *int64  "json:\"max_count,omitempty\""
@@ -3999,10 +3999,10 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 				ReasonCodeDescription *string    "json:\"reason_code_description,omitempty\""
 				ResponseDeadline      *time.Time "json:\"response_deadline,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "documents_required":
-						return true, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
+						return 0, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
 							Description     *string "json:\"description,omitempty\""
 							MaxCount        *int64  "json:\"max_count,omitempty\""
 							MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
@@ -4014,49 +4014,49 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 								MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
 								RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
 							}) error {
-								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 									switch string(k) {
 									case "description":
-										return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+										return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
 									case "max_count":
-										return true, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
+										return 1, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
 									case "multiple_allowed":
-										return true, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
+										return 2, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
 									case "rfi_doc_id":
-										return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+										return 3, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
 									}
-									return false, nil
+									return -1, nil
 								})
 							})
 						})
 					case "id":
-						return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 					case "reason_code":
-						return true, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
+						return 2, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
 					case "reason_code_description":
-						return true, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
+						return 3, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
 					case "response_deadline":
-						return true, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
+						return 4, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "sender_name":
-			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 38, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "settlement_id":
-			return true, jsondec.Ptr(d, &v.SettlementId, jsondec.Str[string])
+			return 39, jsondec.Ptr(d, &v.SettlementId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentWebhookDataStatus])
+			return 40, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentWebhookDataStatus])
 		case "subscription_id":
-			return true, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 41, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
 		case "transaction_reference_number":
-			return true, jsondec.Ptr(d, &v.TransactionReferenceNumber, jsondec.Str[string])
+			return 42, jsondec.Ptr(d, &v.TransactionReferenceNumber, jsondec.Str[string])
 		case "txn_fee":
-			return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+			return 43, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 44, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4067,34 +4067,34 @@ func (v *PaymentWebhookDataPaymentMethodDetails0) UnmarshalJSON(b []byte) error 
 }
 
 func decodePaymentWebhookDataPaymentMethodDetails0(d *jx.Decoder, v *PaymentWebhookDataPaymentMethodDetails0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "external_reference":
-			return true, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
 		case "local_routing_number":
-			return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
 		case "receiver_account_number":
-			return true, jsondec.Ptr(d, &v.ReceiverAccountNumber, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.ReceiverAccountNumber, jsondec.Str[string])
 		case "remittance_information":
-			return true, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
 		case "sender_account_number":
-			return true, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
 		case "sender_bank_address":
-			return true, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
 		case "sender_bank_country":
-			return true, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
 		case "sender_bank_name":
-			return true, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
 		case "sender_country":
-			return true, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
 		case "sender_name":
-			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "swift_code":
-			return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 		case "transfer_type":
-			return true, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentWebhookDataPaymentMethodDetails0TransferType])
+			return 11, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentWebhookDataPaymentMethodDetails0TransferType])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4105,32 +4105,32 @@ func (v *PaymentWebhookDataPaymentMethodDetails1) UnmarshalJSON(b []byte) error 
 }
 
 func decodePaymentWebhookDataPaymentMethodDetails1(d *jx.Decoder, v *PaymentWebhookDataPaymentMethodDetails1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "external_reference":
-			return true, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
 		case "local_routing_number":
-			return true, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
 		case "remittance_information":
-			return true, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
 		case "sender_account_number":
-			return true, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
 		case "sender_bank_address":
-			return true, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
 		case "sender_bank_country":
-			return true, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
 		case "sender_bank_name":
-			return true, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
 		case "sender_country":
-			return true, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
 		case "sender_name":
-			return true, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
 		case "swift_code":
-			return true, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
 		case "transfer_type":
-			return true, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentWebhookDataPaymentMethodDetails1TransferType])
+			return 10, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentWebhookDataPaymentMethodDetails1TransferType])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4141,24 +4141,24 @@ func (v *PaymentWebhookDataPaymentMethodDetails2) UnmarshalJSON(b []byte) error 
 }
 
 func decodePaymentWebhookDataPaymentMethodDetails2(d *jx.Decoder, v *PaymentWebhookDataPaymentMethodDetails2) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "card_bin":
-			return true, jsondec.Ptr(d, &v.CardBin, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.CardBin, jsondec.Str[string])
 		case "card_holder_name":
-			return true, jsondec.Ptr(d, &v.CardHolderName, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.CardHolderName, jsondec.Str[string])
 		case "card_network":
-			return true, jsondec.Ptr(d, &v.CardNetwork, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.CardNetwork, jsondec.Str[string])
 		case "card_type":
-			return true, jsondec.Ptr(d, &v.CardType, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.CardType, jsondec.Str[string])
 		case "country_code":
-			return true, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
 		case "end_digits":
-			return true, jsondec.Ptr(d, &v.EndDigits, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.EndDigits, jsondec.Str[string])
 		case "issuer_name":
-			return true, jsondec.Ptr(d, &v.IssuerName, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.IssuerName, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4169,16 +4169,16 @@ func (v *PaymentWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentWebhookEvent(d *jx.Decoder, v *PaymentWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodePaymentWebhookData)
+			return 0, jsondec.Ptr(d, &v.Data, decodePaymentWebhookData)
 		case "entity_type":
-			return true, jsondec.Str[PaymentWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[PaymentWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4189,12 +4189,12 @@ func (v *PaymentWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodePaymentWebhookParams(d *jx.Decoder, v *PaymentWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4203,30 +4203,30 @@ func decodePaymentWebhookParams(d *jx.Decoder, v *PaymentWebhookParams) error {
 func (v *Payout) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePayout) }
 
 func decodePayout(d *jx.Decoder, v *Payout) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "customer_error_description":
-			return true, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
 		case "destination_amount":
-			return true, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 3, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
 		case "destination_currency":
-			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+			return 5, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
 				return jsondec.Slice(d, p, decodeAttachedDocument)
 			})
 		case "error_code":
-			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutErrorCode])
+			return 6, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutErrorCode])
 		case "error_description":
-			return true, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
 		case "fee_collection_mode":
-			return true, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[string])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 9, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				Fx *struct {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
@@ -4244,111 +4244,111 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx":
-						return true, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
+						return 0, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+						return 1, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "transaction":
-						return true, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
+						return 2, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+						return 3, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "mid_market_rate":
-			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
+			return 12, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
 				Currency *string      "json:\"currency,omitempty\""
 				Rate     *json.Number "json:\"rate,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					case "rate":
-						return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
+						return 1, jsondec.Ptr(d, &v.Rate, jsondec.Number)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 13, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_rail":
-			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutPaymentRail])
+			return 14, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutPaymentRail])
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "quote_id":
-			return true, jsondec.Ptr(d, &v.QuoteId, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.QuoteId, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "source_amount":
-			return true, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 18, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
 		case "source_currency":
-			return true, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PayoutStatus])
+			return 20, jsondec.Ptr(d, &v.Status, jsondec.Str[PayoutStatus])
 		case "taxes":
-			return true, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]struct {
+			return 21, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Bps      *int64  "json:\"bps,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
@@ -4360,27 +4360,27 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 					Currency *string "json:\"currency,omitempty\""
 					Name     *string "json:\"name,omitempty\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 						case "bps":
-							return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+							return 1, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
 						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+							return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 						case "name":
-							return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+							return 3, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 22, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "utr":
-			return true, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 23, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4391,49 +4391,49 @@ func (v *PayoutWebhookData) UnmarshalJSON(b []byte) error {
 }
 
 func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "beneficiary":
-			return true, jsondec.Ptr(d, &v.Beneficiary, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.Beneficiary, func(d *jx.Decoder, v *struct {
 				Country *string "json:\"country,omitempty\""
 				Name    *string "json:\"name,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "country":
-						return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 					case "name":
-						return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "beneficiary_id":
-			return true, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 3, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "customer_error_description":
-			return true, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
 		case "destination_amount":
-			return true, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 6, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
 		case "destination_currency":
-			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
+			return 8, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
 				return jsondec.Slice(d, p, decodeAttachedDocument)
 			})
 		case "error_code":
-			return true, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutWebhookDataErrorCode])
+			return 9, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutWebhookDataErrorCode])
 		case "error_description":
-			return true, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
 		case "fee_collection_mode":
-			return true, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[string])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 12, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				Fx *struct {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
@@ -4451,111 +4451,111 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx":
-						return true, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
+						return 0, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+						return 1, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "transaction":
-						return true, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
+						return 2, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+						return 3, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "invoice_number":
-			return true, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
 		case "mid_market_rate":
-			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
+			return 15, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
 				Currency *string      "json:\"currency,omitempty\""
 				Rate     *json.Number "json:\"rate,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					case "rate":
-						return true, jsondec.Ptr(d, &v.Rate, jsondec.Number)
+						return 1, jsondec.Ptr(d, &v.Rate, jsondec.Number)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 16, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "payment_rail":
-			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutWebhookDataPaymentRail])
+			return 17, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutWebhookDataPaymentRail])
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 18, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "quote_id":
-			return true, jsondec.Ptr(d, &v.QuoteId, jsondec.Str[string])
+			return 19, jsondec.Ptr(d, &v.QuoteId, jsondec.Str[string])
 		case "request_id":
-			return true, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 20, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "source_amount":
-			return true, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 21, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
 		case "source_currency":
-			return true, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 22, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[PayoutWebhookDataStatus])
+			return 23, jsondec.Ptr(d, &v.Status, jsondec.Str[PayoutWebhookDataStatus])
 		case "taxes":
-			return true, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]struct {
+			return 24, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Bps      *int64  "json:\"bps,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
@@ -4567,27 +4567,27 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 					Currency *string "json:\"currency,omitempty\""
 					Name     *string "json:\"name,omitempty\""
 				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 						switch string(k) {
 						case "amount":
-							return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 						case "bps":
-							return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+							return 1, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
 						case "currency":
-							return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+							return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 						case "name":
-							return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+							return 3, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 						}
-						return false, nil
+						return -1, nil
 					})
 				})
 			})
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 25, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "utr":
-			return true, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 26, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4598,16 +4598,16 @@ func (v *PayoutWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodePayoutWebhookEvent(d *jx.Decoder, v *PayoutWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodePayoutWebhookData)
+			return 0, jsondec.Ptr(d, &v.Data, decodePayoutWebhookData)
 		case "entity_type":
-			return true, jsondec.Str[PayoutWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[PayoutWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4618,12 +4618,12 @@ func (v *PayoutWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodePayoutWebhookParams(d *jx.Decoder, v *PayoutWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4632,26 +4632,26 @@ func decodePayoutWebhookParams(d *jx.Decoder, v *PayoutWebhookParams) error {
 func (v *Price) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePrice) }
 
 func decodePrice(d *jx.Decoder, v *Price) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "fees_amount":
-			return true, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
+			return 2, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
 		case "fees_currency":
-			return true, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "pricing_type":
-			return true, jsondec.Ptr(d, &v.PricingType, jsondec.Str[PricePricingType])
+			return 5, jsondec.Ptr(d, &v.PricingType, jsondec.Str[PricePricingType])
 		case "set_as_default":
-			return true, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
+			return 6, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 7, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4662,20 +4662,20 @@ func (v *PriceRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodePriceRequest(d *jx.Decoder, v *PriceRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
 		case "fees_amount":
-			return true, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
 		case "fees_currency":
-			return true, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
 		case "pricing_type":
-			return true, jsondec.Ptr(d, &v.PricingType, jsondec.Str[PriceRequestPricingType])
+			return 3, jsondec.Ptr(d, &v.PricingType, jsondec.Str[PriceRequestPricingType])
 		case "set_as_default":
-			return true, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
+			return 4, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4684,14 +4684,14 @@ func decodePriceRequest(d *jx.Decoder, v *PriceRequest) error {
 func (v *Product) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeProduct) }
 
 func decodeProduct(d *jx.Decoder, v *Product) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "description":
-			return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
 		case "name":
-			return true, jsondec.Str[string](d, &v.Name)
+			return 1, jsondec.Str[string](d, &v.Name)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4702,14 +4702,14 @@ func (v *ProductRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeProductRequest(d *jx.Decoder, v *ProductRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "description":
-			return true, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
 		case "name":
-			return true, jsondec.Str[string](d, &v.Name)
+			return 1, jsondec.Str[string](d, &v.Name)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4718,43 +4718,43 @@ func decodeProductRequest(d *jx.Decoder, v *ProductRequest) error {
 func (v *Quote) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeQuote) }
 
 func decodeQuote(d *jx.Decoder, v *Quote) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "destination_amount":
-			return true, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
 		case "destination_currency":
-			return true, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
 		case "expires_at":
-			return true, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee  *Money "json:\"fx_fee,omitempty\""
 				TxnFee *Money "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+						return 1, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "fx_rate":
-			return true, jsondec.Ptr(d, &v.FxRate, jsondec.Number)
+			return 4, jsondec.Ptr(d, &v.FxRate, jsondec.Number)
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "method":
-			return true, jsondec.Ptr(d, &v.Method, decodeQuoteMethod)
+			return 6, jsondec.Ptr(d, &v.Method, decodeQuoteMethod)
 		case "resource":
-			return true, jsondec.Ptr(d, &v.Resource, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Resource, jsondec.Str[string])
 		case "source_amount":
-			return true, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 8, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
 		case "source_currency":
-			return true, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4763,14 +4763,14 @@ func decodeQuote(d *jx.Decoder, v *Quote) error {
 func (v *QuoteList) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeQuoteList) }
 
 func decodeQuoteList(d *jx.Decoder, v *QuoteList) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "quotes":
-			return true, jsondec.Ptr(d, &v.Quotes, func(d *jx.Decoder, p *[]Quote) error {
+			return 0, jsondec.Ptr(d, &v.Quotes, func(d *jx.Decoder, p *[]Quote) error {
 				return jsondec.Slice(d, p, decodeQuote)
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4781,16 +4781,16 @@ func (v *QuoteMethod) UnmarshalJSON(b []byte) error {
 }
 
 func decodeQuoteMethod(d *jx.Decoder, v *QuoteMethod) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
 		case "payment_rail":
-			return true, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[string])
 		case "subtype":
-			return true, jsondec.Ptr(d, &v.Subtype, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Subtype, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4799,70 +4799,70 @@ func decodeQuoteMethod(d *jx.Decoder, v *QuoteMethod) error {
 func (v *Refund) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeRefund) }
 
 func decodeRefund(d *jx.Decoder, v *Refund) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "balance_used":
-			return true, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "amount":
-						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "customer_id":
-			return true, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
 		case "documents":
-			return true, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]Refund_Documents_Item) error {
+			return 5, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]Refund_Documents_Item) error {
 				return jsondec.Slice(d, p, jsondec.Unmarshaler[Refund_Documents_Item])
 			})
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 6, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFees  *Money "json:\"fx_fees,omitempty\""
 				TxnFees *Money "json:\"txn_fees,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fees":
-						return true, jsondec.Ptr(d, &v.FxFees, decodeMoney)
+						return 0, jsondec.Ptr(d, &v.FxFees, decodeMoney)
 					case "txn_fees":
-						return true, jsondec.Ptr(d, &v.TxnFees, decodeMoney)
+						return 1, jsondec.Ptr(d, &v.TxnFees, decodeMoney)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "fx_fee":
-			return true, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+			return 7, jsondec.Ptr(d, &v.FxFee, decodeMoney)
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "partial_refund":
-			return true, jsondec.Ptr(d, &v.PartialRefund, jsondec.Bool[bool])
+			return 9, jsondec.Ptr(d, &v.PartialRefund, jsondec.Bool[bool])
 		case "payment_id":
-			return true, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
+			return 10, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
 		case "reason":
-			return true, jsondec.Ptr(d, &v.Reason, jsondec.Str[RefundReason])
+			return 11, jsondec.Ptr(d, &v.Reason, jsondec.Str[RefundReason])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundStatus])
+			return 12, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundStatus])
 		case "txn_fee":
-			return true, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+			return 13, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 14, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "utr":
-			return true, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4873,16 +4873,16 @@ func (v *RefundDocuments0) UnmarshalJSON(b []byte) error {
 }
 
 func decodeRefundDocuments0(d *jx.Decoder, v *RefundDocuments0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundDocuments0Status])
+			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundDocuments0Status])
 		case "type":
-			return true, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4893,18 +4893,18 @@ func (v *RefundDocuments1) UnmarshalJSON(b []byte) error {
 }
 
 func decodeRefundDocuments1(d *jx.Decoder, v *RefundDocuments1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "rfi_doc_id":
-			return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundDocuments1Status])
+			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundDocuments1Status])
 		case "type":
-			return true, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4915,16 +4915,16 @@ func (v *RefundWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeRefundWebhookEvent(d *jx.Decoder, v *RefundWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeRefund)
+			return 0, jsondec.Ptr(d, &v.Data, decodeRefund)
 		case "entity_type":
-			return true, jsondec.Str[RefundWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[RefundWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4935,12 +4935,12 @@ func (v *RefundWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeRefundWebhookParams(d *jx.Decoder, v *RefundWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4951,12 +4951,12 @@ func (v *RotateApiKeyJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeRotateApiKeyJSONBody(d *jx.Decoder, v *RotateApiKeyJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "expire_after_in_seconds":
-			return true, jsondec.Int[int64](d, &v.ExpireAfterInSeconds)
+			return 0, jsondec.Int[int64](d, &v.ExpireAfterInSeconds)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4967,12 +4967,12 @@ func (v *RotateApiKeyJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeRotateApiKeyJSONRequestBody(d *jx.Decoder, v *RotateApiKeyJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "expire_after_in_seconds":
-			return true, jsondec.Int[int64](d, &v.ExpireAfterInSeconds)
+			return 0, jsondec.Int[int64](d, &v.ExpireAfterInSeconds)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -4981,16 +4981,16 @@ func decodeRotateApiKeyJSONRequestBody(d *jx.Decoder, v *RotateApiKeyJSONRequest
 func (v *Settlement) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeSettlement) }
 
 func decodeSettlement(d *jx.Decoder, v *Settlement) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee *struct {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
@@ -5000,54 +5000,54 @@ func decodeSettlement(d *jx.Decoder, v *Settlement) error {
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+						return 1, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[SettlementStatus])
+			return 6, jsondec.Ptr(d, &v.Status, jsondec.Str[SettlementStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 7, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		case "utr":
-			return true, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5058,16 +5058,16 @@ func (v *SettlementWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeSettlementWebhookEvent(d *jx.Decoder, v *SettlementWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeSettlement)
+			return 0, jsondec.Ptr(d, &v.Data, decodeSettlement)
 		case "entity_type":
-			return true, jsondec.Str[SettlementWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[SettlementWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5078,12 +5078,12 @@ func (v *SettlementWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeSettlementWebhookParams(d *jx.Decoder, v *SettlementWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5094,52 +5094,52 @@ func (v *Subscription) UnmarshalJSON(b []byte) error {
 }
 
 func decodeSubscription(d *jx.Decoder, v *Subscription) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Int[Amount](d, &v.Amount)
+			return 0, jsondec.Int[Amount](d, &v.Amount)
 		case "billing_cycles":
-			return true, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
 		case "cancelled_at":
-			return true, jsondec.Ptr(d, &v.CancelledAt, jsondec.Unmarshaler[openapi_types.Date])
+			return 2, jsondec.Ptr(d, &v.CancelledAt, jsondec.Unmarshaler[openapi_types.Date])
 		case "currency":
-			return true, jsondec.Str[Currency](d, &v.Currency)
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return true, jsondec.Str[string](d, &v.CustomerId)
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "end_date":
-			return true, jsondec.Ptr(d, &v.EndDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 5, jsondec.Ptr(d, &v.EndDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "expires_at":
-			return true, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
+			return 6, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
 		case "id":
-			return true, jsondec.Str[string](d, &v.Id)
+			return 7, jsondec.Str[string](d, &v.Id)
 		case "interval_count":
-			return true, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
+			return 8, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
 		case "interval_type":
-			return true, jsondec.Str[IntervalType](d, &v.IntervalType)
+			return 9, jsondec.Str[IntervalType](d, &v.IntervalType)
 		case "next_payment_date":
-			return true, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
+			return 10, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "notes":
-			return true, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
+			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
 				return jsondec.Map(d, p, jsondec.Str[string])
 			})
 		case "plan_description":
-			return true, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
 		case "plan_name":
-			return true, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
 		case "product_description":
-			return true, jsondec.Str[string](d, &v.ProductDescription)
+			return 14, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
-			return true, jsondec.Str[string](d, &v.ProductName)
+			return 15, jsondec.Str[string](d, &v.ProductName)
 		case "reference_number":
-			return true, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
 		case "start_date":
-			return true, jsondec.Unmarshaler[openapi_types.Date](d, &v.StartDate)
+			return 17, jsondec.Unmarshaler[openapi_types.Date](d, &v.StartDate)
 		case "status":
-			return true, jsondec.Str[SubscriptionStatus](d, &v.Status)
+			return 18, jsondec.Str[SubscriptionStatus](d, &v.Status)
 		case "subscription_link_url":
-			return true, jsondec.Str[string](d, &v.SubscriptionLinkUrl)
+			return 19, jsondec.Str[string](d, &v.SubscriptionLinkUrl)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5150,16 +5150,16 @@ func (v *SubscriptionWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeSubscriptionWebhookEvent(d *jx.Decoder, v *SubscriptionWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeSubscription)
+			return 0, jsondec.Ptr(d, &v.Data, decodeSubscription)
 		case "entity_type":
-			return true, jsondec.Str[SubscriptionWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[SubscriptionWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5170,12 +5170,12 @@ func (v *SubscriptionWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeSubscriptionWebhookParams(d *jx.Decoder, v *SubscriptionWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5184,18 +5184,18 @@ func decodeSubscriptionWebhookParams(d *jx.Decoder, v *SubscriptionWebhookParams
 func (v *TaxLine) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeTaxLine) }
 
 func decodeTaxLine(d *jx.Decoder, v *TaxLine) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "bps":
-			return true, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "name":
-			return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5206,42 +5206,42 @@ func (v *Transaction) UnmarshalJSON(b []byte) error {
 }
 
 func decodeTransaction(d *jx.Decoder, v *Transaction) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "credit":
-			return true, jsondec.Ptr(d, &v.Credit, func(d *jx.Decoder, v *struct {
+			return 1, jsondec.Ptr(d, &v.Credit, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "amount":
-						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "debit":
-			return true, jsondec.Ptr(d, &v.Debit, func(d *jx.Decoder, v *struct {
+			return 2, jsondec.Ptr(d, &v.Debit, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "amount":
-						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "fees":
-			return true, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
+			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
 				FxFee *struct {
 					Amount   *int64  "json:\"amount,omitempty\""
 					Currency *string "json:\"currency,omitempty\""
@@ -5251,69 +5251,69 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 					Currency *string "json:\"currency,omitempty\""
 				} "json:\"txn_fee,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "fx_fee":
-						return true, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
+						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					case "txn_fee":
-						return true, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
+						return 1, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
 							Amount   *int64  "json:\"amount,omitempty\""
 							Currency *string "json:\"currency,omitempty\""
 						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 								switch string(k) {
 								case "amount":
-									return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 								case "currency":
-									return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 								}
-								return false, nil
+								return -1, nil
 							})
 						})
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "processed_at":
-			return true, jsondec.Ptr(d, &v.ProcessedAt, jsondec.Unmarshaler[time.Time])
+			return 5, jsondec.Ptr(d, &v.ProcessedAt, jsondec.Unmarshaler[time.Time])
 		case "settled_amount":
-			return true, jsondec.Ptr(d, &v.SettledAmount, func(d *jx.Decoder, v *struct {
+			return 6, jsondec.Ptr(d, &v.SettledAmount, func(d *jx.Decoder, v *struct {
 				Amount   *int64  "json:\"amount,omitempty\""
 				Currency *string "json:\"currency,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "amount":
-						return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 					case "currency":
-						return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "source_id":
-			return true, jsondec.Ptr(d, &v.SourceId, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.SourceId, jsondec.Str[string])
 		case "source_type":
-			return true, jsondec.Ptr(d, &v.SourceType, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.SourceType, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 9, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5324,14 +5324,14 @@ func (v *UpdateCustomerRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateCustomerRequest(d *jx.Decoder, v *UpdateCustomerRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "email":
-			return true, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
 		case "phone":
-			return true, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5342,14 +5342,14 @@ func (v *UpdateMerchantStatusRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateMerchantStatusRequest(d *jx.Decoder, v *UpdateMerchantStatusRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "merchant_id":
-			return true, jsondec.Str[string](d, &v.MerchantId)
+			return 0, jsondec.Str[string](d, &v.MerchantId)
 		case "target_status":
-			return true, jsondec.Str[string](d, &v.TargetStatus)
+			return 1, jsondec.Str[string](d, &v.TargetStatus)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5360,12 +5360,12 @@ func (v *UpdateNextPaymentDateRequest) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateNextPaymentDateRequest(d *jx.Decoder, v *UpdateNextPaymentDateRequest) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "next_payment_date":
-			return true, jsondec.Str[string](d, &v.NextPaymentDate)
+			return 0, jsondec.Str[string](d, &v.NextPaymentDate)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5376,25 +5376,25 @@ func (v *UpdateOrderRfiJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateOrderRfiJSONBody(d *jx.Decoder, v *UpdateOrderRfiJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "id":
-						return true, jsondec.Str[string](d, &v.Id)
+						return 0, jsondec.Str[string](d, &v.Id)
 					case "rfi_doc_id":
-						return true, jsondec.Str[string](d, &v.RfiDocId)
+						return 1, jsondec.Str[string](d, &v.RfiDocId)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5405,25 +5405,25 @@ func (v *UpdateOrderRfiJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateOrderRfiJSONRequestBody(d *jx.Decoder, v *UpdateOrderRfiJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "id":
-						return true, jsondec.Str[string](d, &v.Id)
+						return 0, jsondec.Str[string](d, &v.Id)
 					case "rfi_doc_id":
-						return true, jsondec.Str[string](d, &v.RfiDocId)
+						return 1, jsondec.Str[string](d, &v.RfiDocId)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5434,14 +5434,14 @@ func (v *UpdatePayinJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdatePayinJSONBody(d *jx.Decoder, v *UpdatePayinJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "expires_at":
-			return true, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
 		case "reminder_frequency":
-			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5452,14 +5452,14 @@ func (v *UpdatePayinJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdatePayinJSONRequestBody(d *jx.Decoder, v *UpdatePayinJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "expires_at":
-			return true, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
 		case "reminder_frequency":
-			return true, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 1, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5470,25 +5470,25 @@ func (v *UpdatePayinRfiJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdatePayinRfiJSONBody(d *jx.Decoder, v *UpdatePayinRfiJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "id":
-						return true, jsondec.Str[string](d, &v.Id)
+						return 0, jsondec.Str[string](d, &v.Id)
 					case "rfi_doc_id":
-						return true, jsondec.Str[string](d, &v.RfiDocId)
+						return 1, jsondec.Str[string](d, &v.RfiDocId)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5499,25 +5499,25 @@ func (v *UpdatePayinRfiJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdatePayinRfiJSONRequestBody(d *jx.Decoder, v *UpdatePayinRfiJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
 				Id       string "json:\"id\""
 				RfiDocId string "json:\"rfi_doc_id\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "id":
-						return true, jsondec.Str[string](d, &v.Id)
+						return 0, jsondec.Str[string](d, &v.Id)
 					case "rfi_doc_id":
-						return true, jsondec.Str[string](d, &v.RfiDocId)
+						return 1, jsondec.Str[string](d, &v.RfiDocId)
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5528,12 +5528,12 @@ func (v *UpdateRfiPaymentJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateRfiPaymentJSONBody(d *jx.Decoder, v *UpdateRfiPaymentJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
+			return 0, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5544,12 +5544,12 @@ func (v *UpdateRfiPaymentJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateRfiPaymentJSONRequestBody(d *jx.Decoder, v *UpdateRfiPaymentJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
+			return 0, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5560,12 +5560,12 @@ func (v *UpdateRfiPayoutJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateRfiPayoutJSONBody(d *jx.Decoder, v *UpdateRfiPayoutJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
+			return 0, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5576,12 +5576,12 @@ func (v *UpdateRfiPayoutJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateRfiPayoutJSONRequestBody(d *jx.Decoder, v *UpdateRfiPayoutJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
+			return 0, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5592,12 +5592,12 @@ func (v *UpdateRfiRefundJSONBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateRfiRefundJSONBody(d *jx.Decoder, v *UpdateRfiRefundJSONBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
+			return 0, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5608,12 +5608,12 @@ func (v *UpdateRfiRefundJSONRequestBody) UnmarshalJSON(b []byte) error {
 }
 
 func decodeUpdateRfiRefundJSONRequestBody(d *jx.Decoder, v *UpdateRfiRefundJSONRequestBody) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return true, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
+			return 0, jsondec.Slice(d, &v.Documents, decodeAttachedDocumentRequest)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5624,12 +5624,12 @@ func (v *ValidateBankAccountJSONBody1) UnmarshalJSON(b []byte) error {
 }
 
 func decodeValidateBankAccountJSONBody1(d *jx.Decoder, v *ValidateBankAccountJSONBody1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return true, jsondec.Str[string](d, &v.Id)
+			return 0, jsondec.Str[string](d, &v.Id)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5640,24 +5640,24 @@ func (v *VirtualAccount) UnmarshalJSON(b []byte) error {
 }
 
 func decodeVirtualAccount(d *jx.Decoder, v *VirtualAccount) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_id":
-			return true, jsondec.Ptr(d, &v.AccountId, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.AccountId, jsondec.Str[string])
 		case "account_number":
-			return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[Currency])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[Currency])
 		case "name":
-			return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[VirtualAccountStatus])
+			return 5, jsondec.Ptr(d, &v.Status, jsondec.Str[VirtualAccountStatus])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5668,27 +5668,27 @@ func (v *VirtualAccountV2Accepted) UnmarshalJSON(b []byte) error {
 }
 
 func decodeVirtualAccountV2Accepted(d *jx.Decoder, v *VirtualAccountV2Accepted) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, v *struct {
+			return 0, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, v *struct {
 				MerchantId *string "json:\"merchant_id,omitempty\""
 				Status     *string "json:\"status,omitempty\""
 			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 					switch string(k) {
 					case "merchant_id":
-						return true, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
+						return 0, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
 					case "status":
-						return true, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+						return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
 					}
-					return false, nil
+					return -1, nil
 				})
 			})
 		case "message":
-			return true, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5699,16 +5699,16 @@ func (v *VirtualAccountWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeVirtualAccountWebhookEvent(d *jx.Decoder, v *VirtualAccountWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, decodeVirtualAccount)
+			return 0, jsondec.Ptr(d, &v.Data, decodeVirtualAccount)
 		case "entity_type":
-			return true, jsondec.Str[VirtualAccountWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[VirtualAccountWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5719,12 +5719,12 @@ func (v *VirtualAccountWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeVirtualAccountWebhookParams(d *jx.Decoder, v *VirtualAccountWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5735,18 +5735,18 @@ func (v *WebhookRfiDocument) UnmarshalJSON(b []byte) error {
 }
 
 func decodeWebhookRfiDocument(d *jx.Decoder, v *WebhookRfiDocument) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "name":
-			return true, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
 		case "required_document_type":
-			return true, jsondec.Ptr(d, &v.RequiredDocumentType, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.RequiredDocumentType, jsondec.Str[string])
 		case "rfi_doc_id":
-			return true, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
 		case "rfi_document_id":
-			return true, jsondec.Ptr(d, &v.RfiDocumentId, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.RfiDocumentId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5757,18 +5757,18 @@ func (v *WebhookTestWebhookEvent) UnmarshalJSON(b []byte) error {
 }
 
 func decodeWebhookTestWebhookEvent(d *jx.Decoder, v *WebhookTestWebhookEvent) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return true, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, p *WebhookTestData) error {
+			return 0, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, p *WebhookTestData) error {
 				return jsondec.Map(d, p, jsondec.Std[interface{}])
 			})
 		case "entity_type":
-			return true, jsondec.Str[WebhookTestWebhookEventEntityType](d, &v.EntityType)
+			return 1, jsondec.Str[WebhookTestWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
-			return true, jsondec.Str[string](d, &v.EventType)
+			return 2, jsondec.Str[string](d, &v.EventType)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5779,12 +5779,12 @@ func (v *WebhookTestWebhookParams) UnmarshalJSON(b []byte) error {
 }
 
 func decodeWebhookTestWebhookParams(d *jx.Decoder, v *WebhookTestWebhookParams) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "X-Glomopay-Signature":
-			return true, jsondec.Str[string](d, &v.XGlomopaySignature)
+			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5793,44 +5793,44 @@ func decodeWebhookTestWebhookParams(d *jx.Decoder, v *WebhookTestWebhookParams) 
 func (v *Withdrawal) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeWithdrawal) }
 
 func decodeWithdrawal(d *jx.Decoder, v *Withdrawal) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return true, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
 		case "balance_used":
-			return true, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, p *[]Balance) error {
+			return 1, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, p *[]Balance) error {
 				return jsondec.Slice(d, p, decodeBalance)
 			})
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "fx_fees":
-			return true, jsondec.Ptr(d, &v.FxFees, func(d *jx.Decoder, p *[]Balance) error {
+			return 4, jsondec.Ptr(d, &v.FxFees, func(d *jx.Decoder, p *[]Balance) error {
 				return jsondec.Slice(d, p, decodeBalance)
 			})
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "mid_market_rate":
-			return true, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, p *[]ConversionRate) error {
+			return 6, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, p *[]ConversionRate) error {
 				return jsondec.Slice(d, p, decodeConversionRate)
 			})
 		case "payment_method":
-			return true, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[WithdrawalPaymentMethod])
+			return 7, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[WithdrawalPaymentMethod])
 		case "purpose_code":
-			return true, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
 		case "status":
-			return true, jsondec.Ptr(d, &v.Status, jsondec.Str[WithdrawalStatus])
+			return 9, jsondec.Ptr(d, &v.Status, jsondec.Str[WithdrawalStatus])
 		case "txn_fees":
-			return true, jsondec.Ptr(d, &v.TxnFees, func(d *jx.Decoder, p *[]Balance) error {
+			return 10, jsondec.Ptr(d, &v.TxnFees, func(d *jx.Decoder, p *[]Balance) error {
 				return jsondec.Slice(d, p, decodeBalance)
 			})
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
 		case "withdrawal_account_id":
-			return true, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -5841,41 +5841,41 @@ func (v *WithdrawalAccount) UnmarshalJSON(b []byte) error {
 }
 
 func decodeWithdrawalAccount(d *jx.Decoder, v *WithdrawalAccount) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return true, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
 		case "address_line1":
-			return true, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
 		case "address_line2":
-			return true, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 2, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
 		case "bank_name":
-			return true, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
+			return 3, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
 		case "bic_primary":
-			return true, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+			return 4, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
 		case "bic_secondary":
-			return true, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+			return 5, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
 		case "city":
-			return true, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.City, jsondec.Str[string])
 		case "country":
-			return true, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 7, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
 		case "created_at":
-			return true, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 8, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
 		case "currency":
-			return true, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 9, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
 		case "email":
-			return true, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 10, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
 		case "holder_name":
-			return true, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
+			return 11, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
 		case "id":
-			return true, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 12, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
 		case "pincode":
-			return true, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 13, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
 		case "state":
-			return true, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+			return 14, jsondec.Ptr(d, &v.State, jsondec.Str[string])
 		case "updated_at":
-			return true, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 15, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
 		}
-		return false, nil
+		return -1, nil
 	})
 }

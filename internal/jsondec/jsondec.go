@@ -16,6 +16,7 @@ package jsondec
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strconv"
@@ -203,20 +204,36 @@ func Map[M ~map[string]T, T any](d *jx.Decoder, p *M, f Func[T]) error {
 		*p = M{}
 	}
 	m := *p
+	n := len(m)
 	return d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		var v T
 		if err := f(d, &v); err != nil {
 			return err
 		}
 		m[string(k)] = v
+		if n++; len(m) != n {
+			return fmt.Errorf("%w: %q", ErrDuplicateName, k)
+		}
 		return nil
 	})
 }
 
-// Object decodes an object member by member with field, which returns
-// false for a name it does not know (the value is then skipped). null
-// leaves the value as it was.
-func Object[T any](d *jx.Decoder, _ *T, field func(d *jx.Decoder, name []byte) (bool, error)) error {
+// ErrDuplicateName is the Err of a decode that met a member name twice in
+// one object: encoding/json would keep the last value silently, and which
+// one the sender meant cannot be known.
+var ErrDuplicateName = errors.New("json: member name repeated in one object")
+
+// MaxFields is how many members one struct decoder can tell apart for
+// duplicate detection; gendecode refuses a larger struct.
+const MaxFields = 128
+
+// Object decodes an object member by member with field, which returns the
+// member's index in the struct, or -1 for a name it does not know (the
+// value is then skipped). A name met twice in one object, known or not, at
+// any depth, is ErrDuplicateName: the check rides along the one pass (a
+// bit per known member; a map only for an object that has unknown
+// members). null leaves the value as it was.
+func Object[T any](d *jx.Decoder, _ *T, field func(d *jx.Decoder, name []byte) (int, error)) error {
 	switch d.Next() {
 	case jx.Null:
 		return d.Null()
@@ -224,12 +241,27 @@ func Object[T any](d *jx.Decoder, _ *T, field func(d *jx.Decoder, name []byte) (
 	default:
 		return typeError[T](kindOf(d))
 	}
+	var seen [MaxFields / 64]uint64
+	var unknown map[string]bool
 	return d.ObjBytes(func(d *jx.Decoder, k []byte) error {
-		known, err := field(d, k)
-		if err != nil || known {
+		i, err := field(d, k)
+		switch {
+		case err != nil:
 			return err
+		case i < 0:
+			if unknown[string(k)] {
+				return fmt.Errorf("%w: %q", ErrDuplicateName, k)
+			}
+			if unknown == nil {
+				unknown = map[string]bool{}
+			}
+			unknown[string(k)] = true
+			return noDuplicateNames(d)
+		case seen[i/64]&(1<<(i%64)) != 0:
+			return fmt.Errorf("%w: %q", ErrDuplicateName, k)
 		}
-		return d.Skip()
+		seen[i/64] |= 1 << (i % 64)
+		return nil
 	})
 }
 
@@ -254,5 +286,31 @@ func Std[T any](d *jx.Decoder, p *T) error {
 	if err != nil {
 		return err
 	}
+	if err := noDuplicateNames(jx.DecodeBytes(raw)); err != nil {
+		return err
+	}
 	return json.Unmarshal(raw, p)
+}
+
+// noDuplicateNames walks a value nobody decodes field by field (an unknown
+// member, an open object encoding/json is about to decode into
+// map[string]any) for a name repeated in one object.
+func noDuplicateNames(d *jx.Decoder) error {
+	switch d.Next() {
+	case jx.Object:
+		var names map[string]bool
+		return d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+			if names[string(k)] {
+				return fmt.Errorf("%w: %q", ErrDuplicateName, k)
+			}
+			if names == nil {
+				names = map[string]bool{}
+			}
+			names[string(k)] = true
+			return noDuplicateNames(d)
+		})
+	case jx.Array:
+		return d.Arr(noDuplicateNames)
+	}
+	return d.Skip()
 }

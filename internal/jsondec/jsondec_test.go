@@ -92,14 +92,14 @@ func TestTrailingBytesAreRefused(t *testing.T) {
 type point struct{ X, Y int64 }
 
 func decodePoint(d *jx.Decoder, v *point) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "x":
-			return true, jsondec.Int(d, &v.X)
+			return 0, jsondec.Int(d, &v.X)
 		case "y":
-			return true, jsondec.Int(d, &v.Y)
+			return 1, jsondec.Int(d, &v.Y)
 		}
-		return false, nil
+		return -1, nil
 	})
 }
 
@@ -121,4 +121,28 @@ func TestStdAndUnmarshalerKeepEncodingJSONSemantics(t *testing.T) {
 	var raw json.RawMessage
 	require.NoError(t, jsondec.Unmarshal([]byte(`{"k": [true]}`), &raw, jsondec.Unmarshaler[json.RawMessage]))
 	assert.JSONEq(t, `{"k":[true]}`, string(raw))
+}
+
+// A repeated name is refused wherever it is: a struct's member, an
+// unknown member or inside one, a map's key, an open object handed to
+// encoding/json.
+func TestRepeatedNamesAreRefusedWhereDecoded(t *testing.T) {
+	var p point
+	err := jsondec.Unmarshal([]byte(`{"x":1,"y":2,"x":3}`), &p, decodePoint)
+	require.ErrorIs(t, err, jsondec.ErrDuplicateName)
+	assert.Contains(t, err.Error(), `"x"`)
+	for _, in := range []string{`{"x":1,"extra":{"a":1,"a":2},"y":2}`, `{"x":1,"extra":0,"extra":0}`, `{"e":[{"a":[{"b":1,"\u0062":2}]}]}`} {
+		assert.ErrorIs(t, jsondec.Unmarshal([]byte(in), &p, decodePoint), jsondec.ErrDuplicateName, in)
+	}
+	require.NoError(t, jsondec.Unmarshal([]byte(`{"x":1,"extra":{"a":1,"b":[{"a":1},{"a":2}]},"y":2,"more":0}`), &p, decodePoint))
+	assert.Equal(t, point{1, 2}, p)
+
+	m := map[string]int64{}
+	assert.ErrorIs(t, jsondec.Unmarshal([]byte(`{"a":1,"b":2,"a":1}`), &m, func(d *jx.Decoder, p *map[string]int64) error {
+		return jsondec.Map(d, p, jsondec.Int[int64])
+	}), jsondec.ErrDuplicateName)
+
+	var open any
+	assert.ErrorIs(t, jsondec.Unmarshal([]byte(`[{"k":{"a":1,"a":1}}]`), &open, jsondec.Std[any]), jsondec.ErrDuplicateName)
+	require.NoError(t, jsondec.Unmarshal([]byte(`[{"k":{"a":1,"b":1}},{"k":2}]`), &open, jsondec.Std[any]))
 }

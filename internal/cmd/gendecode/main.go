@@ -23,6 +23,8 @@ import (
 	"text/template"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/glomo-go/glomo-go/internal/jsondec"
 )
 
 const apiPath = "github.com/glomo-go/glomo-go/api"
@@ -151,6 +153,9 @@ func isModel(st *types.Struct) bool {
 // fields lists the JSON members of st with their decoders.
 func (g *gen) fields(st *types.Struct) ([]field, error) {
 	var out []field
+	if st.NumFields() > jsondec.MaxFields {
+		return nil, fmt.Errorf("%d fields, more than jsondec.MaxFields", st.NumFields())
+	}
 	for i := range st.NumFields() {
 		f := st.Field(i)
 		if !f.Exported() {
@@ -299,14 +304,14 @@ func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 // names (unknown members are skipped by jsondec.Object). objTmpl wraps it
 // in a literal, for anonymous structs; fileTmpl in a named function.
 var bodyTmpl = template.Must(template.New("body").Parse(
-	`return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (bool, error) {
+	`return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
-		{{- range .Fields}}
-		case {{.JSON}}:
-			return true, {{.Call}}
+		{{- range $i, $f := .Fields}}
+		case {{$f.JSON}}:
+			return {{$i}}, {{$f.Call}}
 		{{- end}}
 		}
-		return false, nil
+		return -1, nil
 	})`))
 
 var objTmpl = template.Must(template.Must(bodyTmpl.Clone()).New("obj").Parse(
