@@ -96,14 +96,18 @@ func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFie
 			if pinned && last == 0 && meta != nil && meta.Pages != nil {
 				last = *meta.Pages
 			}
-			switch {
-			case len(items) == 0, meta == nil, meta.Next == nil, *meta.Next <= page:
+			// if, not switch: mutation testing cannot see case expressions
+			// as covered (Go's coverage blocks leave them out).
+			if len(items) == 0 || meta == nil || meta.Next == nil || *meta.Next <= page {
 				return
-			case last > 0 && *meta.Next > last:
+			}
+			if last > 0 && *meta.Next > last {
 				return // the pinned window has no more pages than it first announced
-			case pinned && fresh == 0:
+			}
+			if pinned && fresh == 0 {
 				return // a pinned window re-serving what it already gave: a loop
-			case fetched >= maxIterPages:
+			}
+			if fetched >= maxIterPages {
 				var zero T
 				yield(zero, ErrTooManyPages)
 				return

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,30 @@ func TestIteratorMemoryStaysOPage(t *testing.T) {
 	assert.False(t, w.add("id_199_0"), "the current page is remembered")
 	assert.False(t, w.add(fmt.Sprintf("id_%d_7", 200-dedupeWindow)), "so is the oldest page of the window")
 	assert.True(t, w.add(fmt.Sprintf("id_%d_7", 199-dedupeWindow)), "a page older than the window is forgotten")
+}
+
+// TestIteratorWithoutBeforeIsNotPinned: a list with no before parameter
+// (GET /v2/beneficiaries) cannot pin its window, so it may grow while the
+// walk goes on: neither the first page's page count nor a page holding
+// nothing new ends it; next and the page bound do.
+func TestIteratorWithoutBeforeIsNotPinned(t *testing.T) {
+	f := newFake(t, script(
+		reply{body: pageOf(`"pages":1,"next":2`, "a", "b")},
+		reply{body: pageOf(`"pages":2,"next":3`, "a")},
+		reply{body: pageOf(`"pages":3,"next":null`, "c")},
+	))
+	h := newHarness(t, f)
+	var ids []string
+	for b, err := range h.c.ListBeneficiariesV2Iter(t.Context(), nil) {
+		require.NoError(t, err)
+		ids = append(ids, *b.Id)
+	}
+	assert.Equal(t, []string{"a", "b", "c"}, ids)
+	reqs := f.requests()
+	require.Len(t, reqs, 3)
+	for _, r := range reqs {
+		q, err := url.ParseQuery(r.Query)
+		require.NoError(t, err)
+		assert.False(t, q.Has("before"), "nothing to pin: %s", r.Query)
+	}
 }
