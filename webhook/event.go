@@ -162,8 +162,11 @@ func decodeTolerant[T any](data []byte, v *T) *DataError {
 		return nil
 	}
 	*v = *new(T)
+	// Not an object (data as a whole did not fit). fields is never nil
+	// after a successful Unmarshal here: "null" fits every T and returned
+	// above.
 	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) != nil || fields == nil {
+	if json.Unmarshal(data, &fields) != nil {
 		return &DataError{Err: err}
 	}
 	keys := make([]string, 0, len(fields))
@@ -173,11 +176,8 @@ func decodeTolerant[T any](data []byte, v *T) *DataError {
 	sort.Strings(keys)
 	de := &DataError{}
 	for _, k := range keys {
-		one, merr := json.Marshal(map[string]json.RawMessage{k: fields[k]})
-		if merr != nil {
-			de.Fields = append(de.Fields, FieldError{Field: k, Err: merr})
-			continue
-		}
+		// Cannot fail: each value is JSON the decoder just read.
+		one, _ := json.Marshal(map[string]json.RawMessage{k: fields[k]})
 		if ferr := json.Unmarshal(one, new(T)); ferr != nil {
 			de.Fields = append(de.Fields, FieldError{Field: k, Err: ferr})
 			continue

@@ -60,6 +60,26 @@ func TestDecodeEvent(t *testing.T) {
 	}
 }
 
+// TestDecodeEventNamesTheProblem: the error says which envelope field is
+// wrong and how, so a log line shows what to fix (a null field is missing,
+// not "empty").
+func TestDecodeEventNamesTheProblem(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"entity_type":"payout","data":{}}`:                "event_type is missing",
+		`{"event_type":"success","data":{}}`:                "entity_type is missing",
+		`{"entity_type":null,"event_type":"success"}`:       "entity_type is missing",
+		`{"entity_type":"payout","event_type":null}`:        "event_type is missing",
+		`{"entity_type":"","event_type":"success"}`:         "entity_type is empty",
+		`{"entity_type":7,"event_type":"success"}`:          "entity_type is not a string",
+		`{"entity_type":"payout","event_type":{}}`:          "event_type is not a string",
+		`{"entity_type":"payout","event_type":"success"} x`: "invalid character",
+	} {
+		_, err := webhook.DecodeEvent([]byte(body))
+		require.ErrorIs(t, err, webhook.ErrMalformedEvent, body)
+		assert.Contains(t, err.Error(), want, body)
+	}
+}
+
 func TestDecodeEventDoesNotAliasInput(t *testing.T) {
 	body := []byte(`{"entity_type":"payout","event_type":"success","data":{"id":"payout_1"}}`)
 	ev, err := webhook.DecodeEvent(body)
@@ -272,4 +292,22 @@ func TestKnownEventTypes(t *testing.T) {
 	l := webhook.KnownEventTypes(webhook.EntityPayout)
 	l[0] = "mutated"
 	assert.NotEqual(t, "mutated", webhook.KnownEventTypes(webhook.EntityPayout)[0])
+}
+
+// TestDataErrorMessage pins the message's shape: the entity type, then the
+// whole-data error or each failing field, the first after ": ", the others
+// after "; ".
+func TestDataErrorMessage(t *testing.T) {
+	e1, e2 := errors.New("not a number"), errors.New("not a time")
+	for _, tt := range []struct {
+		err  *webhook.DataError
+		want string
+	}{
+		{&webhook.DataError{EntityType: "payout"}, "webhook: payout data did not fully decode"},
+		{&webhook.DataError{EntityType: "payout", Err: e1}, "webhook: payout data did not fully decode: not a number"},
+		{&webhook.DataError{EntityType: "refund", Fields: []webhook.FieldError{{Field: "amount", Err: e1}, {Field: "created_at", Err: e2}}},
+			"webhook: refund data did not fully decode: amount: not a number; created_at: not a time"},
+	} {
+		assert.Equal(t, tt.want, tt.err.Error())
+	}
 }

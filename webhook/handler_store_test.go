@@ -216,3 +216,51 @@ func TestNewClaim(t *testing.T) {
 	assert.Equal(t, "", webhook.NewClaim(ev, "me", time.Unix(1, 0)).State, "funds_available moves no state")
 	assert.Equal(t, "success", webhook.NewClaim(payoutEvent("po_1", "success"), "me", time.Unix(1, 0)).State)
 }
+
+// ctxStore records the context Done and Release get, and its error at
+// the time (the handler cancels it once they return).
+type ctxStore struct {
+	webhook.Store
+	settled []context.Context
+	errs    []error
+}
+
+func (s *ctxStore) Done(ctx context.Context, c webhook.Claim) error {
+	s.settled, s.errs = append(s.settled, ctx), append(s.errs, ctx.Err())
+	return s.Store.Done(ctx, c)
+}
+
+func (s *ctxStore) Release(ctx context.Context, c webhook.Claim) error {
+	s.settled, s.errs = append(s.settled, ctx), append(s.errs, ctx.Err())
+	return s.Store.Release(ctx, c)
+}
+
+// TestHandlerStoreSettlesOnItsOwnContext: Done and Release run on a context
+// of their own, alive when the request's was cancelled (the sender went
+// away while the callback ran) and bounded at 10 s.
+func TestHandlerStoreSettlesOnItsOwnContext(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		store := &ctxStore{Store: webhook.NewMemoryStore()}
+		reqCtx, cancel := context.WithCancel(t.Context())
+		h := webhook.Handler(secret, func(context.Context, webhook.Event) error {
+			cancel() // the sender hangs up before the callback returns
+			if fail {
+				return errors.New("db down")
+			}
+			return nil
+		}, webhook.WithStore(store))
+		r, err := webhook.NewSignedRequest(secret, payoutEvent("po_1", "success"))
+		require.NoError(t, err)
+		before := time.Now()
+		h.ServeHTTP(httptest.NewRecorder(), r.WithContext(reqCtx))
+		after := time.Now()
+		require.Len(t, store.settled, 1, "fail=%v", fail)
+		ctx := store.settled[0]
+		assert.NoError(t, store.errs[0], "fail=%v: not cancelled with the request", fail)
+		dl, ok := ctx.Deadline()
+		require.True(t, ok)
+		// Bounded by the clock readings around the call: no tolerance.
+		assert.False(t, dl.Before(before.Add(10*time.Second)), "fail=%v: deadline %v before start+10s", fail, dl.Sub(before))
+		assert.False(t, dl.After(after.Add(10*time.Second)), "fail=%v: deadline %v after end+10s", fail, dl.Sub(after))
+	}
+}

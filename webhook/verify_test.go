@@ -233,3 +233,16 @@ func TestVerifyCanonicalFallbackBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyNoCanonicalFormNeverMatchesNothing: a body that is a valid JSON
+// object but has no RFC 8785 form (a number out of range, a lone surrogate,
+// a repeated key) is refused under the signature of the empty string, which
+// is what comparing against a failed canonicalisation's empty output would
+// accept.
+func TestVerifyNoCanonicalFormNeverMatchesNothing(t *testing.T) {
+	for _, body := range []string{`{"a": 1e400}`, `{"a": "\ud800"}`, `{"a": 1, "a": 2}`} {
+		b, err := webhook.VerifiedBody(secret, []byte(body), webhook.Sign(secret, nil))
+		assert.Equal(t, webhook.ErrInvalidSignature, err, body)
+		assert.Nil(t, b, body)
+	}
+}

@@ -96,6 +96,23 @@ var cases = []struct {
 		require.NoError(t, s.Done(ctx, next))
 		claim(t, s, other(crashed), webhook.Duplicate)
 	}},
+	{"an object lease taken over by another event", func(t *testing.T, s webhook.Store, f fixture) {
+		crashed := f.claim("po_1", "in_progress")
+		crashed.LeaseUntil = time.Now().Add(-time.Second)
+		claim(t, s, crashed, webhook.Claimed)
+		next := f.claim("po_1", "success") // another event, same object
+		claim(t, s, next, webhook.Claimed)
+		assert.ErrorIs(t, s.Done(ctx, crashed), webhook.ErrLeaseLost, "the object is another claim's now")
+		assert.ErrorIs(t, s.Release(ctx, crashed), webhook.ErrLeaseLost)
+		require.NoError(t, s.Done(ctx, next))
+		claim(t, s, f.claim("po_1", "in_progress"), webhook.Stale)
+	}},
+	{"the holder claiming again is not busy", func(t *testing.T, s webhook.Store, f fixture) {
+		c := f.claim("po_1", "success")
+		claim(t, s, c, webhook.Claimed)
+		claim(t, s, c, webhook.Claimed)
+		require.NoError(t, s.Done(ctx, c))
+	}},
 	{"one claim per object at a time", func(t *testing.T, s webhook.Store, f fixture) {
 		a := f.claim("po_1", "in_progress")
 		claim(t, s, a, webhook.Claimed)
