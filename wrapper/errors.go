@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -215,7 +216,7 @@ func (e *DecodeError) Error() string {
 	if e.Err != nil {
 		return msg + ": " + e.Err.Error()
 	}
-	return msg + " (content type " + strconvQuote(e.ContentType) + ")"
+	return msg + " (content type " + strconv.Quote(e.ContentType) + ")"
 }
 
 // Unwrap returns the JSON error.
@@ -255,8 +256,6 @@ type ConfigError struct {
 func (e *ConfigError) Error() string {
 	return "glomo: invalid " + e.Field + ": " + e.Reason
 }
-
-func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 // ErrRedirect matches a *RedirectError.
 var ErrRedirect = errors.New("glomo: redirect refused")

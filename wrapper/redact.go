@@ -120,12 +120,7 @@ var secretWords = []string{"secret", "api_key", "apikey", "token", "password", "
 // mayHoldSecret is a cheap pre-check so ordinary text skips the scan.
 func mayHoldSecret(text string) bool {
 	l := strings.ToLower(text)
-	for _, w := range append(secretWords, "bearer", "eyj") {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
+	return secretName(l) || strings.Contains(l, "bearer") || strings.Contains(l, "eyj")
 }
 
 // secretMemberValue: at text[i] starts `"name": "` with a secret-sounding
