@@ -16,7 +16,7 @@ type apiDoer struct{ c *Client }
 // Do implements api.HttpRequestDoer.
 func (d apiDoer) Do(req *http.Request) (*http.Response, error) {
 	op := &operation{method: req.Method, path: req.URL.Path}
-	r := &request{c: d.c, op: op, ctx: req.Context(), method: req.Method, maxRetries: d.c.cfg.retry.MaxRetries}
+	r := &request{c: d.c, op: op, ctx: req.Context(), method: req.Method, maxRetries: d.c.cfg.call.maxRetries}
 	res, err := r.run(req, true, nil)
 	if err != nil {
 		return nil, err

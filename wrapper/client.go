@@ -48,21 +48,21 @@ type config struct {
 	// creds holds the key behind a pointer: a config printed raw (an
 	// unexported field of a struct the caller prints) shows an address,
 	// never the key.
-	creds       *credentials
-	baseURL     string
-	server      string // baseURL + "/", as api.New...Request wants it
-	basePath    string // baseURL's path ("/api"), which operation paths follow
-	doer        api.HttpRequestDoer
-	retry       RetryPolicy
-	logger      *slog.Logger
-	logBodies   bool
-	userAgent   string
-	maxBody     int64
-	callTimeout time.Duration
-	headers     http.Header
-	validator   ResponseValidator
-	middleware  []Middleware // outermost first
-	limiter     Limiter
+	creds     *credentials
+	baseURL   string
+	server    string // baseURL + "/", as api.New...Request wants it
+	basePath  string // baseURL's path ("/api"), which operation paths follow
+	doer      api.HttpRequestDoer
+	retry     RetryPolicy
+	logger    *slog.Logger
+	logBodies bool
+	userAgent string
+	maxBody   int64
+	validator ResponseValidator
+	// call holds what the options that also fit a call (WithMaxRetries,
+	// WithTimeout, WithHeader, WithMiddleware, WithRateLimiter) set when
+	// given to New: every call's defaults. Its hooks are never nil.
+	call callOptions
 
 	// Header values computed once in New and shared (read-only) by every
 	// request: "Bearer <key>", the User-Agent and the default Accept.
@@ -95,14 +95,9 @@ func New(opts ...Option) (*Client, error) {
 		sleep:   sleepCtx,
 		jitter:  randomJitter,
 	}
-	s := settings{cfg: cfg}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&s); err != nil {
-			return nil, err
-		}
+	cfg.call = callOptions{maxRetries: cfg.retry.MaxRetries, hooks: &callHooks{}}
+	if err := (&settings{cfg: cfg, call: &cfg.call}).apply(opts); err != nil {
+		return nil, err
 	}
 	if cfg.creds.key == "" {
 		cfg.creds.key = secret(strings.TrimSpace(os.Getenv(EnvAPIKey)))
@@ -151,7 +146,7 @@ func (c Client) String() string {
 	if c.cfg == nil {
 		return "wrapper.Client{}"
 	}
-	return fmt.Sprintf("wrapper.Client{BaseURL: %q, APIKey: %s, MaxRetries: %d}", c.cfg.baseURL, redacted, c.cfg.retry.MaxRetries)
+	return fmt.Sprintf("wrapper.Client{BaseURL: %q, APIKey: %s, MaxRetries: %d}", c.cfg.baseURL, redacted, c.cfg.call.maxRetries)
 }
 
 // GoString is String, so %#v redacts too.

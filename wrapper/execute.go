@@ -61,26 +61,16 @@ func (c *Client) begin(ctx context.Context, op *operation, opts []Option) (*requ
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r := &request{c: c, op: op, ctx: ctx, method: op.method, maxRetries: c.cfg.retry.MaxRetries}
-	r.opts.maxRetries = -1
-	s := settings{call: &r.opts}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&s); err != nil {
-			return nil, err
-		}
+	r := &request{c: c, op: op, ctx: ctx, method: op.method}
+	// The client's headers and hooks stay the client's (setHeaders, run and
+	// limiter read both); the call's start empty.
+	r.opts = callOptions{maxRetries: c.cfg.call.maxRetries, timeout: c.cfg.call.timeout}
+	if err := (&settings{call: &r.opts}).apply(opts); err != nil {
+		return nil, err
 	}
-	if r.opts.maxRetries >= 0 {
-		r.maxRetries = r.opts.maxRetries
-	}
-	timeout := c.cfg.callTimeout
+	r.maxRetries = r.opts.maxRetries
 	if r.opts.timeout > 0 {
-		timeout = r.opts.timeout
-	}
-	if timeout > 0 {
-		r.ctx, r.cancel = context.WithTimeout(ctx, timeout)
+		r.ctx, r.cancel = context.WithTimeout(ctx, r.opts.timeout)
 	}
 	return r, nil
 }
@@ -202,7 +192,7 @@ func (r *request) do(req *http.Request, shared bool) (result, error) {
 // User-Agent and a default Accept (which the caller cannot replace).
 func (r *request) setHeaders(h http.Header) {
 	cfg := r.c.cfg
-	for _, extra := range []http.Header{cfg.headers, r.opts.headers} {
+	for _, extra := range []http.Header{cfg.call.headers, r.opts.headers} {
 		for k, vs := range extra {
 			for _, v := range vs {
 				h.Add(k, v)

@@ -82,12 +82,8 @@ func WithMiddleware(mw ...Middleware) Option {
 				return &ConfigError{Field: "Middleware", Reason: "nil"}
 			}
 		}
-		if s.cfg != nil {
-			s.cfg.middleware = append(s.cfg.middleware, mw...)
-		} else {
-			h := s.call.callHooks()
-			h.middleware = append(h.middleware, mw...)
-		}
+		h := s.call.callHooks()
+		h.middleware = append(h.middleware, mw...)
 		return nil
 	}
 }
@@ -96,16 +92,13 @@ func WithMiddleware(mw ...Middleware) Option {
 // Response) whatever the outcome: on success, on an *APIError, on a
 // *DecodeError, and with StatusCode 0 after a transport error. Call option.
 func WithResponseInto(dst *Response) Option {
-	return func(s *settings) error {
-		if s.call == nil {
-			return callOnly("ResponseInto")
-		}
+	return callOption("ResponseInto", func(o *callOptions) error {
 		if dst == nil {
 			return &ConfigError{Field: "ResponseInto", Reason: "nil"}
 		}
-		s.call.callHooks().into = dst
+		o.callHooks().into = dst
 		return nil
-	}
+	})
 }
 
 // WithRateLimiter waits on l before every attempt of every call (given to
@@ -121,11 +114,7 @@ func WithRateLimiter(l Limiter) Option {
 		if l == nil {
 			return &ConfigError{Field: "RateLimiter", Reason: "nil"}
 		}
-		if s.cfg != nil {
-			s.cfg.limiter = l
-		} else {
-			s.call.callHooks().limiter = l
-		}
+		s.call.callHooks().limiter = l
 		return nil
 	}
 }
@@ -143,7 +132,7 @@ var errNextSkipped = errors.New("glomo: middleware returned without calling next
 // nothing for hooks.
 func (r *request) hooked() bool {
 	h := r.opts.hooks
-	return len(r.c.cfg.middleware) > 0 || (h != nil && (len(h.middleware) > 0 || h.into != nil))
+	return len(r.c.cfg.call.hooks.middleware) > 0 || (h != nil && (len(h.middleware) > 0 || h.into != nil))
 }
 
 // limiter is the call's limiter, else the client's (nil: none).
@@ -151,7 +140,7 @@ func (r *request) limiter() Limiter {
 	if h := r.opts.hooks; h != nil && h.limiter != nil {
 		return h.limiter
 	}
-	return r.c.cfg.limiter
+	return r.c.cfg.call.hooks.limiter
 }
 
 // wait consults the limiter before attempt number attempt (0-based);
@@ -208,7 +197,7 @@ func (r *request) run(req *http.Request, shared bool, finish func(result) error)
 	if r.opts.hooks != nil {
 		callMW = r.opts.hooks.middleware
 	}
-	for _, mws := range [][]Middleware{callMW, r.c.cfg.middleware} { // innermost first
+	for _, mws := range [][]Middleware{callMW, r.c.cfg.call.hooks.middleware} { // innermost first
 		for i := len(mws) - 1; i >= 0; i-- {
 			mw, inside := mws[i], h
 			h = func(ctx context.Context) (*Response, error) { return mw(ctx, call, inside) }

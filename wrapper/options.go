@@ -16,30 +16,46 @@ import (
 // with a *ConfigError naming the option — never silently ignored.
 type Option func(*settings) error
 
-// settings is what an Option writes to: the client's configuration in New
-// (call is nil), or one call's options (cfg is nil).
+// settings is what an Option writes to. In New, cfg is the client's
+// configuration and call its defaults for every call (config.call); in a
+// call, call is that call's options and cfg is nil. An option that fits
+// both places writes to call either way.
 type settings struct {
 	cfg  *config
 	call *callOptions
 }
 
-// callOptions are the per-call settings.
+// apply runs the options in order; nil options are skipped.
+func (s *settings) apply(opts []Option) error {
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// callOptions are the settings a call may override: the client's defaults
+// (config.call) or one call's.
 type callOptions struct {
 	requestID  string
 	headers    http.Header
 	timeout    time.Duration
-	maxRetries int // -1: the client's
+	maxRetries int
 	captureID  *string
 	// hooks is nil unless the call has a middleware, a limiter or a
 	// response capture, so that calls without them carry no room for them.
 	hooks *callHooks
 }
 
-// callHooks are the per-call hooks (middleware.go).
+// callHooks are the hooks (middleware.go): the client's, or a call's.
 type callHooks struct {
-	middleware []Middleware // inside the client's
-	limiter    Limiter      // nil: the client's
-	into       *Response
+	middleware []Middleware // a call's run inside the client's
+	limiter    Limiter      // a call's replaces the client's
+	into       *Response    // a call's only
 }
 
 // callHooks returns the call's hooks, made on first use.
@@ -50,39 +66,43 @@ func (o *callOptions) callHooks() *callHooks {
 	return o.hooks
 }
 
-// clientOnly refuses a construction option given to a call.
-func clientOnly(field string) error {
-	return &ConfigError{Field: field, Reason: "is a client option: pass it to New, not to a call"}
+// clientOption is an Option only New takes; given to a call it is refused.
+func clientOption(field string, set func(*config) error) Option {
+	return func(s *settings) error {
+		if s.cfg == nil {
+			return &ConfigError{Field: field, Reason: "is a client option: pass it to New, not to a call"}
+		}
+		return set(s.cfg)
+	}
 }
 
-// callOnly refuses a per-call option given to New.
-func callOnly(field string) error {
-	return &ConfigError{Field: field, Reason: "is a per-call option: pass it to a method, not to New"}
+// callOption is an Option only a call takes; given to New it is refused.
+func callOption(field string, set func(*callOptions) error) Option {
+	return func(s *settings) error {
+		if s.cfg != nil {
+			return &ConfigError{Field: field, Reason: "is a per-call option: pass it to a method, not to New"}
+		}
+		return set(s.call)
+	}
 }
 
 // WithAPIKey sets the secret API key. Without it New reads GLOMO_API_KEY.
 // Client option.
 func WithAPIKey(key string) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("APIKey")
-		}
-		s.cfg.creds.key = secret(key)
+	return clientOption("APIKey", func(c *config) error {
+		c.creds.key = secret(key)
 		return nil
-	}
+	})
 }
 
 // WithBaseURL sets the API root, e.g. a sandbox or mock host. Both
 // ".../api" and the documented ".../api/v1" are accepted. It must be https
 // unless the host is a loopback address or "localhost". Client option.
 func WithBaseURL(u string) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("BaseURL")
-		}
-		s.cfg.baseURL = u
+	return clientOption("BaseURL", func(c *config) error {
+		c.baseURL = u
 		return nil
-	}
+	})
 }
 
 // WithHTTPClient sets the *http.Client requests go through (add
@@ -90,18 +110,15 @@ func WithBaseURL(u string) Option {
 // The client is copied and the copy never follows redirects (see the package
 // documentation, Redirects); hc itself is not modified. Client option.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("HTTPClient")
-		}
+	return clientOption("HTTPClient", func(c *config) error {
 		if hc == nil {
 			return &ConfigError{Field: "HTTPClient", Reason: "nil"}
 		}
 		cp := *hc
 		cp.CheckRedirect = refuseRedirect
-		s.cfg.doer = &cp
+		c.doer = &cp
 		return nil
-	}
+	})
 }
 
 // WithHTTPDoer sets anything with Do(*http.Request) as the transport. The
@@ -109,31 +126,26 @@ func WithHTTPClient(hc *http.Client) Option {
 // client sent (a redirect the doer followed) is refused with a
 // *RedirectError, never decoded as the call's result. Client option.
 func WithHTTPDoer(d api.HttpRequestDoer) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("HTTPDoer")
-		}
+	return clientOption("HTTPDoer", func(c *config) error {
 		if d == nil {
 			return &ConfigError{Field: "HTTPDoer", Reason: "nil"}
 		}
-		s.cfg.doer = d
+		c.doer = d
 		return nil
-	}
+	})
 }
 
 // WithRetryPolicy replaces the whole retry policy; zero delays take the
 // defaults. Client option.
 func WithRetryPolicy(p RetryPolicy) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("RetryPolicy")
-		}
+	return clientOption("RetryPolicy", func(c *config) error {
 		if p.MaxRetries < 0 {
 			return &ConfigError{Field: "RetryPolicy.MaxRetries", Reason: "negative"}
 		}
-		s.cfg.retry = p.withDefaults()
+		c.retry = p.withDefaults()
+		c.call.maxRetries = p.MaxRetries
 		return nil
-	}
+	})
 }
 
 // WithMaxRetries sets how many times a failed call is retried (default 2;
@@ -143,11 +155,7 @@ func WithMaxRetries(n int) Option {
 		if n < 0 {
 			return &ConfigError{Field: "MaxRetries", Reason: "negative"}
 		}
-		if s.cfg != nil {
-			s.cfg.retry.MaxRetries = n
-		} else {
-			s.call.maxRetries = n
-		}
+		s.call.maxRetries = n
 		return nil
 	}
 }
@@ -159,9 +167,7 @@ func WithTimeout(d time.Duration) Option {
 		if d < 0 {
 			return &ConfigError{Field: "Timeout", Reason: "negative"}
 		}
-		if s.cfg != nil {
-			s.cfg.callTimeout = d
-		} else {
+		if d > 0 || s.cfg != nil { // 0 on a call keeps the client's
 			s.call.timeout = d
 		}
 		return nil
@@ -181,16 +187,10 @@ func WithHeader(key, value string) Option {
 		if !validHeaderValue(value) {
 			return &ConfigError{Field: "Header " + key, Reason: "value contains a control character"}
 		}
-		var h *http.Header
-		if s.cfg != nil {
-			h = &s.cfg.headers
-		} else {
-			h = &s.call.headers
+		if s.call.headers == nil {
+			s.call.headers = http.Header{}
 		}
-		if *h == nil {
-			*h = http.Header{}
-		}
-		h.Add(key, value)
+		s.call.headers.Add(key, value)
 		return nil
 	}
 }
@@ -204,44 +204,35 @@ func WithHeader(key, value string) Option {
 // are trimmed; an id that is empty after that is refused. On operations
 // whose body has no request_id the option is ignored. Call option.
 func WithRequestID(id string) Option {
-	return func(s *settings) error {
-		if s.call == nil {
-			return callOnly("RequestID")
-		}
+	return callOption("RequestID", func(o *callOptions) error {
 		t := strings.Trim(id, " \t")
 		if t == "" {
 			return &ConfigError{Field: "RequestID", Reason: "empty"}
 		}
-		s.call.requestID = t
+		o.requestID = t
 		return nil
-	}
+	})
 }
 
 // WithRequestIDCapture stores the request_id the call used (the caller's or
 // the generated one) in *dst, whatever the outcome. Call option.
 func WithRequestIDCapture(dst *string) Option {
-	return func(s *settings) error {
-		if s.call == nil {
-			return callOnly("RequestIDCapture")
-		}
-		s.call.captureID = dst
+	return callOption("RequestIDCapture", func(o *callOptions) error {
+		o.captureID = dst
 		return nil
-	}
+	})
 }
 
 // WithLogger sets the *slog.Logger for one debug line per attempt (method,
 // path, operation, status, attempt, duration, retry reason). The key is
 // never logged. Client option.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("Logger")
-		}
+	return clientOption("Logger", func(c *config) error {
 		if l != nil {
-			s.cfg.logger = l
+			c.logger = l
 		}
 		return nil
-	}
+	})
 }
 
 // WithBodyLogging adds request and response bodies to the debug log lines,
@@ -249,43 +240,34 @@ func WithLogger(l *slog.Logger) Option {
 // key or token). Off by default: bodies carry personal data and, for
 // POST /payment, card data. Client option.
 func WithBodyLogging() Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("BodyLogging")
-		}
-		s.cfg.logBodies = true
+	return clientOption("BodyLogging", func(c *config) error {
+		c.logBodies = true
 		return nil
-	}
+	})
 }
 
 // WithUserAgent puts a product token of yours before glomo-go's User-Agent.
 // Client option.
 func WithUserAgent(ua string) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("UserAgent")
-		}
+	return clientOption("UserAgent", func(c *config) error {
 		if !validHeaderValue(ua) {
 			return &ConfigError{Field: "UserAgent", Reason: "contains a line break or control character"}
 		}
-		s.cfg.userAgent = strings.TrimSpace(ua)
+		c.userAgent = strings.TrimSpace(ua)
 		return nil
-	}
+	})
 }
 
 // WithMaxResponseBytes changes the response size limit (default 10 MiB).
 // Client option.
 func WithMaxResponseBytes(n int64) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("MaxResponseBytes")
-		}
+	return clientOption("MaxResponseBytes", func(c *config) error {
 		if n <= 0 {
 			return &ConfigError{Field: "MaxResponseBytes", Reason: "must be positive"}
 		}
-		s.cfg.maxBody = n
+		c.maxBody = n
 		return nil
-	}
+	})
 }
 
 // WithResponseValidator hands every response the client reads to v (package
@@ -293,13 +275,10 @@ func WithMaxResponseBytes(n int64) Option {
 // fails or alters a call; v runs on the calling goroutine, so keep it cheap,
 // and a panic in it is recovered. Client option.
 func WithResponseValidator(v ResponseValidator) Option {
-	return func(s *settings) error {
-		if s.cfg == nil {
-			return clientOnly("ResponseValidator")
-		}
-		s.cfg.validator = v
+	return clientOption("ResponseValidator", func(c *config) error {
+		c.validator = v
 		return nil
-	}
+	})
 }
 
 // ResponseValidator checks responses; the wrapper declares it so that
