@@ -119,7 +119,8 @@ func (e *APIError) text() string {
 // the API sends, and the nested {"error":{"code","message"}} its docs show.
 //
 // Secrets in the body (the client's key echoed back, secret_key, a bearer
-// token) are redacted in Body and in the fields Error prints.
+// token) are redacted in Body, before the fields Error prints are read from
+// it (redact decodes escaped strings, so they hide none).
 func newAPIError(status int, method, path, requestID string, body []byte, key secret) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path, RequestID: requestID}
 	if len(body) > maxErrorBody {
@@ -154,8 +155,6 @@ func newAPIError(status int, method, path, requestID string, body []byte, key se
 	if s := str(raw["code"]); s != "" {
 		e.Code = s
 	}
-	// A secret written with JSON escapes only shows once decoded.
-	e.Err, e.Message, e.Code = key.redact(e.Err), key.redact(e.Message), key.redact(e.Code)
 	return e
 }
 

@@ -133,6 +133,9 @@ func TestEchoedSecretsRedactedInErrorsAndLogs(t *testing.T) {
 		`{"error":"Bad Request","message":"key \u0073k_glomo_9f8e7d6c5b4a3f2e1d0c rejected"}`,
 		`{"error":"Bad Request","message":"token ` + jwt + ` expired"}`,
 		`{"error":"Bad Request","api_key":"sk_other_1234567890abcdef"}`,
+		// Escapes hide nothing: a member name, a bearer credential.
+		`{"error":"Bad Request","api\u005fkey":"sk_other_1234567890abcdef"}`,
+		`{"error":"Bad Request","message":"bad header Bearer\tsk_other_1234567890abcdef"}`,
 	}
 	for _, body := range bodies {
 		f := newFake(t, script(reply{status: 400, body: body}))

@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,7 +35,11 @@ func (secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 //   - the string value of any JSON member whose name says it holds a secret
 //     (secret_key, api_key, access_token, password, authorization...),
 //   - a bearer credential ("Bearer <token>"),
-//   - JWT-shaped tokens (eyJ….….…).
+//   - JWT-shaped tokens (eyJ….….…),
+//
+// and reads a JSON string holding an escape decoded, so that no escape
+// hides one ("\u0073k_…", "Bearer\t…"): what it decodes to is redacted and
+// the string written again.
 //
 // It is a plain scan rather than regular expressions, which would add the
 // regexp package to every program that imports the wrapper.
@@ -47,47 +50,14 @@ func (s secret) redact(text string) string {
 	if s != "" && strings.Contains(text, string(s)) {
 		text = strings.ReplaceAll(text, string(s), redacted)
 	}
-	if strings.Contains(text, `\u`) && json.Valid([]byte(text)) {
-		// A secret may hide behind JSON escapes: redact the decoded values.
-		var v any
-		if json.Unmarshal([]byte(text), &v) == nil {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			if enc.Encode(s.redactValue(v)) == nil {
-				return strings.TrimSuffix(buf.String(), "\n")
-			}
-		}
-	}
-	if !mayHoldSecret(text) {
+	if !strings.Contains(text, `\`) && !mayHoldSecret(text) {
 		return text
 	}
-	return redactScan(text)
-}
-
-// redactValue redacts a decoded JSON value in place.
-func (s secret) redactValue(v any) any {
-	switch t := v.(type) {
-	case string:
-		return s.redact(t)
-	case []any:
-		for i := range t {
-			t[i] = s.redactValue(t[i])
-		}
-	case map[string]any:
-		for k, e := range t {
-			if _, isString := e.(string); isString && secretName(k) {
-				t[k] = redacted
-				continue
-			}
-			t[k] = s.redactValue(e)
-		}
-	}
-	return v
+	return s.redactScan(text)
 }
 
 // redactScan replaces secret-shaped values in text.
-func redactScan(text string) string {
+func (s secret) redactScan(text string) string {
 	var b strings.Builder
 	for i := 0; i < len(text); {
 		if n := secretMemberValue(text, i); n > 0 {
@@ -95,6 +65,17 @@ func redactScan(text string) string {
 			b.WriteString(text[i:n])
 			b.WriteString(`"` + redacted + `"`)
 			i = skipString(text, n)
+			continue
+		}
+		if str, ok := decodeEscaped(text, i); ok {
+			end := skipString(text, i)
+			if r := s.redact(str); r != str {
+				q, _ := json.Marshal(r)
+				b.Write(q)
+			} else {
+				b.WriteString(text[i:end])
+			}
+			i = end
 			continue
 		}
 		if n := bearerToken(text, i); n > 0 {
@@ -114,6 +95,20 @@ func redactScan(text string) string {
 	return b.String()
 }
 
+// decodeEscaped: at text[i] starts a JSON string holding an escape; it
+// returns the string decoded.
+func decodeEscaped(text string, i int) (string, bool) {
+	if text[i] != '"' {
+		return "", false
+	}
+	raw := text[i:skipString(text, i)]
+	var str string
+	if !strings.Contains(raw, `\`) || json.Unmarshal([]byte(raw), &str) != nil {
+		return "", false
+	}
+	return str, true
+}
+
 // secretWords mark member names and text that may hold a secret.
 var secretWords = []string{"secret", "api_key", "apikey", "token", "password", "authorization"}
 
@@ -130,7 +125,11 @@ func secretMemberValue(text string, i int) int {
 		return 0
 	}
 	end := skipString(text, i)
-	if end > len(text) || end-i < 3 || !secretName(text[i+1:end-1]) {
+	name, escaped := decodeEscaped(text, i)
+	if !escaped && end-i >= 2 {
+		name = text[i+1 : end-1]
+	}
+	if end > len(text) || end-i < 3 || !secretName(name) {
 		return 0
 	}
 	j := skipSpace(text, end)
