@@ -5,6 +5,10 @@ package glomo
 // nothing installed.
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml openapi.yaml
 
+// api/glue.gen.go: Ptr, the sealed interfaces of oneOf request bodies (the
+// overlay's x-go-type names them) and request_id accessors on their branches.
+//go:generate go run ./internal/cmd/genglue -spec openapi.yaml -config oapi-codegen.yaml -api api/glomo.gen.go -out api/glue.gen.go -branches internal/oneof/branches.gen.go
+
 // internal/specmodel embeds a copy of openapi.yaml (go:embed cannot reach a
 // parent directory, and no library package may import this one: see
 // docs/architecture.md). .ci/check-generated fails when the copy is stale.

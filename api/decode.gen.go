@@ -5,12 +5,35 @@
 package api
 
 import (
-	json "encoding/json"
 	jsondec "github.com/glomo-go/glomo-go/internal/jsondec"
 	jx "github.com/go-faster/jx"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 	time "time"
 )
+
+// UnmarshalJSON decodes Address with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *Address) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeAddress) }
+
+func decodeAddress(d *jx.Decoder, v *Address) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "address_line1":
+			return 0, jsondec.Str[string](d, &v.AddressLine1)
+		case "address_line2":
+			return 1, jsondec.Str[string](d, &v.AddressLine2)
+		case "city":
+			return 2, jsondec.Str[string](d, &v.City)
+		case "country_code":
+			return 3, jsondec.Str[string](d, &v.CountryCode)
+		case "postal_code":
+			return 4, jsondec.Str[string](d, &v.PostalCode)
+		case "state":
+			return 5, jsondec.Str[string](d, &v.State)
+		}
+		return -1, nil
+	})
+}
 
 // UnmarshalJSON decodes AllBalances with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
@@ -22,45 +45,9 @@ func decodeAllBalances(d *jx.Decoder, v *AllBalances) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "available":
-			return 0, jsondec.Ptr(d, &v.Available, func(d *jx.Decoder, p *[]struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "amount":
-							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 0, jsondec.Slice(d, &v.Available, decodeMoney)
 		case "pending":
-			return 1, jsondec.Ptr(d, &v.Pending, func(d *jx.Decoder, p *[]struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "amount":
-							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "currency":
-							return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 1, jsondec.Slice(d, &v.Pending, decodeMoney)
 		}
 		return -1, nil
 	})
@@ -76,13 +63,13 @@ func decodeAttachedDocument(d *jx.Decoder, v *AttachedDocument) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return 0, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Id)
 		case "rfi_doc_id":
-			return 1, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.RfiDocId)
 		case "status":
-			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[AttachedDocumentStatus])
+			return 2, jsondec.Str[AttachedDocumentStatus](d, &v.Status)
 		case "type":
-			return 3, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Type)
 		}
 		return -1, nil
 	})
@@ -100,7 +87,7 @@ func decodeAttachedDocumentRequest(d *jx.Decoder, v *AttachedDocumentRequest) er
 		case "id":
 			return 0, jsondec.Str[string](d, &v.Id)
 		case "rfi_doc_id":
-			return 1, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.RfiDocId)
 		}
 		return -1, nil
 	})
@@ -114,9 +101,9 @@ func decodeBalance(d *jx.Decoder, v *Balance) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 1, jsondec.Str[Currency](d, &v.Currency)
 		}
 		return -1, nil
 	})
@@ -132,19 +119,59 @@ func decodeBalanceConversion(d *jx.Decoder, v *BalanceConversion) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "fees":
-			return 1, jsondec.Ptr(d, &v.Fees, decodeMoney)
+			return 1, decodeMoney(d, &v.Fees)
 		case "from":
-			return 2, jsondec.Ptr(d, &v.From, decodeMoney)
+			return 2, decodeMoney(d, &v.From)
 		case "id":
-			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Id)
 		case "mid_market_rate":
-			return 4, jsondec.Ptr(d, &v.MidMarketRate, decodeConversionRate)
+			return 4, decodeConversionRate(d, &v.MidMarketRate)
 		case "status":
-			return 5, jsondec.Ptr(d, &v.Status, jsondec.Str[BalanceConversionStatus])
+			return 5, jsondec.Str[BalanceConversionStatus](d, &v.Status)
 		case "to":
-			return 6, jsondec.Ptr(d, &v.To, decodeMoney)
+			return 6, decodeMoney(d, &v.To)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes BalanceConversionBySource with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BalanceConversionBySource) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBalanceConversionBySource)
+}
+
+func decodeBalanceConversionBySource(d *jx.Decoder, v *BalanceConversionBySource) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "source_amount":
+			return 0, jsondec.Int[int64](d, &v.SourceAmount)
+		case "source_currency":
+			return 1, jsondec.Str[Currency](d, &v.SourceCurrency)
+		case "target_currency":
+			return 2, jsondec.Str[Currency](d, &v.TargetCurrency)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes BalanceConversionByTarget with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BalanceConversionByTarget) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBalanceConversionByTarget)
+}
+
+func decodeBalanceConversionByTarget(d *jx.Decoder, v *BalanceConversionByTarget) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "source_currency":
+			return 0, jsondec.Str[Currency](d, &v.SourceCurrency)
+		case "target_amount":
+			return 1, jsondec.Int[int64](d, &v.TargetAmount)
+		case "target_currency":
+			return 2, jsondec.Str[Currency](d, &v.TargetCurrency)
 		}
 		return -1, nil
 	})
@@ -160,7 +187,7 @@ func decodeBalanceWebhookEvent(d *jx.Decoder, v *BalanceWebhookEvent) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, jsondec.Unmarshaler[BalanceWebhookData])
+			return 0, jsondec.Unmarshaler[BalanceWebhookData](d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[BalanceWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -210,6 +237,44 @@ func decodeBankAccount(d *jx.Decoder, v *BankAccount) error {
 	})
 }
 
+// UnmarshalJSON decodes BankAccountDetails with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BankAccountDetails) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBankAccountDetails)
+}
+
+func decodeBankAccountDetails(d *jx.Decoder, v *BankAccountDetails) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "account_number":
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
+		case "bank_customer_id":
+			return 1, jsondec.Str[string](d, &v.BankCustomerId)
+		case "bic_primary":
+			return 2, jsondec.Str[string](d, &v.BicPrimary)
+		case "bic_secondary":
+			return 3, jsondec.Str[string](d, &v.BicSecondary)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes BankAccountReference with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BankAccountReference) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBankAccountReference)
+}
+
+func decodeBankAccountReference(d *jx.Decoder, v *BankAccountReference) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "id":
+			return 0, jsondec.Str[string](d, &v.Id)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes BankAccountValidation with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *BankAccountValidation) UnmarshalJSON(b []byte) error {
@@ -220,13 +285,51 @@ func decodeBankAccountValidation(d *jx.Decoder, v *BankAccountValidation) error 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "fee_charged":
-			return 0, jsondec.Ptr(d, &v.FeeCharged, decodeMoney)
+			return 0, decodeMoney(d, &v.FeeCharged)
 		case "id":
-			return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.Id)
 		case "status":
-			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[BankAccountValidationStatus])
+			return 2, jsondec.Str[BankAccountValidationStatus](d, &v.Status)
 		case "validation_message":
-			return 3, jsondec.Ptr(d, &v.ValidationMessage, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.ValidationMessage)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes BankTransferDetails with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BankTransferDetails) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBankTransferDetails)
+}
+
+func decodeBankTransferDetails(d *jx.Decoder, v *BankTransferDetails) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "external_reference":
+			return 0, jsondec.Str[string](d, &v.ExternalReference)
+		case "local_routing_number":
+			return 1, jsondec.Str[string](d, &v.LocalRoutingNumber)
+		case "receiver_account_number":
+			return 2, jsondec.Str[string](d, &v.ReceiverAccountNumber)
+		case "remittance_information":
+			return 3, jsondec.Str[string](d, &v.RemittanceInformation)
+		case "sender_account_number":
+			return 4, jsondec.Str[string](d, &v.SenderAccountNumber)
+		case "sender_bank_address":
+			return 5, jsondec.Str[string](d, &v.SenderBankAddress)
+		case "sender_bank_country":
+			return 6, jsondec.Str[string](d, &v.SenderBankCountry)
+		case "sender_bank_name":
+			return 7, jsondec.Str[string](d, &v.SenderBankName)
+		case "sender_country":
+			return 8, jsondec.Str[string](d, &v.SenderCountry)
+		case "sender_name":
+			return 9, jsondec.Str[string](d, &v.SenderName)
+		case "swift_code":
+			return 10, jsondec.Str[string](d, &v.SwiftCode)
+		case "transfer_type":
+			return 11, jsondec.Str[PaymentPaymentMethodDetails0TransferType](d, &v.TransferType)
 		}
 		return -1, nil
 	})
@@ -242,45 +345,101 @@ func decodeBeneficiary(d *jx.Decoder, v *Beneficiary) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
 		case "address_line1":
-			return 1, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.AddressLine1)
 		case "address_line2":
-			return 2, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.AddressLine2)
 		case "bank_name":
-			return 3, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.BankName)
 		case "beneficiary_type":
-			return 4, jsondec.Ptr(d, &v.BeneficiaryType, jsondec.Str[BeneficiaryBeneficiaryType])
+			return 4, jsondec.Str[BeneficiaryBeneficiaryType](d, &v.BeneficiaryType)
 		case "bic_primary":
-			return 5, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.BicPrimary)
 		case "bic_secondary":
-			return 6, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.BicSecondary)
 		case "city":
-			return 7, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.City)
 		case "country":
-			return 8, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 9, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.CreatedAt)
 		case "email":
-			return 10, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 10, jsondec.Str[string](d, &v.Email)
 		case "holder_name":
-			return 11, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.HolderName)
 		case "id":
-			return 12, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.Id)
 		case "intermediate_bank_country":
-			return 13, jsondec.Ptr(d, &v.IntermediateBankCountry, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.IntermediateBankCountry)
 		case "intermediate_bank_name":
-			return 14, jsondec.Ptr(d, &v.IntermediateBankName, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.IntermediateBankName)
 		case "intermediate_bank_swift_code":
-			return 15, jsondec.Ptr(d, &v.IntermediateBankSwiftCode, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.IntermediateBankSwiftCode)
 		case "nickname":
-			return 16, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.Nickname)
 		case "pincode":
-			return 17, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 17, jsondec.Str[string](d, &v.Pincode)
 		case "state":
-			return 18, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+			return 18, jsondec.Str[string](d, &v.State)
 		case "updated_at":
-			return 19, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 19, jsondec.Str[string](d, &v.UpdatedAt)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes BeneficiaryBankAccount with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BeneficiaryBankAccount) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBeneficiaryBankAccount)
+}
+
+func decodeBeneficiaryBankAccount(d *jx.Decoder, v *BeneficiaryBankAccount) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "account_number":
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
+		case "address":
+			return 1, decodeAddress(d, &v.Address)
+		case "currency":
+			return 2, jsondec.Str[Currency](d, &v.Currency)
+		case "intermediate_bank":
+			return 3, decodeIntermediateBank(d, &v.IntermediateBank)
+		case "local_routing_number":
+			return 4, jsondec.Str[string](d, &v.LocalRoutingNumber)
+		case "name":
+			return 5, jsondec.Str[string](d, &v.Name)
+		case "swift_code":
+			return 6, jsondec.Str[string](d, &v.SwiftCode)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes BeneficiaryParty with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *BeneficiaryParty) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeBeneficiaryParty)
+}
+
+func decodeBeneficiaryParty(d *jx.Decoder, v *BeneficiaryParty) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "address":
+			return 0, decodeAddress(d, &v.Address)
+		case "documents":
+			return 1, jsondec.Slice(d, &v.Documents, jsondec.Str[string])
+		case "email":
+			return 2, jsondec.Str[string](d, &v.Email)
+		case "name":
+			return 3, jsondec.Str[string](d, &v.Name)
+		case "nickname":
+			return 4, jsondec.Str[string](d, &v.Nickname)
+		case "phone":
+			return 5, jsondec.Str[string](d, &v.Phone)
+		case "type":
+			return 6, jsondec.Str[BeneficiaryV2CreateRequestBeneficiaryType](d, &v.Type)
 		}
 		return -1, nil
 	})
@@ -300,7 +459,7 @@ func decodeBeneficiaryRequest(d *jx.Decoder, v *BeneficiaryRequest) error {
 		case "address_line1":
 			return 1, jsondec.Str[string](d, &v.AddressLine1)
 		case "address_line2":
-			return 2, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.AddressLine2)
 		case "bank_name":
 			return 3, jsondec.Str[string](d, &v.BankName)
 		case "beneficiary_type":
@@ -318,11 +477,11 @@ func decodeBeneficiaryRequest(d *jx.Decoder, v *BeneficiaryRequest) error {
 		case "holder_name":
 			return 10, jsondec.Str[string](d, &v.HolderName)
 		case "intermediate_bank_country":
-			return 11, jsondec.Ptr(d, &v.IntermediateBankCountry, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.IntermediateBankCountry)
 		case "intermediate_bank_name":
-			return 12, jsondec.Ptr(d, &v.IntermediateBankName, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.IntermediateBankName)
 		case "intermediate_bank_swift_code":
-			return 13, jsondec.Ptr(d, &v.IntermediateBankSwiftCode, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.IntermediateBankSwiftCode)
 		case "nickname":
 			return 14, jsondec.Str[string](d, &v.Nickname)
 		case "pincode":
@@ -344,158 +503,35 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return 0, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
-				AddressLine1 *string "json:\"address_line1,omitempty\""
-				AddressLine2 *string "json:\"address_line2,omitempty\""
-				City         *string "json:\"city,omitempty\""
-				CountryCode  *string "json:\"country_code,omitempty\""
-				PostalCode   *string "json:\"postal_code,omitempty\""
-				State        *string "json:\"state,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "address_line1":
-						return 0, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
-					case "address_line2":
-						return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-					case "city":
-						return 2, jsondec.Ptr(d, &v.City, jsondec.Str[string])
-					case "country_code":
-						return 3, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
-					case "postal_code":
-						return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-					case "state":
-						return 5, jsondec.Ptr(d, &v.State, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 0, decodeAddress(d, &v.Address)
 		case "bank_account":
-			return 1, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
-				AccountNumber *string "json:\"account_number,omitempty\""
-				Address       *struct {
-					AddressLine1 *string "json:\"address_line1,omitempty\""
-					AddressLine2 *string "json:\"address_line2,omitempty\""
-					City         *string "json:\"city,omitempty\""
-					CountryCode  *string "json:\"country_code,omitempty\""
-					PostalCode   *string "json:\"postal_code,omitempty\""
-					State        *string "json:\"state,omitempty\""
-				} "json:\"address,omitempty\""
-				Currency         *string "json:\"currency,omitempty\""
-				IntermediateBank *struct {
-					AccountNumber *string "json:\"account_number,omitempty\""
-					Country       *string "json:\"country,omitempty\""
-					Name          *string "json:\"name,omitempty\""
-					SwiftCode     *string "json:\"swift_code,omitempty\""
-				} "json:\"intermediate_bank,omitempty\""
-				LocalRoutingNumber *string "json:\"local_routing_number,omitempty\""
-				Name               *string "json:\"name,omitempty\""
-				SwiftCode          *string "json:\"swift_code,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-					case "address":
-						return 1, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
-							AddressLine1 *string "json:\"address_line1,omitempty\""
-							AddressLine2 *string "json:\"address_line2,omitempty\""
-							City         *string "json:\"city,omitempty\""
-							CountryCode  *string "json:\"country_code,omitempty\""
-							PostalCode   *string "json:\"postal_code,omitempty\""
-							State        *string "json:\"state,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "address_line1":
-									return 0, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
-								case "address_line2":
-									return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-								case "city":
-									return 2, jsondec.Ptr(d, &v.City, jsondec.Str[string])
-								case "country_code":
-									return 3, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
-								case "postal_code":
-									return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-								case "state":
-									return 5, jsondec.Ptr(d, &v.State, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "currency":
-						return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					case "intermediate_bank":
-						return 3, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
-							AccountNumber *string "json:\"account_number,omitempty\""
-							Country       *string "json:\"country,omitempty\""
-							Name          *string "json:\"name,omitempty\""
-							SwiftCode     *string "json:\"swift_code,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "account_number":
-									return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-								case "country":
-									return 1, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
-								case "name":
-									return 2, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-								case "swift_code":
-									return 3, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "local_routing_number":
-						return 4, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-					case "name":
-						return 5, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-					case "swift_code":
-						return 6, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBeneficiaryBankAccount(d, &v.BankAccount)
 		case "category":
-			return 2, jsondec.Ptr(d, &v.Category, jsondec.Str[BeneficiaryV2Category])
+			return 2, jsondec.Str[BeneficiaryV2Category](d, &v.Category)
 		case "created_at":
-			return 3, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 3, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "documents":
-			return 4, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 4, jsondec.Slice(d, &v.Documents, jsondec.Str[string])
 		case "email":
-			return 5, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 5, jsondec.Str[string](d, &v.Email)
 		case "id":
-			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.Id)
 		case "name":
-			return 7, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Name)
 		case "nickname":
-			return 8, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.Nickname)
 		case "notes":
-			return 9, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 9, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "phone":
-			return 10, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.Phone)
 		case "status":
-			return 11, jsondec.Ptr(d, &v.Status, jsondec.Str[BeneficiaryV2Status])
+			return 11, jsondec.Str[BeneficiaryV2Status](d, &v.Status)
 		case "type":
-			return 12, jsondec.Ptr(d, &v.Type, jsondec.Str[BeneficiaryV2Type])
+			return 12, jsondec.Str[BeneficiaryV2Type](d, &v.Type)
 		case "updated_at":
-			return 13, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 13, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		case "upi_account":
-			return 14, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
-				UpiId *string "json:\"upi_id,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "upi_id":
-						return 0, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 14, decodeUpiAccount(d, &v.UpiAccount)
 		}
 		return -1, nil
 	})
@@ -511,173 +547,15 @@ func decodeBeneficiaryV2CreateRequest(d *jx.Decoder, v *BeneficiaryV2CreateReque
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account":
-			return 0, jsondec.Ptr(d, &v.BankAccount, func(d *jx.Decoder, v *struct {
-				AccountNumber string "json:\"account_number\""
-				Address       *struct {
-					AddressLine1 string  "json:\"address_line1\""
-					AddressLine2 *string "json:\"address_line2,omitempty\""
-					City         string  "json:\"city\""
-					CountryCode  string  "json:\"country_code\""
-					PostalCode   *string "json:\"postal_code,omitempty\""
-					State        string  "json:\"state\""
-				} "json:\"address,omitempty\""
-				Currency         string "json:\"currency\""
-				IntermediateBank *struct {
-					AccountNumber *string "json:\"account_number,omitempty\""
-					Country       *string "json:\"country,omitempty\""
-					Name          *string "json:\"name,omitempty\""
-					SwiftCode     *string "json:\"swift_code,omitempty\""
-				} "json:\"intermediate_bank,omitempty\""
-				LocalRoutingNumber *string "json:\"local_routing_number,omitempty\""
-				Name               *string "json:\"name,omitempty\""
-				SwiftCode          *string "json:\"swift_code,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "address":
-						return 1, jsondec.Ptr(d, &v.Address, func(d *jx.Decoder, v *struct {
-							AddressLine1 string  "json:\"address_line1\""
-							AddressLine2 *string "json:\"address_line2,omitempty\""
-							City         string  "json:\"city\""
-							CountryCode  string  "json:\"country_code\""
-							PostalCode   *string "json:\"postal_code,omitempty\""
-							State        string  "json:\"state\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "address_line1":
-									return 0, jsondec.Str[string](d, &v.AddressLine1)
-								case "address_line2":
-									return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-								case "city":
-									return 2, jsondec.Str[string](d, &v.City)
-								case "country_code":
-									return 3, jsondec.Str[string](d, &v.CountryCode)
-								case "postal_code":
-									return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-								case "state":
-									return 5, jsondec.Str[string](d, &v.State)
-								}
-								return -1, nil
-							})
-						})
-					case "currency":
-						return 2, jsondec.Str[string](d, &v.Currency)
-					case "intermediate_bank":
-						return 3, jsondec.Ptr(d, &v.IntermediateBank, func(d *jx.Decoder, v *struct {
-							AccountNumber *string "json:\"account_number,omitempty\""
-							Country       *string "json:\"country,omitempty\""
-							Name          *string "json:\"name,omitempty\""
-							SwiftCode     *string "json:\"swift_code,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "account_number":
-									return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-								case "country":
-									return 1, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
-								case "name":
-									return 2, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-								case "swift_code":
-									return 3, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "local_routing_number":
-						return 4, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-					case "name":
-						return 5, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-					case "swift_code":
-						return 6, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 0, decodeBeneficiaryBankAccount(d, &v.BankAccount)
 		case "beneficiary":
-			return 1, func(d *jx.Decoder, v *struct {
-				Address struct {
-					AddressLine1 string  "json:\"address_line1\""
-					AddressLine2 *string "json:\"address_line2,omitempty\""
-					City         string  "json:\"city\""
-					CountryCode  string  "json:\"country_code\""
-					PostalCode   *string "json:\"postal_code,omitempty\""
-					State        string  "json:\"state\""
-				} "json:\"address\""
-				Documents *[]string                                 "json:\"documents,omitempty\""
-				Email     *string                                   "json:\"email,omitempty\""
-				Name      string                                    "json:\"name\""
-				Nickname  *string                                   "json:\"nickname,omitempty\""
-				Phone     *string                                   "json:\"phone,omitempty\""
-				Type      BeneficiaryV2CreateRequestBeneficiaryType "json:\"type\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "address":
-						return 0, func(d *jx.Decoder, v *struct {
-							AddressLine1 string  "json:\"address_line1\""
-							AddressLine2 *string "json:\"address_line2,omitempty\""
-							City         string  "json:\"city\""
-							CountryCode  string  "json:\"country_code\""
-							PostalCode   *string "json:\"postal_code,omitempty\""
-							State        string  "json:\"state\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "address_line1":
-									return 0, jsondec.Str[string](d, &v.AddressLine1)
-								case "address_line2":
-									return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-								case "city":
-									return 2, jsondec.Str[string](d, &v.City)
-								case "country_code":
-									return 3, jsondec.Str[string](d, &v.CountryCode)
-								case "postal_code":
-									return 4, jsondec.Ptr(d, &v.PostalCode, jsondec.Str[string])
-								case "state":
-									return 5, jsondec.Str[string](d, &v.State)
-								}
-								return -1, nil
-							})
-						}(d, &v.Address)
-					case "documents":
-						return 1, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
-							return jsondec.Slice(d, p, jsondec.Str[string])
-						})
-					case "email":
-						return 2, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
-					case "name":
-						return 3, jsondec.Str[string](d, &v.Name)
-					case "nickname":
-						return 4, jsondec.Ptr(d, &v.Nickname, jsondec.Str[string])
-					case "phone":
-						return 5, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
-					case "type":
-						return 6, jsondec.Str[BeneficiaryV2CreateRequestBeneficiaryType](d, &v.Type)
-					}
-					return -1, nil
-				})
-			}(d, &v.Beneficiary)
+			return 1, decodeBeneficiaryParty(d, &v.Beneficiary)
 		case "category":
 			return 2, jsondec.Str[BeneficiaryV2CreateRequestCategory](d, &v.Category)
 		case "notes":
-			return 3, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 3, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "upi_account":
-			return 4, jsondec.Ptr(d, &v.UpiAccount, func(d *jx.Decoder, v *struct {
-				UpiId *string "json:\"upi_id,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "upi_id":
-						return 0, jsondec.Ptr(d, &v.UpiId, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 4, decodeUpiAccount(d, &v.UpiAccount)
 		}
 		return -1, nil
 	})
@@ -693,7 +571,7 @@ func decodeBeneficiaryWebhookEvent(d *jx.Decoder, v *BeneficiaryWebhookEvent) er
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeBeneficiaryV2)
+			return 0, decodeBeneficiaryV2(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[BeneficiaryWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -719,6 +597,34 @@ func decodeBeneficiaryWebhookParams(d *jx.Decoder, v *BeneficiaryWebhookParams) 
 	})
 }
 
+// UnmarshalJSON decodes CardDetails with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *CardDetails) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeCardDetails)
+}
+
+func decodeCardDetails(d *jx.Decoder, v *CardDetails) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "card_bin":
+			return 0, jsondec.Str[string](d, &v.CardBin)
+		case "card_holder_name":
+			return 1, jsondec.Str[string](d, &v.CardHolderName)
+		case "card_network":
+			return 2, jsondec.Str[string](d, &v.CardNetwork)
+		case "card_type":
+			return 3, jsondec.Str[string](d, &v.CardType)
+		case "country_code":
+			return 4, jsondec.Str[string](d, &v.CountryCode)
+		case "end_digits":
+			return 5, jsondec.Str[string](d, &v.EndDigits)
+		case "issuer_name":
+			return 6, jsondec.Str[string](d, &v.IssuerName)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes CloseVirtualAccountParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *CloseVirtualAccountParams) UnmarshalJSON(b []byte) error {
@@ -731,7 +637,7 @@ func decodeCloseVirtualAccountParams(d *jx.Decoder, v *CloseVirtualAccountParams
 		case "payment_type":
 			return 0, jsondec.Str[CloseVirtualAccountParamsPaymentType](d, &v.PaymentType)
 		case "currency":
-			return 1, jsondec.Str[string](d, &v.Currency)
+			return 1, jsondec.Str[Currency](d, &v.Currency)
 		}
 		return -1, nil
 	})
@@ -747,49 +653,9 @@ func decodeConversionRate(d *jx.Decoder, v *ConversionRate) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 0, jsondec.Str[Currency](d, &v.Currency)
 		case "rate":
-			return 1, jsondec.Ptr(d, &v.Rate, jsondec.Number)
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes CreateBalanceConversionJSONBody0 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *CreateBalanceConversionJSONBody0) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeCreateBalanceConversionJSONBody0)
-}
-
-func decodeCreateBalanceConversionJSONBody0(d *jx.Decoder, v *CreateBalanceConversionJSONBody0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "source_amount":
-			return 0, jsondec.Int[int64](d, &v.SourceAmount)
-		case "source_currency":
-			return 1, jsondec.Str[string](d, &v.SourceCurrency)
-		case "target_currency":
-			return 2, jsondec.Str[string](d, &v.TargetCurrency)
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes CreateBalanceConversionJSONBody1 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *CreateBalanceConversionJSONBody1) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeCreateBalanceConversionJSONBody1)
-}
-
-func decodeCreateBalanceConversionJSONBody1(d *jx.Decoder, v *CreateBalanceConversionJSONBody1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "source_currency":
-			return 0, jsondec.Str[string](d, &v.SourceCurrency)
-		case "target_amount":
-			return 1, jsondec.Int[int64](d, &v.TargetAmount)
-		case "target_currency":
-			return 2, jsondec.Str[string](d, &v.TargetCurrency)
+			return 1, jsondec.Number(d, &v.Rate)
 		}
 		return -1, nil
 	})
@@ -843,7 +709,7 @@ func decodeCreateInternalTransferRequest(d *jx.Decoder, v *CreateInternalTransfe
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return 1, jsondec.Str[CreateInternalTransferRequestCurrency](d, &v.Currency)
+			return 1, jsondec.Str[Currency](d, &v.Currency)
 		case "from_merchant_id":
 			return 2, jsondec.Str[string](d, &v.FromMerchantId)
 		case "reference":
@@ -865,15 +731,15 @@ func decodeCreateLrsQuoteRequest(d *jx.Decoder, v *CreateLrsQuoteRequest) error 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_code":
-			return 0, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BankCode)
 		case "resource":
-			return 1, jsondec.Ptr(d, &v.Resource, jsondec.Str[CreateLrsQuoteRequestResource])
+			return 1, jsondec.Str[CreateLrsQuoteRequestResource](d, &v.Resource)
 		case "source_amount":
 			return 2, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 3, jsondec.Str[CreateLrsQuoteRequestSourceCurrency](d, &v.SourceCurrency)
+			return 3, jsondec.Str[Currency](d, &v.SourceCurrency)
 		case "target_currency":
-			return 4, jsondec.Str[CreateLrsQuoteRequestTargetCurrency](d, &v.TargetCurrency)
+			return 4, jsondec.Str[Currency](d, &v.TargetCurrency)
 		}
 		return -1, nil
 	})
@@ -891,7 +757,7 @@ func decodeCreateMerchantRequest(d *jx.Decoder, v *CreateMerchantRequest) error 
 		case "address_line1":
 			return 0, jsondec.Str[string](d, &v.AddressLine1)
 		case "address_line2":
-			return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.AddressLine2)
 		case "category":
 			return 2, jsondec.Str[CreateMerchantRequestCategory](d, &v.Category)
 		case "city":
@@ -901,7 +767,7 @@ func decodeCreateMerchantRequest(d *jx.Decoder, v *CreateMerchantRequest) error 
 		case "entity_type":
 			return 5, jsondec.Str[CreateMerchantRequestEntityType](d, &v.EntityType)
 		case "gender":
-			return 6, jsondec.Ptr(d, &v.Gender, jsondec.Str[CreateMerchantRequestGender])
+			return 6, jsondec.Str[CreateMerchantRequestGender](d, &v.Gender)
 		case "name":
 			return 7, jsondec.Str[string](d, &v.Name)
 		case "operation_countries":
@@ -933,13 +799,13 @@ func decodeCreateMockPaymentJSONBody(d *jx.Decoder, v *CreateMockPaymentJSONBody
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return 1, jsondec.Str[string](d, &v.Currency)
+			return 1, jsondec.Str[Currency](d, &v.Currency)
 		case "payin_id":
-			return 2, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.PayinId)
 		case "payment_method":
-			return 3, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod])
+			return 3, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod](d, &v.PaymentMethod)
 		case "remitter_name":
-			return 4, jsondec.Ptr(d, &v.RemitterName, jsondec.Str[CreateMockPaymentJSONBodyRemitterName])
+			return 4, jsondec.Str[CreateMockPaymentJSONBodyRemitterName](d, &v.RemitterName)
 		}
 		return -1, nil
 	})
@@ -957,13 +823,13 @@ func decodeCreateMockPaymentJSONRequestBody(d *jx.Decoder, v *CreateMockPaymentJ
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return 1, jsondec.Str[string](d, &v.Currency)
+			return 1, jsondec.Str[Currency](d, &v.Currency)
 		case "payin_id":
-			return 2, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.PayinId)
 		case "payment_method":
-			return 3, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod])
+			return 3, jsondec.Str[CreateMockPaymentJSONBodyPaymentMethod](d, &v.PaymentMethod)
 		case "remitter_name":
-			return 4, jsondec.Ptr(d, &v.RemitterName, jsondec.Str[CreateMockPaymentJSONBodyRemitterName])
+			return 4, jsondec.Str[CreateMockPaymentJSONBodyRemitterName](d, &v.RemitterName)
 		}
 		return -1, nil
 	})
@@ -979,50 +845,29 @@ func decodeCreateOrderWithQuoteRequest(d *jx.Decoder, v *CreateOrderWithQuoteReq
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_details":
-			return 0, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 0, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "customer_id":
 			return 1, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 2, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.DocumentId)
 		case "invoice_amount":
-			return 3, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 3, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 4, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 5, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "notes":
-			return 6, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 6, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "product":
-			return 7, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 7, decodeProduct(d, &v.Product)
 		case "purpose_code":
-			return 8, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
 			return 9, jsondec.Str[string](d, &v.QuoteId)
 		case "reference_number":
-			return 10, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "request_id":
-			return 11, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.RequestId)
 		}
 		return -1, nil
 	})
@@ -1038,52 +883,31 @@ func decodeCreatePaymentLinkWithQuoteRequest(d *jx.Decoder, v *CreatePaymentLink
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_details":
-			return 0, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 0, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "customer_id":
 			return 1, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 2, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.DocumentId)
 		case "invoice_amount":
-			return 3, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 3, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 4, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 5, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "notes":
-			return 6, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 6, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
 			return 7, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "product":
-			return 8, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 8, decodeProduct(d, &v.Product)
 		case "purpose_code":
 			return 9, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
 			return 10, jsondec.Str[string](d, &v.QuoteId)
 		case "reference_number":
-			return 11, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "reminder_frequency":
-			return 12, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 12, jsondec.Int[int64](d, &v.ReminderFrequency)
 		}
 		return -1, nil
 	})
@@ -1099,23 +923,23 @@ func decodeCreatePaymentRequest(d *jx.Decoder, v *CreatePaymentRequest) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "callback_url":
-			return 1, jsondec.Ptr(d, &v.CallbackUrl, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.CallbackUrl)
 		case "card":
-			return 2, jsondec.Ptr(d, &v.Card, decodePaymentCard)
+			return 2, decodePaymentCard(d, &v.Card)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "method":
-			return 4, jsondec.Ptr(d, &v.Method, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Method)
 		case "order_id":
-			return 5, jsondec.Ptr(d, &v.OrderId, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.OrderId)
 		case "request_id":
-			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.RequestId)
 		case "sequence":
-			return 7, jsondec.Ptr(d, &v.Sequence, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Sequence)
 		case "subscription_id":
-			return 8, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.SubscriptionId)
 		}
 		return -1, nil
 	})
@@ -1131,43 +955,11 @@ func decodeCreatePaymentResponse(d *jx.Decoder, v *CreatePaymentResponse) error 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "next_steps":
-			return 0, jsondec.Ptr(d, &v.NextSteps, func(d *jx.Decoder, p *[]struct {
-				Action  *string "json:\"action,omitempty\""
-				Payload *struct {
-					Url *string "json:\"url,omitempty\""
-				} "json:\"payload,omitempty\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Action  *string "json:\"action,omitempty\""
-					Payload *struct {
-						Url *string "json:\"url,omitempty\""
-					} "json:\"payload,omitempty\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "action":
-							return 0, jsondec.Ptr(d, &v.Action, jsondec.Str[string])
-						case "payload":
-							return 1, jsondec.Ptr(d, &v.Payload, func(d *jx.Decoder, v *struct {
-								Url *string "json:\"url,omitempty\""
-							}) error {
-								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-									switch string(k) {
-									case "url":
-										return 0, jsondec.Ptr(d, &v.Url, jsondec.Str[string])
-									}
-									return -1, nil
-								})
-							})
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 0, jsondec.Slice(d, &v.NextSteps, decodeNextStep)
 		case "payment_id":
-			return 1, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.PaymentId)
 		case "status":
-			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.Status)
 		}
 		return -1, nil
 	})
@@ -1183,21 +975,19 @@ func decodeCreatePayoutRequest(d *jx.Decoder, v *CreatePayoutRequest) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return 0, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "destination_amount":
-			return 1, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.DestinationAmount)
 		case "destination_currency":
-			return 2, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 2, jsondec.Str[Currency](d, &v.DestinationCurrency)
 		case "documents":
-			return 3, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 3, jsondec.Slice(d, &v.Documents, jsondec.Str[string])
 		case "purpose_code":
-			return 4, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.PurposeCode)
 		case "source_amount":
-			return 5, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 5, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 6, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 6, jsondec.Str[Currency](d, &v.SourceCurrency)
 		}
 		return -1, nil
 	})
@@ -1215,21 +1005,17 @@ func decodeCreatePayoutWithQuoteRequest(d *jx.Decoder, v *CreatePayoutWithQuoteR
 		case "beneficiary_id":
 			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "documents":
-			return 1, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 1, jsondec.Slice(d, &v.Documents, jsondec.Str[string])
 		case "invoice_number":
-			return 2, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "notes":
-			return 3, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 3, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "purpose_code":
 			return 4, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
 			return 5, jsondec.Str[string](d, &v.QuoteId)
 		case "request_id":
-			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.RequestId)
 		}
 		return -1, nil
 	})
@@ -1247,67 +1033,25 @@ func decodeCreatePayoutWithoutQuoteRequest(d *jx.Decoder, v *CreatePayoutWithout
 		case "beneficiary_id":
 			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "destination_amount":
-			return 1, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.DestinationAmount)
 		case "destination_currency":
-			return 2, jsondec.Str[CreatePayoutWithoutQuoteRequestDestinationCurrency](d, &v.DestinationCurrency)
+			return 2, jsondec.Str[Currency](d, &v.DestinationCurrency)
 		case "documents":
-			return 3, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]string) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 3, jsondec.Slice(d, &v.Documents, jsondec.Str[string])
 		case "invoice_number":
-			return 4, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "notes":
-			return 5, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 5, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_rail":
-			return 6, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[CreatePayoutWithoutQuoteRequestPaymentRail])
+			return 6, jsondec.Str[CreatePayoutWithoutQuoteRequestPaymentRail](d, &v.PaymentRail)
 		case "purpose_code":
 			return 7, jsondec.Str[string](d, &v.PurposeCode)
 		case "request_id":
-			return 8, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.RequestId)
 		case "source_amount":
-			return 9, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 9, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 10, jsondec.Str[CreatePayoutWithoutQuoteRequestSourceCurrency](d, &v.SourceCurrency)
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes CreatePriceJSONBody0 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *CreatePriceJSONBody0) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeCreatePriceJSONBody0)
-}
-
-func decodeCreatePriceJSONBody0(d *jx.Decoder, v *CreatePriceJSONBody0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "fees_amount":
-			return 0, jsondec.Int[int64](d, &v.FeesAmount)
-		case "fees_currency":
-			return 1, jsondec.Str[string](d, &v.FeesCurrency)
-		case "pricing_type":
-			return 2, jsondec.Str[CreatePriceJSONBody0PricingType](d, &v.PricingType)
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes CreatePriceJSONBody1 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *CreatePriceJSONBody1) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeCreatePriceJSONBody1)
-}
-
-func decodeCreatePriceJSONBody1(d *jx.Decoder, v *CreatePriceJSONBody1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "bps":
-			return 0, jsondec.Int[int64](d, &v.Bps)
-		case "pricing_type":
-			return 1, jsondec.Str[CreatePriceJSONBody1PricingType](d, &v.PricingType)
+			return 10, jsondec.Str[Currency](d, &v.SourceCurrency)
 		}
 		return -1, nil
 	})
@@ -1323,15 +1067,15 @@ func decodeCreatePriceJSONRequestBody(d *jx.Decoder, v *CreatePriceJSONRequestBo
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return 0, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Bps)
 		case "fees_amount":
-			return 1, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.FeesAmount)
 		case "fees_currency":
-			return 2, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
+			return 2, jsondec.Str[Currency](d, &v.FeesCurrency)
 		case "pricing_type":
-			return 3, jsondec.Ptr(d, &v.PricingType, jsondec.Str[CreatePriceJSONBodyPricingType])
+			return 3, jsondec.Str[CreatePriceJSONBodyPricingType](d, &v.PricingType)
 		case "set_as_default":
-			return 4, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
+			return 4, jsondec.Bool[bool](d, &v.SetAsDefault)
 		}
 		return -1, nil
 	})
@@ -1347,17 +1091,17 @@ func decodeCreateQuoteRequest(d *jx.Decoder, v *CreateQuoteRequest) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "destination_amount":
-			return 0, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.DestinationAmount)
 		case "destination_currency":
-			return 1, jsondec.Str[string](d, &v.DestinationCurrency)
+			return 1, jsondec.Str[Currency](d, &v.DestinationCurrency)
 		case "method":
-			return 2, jsondec.Ptr(d, &v.Method, decodeQuoteMethod)
+			return 2, decodeQuoteMethod(d, &v.Method)
 		case "resource":
 			return 3, jsondec.Str[CreateQuoteRequestResource](d, &v.Resource)
 		case "source_amount":
-			return 4, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 4, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 5, jsondec.Str[string](d, &v.SourceCurrency)
+			return 5, jsondec.Str[Currency](d, &v.SourceCurrency)
 		}
 		return -1, nil
 	})
@@ -1373,19 +1117,19 @@ func decodeCreateRefundJSONBody(d *jx.Decoder, v *CreateRefundJSONBody) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "document_id":
-			return 1, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.DocumentId)
 		case "document_url":
-			return 2, jsondec.Ptr(d, &v.DocumentUrl, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.DocumentUrl)
 		case "file_name":
-			return 3, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.FileName)
 		case "payment_id":
 			return 4, jsondec.Str[string](d, &v.PaymentId)
 		case "reason":
 			return 5, jsondec.Str[CreateRefundJSONBodyReason](d, &v.Reason)
 		case "request_id":
-			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.RequestId)
 		}
 		return -1, nil
 	})
@@ -1401,19 +1145,19 @@ func decodeCreateRefundJSONRequestBody(d *jx.Decoder, v *CreateRefundJSONRequest
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "document_id":
-			return 1, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.DocumentId)
 		case "document_url":
-			return 2, jsondec.Ptr(d, &v.DocumentUrl, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.DocumentUrl)
 		case "file_name":
-			return 3, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.FileName)
 		case "payment_id":
 			return 4, jsondec.Str[string](d, &v.PaymentId)
 		case "reason":
 			return 5, jsondec.Str[CreateRefundJSONBodyReason](d, &v.Reason)
 		case "request_id":
-			return 6, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.RequestId)
 		}
 		return -1, nil
 	})
@@ -1429,13 +1173,11 @@ func decodeCreateSettlementRequest(d *jx.Decoder, v *CreateSettlementRequest) er
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "balance_currency":
-			return 1, jsondec.Ptr(d, &v.BalanceCurrency, jsondec.Str[string])
+			return 1, jsondec.Str[Currency](d, &v.BalanceCurrency)
 		case "payment_ids":
-			return 2, jsondec.Ptr(d, &v.PaymentIds, func(d *jx.Decoder, p *[]string) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 2, jsondec.Slice(d, &v.PaymentIds, jsondec.Str[string])
 		}
 		return -1, nil
 	})
@@ -1453,7 +1195,7 @@ func decodeCreateSubscriptionRequest(d *jx.Decoder, v *CreateSubscriptionRequest
 		case "amount":
 			return 0, jsondec.Int[Amount](d, &v.Amount)
 		case "billing_cycles":
-			return 1, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.BillingCycles)
 		case "currency":
 			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -1461,31 +1203,27 @@ func decodeCreateSubscriptionRequest(d *jx.Decoder, v *CreateSubscriptionRequest
 		case "expires_at":
 			return 4, jsondec.Unmarshaler[openapi_types.Date](d, &v.ExpiresAt)
 		case "interval_count":
-			return 5, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
+			return 5, jsondec.Int[IntervalCount](d, &v.IntervalCount)
 		case "interval_type":
 			return 6, jsondec.Str[IntervalType](d, &v.IntervalType)
 		case "max_amount":
-			return 7, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
+			return 7, jsondec.Int[int64](d, &v.MaxAmount)
 		case "notes":
-			return 8, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 8, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
 			return 9, jsondec.Bool[bool](d, &v.NotifyCustomer)
 		case "plan_description":
-			return 10, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.PlanDescription)
 		case "plan_name":
-			return 11, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.PlanName)
 		case "product_description":
 			return 12, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
 			return 13, jsondec.Str[string](d, &v.ProductName)
 		case "reference_number":
-			return 14, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "split_ids":
-			return 15, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 15, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		case "start_date":
 			return 16, jsondec.Ptr(d, &v.StartDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "starts_with_first_payment":
@@ -1507,7 +1245,7 @@ func decodeCreateSubscriptionResponse(d *jx.Decoder, v *CreateSubscriptionRespon
 		case "amount":
 			return 0, jsondec.Int[Amount](d, &v.Amount)
 		case "billing_cycles":
-			return 1, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.BillingCycles)
 		case "cancelled_at":
 			return 2, jsondec.Ptr(d, &v.CancelledAt, jsondec.Unmarshaler[openapi_types.Date])
 		case "currency":
@@ -1521,27 +1259,25 @@ func decodeCreateSubscriptionResponse(d *jx.Decoder, v *CreateSubscriptionRespon
 		case "id":
 			return 7, jsondec.Str[string](d, &v.Id)
 		case "interval_count":
-			return 8, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
+			return 8, jsondec.Int[IntervalCount](d, &v.IntervalCount)
 		case "interval_type":
 			return 9, jsondec.Str[IntervalType](d, &v.IntervalType)
 		case "max_amount":
-			return 10, jsondec.Ptr(d, &v.MaxAmount, jsondec.Int[int64])
+			return 10, jsondec.Int[int64](d, &v.MaxAmount)
 		case "next_payment_date":
 			return 11, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "notes":
-			return 12, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 12, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "plan_description":
-			return 13, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.PlanDescription)
 		case "plan_name":
-			return 14, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.PlanName)
 		case "product_description":
 			return 15, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
 			return 16, jsondec.Str[string](d, &v.ProductName)
 		case "reference_number":
-			return 17, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 17, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "start_date":
 			return 18, jsondec.Unmarshaler[openapi_types.Date](d, &v.StartDate)
 		case "status":
@@ -1599,7 +1335,7 @@ func decodeCreateVirtualAccountV2Request(d *jx.Decoder, v *CreateVirtualAccountV
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "currency":
-			return 0, jsondec.Str[string](d, &v.Currency)
+			return 0, jsondec.Str[Currency](d, &v.Currency)
 		case "payment_type":
 			return 1, jsondec.Str[CreateVirtualAccountV2RequestPaymentType](d, &v.PaymentType)
 		}
@@ -1619,9 +1355,9 @@ func decodeCreateWithdrawalRequest(d *jx.Decoder, v *CreateWithdrawalRequest) er
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "balance_currency":
-			return 1, jsondec.Str[string](d, &v.BalanceCurrency)
+			return 1, jsondec.Str[Currency](d, &v.BalanceCurrency)
 		case "withdrawal_account_id":
-			return 2, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.WithdrawalAccountId)
 		}
 		return -1, nil
 	})
@@ -1635,37 +1371,37 @@ func decodeCustomer(d *jx.Decoder, v *Customer) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return 0, jsondec.Ptr(d, &v.Address, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Address)
 		case "city":
-			return 1, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.City)
 		case "country":
-			return 2, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 3, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 3, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "customer_type":
-			return 4, jsondec.Ptr(d, &v.CustomerType, jsondec.Str[CustomerCustomerType])
+			return 4, jsondec.Str[CustomerCustomerType](d, &v.CustomerType)
 		case "dob":
 			return 5, jsondec.Ptr(d, &v.Dob, jsondec.Unmarshaler[openapi_types.Date])
 		case "email":
-			return 6, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 6, jsondec.Str[string](d, &v.Email)
 		case "id":
-			return 7, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Id)
 		case "name":
-			return 8, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.Name)
 		case "nationality":
-			return 9, jsondec.Ptr(d, &v.Nationality, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.Nationality)
 		case "phone":
-			return 10, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.Phone)
 		case "pincode":
-			return 11, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.Pincode)
 		case "state":
-			return 12, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.State)
 		case "status":
-			return 13, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.Status)
 		case "tax_identification_number":
-			return 14, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.TaxIdentificationNumber)
 		case "updated_at":
-			return 15, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 15, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -1695,15 +1431,15 @@ func decodeCustomerRequest(d *jx.Decoder, v *CustomerRequest) error {
 		case "name":
 			return 6, jsondec.Str[string](d, &v.Name)
 		case "nationality":
-			return 7, jsondec.Ptr(d, &v.Nationality, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Nationality)
 		case "phone":
-			return 8, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.Phone)
 		case "pincode":
-			return 9, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.Pincode)
 		case "state":
 			return 10, jsondec.Str[string](d, &v.State)
 		case "tax_identification_number":
-			return 11, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.TaxIdentificationNumber)
 		}
 		return -1, nil
 	})
@@ -1717,19 +1453,19 @@ func decodeDocument(d *jx.Decoder, v *Document) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "document_name":
-			return 1, jsondec.Ptr(d, &v.DocumentName, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.DocumentName)
 		case "file_name":
-			return 2, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.FileName)
 		case "id":
-			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Id)
 		case "preview_url":
-			return 4, jsondec.Ptr(d, &v.PreviewUrl, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.PreviewUrl)
 		case "status":
-			return 5, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.Status)
 		case "updated_at":
-			return 6, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -1745,17 +1481,17 @@ func decodeDocumentResponse(d *jx.Decoder, v *DocumentResponse) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.CreatedAt)
 		case "document_name":
-			return 1, jsondec.Ptr(d, &v.DocumentName, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.DocumentName)
 		case "file_name":
-			return 2, jsondec.Ptr(d, &v.FileName, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.FileName)
 		case "id":
-			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Id)
 		case "status":
-			return 4, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Status)
 		case "updated_at":
-			return 5, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -1771,9 +1507,9 @@ func decodeEntityNotFound(d *jx.Decoder, v *EntityNotFound) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "error":
-			return 0, jsondec.Ptr(d, &v.Error, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Error)
 		case "message":
-			return 1, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.Message)
 		}
 		return -1, nil
 	})
@@ -1787,11 +1523,31 @@ func decodeError(d *jx.Decoder, v *Error) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "code":
-			return 0, jsondec.Ptr(d, &v.Code, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Code)
 		case "error":
-			return 1, jsondec.Ptr(d, &v.Error, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.Error)
 		case "message":
-			return 2, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.Message)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes FeeBreakdown with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *FeeBreakdown) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeFeeBreakdown)
+}
+
+func decodeFeeBreakdown(d *jx.Decoder, v *FeeBreakdown) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "fx_fee":
+			return 0, jsondec.Slice(d, &v.FxFee, decodeFeeBreakdownEntry)
+		case "referral_fee":
+			return 1, jsondec.Slice(d, &v.ReferralFee, decodeFeeBreakdownEntry)
+		case "txn_fee":
+			return 2, jsondec.Slice(d, &v.TxnFee, decodeFeeBreakdownEntry)
 		}
 		return -1, nil
 	})
@@ -1807,17 +1563,67 @@ func decodeFeeBreakdownEntry(d *jx.Decoder, v *FeeBreakdownEntry) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bearer":
-			return 1, jsondec.Ptr(d, &v.Bearer, jsondec.Str[FeeBreakdownEntryBearer])
+			return 1, jsondec.Str[FeeBreakdownEntryBearer](d, &v.Bearer)
 		case "collection_mode":
-			return 2, jsondec.Ptr(d, &v.CollectionMode, jsondec.Str[FeeBreakdownEntryCollectionMode])
+			return 2, jsondec.Str[FeeBreakdownEntryCollectionMode](d, &v.CollectionMode)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "taxes":
-			return 4, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]TaxLine) error {
-				return jsondec.Slice(d, p, decodeTaxLine)
-			})
+			return 4, jsondec.Slice(d, &v.Taxes, decodeTaxLine)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes Fees with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *Fees) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeFees) }
+
+func decodeFees(d *jx.Decoder, v *Fees) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "fx_fee":
+			return 0, decodeMoney(d, &v.FxFee)
+		case "txn_fee":
+			return 1, decodeMoney(d, &v.TxnFee)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes FixedPrice with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *FixedPrice) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeFixedPrice) }
+
+func decodeFixedPrice(d *jx.Decoder, v *FixedPrice) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "fees_amount":
+			return 0, jsondec.Int[int64](d, &v.FeesAmount)
+		case "fees_currency":
+			return 1, jsondec.Str[Currency](d, &v.FeesCurrency)
+		case "pricing_type":
+			return 2, jsondec.Str[CreatePriceJSONBody0PricingType](d, &v.PricingType)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetBalanceConversions200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetBalanceConversions200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetBalanceConversions200JSONResponseBody)
+}
+
+func decodeGetBalanceConversions200JSONResponseBody(d *jx.Decoder, v *GetBalanceConversions200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeBalanceConversion)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -1833,9 +1639,9 @@ func decodeGetBalanceConversionsParams(d *jx.Decoder, v *GetBalanceConversionsPa
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "source_currency":
-			return 0, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 0, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[Currency])
 		case "target_currency":
-			return 1, jsondec.Ptr(d, &v.TargetCurrency, jsondec.Str[string])
+			return 1, jsondec.Ptr(d, &v.TargetCurrency, jsondec.Str[Currency])
 		case "before":
 			return 2, jsondec.Ptr(d, &v.Before, jsondec.Str[BeforeParam])
 		case "after":
@@ -1844,6 +1650,24 @@ func decodeGetBalanceConversionsParams(d *jx.Decoder, v *GetBalanceConversionsPa
 			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetBankAccountValidations200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetBankAccountValidations200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetBankAccountValidations200JSONResponseBody)
+}
+
+func decodeGetBankAccountValidations200JSONResponseBody(d *jx.Decoder, v *GetBankAccountValidations200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeBankAccountValidation)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -1875,6 +1699,24 @@ func decodeGetBankAccountValidationsParams(d *jx.Decoder, v *GetBankAccountValid
 	})
 }
 
+// UnmarshalJSON decodes GetBeneficiaries200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetBeneficiaries200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetBeneficiaries200JSONResponseBody)
+}
+
+func decodeGetBeneficiaries200JSONResponseBody(d *jx.Decoder, v *GetBeneficiaries200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeBeneficiary)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetBeneficiariesParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetBeneficiariesParams) UnmarshalJSON(b []byte) error {
@@ -1901,6 +1743,24 @@ func decodeGetBeneficiariesParams(d *jx.Decoder, v *GetBeneficiariesParams) erro
 	})
 }
 
+// UnmarshalJSON decodes GetCustomers200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetCustomers200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetCustomers200JSONResponseBody)
+}
+
+func decodeGetCustomers200JSONResponseBody(d *jx.Decoder, v *GetCustomers200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeCustomer)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetCustomersParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetCustomersParams) UnmarshalJSON(b []byte) error {
@@ -1913,7 +1773,7 @@ func decodeGetCustomersParams(d *jx.Decoder, v *GetCustomersParams) error {
 		case "customer_type":
 			return 0, jsondec.Ptr(d, &v.CustomerType, jsondec.Str[GetCustomersParamsCustomerType])
 		case "email_address":
-			return 1, jsondec.Ptr(d, &v.EmailAddress, jsondec.Unmarshaler[openapi_types.Email])
+			return 1, jsondec.Ptr(d, &v.EmailAddress, jsondec.Str[string])
 		case "tax_identification_number":
 			return 2, jsondec.Ptr(d, &v.TaxIdentificationNumber, jsondec.Str[string])
 		case "before":
@@ -1924,6 +1784,24 @@ func decodeGetCustomersParams(d *jx.Decoder, v *GetCustomersParams) error {
 			return 5, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 6, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetDocuments200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetDocuments200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetDocuments200JSONResponseBody)
+}
+
+func decodeGetDocuments200JSONResponseBody(d *jx.Decoder, v *GetDocuments200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeDocumentResponse)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -1946,6 +1824,24 @@ func decodeGetDocumentsParams(d *jx.Decoder, v *GetDocumentsParams) error {
 			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetOrders200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetOrders200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetOrders200JSONResponseBody)
+}
+
+func decodeGetOrders200JSONResponseBody(d *jx.Decoder, v *GetOrders200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeOrderResponse)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -1979,6 +1875,24 @@ func decodeGetOrdersParams(d *jx.Decoder, v *GetOrdersParams) error {
 	})
 }
 
+// UnmarshalJSON decodes GetPayins200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetPayins200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetPayins200JSONResponseBody)
+}
+
+func decodeGetPayins200JSONResponseBody(d *jx.Decoder, v *GetPayins200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodePaymentLinkResponse)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetPayinsParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetPayinsParams) UnmarshalJSON(b []byte) error {
@@ -2000,6 +1914,24 @@ func decodeGetPayinsParams(d *jx.Decoder, v *GetPayinsParams) error {
 			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 5, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetPayments200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetPayments200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetPayments200JSONResponseBody)
+}
+
+func decodeGetPayments200JSONResponseBody(d *jx.Decoder, v *GetPayments200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodePayment)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2027,7 +1959,7 @@ func decodeGetPaymentsParams(d *jx.Decoder, v *GetPaymentsParams) error {
 		case "subscription_id":
 			return 5, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
 		case "currency":
-			return 6, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 6, jsondec.Ptr(d, &v.Currency, jsondec.Str[Currency])
 		case "request_id":
 			return 7, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
 		case "before":
@@ -2038,6 +1970,24 @@ func decodeGetPaymentsParams(d *jx.Decoder, v *GetPaymentsParams) error {
 			return 10, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 11, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetPayouts200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetPayouts200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetPayouts200JSONResponseBody)
+}
+
+func decodeGetPayouts200JSONResponseBody(d *jx.Decoder, v *GetPayouts200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodePayout)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2071,6 +2021,54 @@ func decodeGetPayoutsParams(d *jx.Decoder, v *GetPayoutsParams) error {
 	})
 }
 
+// UnmarshalJSON decodes GetPriceById200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetPriceById200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetPriceById200JSONResponseBody)
+}
+
+func decodeGetPriceById200JSONResponseBody(d *jx.Decoder, v *GetPriceById200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "bps":
+			return 0, jsondec.Int[int64](d, &v.Bps)
+		case "created_at":
+			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+		case "fees_amount":
+			return 2, jsondec.Int[int64](d, &v.FeesAmount)
+		case "fees_currency":
+			return 3, jsondec.Str[Currency](d, &v.FeesCurrency)
+		case "id":
+			return 4, jsondec.Str[string](d, &v.Id)
+		case "pricing_type":
+			return 5, jsondec.Str[GetPriceById200JSONResponseBodyPricingType](d, &v.PricingType)
+		case "set_as_default":
+			return 6, jsondec.Bool[bool](d, &v.SetAsDefault)
+		case "updated_at":
+			return 7, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetPrices200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetPrices200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetPrices200JSONResponseBody)
+}
+
+func decodeGetPrices200JSONResponseBody(d *jx.Decoder, v *GetPrices200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodePrice)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetPricesParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetPricesParams) UnmarshalJSON(b []byte) error {
@@ -2088,6 +2086,24 @@ func decodeGetPricesParams(d *jx.Decoder, v *GetPricesParams) error {
 			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetRefunds200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetRefunds200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetRefunds200JSONResponseBody)
+}
+
+func decodeGetRefunds200JSONResponseBody(d *jx.Decoder, v *GetRefunds200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeRefund)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2125,6 +2141,24 @@ func decodeGetRefundsParams(d *jx.Decoder, v *GetRefundsParams) error {
 	})
 }
 
+// UnmarshalJSON decodes GetRfis200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetRfis200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetRfis200JSONResponseBody)
+}
+
+func decodeGetRfis200JSONResponseBody(d *jx.Decoder, v *GetRfis200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, jsondec.Unmarshaler[Rfi])
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetRfisParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetRfisParams) UnmarshalJSON(b []byte) error {
@@ -2147,6 +2181,24 @@ func decodeGetRfisParams(d *jx.Decoder, v *GetRfisParams) error {
 	})
 }
 
+// UnmarshalJSON decodes GetSettlements200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetSettlements200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetSettlements200JSONResponseBody)
+}
+
+func decodeGetSettlements200JSONResponseBody(d *jx.Decoder, v *GetSettlements200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeSettlement)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetSettlementsParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetSettlementsParams) UnmarshalJSON(b []byte) error {
@@ -2164,6 +2216,24 @@ func decodeGetSettlementsParams(d *jx.Decoder, v *GetSettlementsParams) error {
 			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetSubscriptions200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetSubscriptions200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetSubscriptions200JSONResponseBody)
+}
+
+func decodeGetSubscriptions200JSONResponseBody(d *jx.Decoder, v *GetSubscriptions200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeSubscription)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2199,6 +2269,24 @@ func decodeGetSubscriptionsParams(d *jx.Decoder, v *GetSubscriptionsParams) erro
 	})
 }
 
+// UnmarshalJSON decodes GetTransactionsLinkedToSettlement200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetTransactionsLinkedToSettlement200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetTransactionsLinkedToSettlement200JSONResponseBody)
+}
+
+func decodeGetTransactionsLinkedToSettlement200JSONResponseBody(d *jx.Decoder, v *GetTransactionsLinkedToSettlement200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeTransaction)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetTransactionsLinkedToSettlementParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetTransactionsLinkedToSettlementParams) UnmarshalJSON(b []byte) error {
@@ -2216,6 +2304,24 @@ func decodeGetTransactionsLinkedToSettlementParams(d *jx.Decoder, v *GetTransact
 			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetVirtualAccounts200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetVirtualAccounts200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetVirtualAccounts200JSONResponseBody)
+}
+
+func decodeGetVirtualAccounts200JSONResponseBody(d *jx.Decoder, v *GetVirtualAccounts200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeVirtualAccount)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2245,6 +2351,24 @@ func decodeGetVirtualAccountsParams(d *jx.Decoder, v *GetVirtualAccountsParams) 
 	})
 }
 
+// UnmarshalJSON decodes GetWithdrawalAccounts200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetWithdrawalAccounts200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetWithdrawalAccounts200JSONResponseBody)
+}
+
+func decodeGetWithdrawalAccounts200JSONResponseBody(d *jx.Decoder, v *GetWithdrawalAccounts200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeWithdrawalAccount)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes GetWithdrawalAccountsParams with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *GetWithdrawalAccountsParams) UnmarshalJSON(b []byte) error {
@@ -2262,6 +2386,24 @@ func decodeGetWithdrawalAccountsParams(d *jx.Decoder, v *GetWithdrawalAccountsPa
 			return 2, jsondec.Ptr(d, &v.PerPage, jsondec.Int[PerPageParam])
 		case "page":
 			return 3, jsondec.Ptr(d, &v.Page, jsondec.Int[PageParam])
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes GetWithdrawals200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *GetWithdrawals200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeGetWithdrawals200JSONResponseBody)
+}
+
+func decodeGetWithdrawals200JSONResponseBody(d *jx.Decoder, v *GetWithdrawals200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeWithdrawal)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2293,6 +2435,28 @@ func decodeGetWithdrawalsParams(d *jx.Decoder, v *GetWithdrawalsParams) error {
 	})
 }
 
+// UnmarshalJSON decodes IntermediateBank with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *IntermediateBank) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeIntermediateBank)
+}
+
+func decodeIntermediateBank(d *jx.Decoder, v *IntermediateBank) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "account_number":
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
+		case "country":
+			return 1, jsondec.Str[string](d, &v.Country)
+		case "name":
+			return 2, jsondec.Str[string](d, &v.Name)
+		case "swift_code":
+			return 3, jsondec.Str[string](d, &v.SwiftCode)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes InternalTransfer with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *InternalTransfer) UnmarshalJSON(b []byte) error {
@@ -2303,42 +2467,29 @@ func decodeInternalTransfer(d *jx.Decoder, v *InternalTransfer) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "error_code":
-			return 1, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.ErrorCode)
 		case "error_description":
-			return 2, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.ErrorDescription)
 		case "fees":
-			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFee  *Money "json:\"fx_fee,omitempty\""
-				TxnFee *Money "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-					case "txn_fee":
-						return 1, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-					}
-					return -1, nil
-				})
-			})
+			return 3, decodeFees(d, &v.Fees)
 		case "from_merchant_id":
-			return 4, jsondec.Ptr(d, &v.FromMerchantId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.FromMerchantId)
 		case "id":
-			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.Id)
 		case "owner_merchant_id":
-			return 6, jsondec.Ptr(d, &v.OwnerMerchantId, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.OwnerMerchantId)
 		case "reference":
-			return 7, jsondec.Ptr(d, &v.Reference, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Reference)
 		case "to_merchant_id":
-			return 8, jsondec.Ptr(d, &v.ToMerchantId, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.ToMerchantId)
 		case "transfer_amount":
-			return 9, jsondec.Ptr(d, &v.TransferAmount, jsondec.Int[int64])
+			return 9, jsondec.Int[int64](d, &v.TransferAmount)
 		case "transfer_currency":
-			return 10, jsondec.Ptr(d, &v.TransferCurrency, jsondec.Str[string])
+			return 10, jsondec.Str[Currency](d, &v.TransferCurrency)
 		case "updated_at":
-			return 11, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 11, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -2354,7 +2505,7 @@ func decodeInternalTransferWebhookEvent(d *jx.Decoder, v *InternalTransferWebhoo
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeInternalTransfer)
+			return 0, decodeInternalTransfer(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[InternalTransferWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -2390,7 +2541,7 @@ func decodeKycJourneyWebhookEvent(d *jx.Decoder, v *KycJourneyWebhookEvent) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, jsondec.Unmarshaler[KycJourneyWebhookData])
+			return 0, jsondec.Unmarshaler[KycJourneyWebhookData](d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[KycJourneyWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -2411,6 +2562,24 @@ func decodeKycJourneyWebhookParams(d *jx.Decoder, v *KycJourneyWebhookParams) er
 		switch string(k) {
 		case "X-Glomopay-Signature":
 			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes ListBeneficiariesV2200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *ListBeneficiariesV2200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeListBeneficiariesV2200JSONResponseBody)
+}
+
+func decodeListBeneficiariesV2200JSONResponseBody(d *jx.Decoder, v *ListBeneficiariesV2200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, jsondec.Slice(d, &v.Data, decodeBeneficiaryV2)
+		case "page_meta":
+			return 1, decodePageMeta(d, &v.PageMeta)
 		}
 		return -1, nil
 	})
@@ -2444,9 +2613,9 @@ func decodeLrsBank(d *jx.Decoder, v *LrsBank) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_code":
-			return 0, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BankCode)
 		case "bank_name":
-			return 1, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.BankName)
 		}
 		return -1, nil
 	})
@@ -2462,13 +2631,13 @@ func decodeLrsCustomerBankAccount(d *jx.Decoder, v *LrsCustomerBankAccount) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
 		case "bank_code":
-			return 1, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.BankCode)
 		case "bank_customer_id":
-			return 2, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.BankCustomerId)
 		case "id":
-			return 3, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Id)
 		}
 		return -1, nil
 	})
@@ -2488,7 +2657,7 @@ func decodeLrsCustomerBankAccountRequest(d *jx.Decoder, v *LrsCustomerBankAccoun
 		case "bank_code":
 			return 1, jsondec.Str[string](d, &v.BankCode)
 		case "bank_customer_id":
-			return 2, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.BankCustomerId)
 		}
 		return -1, nil
 	})
@@ -2504,9 +2673,9 @@ func decodeLrsOrderDetails(d *jx.Decoder, v *LrsOrderDetails) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_id":
-			return 0, jsondec.Ptr(d, &v.BankAccountId, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BankAccountId)
 		case "beneficiary_id":
-			return 1, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "lrs_quote_id":
 			return 2, jsondec.Str[string](d, &v.LrsQuoteId)
 		case "remittance_information":
@@ -2526,9 +2695,9 @@ func decodeLrsOrderDetailsRequest(d *jx.Decoder, v *LrsOrderDetailsRequest) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_account_id":
-			return 0, jsondec.Ptr(d, &v.BankAccountId, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BankAccountId)
 		case "beneficiary_id":
-			return 1, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "lrs_quote_id":
 			return 2, jsondec.Str[string](d, &v.LrsQuoteId)
 		case "remittance_information":
@@ -2546,47 +2715,21 @@ func decodeLrsQuote(d *jx.Decoder, v *LrsQuote) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bank_code":
-			return 0, jsondec.Ptr(d, &v.BankCode, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BankCode)
 		case "created_at":
-			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "expires_at":
-			return 2, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
 		case "from":
-			return 3, jsondec.Ptr(d, &v.From, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "amount":
-						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-					case "currency":
-						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 3, decodeMoney(d, &v.From)
 		case "fx_rate":
-			return 4, jsondec.Ptr(d, &v.FxRate, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.FxRate)
 		case "id":
-			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.Id)
 		case "to":
-			return 6, jsondec.Ptr(d, &v.To, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "amount":
-						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-					case "currency":
-						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 6, decodeMoney(d, &v.To)
 		case "total_tax":
-			return 7, jsondec.Ptr(d, &v.TotalTax, jsondec.Int[int64])
+			return 7, jsondec.Int[int64](d, &v.TotalTax)
 		}
 		return -1, nil
 	})
@@ -2600,44 +2743,19 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "address":
-			return 0, func(d *jx.Decoder, v *struct {
-				AddressLine1 string  "json:\"address_line1\""
-				AddressLine2 *string "json:\"address_line2,omitempty\""
-				City         string  "json:\"city\""
-				Country      string  "json:\"country\""
-				Pincode      string  "json:\"pincode\""
-				State        string  "json:\"state\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "address_line1":
-						return 0, jsondec.Str[string](d, &v.AddressLine1)
-					case "address_line2":
-						return 1, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
-					case "city":
-						return 2, jsondec.Str[string](d, &v.City)
-					case "country":
-						return 3, jsondec.Str[string](d, &v.Country)
-					case "pincode":
-						return 4, jsondec.Str[string](d, &v.Pincode)
-					case "state":
-						return 5, jsondec.Str[string](d, &v.State)
-					}
-					return -1, nil
-				})
-			}(d, &v.Address)
+			return 0, decodeMerchantAddress(d, &v.Address)
 		case "category":
-			return 1, jsondec.Ptr(d, &v.Category, jsondec.Str[CreateMerchantRequestCategory])
+			return 1, jsondec.Str[CreateMerchantRequestCategory](d, &v.Category)
 		case "created_at":
 			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "date_of_birth":
 			return 3, jsondec.Ptr(d, &v.DateOfBirth, jsondec.Unmarshaler[openapi_types.Date])
 		case "entity_type":
-			return 4, jsondec.Ptr(d, &v.EntityType, jsondec.Str[MerchantEntityType])
+			return 4, jsondec.Str[MerchantEntityType](d, &v.EntityType)
 		case "gender":
-			return 5, jsondec.Ptr(d, &v.Gender, jsondec.Str[MerchantGender])
+			return 5, jsondec.Str[MerchantGender](d, &v.Gender)
 		case "jwt_token":
-			return 6, jsondec.Ptr(d, &v.JwtToken, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.JwtToken)
 		case "merchant_id":
 			return 7, jsondec.Str[string](d, &v.MerchantId)
 		case "name":
@@ -2647,7 +2765,7 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 		case "owner_merchant_id":
 			return 10, jsondec.Str[string](d, &v.OwnerMerchantId)
 		case "public_key":
-			return 11, jsondec.Ptr(d, &v.PublicKey, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.PublicKey)
 		case "registration_country":
 			return 12, jsondec.Str[string](d, &v.RegistrationCountry)
 		case "registration_number":
@@ -2655,9 +2773,35 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 		case "status":
 			return 14, jsondec.Str[MerchantStatus](d, &v.Status)
 		case "sub_category":
-			return 15, jsondec.Ptr(d, &v.SubCategory, jsondec.Str[CreateMerchantRequestSubCategory])
+			return 15, jsondec.Str[CreateMerchantRequestSubCategory](d, &v.SubCategory)
 		case "updated_at":
 			return 16, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes MerchantAddress with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *MerchantAddress) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeMerchantAddress)
+}
+
+func decodeMerchantAddress(d *jx.Decoder, v *MerchantAddress) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "address_line1":
+			return 0, jsondec.Str[string](d, &v.AddressLine1)
+		case "address_line2":
+			return 1, jsondec.Str[string](d, &v.AddressLine2)
+		case "city":
+			return 2, jsondec.Str[string](d, &v.City)
+		case "country":
+			return 3, jsondec.Str[string](d, &v.Country)
+		case "pincode":
+			return 4, jsondec.Str[string](d, &v.Pincode)
+		case "state":
+			return 5, jsondec.Str[string](d, &v.State)
 		}
 		return -1, nil
 	})
@@ -2673,9 +2817,9 @@ func decodeMerchantCreateResponse(d *jx.Decoder, v *MerchantCreateResponse) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeMerchant)
+			return 0, decodeMerchant(d, &v.Data)
 		case "message":
-			return 1, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.Message)
 		}
 		return -1, nil
 	})
@@ -2691,7 +2835,7 @@ func decodeMerchantWebhookEvent(d *jx.Decoder, v *MerchantWebhookEvent) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeMerchant)
+			return 0, decodeMerchant(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[MerchantWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -2733,6 +2877,24 @@ func decodeMockReviewBeneficiaryV2Request(d *jx.Decoder, v *MockReviewBeneficiar
 	})
 }
 
+// UnmarshalJSON decodes MockUpdatePaymentFundsAvailable200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *MockUpdatePaymentFundsAvailable200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeMockUpdatePaymentFundsAvailable200JSONResponseBody)
+}
+
+func decodeMockUpdatePaymentFundsAvailable200JSONResponseBody(d *jx.Decoder, v *MockUpdatePaymentFundsAvailable200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "data":
+			return 0, decodePayment(d, &v.Data)
+		case "message":
+			return 1, jsondec.Str[string](d, &v.Message)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes MockUpdatePayoutStatusRequest with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *MockUpdatePayoutStatusRequest) UnmarshalJSON(b []byte) error {
@@ -2745,9 +2907,7 @@ func decodeMockUpdatePayoutStatusRequest(d *jx.Decoder, v *MockUpdatePayoutStatu
 		case "id":
 			return 0, jsondec.Str[string](d, &v.Id)
 		case "rfi_document_ids":
-			return 1, jsondec.Ptr(d, &v.RfiDocumentIds, func(d *jx.Decoder, p *[]string) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 1, jsondec.Slice(d, &v.RfiDocumentIds, jsondec.Str[string])
 		case "status":
 			return 2, jsondec.Str[MockUpdatePayoutStatusRequestStatus](d, &v.Status)
 		}
@@ -2765,7 +2925,7 @@ func decodeMockUpdateRefundJSONBody(d *jx.Decoder, v *MockUpdateRefundJSONBody) 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "status":
-			return 0, jsondec.Ptr(d, &v.Status, jsondec.Str[MockUpdateRefundJSONBodyStatus])
+			return 0, jsondec.Str[MockUpdateRefundJSONBodyStatus](d, &v.Status)
 		}
 		return -1, nil
 	})
@@ -2781,7 +2941,7 @@ func decodeMockUpdateRefundJSONRequestBody(d *jx.Decoder, v *MockUpdateRefundJSO
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "status":
-			return 0, jsondec.Ptr(d, &v.Status, jsondec.Str[MockUpdateRefundJSONBodyStatus])
+			return 0, jsondec.Str[MockUpdateRefundJSONBodyStatus](d, &v.Status)
 		}
 		return -1, nil
 	})
@@ -2795,9 +2955,41 @@ func decodeMoney(d *jx.Decoder, v *Money) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "currency":
-			return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 1, jsondec.Str[Currency](d, &v.Currency)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes NextStep with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *NextStep) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeNextStep) }
+
+func decodeNextStep(d *jx.Decoder, v *NextStep) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "action":
+			return 0, jsondec.Str[string](d, &v.Action)
+		case "payload":
+			return 1, decodeNextStepPayload(d, &v.Payload)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes NextStepPayload with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *NextStepPayload) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeNextStepPayload)
+}
+
+func decodeNextStepPayload(d *jx.Decoder, v *NextStepPayload) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "url":
+			return 0, jsondec.Str[string](d, &v.Url)
 		}
 		return -1, nil
 	})
@@ -2813,92 +3005,49 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  *string "json:\"account_number,omitempty\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrderResponseCurrency])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "id":
-			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
-			return 7, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 7, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 8, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 9, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "lrs":
-			return 10, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
+			return 10, decodeLrsOrderDetails(d, &v.Lrs)
 		case "notes":
-			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 11, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_methods":
-			return 12, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrderResponsePaymentMethods) error {
-				return jsondec.Slice(d, p, jsondec.Str[OrderResponsePaymentMethods])
-			})
+			return 12, jsondec.Slice(d, &v.PaymentMethods, jsondec.Str[OrderResponsePaymentMethods])
 		case "price_id":
-			return 13, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 14, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 14, decodeProduct(d, &v.Product)
 		case "purpose_code":
-			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "request_id":
-			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Str[string](d, &v.RequestId)
 		case "rfi_documents":
-			return 18, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
-				Name     string "json:\"name\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Name     string "json:\"name\""
-					RfiDocId string "json:\"rfi_doc_id\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "name":
-							return 0, jsondec.Str[string](d, &v.Name)
-						case "rfi_doc_id":
-							return 1, jsondec.Str[string](d, &v.RfiDocId)
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 18, jsondec.Slice(d, &v.RfiDocuments, decodeRequestedDocument)
 		case "split_ids":
-			return 19, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 19, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		case "status":
-			return 20, jsondec.Ptr(d, &v.Status, jsondec.Str[OrderResponseStatus])
+			return 20, jsondec.Str[OrderResponseStatus](d, &v.Status)
 		case "updated_at":
-			return 21, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 21, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -2912,72 +3061,47 @@ func decodeOrders(d *jx.Decoder, v *Orders) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrdersCurrency])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "id":
-			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
-			return 7, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 7, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 8, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 9, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "lrs":
-			return 10, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
+			return 10, decodeLrsOrderDetails(d, &v.Lrs)
 		case "notes":
-			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 11, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_methods":
-			return 12, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersPaymentMethods) error {
-				return jsondec.Slice(d, p, jsondec.Str[OrdersPaymentMethods])
-			})
+			return 12, jsondec.Slice(d, &v.PaymentMethods, jsondec.Str[OrdersPaymentMethods])
 		case "price_id":
-			return 13, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 14, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 14, decodeProduct(d, &v.Product)
 		case "purpose_code":
-			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "request_id":
-			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Str[string](d, &v.RequestId)
 		case "split_ids":
-			return 18, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 18, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		case "status":
-			return 19, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersStatus])
+			return 19, jsondec.Str[OrdersStatus](d, &v.Status)
 		case "updated_at":
-			return 20, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 20, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -2995,62 +3119,37 @@ func decodeOrdersRequest(d *jx.Decoder, v *OrdersRequest) error {
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "currency":
-			return 2, jsondec.Str[OrdersRequestCurrency](d, &v.Currency)
+			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
 			return 3, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 4, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.DocumentId)
 		case "invoice_amount":
-			return 5, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 5, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 6, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 7, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "lrs":
-			return 8, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetailsRequest)
+			return 8, decodeLrsOrderDetailsRequest(d, &v.Lrs)
 		case "notes":
-			return 9, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 9, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_methods":
-			return 10, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]OrdersRequestPaymentMethods) error {
-				return jsondec.Slice(d, p, jsondec.Str[OrdersRequestPaymentMethods])
-			})
+			return 10, jsondec.Slice(d, &v.PaymentMethods, jsondec.Str[OrdersRequestPaymentMethods])
 		case "price_id":
-			return 11, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 12, jsondec.Ptr(d, &v.Product, decodeProductRequest)
+			return 12, decodeProductRequest(d, &v.Product)
 		case "purpose_code":
-			return 13, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 14, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "request_id":
-			return 15, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.RequestId)
 		case "split_ids":
-			return 16, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 16, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		}
 		return -1, nil
 	})
@@ -3066,72 +3165,49 @@ func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[OrdersWebhookDataCurrency])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "id":
-			return 6, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
-			return 7, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 7, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 8, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 9, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "lrs":
-			return 10, jsondec.Ptr(d, &v.Lrs, decodeLrsOrderDetails)
+			return 10, decodeLrsOrderDetails(d, &v.Lrs)
 		case "notes":
-			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 11, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_methods":
 			return 12, jsondec.Ptr(d, &v.PaymentMethods, jsondec.Unmarshaler[OrdersWebhookData_PaymentMethods])
 		case "price_id":
-			return 13, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 14, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 14, decodeProduct(d, &v.Product)
 		case "purpose_code":
-			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "request_id":
-			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Str[string](d, &v.RequestId)
 		case "rfi_documents":
 			return 18, jsondec.Ptr(d, &v.RfiDocuments, jsondec.Unmarshaler[OrdersWebhookData_RfiDocuments])
 		case "split_ids":
-			return 19, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 19, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		case "status":
-			return 20, jsondec.Ptr(d, &v.Status, jsondec.Str[OrdersWebhookDataStatus])
+			return 20, jsondec.Str[OrdersWebhookDataStatus](d, &v.Status)
 		case "updated_at":
-			return 21, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 21, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3147,7 +3223,7 @@ func decodeOrdersWebhookEvent(d *jx.Decoder, v *OrdersWebhookEvent) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeOrdersWebhookData)
+			return 0, decodeOrdersWebhookData(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[OrdersWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -3181,19 +3257,55 @@ func decodePageMeta(d *jx.Decoder, v *PageMeta) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "count":
-			return 0, jsondec.Ptr(d, &v.Count, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Count)
 		case "current":
-			return 1, jsondec.Ptr(d, &v.Current, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.Current)
 		case "next":
-			return 2, jsondec.Ptr(d, &v.Next, jsondec.Int[int64])
+			return 2, jsondec.Int[int64](d, &v.Next)
 		case "pages":
-			return 3, jsondec.Ptr(d, &v.Pages, jsondec.Int[int64])
+			return 3, jsondec.Int[int64](d, &v.Pages)
 		case "per_page":
-			return 4, jsondec.Ptr(d, &v.PerPage, jsondec.Int[int64])
+			return 4, jsondec.Int[int64](d, &v.PerPage)
 		case "previous":
-			return 5, jsondec.Ptr(d, &v.Previous, jsondec.Int[int64])
+			return 5, jsondec.Int[int64](d, &v.Previous)
 		case "total":
-			return 6, jsondec.Ptr(d, &v.Total, jsondec.Int[int64])
+			return 6, jsondec.Int[int64](d, &v.Total)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes PayViaBankDetails with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *PayViaBankDetails) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodePayViaBankDetails)
+}
+
+func decodePayViaBankDetails(d *jx.Decoder, v *PayViaBankDetails) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "external_reference":
+			return 0, jsondec.Str[string](d, &v.ExternalReference)
+		case "local_routing_number":
+			return 1, jsondec.Str[string](d, &v.LocalRoutingNumber)
+		case "remittance_information":
+			return 2, jsondec.Str[string](d, &v.RemittanceInformation)
+		case "sender_account_number":
+			return 3, jsondec.Str[string](d, &v.SenderAccountNumber)
+		case "sender_bank_address":
+			return 4, jsondec.Str[string](d, &v.SenderBankAddress)
+		case "sender_bank_country":
+			return 5, jsondec.Str[string](d, &v.SenderBankCountry)
+		case "sender_bank_name":
+			return 6, jsondec.Str[string](d, &v.SenderBankName)
+		case "sender_country":
+			return 7, jsondec.Str[string](d, &v.SenderCountry)
+		case "sender_name":
+			return 8, jsondec.Str[string](d, &v.SenderName)
+		case "swift_code":
+			return 9, jsondec.Str[string](d, &v.SwiftCode)
+		case "transfer_type":
+			return 10, jsondec.Str[PaymentPaymentMethodDetails1TransferType](d, &v.TransferType)
 		}
 		return -1, nil
 	})
@@ -3207,206 +3319,93 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "auto_debit":
-			return 0, jsondec.Ptr(d, &v.AutoDebit, jsondec.Bool[bool])
+			return 0, jsondec.Bool[bool](d, &v.AutoDebit)
 		case "compliance_status":
-			return 1, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[PaymentComplianceStatus])
+			return 1, jsondec.Str[PaymentComplianceStatus](d, &v.ComplianceStatus)
 		case "converted_amount":
-			return 2, jsondec.Ptr(d, &v.ConvertedAmount, jsondec.Int[int64])
+			return 2, jsondec.Int[int64](d, &v.ConvertedAmount)
 		case "converted_currency":
-			return 3, jsondec.Ptr(d, &v.ConvertedCurrency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.ConvertedCurrency)
 		case "country":
-			return 4, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 5, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 5, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "customer_error_description":
-			return 6, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "customer_id":
-			return 7, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.CustomerId)
 		case "documents":
-			return 8, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
-				return jsondec.Slice(d, p, decodeAttachedDocument)
-			})
+			return 8, jsondec.Slice(d, &v.Documents, decodeAttachedDocument)
 		case "error_code":
-			return 9, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.ErrorCode)
 		case "error_description":
-			return 10, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.ErrorDescription)
 		case "error_message":
-			return 11, jsondec.Ptr(d, &v.ErrorMessage, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.ErrorMessage)
 		case "fee_bearer":
-			return 12, jsondec.Ptr(d, &v.FeeBearer, jsondec.Str[PaymentFeeBearer])
+			return 12, jsondec.Str[PaymentFeeBearer](d, &v.FeeBearer)
 		case "fee_breakdown":
-			return 13, jsondec.Ptr(d, &v.FeeBreakdown, func(d *jx.Decoder, v *struct {
-				FxFee       *[]FeeBreakdownEntry "json:\"fx_fee,omitempty\""
-				ReferralFee *[]FeeBreakdownEntry "json:\"referral_fee,omitempty\""
-				TxnFee      *[]FeeBreakdownEntry "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
-							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
-						})
-					case "referral_fee":
-						return 1, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
-							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
-						})
-					case "txn_fee":
-						return 2, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
-							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
-						})
-					}
-					return -1, nil
-				})
-			})
+			return 13, decodeFeeBreakdown(d, &v.FeeBreakdown)
 		case "fee_collection_mode":
-			return 14, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentFeeCollectionMode])
+			return 14, jsondec.Str[PaymentFeeCollectionMode](d, &v.FeeCollectionMode)
 		case "fees":
-			return 15, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFee       *Money "json:\"fx_fee,omitempty\""
-				ReferralFee *Money "json:\"referral_fee,omitempty\""
-				TxnFee      *Money "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-					case "referral_fee":
-						return 1, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
-					case "txn_fee":
-						return 2, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-					}
-					return -1, nil
-				})
-			})
+			return 15, decodePaymentFees(d, &v.Fees)
 		case "funds_available":
-			return 16, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
+			return 16, jsondec.Bool[bool](d, &v.FundsAvailable)
 		case "fx_fee":
-			return 17, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+			return 17, decodeMoney(d, &v.FxFee)
 		case "id":
-			return 18, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 18, jsondec.Str[string](d, &v.Id)
 		case "merchant_id":
-			return 19, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
+			return 19, jsondec.Str[string](d, &v.MerchantId)
 		case "metadata":
-			return 20, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
-				return jsondec.Map(d, p, jsondec.Std[interface{}])
-			})
+			return 20, jsondec.Map(d, &v.Metadata, jsondec.Std[interface{}])
 		case "notes":
-			return 21, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 21, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "ordered_amount":
-			return 22, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
+			return 22, jsondec.Int[int64](d, &v.OrderedAmount)
 		case "ordered_currency":
-			return 23, jsondec.Ptr(d, &v.OrderedCurrency, jsondec.Str[string])
+			return 23, jsondec.Str[Currency](d, &v.OrderedCurrency)
 		case "paid_at":
-			return 24, jsondec.Ptr(d, &v.PaidAt, jsondec.Unmarshaler[time.Time])
+			return 24, jsondec.Unmarshaler[time.Time](d, &v.PaidAt)
 		case "payin_id":
-			return 25, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 25, jsondec.Str[string](d, &v.PayinId)
 		case "payin_type":
-			return 26, jsondec.Ptr(d, &v.PayinType, jsondec.Str[PaymentPayinType])
+			return 26, jsondec.Str[PaymentPayinType](d, &v.PayinType)
 		case "payment_amount":
-			return 27, jsondec.Ptr(d, &v.PaymentAmount, jsondec.Int[int64])
+			return 27, jsondec.Int[int64](d, &v.PaymentAmount)
 		case "payment_currency":
-			return 28, jsondec.Ptr(d, &v.PaymentCurrency, jsondec.Str[string])
+			return 28, jsondec.Str[Currency](d, &v.PaymentCurrency)
 		case "payment_date":
-			return 29, jsondec.Ptr(d, &v.PaymentDate, jsondec.Unmarshaler[time.Time])
+			return 29, jsondec.Unmarshaler[time.Time](d, &v.PaymentDate)
 		case "payment_method":
-			return 30, jsondec.Ptr(d, &v.PaymentMethod, func(d *jx.Decoder, v *struct {
-				Details *Payment_PaymentMethod_Details "json:\"details,omitempty\""
-				Id      *string                        "json:\"id,omitempty\""
-				Type    *PaymentPaymentMethodType      "json:\"type,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "details":
-						return 0, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[Payment_PaymentMethod_Details])
-					case "id":
-						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-					case "type":
-						return 2, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentPaymentMethodType])
-					}
-					return -1, nil
-				})
-			})
+			return 30, decodePaymentMethod(d, &v.PaymentMethod)
 		case "product_description":
-			return 31, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
+			return 31, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
-			return 32, jsondec.Ptr(d, &v.ProductName, jsondec.Str[string])
+			return 32, jsondec.Str[string](d, &v.ProductName)
 		case "purpose_code":
-			return 33, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 33, jsondec.Str[string](d, &v.PurposeCode)
 		case "requested_amount":
-			return 34, jsondec.Ptr(d, &v.RequestedAmount, jsondec.Int[int64])
+			return 34, jsondec.Int[int64](d, &v.RequestedAmount)
 		case "requested_currency":
-			return 35, jsondec.Ptr(d, &v.RequestedCurrency, jsondec.Str[string])
+			return 35, jsondec.Str[Currency](d, &v.RequestedCurrency)
 		case "rfi":
-			return 36, jsondec.Ptr(d, &v.Rfi, func(d *jx.Decoder, v *struct {
-				DocumentsRequired *[]struct {
-					Description     *string "json:\"description,omitempty\""
-					MaxCount        *int64  "json:\"max_count,omitempty\""
-					MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-					RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-				} "json:\"documents_required,omitempty\""
-				Id                    *string    "json:\"id,omitempty\""
-				ReasonCode            *string    "json:\"reason_code,omitempty\""
-				ReasonCodeDescription *string    "json:\"reason_code_description,omitempty\""
-				ResponseDeadline      *time.Time "json:\"response_deadline,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "documents_required":
-						return 0, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
-							Description     *string "json:\"description,omitempty\""
-							MaxCount        *int64  "json:\"max_count,omitempty\""
-							MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-							RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-						}) error {
-							return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-								Description     *string "json:\"description,omitempty\""
-								MaxCount        *int64  "json:\"max_count,omitempty\""
-								MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-								RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-							}) error {
-								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-									switch string(k) {
-									case "description":
-										return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
-									case "max_count":
-										return 1, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
-									case "multiple_allowed":
-										return 2, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
-									case "rfi_doc_id":
-										return 3, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
-									}
-									return -1, nil
-								})
-							})
-						})
-					case "id":
-						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-					case "reason_code":
-						return 2, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
-					case "reason_code_description":
-						return 3, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
-					case "response_deadline":
-						return 4, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
-					}
-					return -1, nil
-				})
-			})
+			return 36, decodePaymentRfi(d, &v.Rfi)
 		case "sender_name":
-			return 37, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 37, jsondec.Str[string](d, &v.SenderName)
 		case "settlement_id":
-			return 38, jsondec.Ptr(d, &v.SettlementId, jsondec.Str[string])
+			return 38, jsondec.Str[string](d, &v.SettlementId)
 		case "status":
-			return 39, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentStatus])
+			return 39, jsondec.Str[PaymentStatus](d, &v.Status)
 		case "subscription_id":
-			return 40, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 40, jsondec.Str[string](d, &v.SubscriptionId)
 		case "transaction_reference_number":
-			return 41, jsondec.Ptr(d, &v.TransactionReferenceNumber, jsondec.Str[string])
+			return 41, jsondec.Str[string](d, &v.TransactionReferenceNumber)
 		case "txn_fee":
-			return 42, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+			return 42, decodeMoney(d, &v.TxnFee)
 		case "updated_at":
-			return 43, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 43, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3422,15 +3421,35 @@ func decodePaymentCard(d *jx.Decoder, v *PaymentCard) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "cvv":
-			return 0, jsondec.Ptr(d, &v.Cvv, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Cvv)
 		case "expiry_month":
-			return 1, jsondec.Ptr(d, &v.ExpiryMonth, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.ExpiryMonth)
 		case "expiry_year":
-			return 2, jsondec.Ptr(d, &v.ExpiryYear, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.ExpiryYear)
 		case "holder_name":
-			return 3, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.HolderName)
 		case "number":
-			return 4, jsondec.Ptr(d, &v.Number, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Number)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes PaymentFees with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *PaymentFees) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodePaymentFees)
+}
+
+func decodePaymentFees(d *jx.Decoder, v *PaymentFees) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "fx_fee":
+			return 0, decodeMoney(d, &v.FxFee)
+		case "referral_fee":
+			return 1, decodeMoney(d, &v.ReferralFee)
+		case "txn_fee":
+			return 2, decodeMoney(d, &v.TxnFee)
 		}
 		return -1, nil
 	})
@@ -3446,78 +3465,53 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[PaymentLinkCurrency])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "expires_at":
-			return 6, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
 		case "id":
-			return 7, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
-			return 8, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 8, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 9, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 10, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "last_reminder_sent_at":
-			return 11, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
+			return 11, jsondec.Unmarshaler[time.Time](d, &v.LastReminderSentAt)
 		case "notes":
-			return 12, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 12, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
 			return 13, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_link":
-			return 14, jsondec.Ptr(d, &v.PaymentLink, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.PaymentLink)
 		case "payment_methods":
-			return 15, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkPaymentMethods) error {
-				return jsondec.Slice(d, p, jsondec.Str[PaymentLinkPaymentMethods])
-			})
+			return 15, jsondec.Slice(d, &v.PaymentMethods, jsondec.Str[PaymentLinkPaymentMethods])
 		case "price_id":
-			return 16, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 17, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 17, decodeProduct(d, &v.Product)
 		case "purpose_code":
-			return 18, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 18, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 19, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 19, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "reminder_frequency":
-			return 20, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 20, jsondec.Int[int64](d, &v.ReminderFrequency)
 		case "split_ids":
-			return 21, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 21, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		case "status":
-			return 22, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkStatus])
+			return 22, jsondec.Str[PaymentLinkStatus](d, &v.Status)
 		case "updated_at":
-			return 23, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 23, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3535,64 +3529,39 @@ func decodePaymentLinkRequest(d *jx.Decoder, v *PaymentLinkRequest) error {
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  string  "json:\"account_number\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Str[string](d, &v.AccountNumber)
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "currency":
-			return 2, jsondec.Str[PaymentLinkRequestCurrency](d, &v.Currency)
+			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
 			return 3, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 4, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.DocumentId)
 		case "expires_at":
 			return 5, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
 		case "invoice_amount":
-			return 6, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 6, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 7, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 8, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "notes":
-			return 9, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 9, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
 			return 10, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_methods":
-			return 11, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkRequestPaymentMethods) error {
-				return jsondec.Slice(d, p, jsondec.Str[PaymentLinkRequestPaymentMethods])
-			})
+			return 11, jsondec.Slice(d, &v.PaymentMethods, jsondec.Str[PaymentLinkRequestPaymentMethods])
 		case "price_id":
-			return 12, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 13, jsondec.Ptr(d, &v.Product, decodeProductRequest)
+			return 13, decodeProductRequest(d, &v.Product)
 		case "purpose_code":
 			return 14, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 15, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "reminder_frequency":
-			return 16, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 16, jsondec.Int[int64](d, &v.ReminderFrequency)
 		case "split_ids":
-			return 17, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 17, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		}
 		return -1, nil
 	})
@@ -3608,98 +3577,55 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bank_account_details":
-			return 1, jsondec.Ptr(d, &v.BankAccountDetails, func(d *jx.Decoder, v *struct {
-				AccountNumber  *string "json:\"account_number,omitempty\""
-				BankCustomerId *string "json:\"bank_customer_id,omitempty\""
-				BicPrimary     *string "json:\"bic_primary,omitempty\""
-				BicSecondary   *string "json:\"bic_secondary,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "account_number":
-						return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
-					case "bank_customer_id":
-						return 1, jsondec.Ptr(d, &v.BankCustomerId, jsondec.Str[string])
-					case "bic_primary":
-						return 2, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
-					case "bic_secondary":
-						return 3, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[PaymentLinkResponseCurrency])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "document_id":
-			return 5, jsondec.Ptr(d, &v.DocumentId, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "expires_at":
-			return 6, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
 		case "id":
-			return 7, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
-			return 8, jsondec.Ptr(d, &v.InvoiceAmount, jsondec.Int[int64])
+			return 8, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
-			return 9, jsondec.Ptr(d, &v.InvoiceDescription, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.InvoiceDescription)
 		case "invoice_number":
-			return 10, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "last_reminder_sent_at":
-			return 11, jsondec.Ptr(d, &v.LastReminderSentAt, jsondec.Unmarshaler[time.Time])
+			return 11, jsondec.Unmarshaler[time.Time](d, &v.LastReminderSentAt)
 		case "notes":
-			return 12, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 12, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
 			return 13, jsondec.Ptr(d, &v.NotifyCustomer, jsondec.Bool[bool])
 		case "payment_link":
-			return 14, jsondec.Ptr(d, &v.PaymentLink, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.PaymentLink)
 		case "payment_methods":
-			return 15, jsondec.Ptr(d, &v.PaymentMethods, func(d *jx.Decoder, p *[]PaymentLinkResponsePaymentMethods) error {
-				return jsondec.Slice(d, p, jsondec.Str[PaymentLinkResponsePaymentMethods])
-			})
+			return 15, jsondec.Slice(d, &v.PaymentMethods, jsondec.Str[PaymentLinkResponsePaymentMethods])
 		case "price_id":
-			return 16, jsondec.Ptr(d, &v.PriceId, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.PriceId)
 		case "product":
-			return 17, jsondec.Ptr(d, &v.Product, decodeProduct)
+			return 17, decodeProduct(d, &v.Product)
 		case "purpose_code":
-			return 18, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 18, jsondec.Str[string](d, &v.PurposeCode)
 		case "reference_number":
-			return 19, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 19, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "reminder_frequency":
-			return 20, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 20, jsondec.Int[int64](d, &v.ReminderFrequency)
 		case "rfi_documents":
-			return 21, jsondec.Ptr(d, &v.RfiDocuments, func(d *jx.Decoder, p *[]struct {
-				Name     string "json:\"name\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Name     string "json:\"name\""
-					RfiDocId string "json:\"rfi_doc_id\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "name":
-							return 0, jsondec.Str[string](d, &v.Name)
-						case "rfi_doc_id":
-							return 1, jsondec.Str[string](d, &v.RfiDocId)
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 21, jsondec.Slice(d, &v.RfiDocuments, decodeRequestedDocument)
 		case "split_ids":
-			return 22, jsondec.Ptr(d, &v.SplitIds, func(d *jx.Decoder, p *SplitIds) error {
-				return jsondec.Slice(d, p, jsondec.Str[string])
-			})
+			return 22, jsondec.Slice(d, &v.SplitIds, jsondec.Str[string])
 		case "status":
-			return 23, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentLinkResponseStatus])
+			return 23, jsondec.Str[PaymentLinkResponseStatus](d, &v.Status)
 		case "updated_at":
-			return 24, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 24, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3715,7 +3641,7 @@ func decodePaymentLinkWebhookEvent(d *jx.Decoder, v *PaymentLinkWebhookEvent) er
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodePaymentLinkResponse)
+			return 0, decodePaymentLinkResponse(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[PaymentLinkWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -3741,103 +3667,43 @@ func decodePaymentLinkWebhookParams(d *jx.Decoder, v *PaymentLinkWebhookParams) 
 	})
 }
 
-// UnmarshalJSON decodes PaymentPaymentMethodDetails0 with a decoder generated for it
+// UnmarshalJSON decodes PaymentMethod with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
-func (v *PaymentPaymentMethodDetails0) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodePaymentPaymentMethodDetails0)
+func (v *PaymentMethod) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodePaymentMethod)
 }
 
-func decodePaymentPaymentMethodDetails0(d *jx.Decoder, v *PaymentPaymentMethodDetails0) error {
+func decodePaymentMethod(d *jx.Decoder, v *PaymentMethod) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
-		case "external_reference":
-			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
-		case "local_routing_number":
-			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-		case "receiver_account_number":
-			return 2, jsondec.Ptr(d, &v.ReceiverAccountNumber, jsondec.Str[string])
-		case "remittance_information":
-			return 3, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
-		case "sender_account_number":
-			return 4, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
-		case "sender_bank_address":
-			return 5, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
-		case "sender_bank_country":
-			return 6, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
-		case "sender_bank_name":
-			return 7, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
-		case "sender_country":
-			return 8, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
-		case "sender_name":
-			return 9, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
-		case "swift_code":
-			return 10, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-		case "transfer_type":
-			return 11, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentPaymentMethodDetails0TransferType])
+		case "details":
+			return 0, jsondec.Unmarshaler[PaymentMethodDetails](d, &v.Details)
+		case "id":
+			return 1, jsondec.Str[string](d, &v.Id)
+		case "type":
+			return 2, jsondec.Str[PaymentPaymentMethodType](d, &v.Type)
 		}
 		return -1, nil
 	})
 }
 
-// UnmarshalJSON decodes PaymentPaymentMethodDetails1 with a decoder generated for it
+// UnmarshalJSON decodes PaymentRfi with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
-func (v *PaymentPaymentMethodDetails1) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodePaymentPaymentMethodDetails1)
-}
+func (v *PaymentRfi) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePaymentRfi) }
 
-func decodePaymentPaymentMethodDetails1(d *jx.Decoder, v *PaymentPaymentMethodDetails1) error {
+func decodePaymentRfi(d *jx.Decoder, v *PaymentRfi) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
-		case "external_reference":
-			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
-		case "local_routing_number":
-			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-		case "remittance_information":
-			return 2, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
-		case "sender_account_number":
-			return 3, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
-		case "sender_bank_address":
-			return 4, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
-		case "sender_bank_country":
-			return 5, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
-		case "sender_bank_name":
-			return 6, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
-		case "sender_country":
-			return 7, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
-		case "sender_name":
-			return 8, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
-		case "swift_code":
-			return 9, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-		case "transfer_type":
-			return 10, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentPaymentMethodDetails1TransferType])
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes PaymentPaymentMethodDetails2 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *PaymentPaymentMethodDetails2) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodePaymentPaymentMethodDetails2)
-}
-
-func decodePaymentPaymentMethodDetails2(d *jx.Decoder, v *PaymentPaymentMethodDetails2) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "card_bin":
-			return 0, jsondec.Ptr(d, &v.CardBin, jsondec.Str[string])
-		case "card_holder_name":
-			return 1, jsondec.Ptr(d, &v.CardHolderName, jsondec.Str[string])
-		case "card_network":
-			return 2, jsondec.Ptr(d, &v.CardNetwork, jsondec.Str[string])
-		case "card_type":
-			return 3, jsondec.Ptr(d, &v.CardType, jsondec.Str[string])
-		case "country_code":
-			return 4, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
-		case "end_digits":
-			return 5, jsondec.Ptr(d, &v.EndDigits, jsondec.Str[string])
-		case "issuer_name":
-			return 6, jsondec.Ptr(d, &v.IssuerName, jsondec.Str[string])
+		case "documents_required":
+			return 0, jsondec.Slice(d, &v.DocumentsRequired, decodeRfiDocumentRequirement)
+		case "id":
+			return 1, jsondec.Str[string](d, &v.Id)
+		case "reason_code":
+			return 2, jsondec.Str[string](d, &v.ReasonCode)
+		case "reason_code_description":
+			return 3, jsondec.Str[string](d, &v.ReasonCodeDescription)
+		case "response_deadline":
+			return 4, jsondec.Unmarshaler[time.Time](d, &v.ResponseDeadline)
 		}
 		return -1, nil
 	})
@@ -3853,310 +3719,95 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "auto_debit":
-			return 0, jsondec.Ptr(d, &v.AutoDebit, jsondec.Bool[bool])
+			return 0, jsondec.Bool[bool](d, &v.AutoDebit)
 		case "compliance_status":
-			return 1, jsondec.Ptr(d, &v.ComplianceStatus, jsondec.Str[PaymentWebhookDataComplianceStatus])
+			return 1, jsondec.Str[PaymentWebhookDataComplianceStatus](d, &v.ComplianceStatus)
 		case "converted_amount":
-			return 2, jsondec.Ptr(d, &v.ConvertedAmount, jsondec.Int[int64])
+			return 2, jsondec.Int[int64](d, &v.ConvertedAmount)
 		case "converted_currency":
-			return 3, jsondec.Ptr(d, &v.ConvertedCurrency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.ConvertedCurrency)
 		case "country":
-			return 4, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 5, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 5, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "customer_error_description":
-			return 6, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "customer_id":
-			return 7, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.CustomerId)
 		case "documents":
-			return 8, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
-				return jsondec.Slice(d, p, decodeAttachedDocument)
-			})
+			return 8, jsondec.Slice(d, &v.Documents, decodeAttachedDocument)
 		case "error_code":
-			return 9, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[string])
+			return 9, jsondec.Str[string](d, &v.ErrorCode)
 		case "error_description":
-			return 10, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.ErrorDescription)
 		case "error_message":
-			return 11, jsondec.Ptr(d, &v.ErrorMessage, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.ErrorMessage)
 		case "fee_bearer":
-			return 12, jsondec.Ptr(d, &v.FeeBearer, jsondec.Str[PaymentWebhookDataFeeBearer])
+			return 12, jsondec.Str[PaymentWebhookDataFeeBearer](d, &v.FeeBearer)
 		case "fee_breakdown":
-			return 13, jsondec.Ptr(d, &v.FeeBreakdown, func(d *jx.Decoder, v *struct {
-				FxFee       *[]FeeBreakdownEntry "json:\"fx_fee,omitempty\""
-				ReferralFee *[]FeeBreakdownEntry "json:\"referral_fee,omitempty\""
-				TxnFee      *[]FeeBreakdownEntry "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
-							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
-						})
-					case "referral_fee":
-						return 1, jsondec.Ptr(d, &v.ReferralFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
-							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
-						})
-					case "txn_fee":
-						return 2, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, p *[]FeeBreakdownEntry) error {
-							return jsondec.Slice(d, p, decodeFeeBreakdownEntry)
-						})
-					}
-					return -1, nil
-				})
-			})
+			return 13, decodeFeeBreakdown(d, &v.FeeBreakdown)
 		case "fee_collection_mode":
-			return 14, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[PaymentWebhookDataFeeCollectionMode])
+			return 14, jsondec.Str[PaymentWebhookDataFeeCollectionMode](d, &v.FeeCollectionMode)
 		case "fees":
-			return 15, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFee       *Money "json:\"fx_fee,omitempty\""
-				ReferralFee *Money "json:\"referral_fee,omitempty\""
-				TxnFee      *Money "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-					case "referral_fee":
-						return 1, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
-					case "txn_fee":
-						return 2, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-					}
-					return -1, nil
-				})
-			})
+			return 15, decodePaymentFees(d, &v.Fees)
 		case "funds_available":
-			return 16, jsondec.Ptr(d, &v.FundsAvailable, jsondec.Bool[bool])
+			return 16, jsondec.Bool[bool](d, &v.FundsAvailable)
 		case "fx_fee":
-			return 17, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+			return 17, decodeMoney(d, &v.FxFee)
 		case "id":
-			return 18, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 18, jsondec.Str[string](d, &v.Id)
 		case "merchant_id":
-			return 19, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
+			return 19, jsondec.Str[string](d, &v.MerchantId)
 		case "metadata":
-			return 20, jsondec.Ptr(d, &v.Metadata, func(d *jx.Decoder, p *Metadata) error {
-				return jsondec.Map(d, p, jsondec.Std[interface{}])
-			})
+			return 20, jsondec.Map(d, &v.Metadata, jsondec.Std[interface{}])
 		case "notes":
-			return 21, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 21, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "ordered_amount":
-			return 22, jsondec.Ptr(d, &v.OrderedAmount, jsondec.Int[int64])
+			return 22, jsondec.Int[int64](d, &v.OrderedAmount)
 		case "ordered_currency":
-			return 23, jsondec.Ptr(d, &v.OrderedCurrency, jsondec.Str[string])
+			return 23, jsondec.Str[Currency](d, &v.OrderedCurrency)
 		case "paid_at":
-			return 24, jsondec.Ptr(d, &v.PaidAt, jsondec.Unmarshaler[time.Time])
+			return 24, jsondec.Unmarshaler[time.Time](d, &v.PaidAt)
 		case "payin_id":
-			return 25, jsondec.Ptr(d, &v.PayinId, jsondec.Str[string])
+			return 25, jsondec.Str[string](d, &v.PayinId)
 		case "payin_type":
-			return 26, jsondec.Ptr(d, &v.PayinType, jsondec.Str[PaymentWebhookDataPayinType])
+			return 26, jsondec.Str[PaymentWebhookDataPayinType](d, &v.PayinType)
 		case "payment_amount":
-			return 27, jsondec.Ptr(d, &v.PaymentAmount, jsondec.Int[int64])
+			return 27, jsondec.Int[int64](d, &v.PaymentAmount)
 		case "payment_currency":
-			return 28, jsondec.Ptr(d, &v.PaymentCurrency, jsondec.Str[string])
+			return 28, jsondec.Str[Currency](d, &v.PaymentCurrency)
 		case "payment_date":
-			return 29, jsondec.Ptr(d, &v.PaymentDate, jsondec.Unmarshaler[time.Time])
+			return 29, jsondec.Unmarshaler[time.Time](d, &v.PaymentDate)
 		case "payment_method":
-			return 30, jsondec.Ptr(d, &v.PaymentMethod, func(d *jx.Decoder, v *struct {
-				Details *PaymentWebhookData_PaymentMethod_Details "json:\"details,omitempty\""
-				Id      *string                                   "json:\"id,omitempty\""
-				Type    *PaymentWebhookDataPaymentMethodType      "json:\"type,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "details":
-						return 0, jsondec.Ptr(d, &v.Details, jsondec.Unmarshaler[PaymentWebhookData_PaymentMethod_Details])
-					case "id":
-						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-					case "type":
-						return 2, jsondec.Ptr(d, &v.Type, jsondec.Str[PaymentWebhookDataPaymentMethodType])
-					}
-					return -1, nil
-				})
-			})
+			return 30, decodePaymentMethod(d, &v.PaymentMethod)
 		case "product_description":
-			return 31, jsondec.Ptr(d, &v.ProductDescription, jsondec.Str[string])
+			return 31, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
-			return 32, jsondec.Ptr(d, &v.ProductName, jsondec.Str[string])
+			return 32, jsondec.Str[string](d, &v.ProductName)
 		case "purpose_code":
-			return 33, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 33, jsondec.Str[string](d, &v.PurposeCode)
 		case "referral_fee":
-			return 34, jsondec.Ptr(d, &v.ReferralFee, decodeMoney)
+			return 34, decodeMoney(d, &v.ReferralFee)
 		case "requested_amount":
-			return 35, jsondec.Ptr(d, &v.RequestedAmount, jsondec.Int[int64])
+			return 35, jsondec.Int[int64](d, &v.RequestedAmount)
 		case "requested_currency":
-			return 36, jsondec.Ptr(d, &v.RequestedCurrency, jsondec.Str[string])
+			return 36, jsondec.Str[Currency](d, &v.RequestedCurrency)
 		case "rfi":
-			return 37, jsondec.Ptr(d, &v.Rfi, func(d *jx.Decoder, v *struct {
-				DocumentsRequired *[]struct {
-					Description     *string "json:\"description,omitempty\""
-					MaxCount        *int64  "json:\"max_count,omitempty\""
-					MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-					RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-				} "json:\"documents_required,omitempty\""
-				Id                    *string    "json:\"id,omitempty\""
-				ReasonCode            *string    "json:\"reason_code,omitempty\""
-				ReasonCodeDescription *string    "json:\"reason_code_description,omitempty\""
-				ResponseDeadline      *time.Time "json:\"response_deadline,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "documents_required":
-						return 0, jsondec.Ptr(d, &v.DocumentsRequired, func(d *jx.Decoder, p *[]struct {
-							Description     *string "json:\"description,omitempty\""
-							MaxCount        *int64  "json:\"max_count,omitempty\""
-							MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-							RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-						}) error {
-							return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-								Description     *string "json:\"description,omitempty\""
-								MaxCount        *int64  "json:\"max_count,omitempty\""
-								MultipleAllowed *bool   "json:\"multiple_allowed,omitempty\""
-								RfiDocId        *string "json:\"rfi_doc_id,omitempty\""
-							}) error {
-								return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-									switch string(k) {
-									case "description":
-										return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
-									case "max_count":
-										return 1, jsondec.Ptr(d, &v.MaxCount, jsondec.Int[int64])
-									case "multiple_allowed":
-										return 2, jsondec.Ptr(d, &v.MultipleAllowed, jsondec.Bool[bool])
-									case "rfi_doc_id":
-										return 3, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
-									}
-									return -1, nil
-								})
-							})
-						})
-					case "id":
-						return 1, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
-					case "reason_code":
-						return 2, jsondec.Ptr(d, &v.ReasonCode, jsondec.Str[string])
-					case "reason_code_description":
-						return 3, jsondec.Ptr(d, &v.ReasonCodeDescription, jsondec.Str[string])
-					case "response_deadline":
-						return 4, jsondec.Ptr(d, &v.ResponseDeadline, jsondec.Unmarshaler[time.Time])
-					}
-					return -1, nil
-				})
-			})
+			return 37, decodePaymentRfi(d, &v.Rfi)
 		case "sender_name":
-			return 38, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
+			return 38, jsondec.Str[string](d, &v.SenderName)
 		case "settlement_id":
-			return 39, jsondec.Ptr(d, &v.SettlementId, jsondec.Str[string])
+			return 39, jsondec.Str[string](d, &v.SettlementId)
 		case "status":
-			return 40, jsondec.Ptr(d, &v.Status, jsondec.Str[PaymentWebhookDataStatus])
+			return 40, jsondec.Str[PaymentWebhookDataStatus](d, &v.Status)
 		case "subscription_id":
-			return 41, jsondec.Ptr(d, &v.SubscriptionId, jsondec.Str[string])
+			return 41, jsondec.Str[string](d, &v.SubscriptionId)
 		case "transaction_reference_number":
-			return 42, jsondec.Ptr(d, &v.TransactionReferenceNumber, jsondec.Str[string])
+			return 42, jsondec.Str[string](d, &v.TransactionReferenceNumber)
 		case "txn_fee":
-			return 43, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+			return 43, decodeMoney(d, &v.TxnFee)
 		case "updated_at":
-			return 44, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes PaymentWebhookDataPaymentMethodDetails0 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *PaymentWebhookDataPaymentMethodDetails0) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodePaymentWebhookDataPaymentMethodDetails0)
-}
-
-func decodePaymentWebhookDataPaymentMethodDetails0(d *jx.Decoder, v *PaymentWebhookDataPaymentMethodDetails0) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "external_reference":
-			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
-		case "local_routing_number":
-			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-		case "receiver_account_number":
-			return 2, jsondec.Ptr(d, &v.ReceiverAccountNumber, jsondec.Str[string])
-		case "remittance_information":
-			return 3, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
-		case "sender_account_number":
-			return 4, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
-		case "sender_bank_address":
-			return 5, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
-		case "sender_bank_country":
-			return 6, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
-		case "sender_bank_name":
-			return 7, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
-		case "sender_country":
-			return 8, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
-		case "sender_name":
-			return 9, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
-		case "swift_code":
-			return 10, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-		case "transfer_type":
-			return 11, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentWebhookDataPaymentMethodDetails0TransferType])
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes PaymentWebhookDataPaymentMethodDetails1 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *PaymentWebhookDataPaymentMethodDetails1) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodePaymentWebhookDataPaymentMethodDetails1)
-}
-
-func decodePaymentWebhookDataPaymentMethodDetails1(d *jx.Decoder, v *PaymentWebhookDataPaymentMethodDetails1) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "external_reference":
-			return 0, jsondec.Ptr(d, &v.ExternalReference, jsondec.Str[string])
-		case "local_routing_number":
-			return 1, jsondec.Ptr(d, &v.LocalRoutingNumber, jsondec.Str[string])
-		case "remittance_information":
-			return 2, jsondec.Ptr(d, &v.RemittanceInformation, jsondec.Str[string])
-		case "sender_account_number":
-			return 3, jsondec.Ptr(d, &v.SenderAccountNumber, jsondec.Str[string])
-		case "sender_bank_address":
-			return 4, jsondec.Ptr(d, &v.SenderBankAddress, jsondec.Str[string])
-		case "sender_bank_country":
-			return 5, jsondec.Ptr(d, &v.SenderBankCountry, jsondec.Str[string])
-		case "sender_bank_name":
-			return 6, jsondec.Ptr(d, &v.SenderBankName, jsondec.Str[string])
-		case "sender_country":
-			return 7, jsondec.Ptr(d, &v.SenderCountry, jsondec.Str[string])
-		case "sender_name":
-			return 8, jsondec.Ptr(d, &v.SenderName, jsondec.Str[string])
-		case "swift_code":
-			return 9, jsondec.Ptr(d, &v.SwiftCode, jsondec.Str[string])
-		case "transfer_type":
-			return 10, jsondec.Ptr(d, &v.TransferType, jsondec.Str[PaymentWebhookDataPaymentMethodDetails1TransferType])
-		}
-		return -1, nil
-	})
-}
-
-// UnmarshalJSON decodes PaymentWebhookDataPaymentMethodDetails2 with a decoder generated for it
-// (internal/jsondec): encoding/json's results, without reflection.
-func (v *PaymentWebhookDataPaymentMethodDetails2) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodePaymentWebhookDataPaymentMethodDetails2)
-}
-
-func decodePaymentWebhookDataPaymentMethodDetails2(d *jx.Decoder, v *PaymentWebhookDataPaymentMethodDetails2) error {
-	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-		switch string(k) {
-		case "card_bin":
-			return 0, jsondec.Ptr(d, &v.CardBin, jsondec.Str[string])
-		case "card_holder_name":
-			return 1, jsondec.Ptr(d, &v.CardHolderName, jsondec.Str[string])
-		case "card_network":
-			return 2, jsondec.Ptr(d, &v.CardNetwork, jsondec.Str[string])
-		case "card_type":
-			return 3, jsondec.Ptr(d, &v.CardType, jsondec.Str[string])
-		case "country_code":
-			return 4, jsondec.Ptr(d, &v.CountryCode, jsondec.Str[string])
-		case "end_digits":
-			return 5, jsondec.Ptr(d, &v.EndDigits, jsondec.Str[string])
-		case "issuer_name":
-			return 6, jsondec.Ptr(d, &v.IssuerName, jsondec.Str[string])
+			return 44, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -4172,7 +3823,7 @@ func decodePaymentWebhookEvent(d *jx.Decoder, v *PaymentWebhookEvent) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodePaymentWebhookData)
+			return 0, decodePaymentWebhookData(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[PaymentWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -4206,179 +3857,91 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "beneficiary_id":
-			return 0, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "created_at":
-			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "customer_error_description":
-			return 2, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "destination_amount":
-			return 3, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 3, jsondec.Int[int64](d, &v.DestinationAmount)
 		case "destination_currency":
-			return 4, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 4, jsondec.Str[Currency](d, &v.DestinationCurrency)
 		case "documents":
-			return 5, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
-				return jsondec.Slice(d, p, decodeAttachedDocument)
-			})
+			return 5, jsondec.Slice(d, &v.Documents, decodeAttachedDocument)
 		case "error_code":
-			return 6, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutErrorCode])
+			return 6, jsondec.Str[PayoutErrorCode](d, &v.ErrorCode)
 		case "error_description":
-			return 7, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.ErrorDescription)
 		case "fee_collection_mode":
-			return 8, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.FeeCollectionMode)
 		case "fees":
-			return 9, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				Fx *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"fx,omitempty\""
-				FxFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"fx_fee,omitempty\""
-				Transaction *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"transaction,omitempty\""
-				TxnFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx":
-						return 0, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "fx_fee":
-						return 1, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "transaction":
-						return 2, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "txn_fee":
-						return 3, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					}
-					return -1, nil
-				})
-			})
+			return 9, decodePayoutFees(d, &v.Fees)
 		case "id":
-			return 10, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.Id)
 		case "invoice_number":
-			return 11, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "mid_market_rate":
-			return 12, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
-				Currency *string      "json:\"currency,omitempty\""
-				Rate     *json.Number "json:\"rate,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "currency":
-						return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					case "rate":
-						return 1, jsondec.Ptr(d, &v.Rate, jsondec.Number)
-					}
-					return -1, nil
-				})
-			})
+			return 12, decodeConversionRate(d, &v.MidMarketRate)
 		case "notes":
-			return 13, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 13, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_rail":
-			return 14, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutPaymentRail])
+			return 14, jsondec.Str[PayoutPaymentRail](d, &v.PaymentRail)
 		case "purpose_code":
-			return 15, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
-			return 16, jsondec.Ptr(d, &v.QuoteId, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.QuoteId)
 		case "request_id":
-			return 17, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 17, jsondec.Str[string](d, &v.RequestId)
 		case "source_amount":
-			return 18, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 18, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 19, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 19, jsondec.Str[Currency](d, &v.SourceCurrency)
 		case "status":
-			return 20, jsondec.Ptr(d, &v.Status, jsondec.Str[PayoutStatus])
+			return 20, jsondec.Str[PayoutStatus](d, &v.Status)
 		case "taxes":
-			return 21, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Bps      *int64  "json:\"bps,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-				Name     *string "json:\"name,omitempty\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Bps      *int64  "json:\"bps,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-					Name     *string "json:\"name,omitempty\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "amount":
-							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "bps":
-							return 1, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
-						case "currency":
-							return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						case "name":
-							return 3, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 21, jsondec.Slice(d, &v.Taxes, decodeTaxLine)
 		case "updated_at":
-			return 22, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 22, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		case "utr":
-			return 23, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 23, jsondec.Str[string](d, &v.Utr)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes PayoutBeneficiary with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *PayoutBeneficiary) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodePayoutBeneficiary)
+}
+
+func decodePayoutBeneficiary(d *jx.Decoder, v *PayoutBeneficiary) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "country":
+			return 0, jsondec.Str[string](d, &v.Country)
+		case "name":
+			return 1, jsondec.Str[string](d, &v.Name)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes PayoutFees with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *PayoutFees) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePayoutFees) }
+
+func decodePayoutFees(d *jx.Decoder, v *PayoutFees) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "fx":
+			return 0, decodeMoney(d, &v.Fx)
+		case "fx_fee":
+			return 1, decodeMoney(d, &v.FxFee)
+		case "transaction":
+			return 2, decodeMoney(d, &v.Transaction)
+		case "txn_fee":
+			return 3, decodeMoney(d, &v.TxnFee)
 		}
 		return -1, nil
 	})
@@ -4394,198 +3957,59 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "beneficiary":
-			return 1, jsondec.Ptr(d, &v.Beneficiary, func(d *jx.Decoder, v *struct {
-				Country *string "json:\"country,omitempty\""
-				Name    *string "json:\"name,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "country":
-						return 0, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
-					case "name":
-						return 1, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodePayoutBeneficiary(d, &v.Beneficiary)
 		case "beneficiary_id":
-			return 2, jsondec.Ptr(d, &v.BeneficiaryId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "created_at":
-			return 3, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 3, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 4, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 4, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_error_description":
-			return 5, jsondec.Ptr(d, &v.CustomerErrorDescription, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "destination_amount":
-			return 6, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 6, jsondec.Int[int64](d, &v.DestinationAmount)
 		case "destination_currency":
-			return 7, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 7, jsondec.Str[Currency](d, &v.DestinationCurrency)
 		case "documents":
-			return 8, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]AttachedDocument) error {
-				return jsondec.Slice(d, p, decodeAttachedDocument)
-			})
+			return 8, jsondec.Slice(d, &v.Documents, decodeAttachedDocument)
 		case "error_code":
-			return 9, jsondec.Ptr(d, &v.ErrorCode, jsondec.Str[PayoutWebhookDataErrorCode])
+			return 9, jsondec.Str[PayoutWebhookDataErrorCode](d, &v.ErrorCode)
 		case "error_description":
-			return 10, jsondec.Ptr(d, &v.ErrorDescription, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.ErrorDescription)
 		case "fee_collection_mode":
-			return 11, jsondec.Ptr(d, &v.FeeCollectionMode, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.FeeCollectionMode)
 		case "fees":
-			return 12, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				Fx *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"fx,omitempty\""
-				FxFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"fx_fee,omitempty\""
-				Transaction *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"transaction,omitempty\""
-				TxnFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx":
-						return 0, jsondec.Ptr(d, &v.Fx, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "fx_fee":
-						return 1, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "transaction":
-						return 2, jsondec.Ptr(d, &v.Transaction, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "txn_fee":
-						return 3, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					}
-					return -1, nil
-				})
-			})
+			return 12, decodePayoutFees(d, &v.Fees)
 		case "id":
-			return 13, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.Id)
 		case "invoice_number":
-			return 14, jsondec.Ptr(d, &v.InvoiceNumber, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "mid_market_rate":
-			return 15, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, v *struct {
-				Currency *string      "json:\"currency,omitempty\""
-				Rate     *json.Number "json:\"rate,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "currency":
-						return 0, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					case "rate":
-						return 1, jsondec.Ptr(d, &v.Rate, jsondec.Number)
-					}
-					return -1, nil
-				})
-			})
+			return 15, decodeConversionRate(d, &v.MidMarketRate)
 		case "notes":
-			return 16, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 16, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "payment_rail":
-			return 17, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[PayoutWebhookDataPaymentRail])
+			return 17, jsondec.Str[PayoutWebhookDataPaymentRail](d, &v.PaymentRail)
 		case "purpose_code":
-			return 18, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 18, jsondec.Str[string](d, &v.PurposeCode)
 		case "quote_id":
-			return 19, jsondec.Ptr(d, &v.QuoteId, jsondec.Str[string])
+			return 19, jsondec.Str[string](d, &v.QuoteId)
 		case "request_id":
-			return 20, jsondec.Ptr(d, &v.RequestId, jsondec.Str[string])
+			return 20, jsondec.Str[string](d, &v.RequestId)
 		case "source_amount":
-			return 21, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 21, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 22, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 22, jsondec.Str[Currency](d, &v.SourceCurrency)
 		case "status":
-			return 23, jsondec.Ptr(d, &v.Status, jsondec.Str[PayoutWebhookDataStatus])
+			return 23, jsondec.Str[PayoutWebhookDataStatus](d, &v.Status)
 		case "taxes":
-			return 24, jsondec.Ptr(d, &v.Taxes, func(d *jx.Decoder, p *[]struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Bps      *int64  "json:\"bps,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-				Name     *string "json:\"name,omitempty\""
-			}) error {
-				return jsondec.Slice(d, p, func(d *jx.Decoder, v *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Bps      *int64  "json:\"bps,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-					Name     *string "json:\"name,omitempty\""
-				}) error {
-					return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-						switch string(k) {
-						case "amount":
-							return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-						case "bps":
-							return 1, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
-						case "currency":
-							return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-						case "name":
-							return 3, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
-						}
-						return -1, nil
-					})
-				})
-			})
+			return 24, jsondec.Slice(d, &v.Taxes, decodeTaxLine)
 		case "updated_at":
-			return 25, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 25, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		case "utr":
-			return 26, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 26, jsondec.Str[string](d, &v.Utr)
 		}
 		return -1, nil
 	})
@@ -4601,7 +4025,7 @@ func decodePayoutWebhookEvent(d *jx.Decoder, v *PayoutWebhookEvent) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodePayoutWebhookData)
+			return 0, decodePayoutWebhookData(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[PayoutWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -4627,6 +4051,24 @@ func decodePayoutWebhookParams(d *jx.Decoder, v *PayoutWebhookParams) error {
 	})
 }
 
+// UnmarshalJSON decodes PercentagePrice with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *PercentagePrice) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodePercentagePrice)
+}
+
+func decodePercentagePrice(d *jx.Decoder, v *PercentagePrice) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "bps":
+			return 0, jsondec.Int[int64](d, &v.Bps)
+		case "pricing_type":
+			return 1, jsondec.Str[CreatePriceJSONBody1PricingType](d, &v.PricingType)
+		}
+		return -1, nil
+	})
+}
+
 // UnmarshalJSON decodes Price with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
 func (v *Price) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodePrice) }
@@ -4635,21 +4077,21 @@ func decodePrice(d *jx.Decoder, v *Price) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return 0, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Bps)
 		case "created_at":
-			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "fees_amount":
-			return 2, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
+			return 2, jsondec.Int[int64](d, &v.FeesAmount)
 		case "fees_currency":
-			return 3, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.FeesCurrency)
 		case "id":
-			return 4, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Id)
 		case "pricing_type":
-			return 5, jsondec.Ptr(d, &v.PricingType, jsondec.Str[PricePricingType])
+			return 5, jsondec.Str[PricePricingType](d, &v.PricingType)
 		case "set_as_default":
-			return 6, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
+			return 6, jsondec.Bool[bool](d, &v.SetAsDefault)
 		case "updated_at":
-			return 7, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 7, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -4665,15 +4107,15 @@ func decodePriceRequest(d *jx.Decoder, v *PriceRequest) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "bps":
-			return 0, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Bps)
 		case "fees_amount":
-			return 1, jsondec.Ptr(d, &v.FeesAmount, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.FeesAmount)
 		case "fees_currency":
-			return 2, jsondec.Ptr(d, &v.FeesCurrency, jsondec.Str[string])
+			return 2, jsondec.Str[Currency](d, &v.FeesCurrency)
 		case "pricing_type":
-			return 3, jsondec.Ptr(d, &v.PricingType, jsondec.Str[PriceRequestPricingType])
+			return 3, jsondec.Str[PriceRequestPricingType](d, &v.PricingType)
 		case "set_as_default":
-			return 4, jsondec.Ptr(d, &v.SetAsDefault, jsondec.Bool[bool])
+			return 4, jsondec.Bool[bool](d, &v.SetAsDefault)
 		}
 		return -1, nil
 	})
@@ -4687,7 +4129,7 @@ func decodeProduct(d *jx.Decoder, v *Product) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "description":
-			return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Description)
 		case "name":
 			return 1, jsondec.Str[string](d, &v.Name)
 		}
@@ -4705,7 +4147,7 @@ func decodeProductRequest(d *jx.Decoder, v *ProductRequest) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "description":
-			return 0, jsondec.Ptr(d, &v.Description, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Description)
 		case "name":
 			return 1, jsondec.Str[string](d, &v.Name)
 		}
@@ -4721,38 +4163,25 @@ func decodeQuote(d *jx.Decoder, v *Quote) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "destination_amount":
-			return 0, jsondec.Ptr(d, &v.DestinationAmount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.DestinationAmount)
 		case "destination_currency":
-			return 1, jsondec.Ptr(d, &v.DestinationCurrency, jsondec.Str[string])
+			return 1, jsondec.Str[Currency](d, &v.DestinationCurrency)
 		case "expires_at":
-			return 2, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.ExpiresAt)
 		case "fees":
-			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFee  *Money "json:\"fx_fee,omitempty\""
-				TxnFee *Money "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, decodeMoney)
-					case "txn_fee":
-						return 1, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
-					}
-					return -1, nil
-				})
-			})
+			return 3, decodeFees(d, &v.Fees)
 		case "fx_rate":
-			return 4, jsondec.Ptr(d, &v.FxRate, jsondec.Number)
+			return 4, jsondec.Number(d, &v.FxRate)
 		case "id":
-			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.Id)
 		case "method":
-			return 6, jsondec.Ptr(d, &v.Method, decodeQuoteMethod)
+			return 6, decodeQuoteMethod(d, &v.Method)
 		case "resource":
-			return 7, jsondec.Ptr(d, &v.Resource, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Resource)
 		case "source_amount":
-			return 8, jsondec.Ptr(d, &v.SourceAmount, jsondec.Int[int64])
+			return 8, jsondec.Int[int64](d, &v.SourceAmount)
 		case "source_currency":
-			return 9, jsondec.Ptr(d, &v.SourceCurrency, jsondec.Str[string])
+			return 9, jsondec.Str[Currency](d, &v.SourceCurrency)
 		}
 		return -1, nil
 	})
@@ -4766,9 +4195,7 @@ func decodeQuoteList(d *jx.Decoder, v *QuoteList) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "quotes":
-			return 0, jsondec.Ptr(d, &v.Quotes, func(d *jx.Decoder, p *[]Quote) error {
-				return jsondec.Slice(d, p, decodeQuote)
-			})
+			return 0, jsondec.Slice(d, &v.Quotes, decodeQuote)
 		}
 		return -1, nil
 	})
@@ -4784,11 +4211,11 @@ func decodeQuoteMethod(d *jx.Decoder, v *QuoteMethod) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "payment_method":
-			return 0, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.PaymentMethod)
 		case "payment_rail":
-			return 1, jsondec.Ptr(d, &v.PaymentRail, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.PaymentRail)
 		case "subtype":
-			return 2, jsondec.Ptr(d, &v.Subtype, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.Subtype)
 		}
 		return -1, nil
 	})
@@ -4802,107 +4229,95 @@ func decodeRefund(d *jx.Decoder, v *Refund) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "balance_used":
-			return 1, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "amount":
-						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-					case "currency":
-						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeMoney(d, &v.BalanceUsed)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
-			return 4, jsondec.Ptr(d, &v.CustomerId, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.CustomerId)
 		case "documents":
-			return 5, jsondec.Ptr(d, &v.Documents, func(d *jx.Decoder, p *[]Refund_Documents_Item) error {
-				return jsondec.Slice(d, p, jsondec.Unmarshaler[Refund_Documents_Item])
-			})
+			return 5, jsondec.Slice(d, &v.Documents, jsondec.Unmarshaler[RefundDocument])
 		case "fees":
-			return 6, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFees  *Money "json:\"fx_fees,omitempty\""
-				TxnFees *Money "json:\"txn_fees,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fees":
-						return 0, jsondec.Ptr(d, &v.FxFees, decodeMoney)
-					case "txn_fees":
-						return 1, jsondec.Ptr(d, &v.TxnFees, decodeMoney)
-					}
-					return -1, nil
-				})
-			})
+			return 6, decodeRefundFees(d, &v.Fees)
 		case "fx_fee":
-			return 7, jsondec.Ptr(d, &v.FxFee, decodeMoney)
+			return 7, decodeMoney(d, &v.FxFee)
 		case "id":
-			return 8, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.Id)
 		case "partial_refund":
-			return 9, jsondec.Ptr(d, &v.PartialRefund, jsondec.Bool[bool])
+			return 9, jsondec.Bool[bool](d, &v.PartialRefund)
 		case "payment_id":
-			return 10, jsondec.Ptr(d, &v.PaymentId, jsondec.Str[string])
+			return 10, jsondec.Str[string](d, &v.PaymentId)
 		case "reason":
-			return 11, jsondec.Ptr(d, &v.Reason, jsondec.Str[RefundReason])
+			return 11, jsondec.Str[RefundReason](d, &v.Reason)
 		case "status":
-			return 12, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundStatus])
+			return 12, jsondec.Str[RefundStatus](d, &v.Status)
 		case "txn_fee":
-			return 13, jsondec.Ptr(d, &v.TxnFee, decodeMoney)
+			return 13, decodeMoney(d, &v.TxnFee)
 		case "updated_at":
-			return 14, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 14, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		case "utr":
-			return 15, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.Utr)
 		}
 		return -1, nil
 	})
 }
 
-// UnmarshalJSON decodes RefundDocuments0 with a decoder generated for it
+// UnmarshalJSON decodes RefundAttachedDocument with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
-func (v *RefundDocuments0) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeRefundDocuments0)
+func (v *RefundAttachedDocument) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeRefundAttachedDocument)
 }
 
-func decodeRefundDocuments0(d *jx.Decoder, v *RefundDocuments0) error {
+func decodeRefundAttachedDocument(d *jx.Decoder, v *RefundAttachedDocument) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return 0, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Id)
 		case "status":
-			return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundDocuments0Status])
+			return 1, jsondec.Str[RefundDocuments0Status](d, &v.Status)
 		case "type":
-			return 2, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.Type)
 		}
 		return -1, nil
 	})
 }
 
-// UnmarshalJSON decodes RefundDocuments1 with a decoder generated for it
+// UnmarshalJSON decodes RefundFees with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
-func (v *RefundDocuments1) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeRefundDocuments1)
+func (v *RefundFees) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeRefundFees) }
+
+func decodeRefundFees(d *jx.Decoder, v *RefundFees) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "fx_fees":
+			return 0, decodeMoney(d, &v.FxFees)
+		case "txn_fees":
+			return 1, decodeMoney(d, &v.TxnFees)
+		}
+		return -1, nil
+	})
 }
 
-func decodeRefundDocuments1(d *jx.Decoder, v *RefundDocuments1) error {
+// UnmarshalJSON decodes RefundRfiDocument with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *RefundRfiDocument) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeRefundRfiDocument)
+}
+
+func decodeRefundRfiDocument(d *jx.Decoder, v *RefundRfiDocument) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "id":
-			return 0, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Id)
 		case "rfi_doc_id":
-			return 1, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.RfiDocId)
 		case "status":
-			return 2, jsondec.Ptr(d, &v.Status, jsondec.Str[RefundDocuments1Status])
+			return 2, jsondec.Str[RefundDocuments1Status](d, &v.Status)
 		case "type":
-			return 3, jsondec.Ptr(d, &v.Type, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Type)
 		}
 		return -1, nil
 	})
@@ -4918,7 +4333,7 @@ func decodeRefundWebhookEvent(d *jx.Decoder, v *RefundWebhookEvent) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeRefund)
+			return 0, decodeRefund(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[RefundWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -4939,6 +4354,82 @@ func decodeRefundWebhookParams(d *jx.Decoder, v *RefundWebhookParams) error {
 		switch string(k) {
 		case "X-Glomopay-Signature":
 			return 0, jsondec.Str[string](d, &v.XGlomopaySignature)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes RequestedDocument with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *RequestedDocument) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeRequestedDocument)
+}
+
+func decodeRequestedDocument(d *jx.Decoder, v *RequestedDocument) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "name":
+			return 0, jsondec.Str[string](d, &v.Name)
+		case "rfi_doc_id":
+			return 1, jsondec.Str[string](d, &v.RfiDocId)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes RfiDocumentRequirement with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *RfiDocumentRequirement) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeRfiDocumentRequirement)
+}
+
+func decodeRfiDocumentRequirement(d *jx.Decoder, v *RfiDocumentRequirement) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "description":
+			return 0, jsondec.Str[string](d, &v.Description)
+		case "max_count":
+			return 1, jsondec.Int[int64](d, &v.MaxCount)
+		case "multiple_allowed":
+			return 2, jsondec.Bool[bool](d, &v.MultipleAllowed)
+		case "rfi_doc_id":
+			return 3, jsondec.Str[string](d, &v.RfiDocId)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes RfiDocumentUpload with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *RfiDocumentUpload) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeRfiDocumentUpload)
+}
+
+func decodeRfiDocumentUpload(d *jx.Decoder, v *RfiDocumentUpload) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "id":
+			return 0, jsondec.Str[string](d, &v.Id)
+		case "rfi_doc_id":
+			return 1, jsondec.Str[string](d, &v.RfiDocId)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes RotateApiKey200JSONResponseBody with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *RotateApiKey200JSONResponseBody) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeRotateApiKey200JSONResponseBody)
+}
+
+func decodeRotateApiKey200JSONResponseBody(d *jx.Decoder, v *RotateApiKey200JSONResponseBody) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "previous_key_expires_at":
+			return 0, jsondec.Unmarshaler[time.Time](d, &v.PreviousKeyExpiresAt)
+		case "secret_key":
+			return 1, jsondec.Str[string](d, &v.SecretKey)
 		}
 		return -1, nil
 	})
@@ -4984,68 +4475,23 @@ func decodeSettlement(d *jx.Decoder, v *Settlement) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "created_at":
-			return 1, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "fees":
-			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"fx_fee,omitempty\""
-				TxnFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "txn_fee":
-						return 1, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					}
-					return -1, nil
-				})
-			})
+			return 3, decodeFees(d, &v.Fees)
 		case "id":
-			return 4, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Id)
 		case "payment_method":
-			return 5, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.PaymentMethod)
 		case "status":
-			return 6, jsondec.Ptr(d, &v.Status, jsondec.Str[SettlementStatus])
+			return 6, jsondec.Str[SettlementStatus](d, &v.Status)
 		case "updated_at":
-			return 7, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 7, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		case "utr":
-			return 8, jsondec.Ptr(d, &v.Utr, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.Utr)
 		}
 		return -1, nil
 	})
@@ -5061,7 +4507,7 @@ func decodeSettlementWebhookEvent(d *jx.Decoder, v *SettlementWebhookEvent) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeSettlement)
+			return 0, decodeSettlement(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[SettlementWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -5099,7 +4545,7 @@ func decodeSubscription(d *jx.Decoder, v *Subscription) error {
 		case "amount":
 			return 0, jsondec.Int[Amount](d, &v.Amount)
 		case "billing_cycles":
-			return 1, jsondec.Ptr(d, &v.BillingCycles, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.BillingCycles)
 		case "cancelled_at":
 			return 2, jsondec.Ptr(d, &v.CancelledAt, jsondec.Unmarshaler[openapi_types.Date])
 		case "currency":
@@ -5113,25 +4559,23 @@ func decodeSubscription(d *jx.Decoder, v *Subscription) error {
 		case "id":
 			return 7, jsondec.Str[string](d, &v.Id)
 		case "interval_count":
-			return 8, jsondec.Ptr(d, &v.IntervalCount, jsondec.Int[IntervalCount])
+			return 8, jsondec.Int[IntervalCount](d, &v.IntervalCount)
 		case "interval_type":
 			return 9, jsondec.Str[IntervalType](d, &v.IntervalType)
 		case "next_payment_date":
 			return 10, jsondec.Ptr(d, &v.NextPaymentDate, jsondec.Unmarshaler[openapi_types.Date])
 		case "notes":
-			return 11, jsondec.Ptr(d, &v.Notes, func(d *jx.Decoder, p *Notes) error {
-				return jsondec.Map(d, p, jsondec.Str[string])
-			})
+			return 11, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "plan_description":
-			return 12, jsondec.Ptr(d, &v.PlanDescription, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.PlanDescription)
 		case "plan_name":
-			return 13, jsondec.Ptr(d, &v.PlanName, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.PlanName)
 		case "product_description":
 			return 14, jsondec.Str[string](d, &v.ProductDescription)
 		case "product_name":
 			return 15, jsondec.Str[string](d, &v.ProductName)
 		case "reference_number":
-			return 16, jsondec.Ptr(d, &v.ReferenceNumber, jsondec.Str[string])
+			return 16, jsondec.Str[string](d, &v.ReferenceNumber)
 		case "start_date":
 			return 17, jsondec.Unmarshaler[openapi_types.Date](d, &v.StartDate)
 		case "status":
@@ -5153,7 +4597,7 @@ func decodeSubscriptionWebhookEvent(d *jx.Decoder, v *SubscriptionWebhookEvent) 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeSubscription)
+			return 0, decodeSubscription(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[SubscriptionWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -5187,13 +4631,13 @@ func decodeTaxLine(d *jx.Decoder, v *TaxLine) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "bps":
-			return 1, jsondec.Ptr(d, &v.Bps, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.Bps)
 		case "currency":
-			return 2, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "name":
-			return 3, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.Name)
 		}
 		return -1, nil
 	})
@@ -5209,109 +4653,25 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "credit":
-			return 1, jsondec.Ptr(d, &v.Credit, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "amount":
-						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-					case "currency":
-						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 1, decodeMoney(d, &v.Credit)
 		case "debit":
-			return 2, jsondec.Ptr(d, &v.Debit, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "amount":
-						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-					case "currency":
-						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 2, decodeMoney(d, &v.Debit)
 		case "fees":
-			return 3, jsondec.Ptr(d, &v.Fees, func(d *jx.Decoder, v *struct {
-				FxFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"fx_fee,omitempty\""
-				TxnFee *struct {
-					Amount   *int64  "json:\"amount,omitempty\""
-					Currency *string "json:\"currency,omitempty\""
-				} "json:\"txn_fee,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "fx_fee":
-						return 0, jsondec.Ptr(d, &v.FxFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					case "txn_fee":
-						return 1, jsondec.Ptr(d, &v.TxnFee, func(d *jx.Decoder, v *struct {
-							Amount   *int64  "json:\"amount,omitempty\""
-							Currency *string "json:\"currency,omitempty\""
-						}) error {
-							return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-								switch string(k) {
-								case "amount":
-									return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-								case "currency":
-									return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-								}
-								return -1, nil
-							})
-						})
-					}
-					return -1, nil
-				})
-			})
+			return 3, decodeFees(d, &v.Fees)
 		case "id":
-			return 4, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Id)
 		case "processed_at":
-			return 5, jsondec.Ptr(d, &v.ProcessedAt, jsondec.Unmarshaler[time.Time])
+			return 5, jsondec.Unmarshaler[time.Time](d, &v.ProcessedAt)
 		case "settled_amount":
-			return 6, jsondec.Ptr(d, &v.SettledAmount, func(d *jx.Decoder, v *struct {
-				Amount   *int64  "json:\"amount,omitempty\""
-				Currency *string "json:\"currency,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "amount":
-						return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
-					case "currency":
-						return 1, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 6, decodeMoney(d, &v.SettledAmount)
 		case "source_id":
-			return 7, jsondec.Ptr(d, &v.SourceId, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.SourceId)
 		case "source_type":
-			return 8, jsondec.Ptr(d, &v.SourceType, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.SourceType)
 		case "updated_at":
-			return 9, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 9, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -5327,9 +4687,9 @@ func decodeUpdateCustomerRequest(d *jx.Decoder, v *UpdateCustomerRequest) error 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "email":
-			return 0, jsondec.Ptr(d, &v.Email, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Email)
 		case "phone":
-			return 1, jsondec.Ptr(d, &v.Phone, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.Phone)
 		}
 		return -1, nil
 	})
@@ -5379,20 +4739,7 @@ func decodeUpdateOrderRfiJSONBody(d *jx.Decoder, v *UpdateOrderRfiJSONBody) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
-				Id       string "json:\"id\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "id":
-						return 0, jsondec.Str[string](d, &v.Id)
-					case "rfi_doc_id":
-						return 1, jsondec.Str[string](d, &v.RfiDocId)
-					}
-					return -1, nil
-				})
-			})
+			return 0, jsondec.Slice(d, &v.Documents, decodeRfiDocumentUpload)
 		}
 		return -1, nil
 	})
@@ -5408,20 +4755,7 @@ func decodeUpdateOrderRfiJSONRequestBody(d *jx.Decoder, v *UpdateOrderRfiJSONReq
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
-				Id       string "json:\"id\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "id":
-						return 0, jsondec.Str[string](d, &v.Id)
-					case "rfi_doc_id":
-						return 1, jsondec.Str[string](d, &v.RfiDocId)
-					}
-					return -1, nil
-				})
-			})
+			return 0, jsondec.Slice(d, &v.Documents, decodeRfiDocumentUpload)
 		}
 		return -1, nil
 	})
@@ -5437,9 +4771,9 @@ func decodeUpdatePayinJSONBody(d *jx.Decoder, v *UpdatePayinJSONBody) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "expires_at":
-			return 0, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.ExpiresAt)
 		case "reminder_frequency":
-			return 1, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.ReminderFrequency)
 		}
 		return -1, nil
 	})
@@ -5455,9 +4789,9 @@ func decodeUpdatePayinJSONRequestBody(d *jx.Decoder, v *UpdatePayinJSONRequestBo
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "expires_at":
-			return 0, jsondec.Ptr(d, &v.ExpiresAt, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.ExpiresAt)
 		case "reminder_frequency":
-			return 1, jsondec.Ptr(d, &v.ReminderFrequency, jsondec.Int[int64])
+			return 1, jsondec.Int[int64](d, &v.ReminderFrequency)
 		}
 		return -1, nil
 	})
@@ -5473,20 +4807,7 @@ func decodeUpdatePayinRfiJSONBody(d *jx.Decoder, v *UpdatePayinRfiJSONBody) erro
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
-				Id       string "json:\"id\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "id":
-						return 0, jsondec.Str[string](d, &v.Id)
-					case "rfi_doc_id":
-						return 1, jsondec.Str[string](d, &v.RfiDocId)
-					}
-					return -1, nil
-				})
-			})
+			return 0, jsondec.Slice(d, &v.Documents, decodeRfiDocumentUpload)
 		}
 		return -1, nil
 	})
@@ -5502,20 +4823,7 @@ func decodeUpdatePayinRfiJSONRequestBody(d *jx.Decoder, v *UpdatePayinRfiJSONReq
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "documents":
-			return 0, jsondec.Slice(d, &v.Documents, func(d *jx.Decoder, v *struct {
-				Id       string "json:\"id\""
-				RfiDocId string "json:\"rfi_doc_id\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "id":
-						return 0, jsondec.Str[string](d, &v.Id)
-					case "rfi_doc_id":
-						return 1, jsondec.Str[string](d, &v.RfiDocId)
-					}
-					return -1, nil
-				})
-			})
+			return 0, jsondec.Slice(d, &v.Documents, decodeRfiDocumentUpload)
 		}
 		return -1, nil
 	})
@@ -5617,17 +4925,15 @@ func decodeUpdateRfiRefundJSONRequestBody(d *jx.Decoder, v *UpdateRfiRefundJSONR
 	})
 }
 
-// UnmarshalJSON decodes ValidateBankAccountJSONBody1 with a decoder generated for it
+// UnmarshalJSON decodes UpiAccount with a decoder generated for it
 // (internal/jsondec): encoding/json's results, without reflection.
-func (v *ValidateBankAccountJSONBody1) UnmarshalJSON(b []byte) error {
-	return jsondec.Unmarshal(b, v, decodeValidateBankAccountJSONBody1)
-}
+func (v *UpiAccount) UnmarshalJSON(b []byte) error { return jsondec.Unmarshal(b, v, decodeUpiAccount) }
 
-func decodeValidateBankAccountJSONBody1(d *jx.Decoder, v *ValidateBankAccountJSONBody1) error {
+func decodeUpiAccount(d *jx.Decoder, v *UpiAccount) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
-		case "id":
-			return 0, jsondec.Str[string](d, &v.Id)
+		case "upi_id":
+			return 0, jsondec.Str[string](d, &v.UpiId)
 		}
 		return -1, nil
 	})
@@ -5643,19 +4949,37 @@ func decodeVirtualAccount(d *jx.Decoder, v *VirtualAccount) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_id":
-			return 0, jsondec.Ptr(d, &v.AccountId, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.AccountId)
 		case "account_number":
-			return 1, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.AccountNumber)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Unmarshaler[time.Time])
+			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[Currency])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "name":
-			return 4, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.Name)
 		case "status":
-			return 5, jsondec.Ptr(d, &v.Status, jsondec.Str[VirtualAccountStatus])
+			return 5, jsondec.Str[VirtualAccountStatus](d, &v.Status)
 		case "updated_at":
-			return 6, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Unmarshaler[time.Time])
+			return 6, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+		}
+		return -1, nil
+	})
+}
+
+// UnmarshalJSON decodes VirtualAccountRequestStatus with a decoder generated for it
+// (internal/jsondec): encoding/json's results, without reflection.
+func (v *VirtualAccountRequestStatus) UnmarshalJSON(b []byte) error {
+	return jsondec.Unmarshal(b, v, decodeVirtualAccountRequestStatus)
+}
+
+func decodeVirtualAccountRequestStatus(d *jx.Decoder, v *VirtualAccountRequestStatus) error {
+	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
+		switch string(k) {
+		case "merchant_id":
+			return 0, jsondec.Str[string](d, &v.MerchantId)
+		case "status":
+			return 1, jsondec.Str[string](d, &v.Status)
 		}
 		return -1, nil
 	})
@@ -5671,22 +4995,9 @@ func decodeVirtualAccountV2Accepted(d *jx.Decoder, v *VirtualAccountV2Accepted) 
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, v *struct {
-				MerchantId *string "json:\"merchant_id,omitempty\""
-				Status     *string "json:\"status,omitempty\""
-			}) error {
-				return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
-					switch string(k) {
-					case "merchant_id":
-						return 0, jsondec.Ptr(d, &v.MerchantId, jsondec.Str[string])
-					case "status":
-						return 1, jsondec.Ptr(d, &v.Status, jsondec.Str[string])
-					}
-					return -1, nil
-				})
-			})
+			return 0, decodeVirtualAccountRequestStatus(d, &v.Data)
 		case "message":
-			return 1, jsondec.Ptr(d, &v.Message, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.Message)
 		}
 		return -1, nil
 	})
@@ -5702,7 +5013,7 @@ func decodeVirtualAccountWebhookEvent(d *jx.Decoder, v *VirtualAccountWebhookEve
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, decodeVirtualAccount)
+			return 0, decodeVirtualAccount(d, &v.Data)
 		case "entity_type":
 			return 1, jsondec.Str[VirtualAccountWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -5738,13 +5049,13 @@ func decodeWebhookRfiDocument(d *jx.Decoder, v *WebhookRfiDocument) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "name":
-			return 0, jsondec.Ptr(d, &v.Name, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.Name)
 		case "required_document_type":
-			return 1, jsondec.Ptr(d, &v.RequiredDocumentType, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.RequiredDocumentType)
 		case "rfi_doc_id":
-			return 2, jsondec.Ptr(d, &v.RfiDocId, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.RfiDocId)
 		case "rfi_document_id":
-			return 3, jsondec.Ptr(d, &v.RfiDocumentId, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.RfiDocumentId)
 		}
 		return -1, nil
 	})
@@ -5760,9 +5071,7 @@ func decodeWebhookTestWebhookEvent(d *jx.Decoder, v *WebhookTestWebhookEvent) er
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "data":
-			return 0, jsondec.Ptr(d, &v.Data, func(d *jx.Decoder, p *WebhookTestData) error {
-				return jsondec.Map(d, p, jsondec.Std[interface{}])
-			})
+			return 0, jsondec.Map(d, &v.Data, jsondec.Std[interface{}])
 		case "entity_type":
 			return 1, jsondec.Str[WebhookTestWebhookEventEntityType](d, &v.EntityType)
 		case "event_type":
@@ -5796,39 +5105,31 @@ func decodeWithdrawal(d *jx.Decoder, v *Withdrawal) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "amount":
-			return 0, jsondec.Ptr(d, &v.Amount, jsondec.Int[int64])
+			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "balance_used":
-			return 1, jsondec.Ptr(d, &v.BalanceUsed, func(d *jx.Decoder, p *[]Balance) error {
-				return jsondec.Slice(d, p, decodeBalance)
-			})
+			return 1, jsondec.Slice(d, &v.BalanceUsed, decodeBalance)
 		case "created_at":
-			return 2, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.CreatedAt)
 		case "currency":
-			return 3, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "fx_fees":
-			return 4, jsondec.Ptr(d, &v.FxFees, func(d *jx.Decoder, p *[]Balance) error {
-				return jsondec.Slice(d, p, decodeBalance)
-			})
+			return 4, jsondec.Slice(d, &v.FxFees, decodeBalance)
 		case "id":
-			return 5, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.Id)
 		case "mid_market_rate":
-			return 6, jsondec.Ptr(d, &v.MidMarketRate, func(d *jx.Decoder, p *[]ConversionRate) error {
-				return jsondec.Slice(d, p, decodeConversionRate)
-			})
+			return 6, jsondec.Slice(d, &v.MidMarketRate, decodeConversionRate)
 		case "payment_method":
-			return 7, jsondec.Ptr(d, &v.PaymentMethod, jsondec.Str[WithdrawalPaymentMethod])
+			return 7, jsondec.Str[WithdrawalPaymentMethod](d, &v.PaymentMethod)
 		case "purpose_code":
-			return 8, jsondec.Ptr(d, &v.PurposeCode, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.PurposeCode)
 		case "status":
-			return 9, jsondec.Ptr(d, &v.Status, jsondec.Str[WithdrawalStatus])
+			return 9, jsondec.Str[WithdrawalStatus](d, &v.Status)
 		case "txn_fees":
-			return 10, jsondec.Ptr(d, &v.TxnFees, func(d *jx.Decoder, p *[]Balance) error {
-				return jsondec.Slice(d, p, decodeBalance)
-			})
+			return 10, jsondec.Slice(d, &v.TxnFees, decodeBalance)
 		case "updated_at":
-			return 11, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.UpdatedAt)
 		case "withdrawal_account_id":
-			return 12, jsondec.Ptr(d, &v.WithdrawalAccountId, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.WithdrawalAccountId)
 		}
 		return -1, nil
 	})
@@ -5844,37 +5145,37 @@ func decodeWithdrawalAccount(d *jx.Decoder, v *WithdrawalAccount) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "account_number":
-			return 0, jsondec.Ptr(d, &v.AccountNumber, jsondec.Str[string])
+			return 0, jsondec.Str[string](d, &v.AccountNumber)
 		case "address_line1":
-			return 1, jsondec.Ptr(d, &v.AddressLine1, jsondec.Str[string])
+			return 1, jsondec.Str[string](d, &v.AddressLine1)
 		case "address_line2":
-			return 2, jsondec.Ptr(d, &v.AddressLine2, jsondec.Str[string])
+			return 2, jsondec.Str[string](d, &v.AddressLine2)
 		case "bank_name":
-			return 3, jsondec.Ptr(d, &v.BankName, jsondec.Str[string])
+			return 3, jsondec.Str[string](d, &v.BankName)
 		case "bic_primary":
-			return 4, jsondec.Ptr(d, &v.BicPrimary, jsondec.Str[string])
+			return 4, jsondec.Str[string](d, &v.BicPrimary)
 		case "bic_secondary":
-			return 5, jsondec.Ptr(d, &v.BicSecondary, jsondec.Str[string])
+			return 5, jsondec.Str[string](d, &v.BicSecondary)
 		case "city":
-			return 6, jsondec.Ptr(d, &v.City, jsondec.Str[string])
+			return 6, jsondec.Str[string](d, &v.City)
 		case "country":
-			return 7, jsondec.Ptr(d, &v.Country, jsondec.Str[string])
+			return 7, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 8, jsondec.Ptr(d, &v.CreatedAt, jsondec.Str[string])
+			return 8, jsondec.Str[string](d, &v.CreatedAt)
 		case "currency":
-			return 9, jsondec.Ptr(d, &v.Currency, jsondec.Str[string])
+			return 9, jsondec.Str[Currency](d, &v.Currency)
 		case "email":
-			return 10, jsondec.Ptr(d, &v.Email, jsondec.Unmarshaler[openapi_types.Email])
+			return 10, jsondec.Str[string](d, &v.Email)
 		case "holder_name":
-			return 11, jsondec.Ptr(d, &v.HolderName, jsondec.Str[string])
+			return 11, jsondec.Str[string](d, &v.HolderName)
 		case "id":
-			return 12, jsondec.Ptr(d, &v.Id, jsondec.Str[string])
+			return 12, jsondec.Str[string](d, &v.Id)
 		case "pincode":
-			return 13, jsondec.Ptr(d, &v.Pincode, jsondec.Str[string])
+			return 13, jsondec.Str[string](d, &v.Pincode)
 		case "state":
-			return 14, jsondec.Ptr(d, &v.State, jsondec.Str[string])
+			return 14, jsondec.Str[string](d, &v.State)
 		case "updated_at":
-			return 15, jsondec.Ptr(d, &v.UpdatedAt, jsondec.Str[string])
+			return 15, jsondec.Str[string](d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})

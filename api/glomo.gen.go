@@ -210,21 +210,6 @@ func (e BeneficiaryV2CreateRequestCategory) Valid() bool {
 	}
 }
 
-// Defines values for CreateInternalTransferRequestCurrency.
-const (
-	CreateInternalTransferRequestCurrencyAED CreateInternalTransferRequestCurrency = "AED"
-)
-
-// Valid indicates whether the value is a known member of the CreateInternalTransferRequestCurrency enum.
-func (e CreateInternalTransferRequestCurrency) Valid() bool {
-	switch e {
-	case CreateInternalTransferRequestCurrencyAED:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateLrsQuoteRequestResource.
 const (
 	CreateLrsQuoteRequestResourcePayin  CreateLrsQuoteRequestResource = "payin"
@@ -237,42 +222,6 @@ func (e CreateLrsQuoteRequestResource) Valid() bool {
 	case CreateLrsQuoteRequestResourcePayin:
 		return true
 	case CreateLrsQuoteRequestResourcePayout:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateLrsQuoteRequestSourceCurrency.
-const (
-	CreateLrsQuoteRequestSourceCurrencyINR CreateLrsQuoteRequestSourceCurrency = "INR"
-	CreateLrsQuoteRequestSourceCurrencyUSD CreateLrsQuoteRequestSourceCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreateLrsQuoteRequestSourceCurrency enum.
-func (e CreateLrsQuoteRequestSourceCurrency) Valid() bool {
-	switch e {
-	case CreateLrsQuoteRequestSourceCurrencyINR:
-		return true
-	case CreateLrsQuoteRequestSourceCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateLrsQuoteRequestTargetCurrency.
-const (
-	CreateLrsQuoteRequestTargetCurrencyINR CreateLrsQuoteRequestTargetCurrency = "INR"
-	CreateLrsQuoteRequestTargetCurrencyUSD CreateLrsQuoteRequestTargetCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreateLrsQuoteRequestTargetCurrency enum.
-func (e CreateLrsQuoteRequestTargetCurrency) Valid() bool {
-	switch e {
-	case CreateLrsQuoteRequestTargetCurrencyINR:
-		return true
-	case CreateLrsQuoteRequestTargetCurrencyUSD:
 		return true
 	default:
 		return false
@@ -1254,39 +1203,6 @@ func (e CreateMerchantRequestSubCategory) Valid() bool {
 	}
 }
 
-// Defines values for CreatePayoutWithoutQuoteRequestDestinationCurrency.
-const (
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyAED CreatePayoutWithoutQuoteRequestDestinationCurrency = "AED"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD CreatePayoutWithoutQuoteRequestDestinationCurrency = "AUD"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR CreatePayoutWithoutQuoteRequestDestinationCurrency = "EUR"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP CreatePayoutWithoutQuoteRequestDestinationCurrency = "GBP"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyINR CreatePayoutWithoutQuoteRequestDestinationCurrency = "INR"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencySGD CreatePayoutWithoutQuoteRequestDestinationCurrency = "SGD"
-	CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD CreatePayoutWithoutQuoteRequestDestinationCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestDestinationCurrency enum.
-func (e CreatePayoutWithoutQuoteRequestDestinationCurrency) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAED:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyAUD:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyEUR:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyGBP:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyINR:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencySGD:
-		return true
-	case CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreatePayoutWithoutQuoteRequestPaymentRail.
 const (
 	CreatePayoutWithoutQuoteRequestPaymentRailFps   CreatePayoutWithoutQuoteRequestPaymentRail = "fps"
@@ -1323,36 +1239,6 @@ func (e CreatePayoutWithoutQuoteRequestPaymentRail) Valid() bool {
 	case CreatePayoutWithoutQuoteRequestPaymentRailSwift:
 		return true
 	case CreatePayoutWithoutQuoteRequestPaymentRailUpi:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreatePayoutWithoutQuoteRequestSourceCurrency.
-const (
-	CreatePayoutWithoutQuoteRequestSourceCurrencyAED CreatePayoutWithoutQuoteRequestSourceCurrency = "AED"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyAUD CreatePayoutWithoutQuoteRequestSourceCurrency = "AUD"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyEUR CreatePayoutWithoutQuoteRequestSourceCurrency = "EUR"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyGBP CreatePayoutWithoutQuoteRequestSourceCurrency = "GBP"
-	CreatePayoutWithoutQuoteRequestSourceCurrencySGD CreatePayoutWithoutQuoteRequestSourceCurrency = "SGD"
-	CreatePayoutWithoutQuoteRequestSourceCurrencyUSD CreatePayoutWithoutQuoteRequestSourceCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the CreatePayoutWithoutQuoteRequestSourceCurrency enum.
-func (e CreatePayoutWithoutQuoteRequestSourceCurrency) Valid() bool {
-	switch e {
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyAED:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyAUD:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyEUR:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyGBP:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencySGD:
-		return true
-	case CreatePayoutWithoutQuoteRequestSourceCurrencyUSD:
 		return true
 	default:
 		return false
@@ -1434,6 +1320,513 @@ func (e CreateVirtualAccountV2RequestPaymentType) Valid() bool {
 	case CreateVirtualAccountV2RequestPaymentTypeLocal:
 		return true
 	case CreateVirtualAccountV2RequestPaymentTypeSwift:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Currency.
+const (
+	AED Currency = "AED"
+	AFN Currency = "AFN"
+	ALL Currency = "ALL"
+	AMD Currency = "AMD"
+	AOA Currency = "AOA"
+	ARS Currency = "ARS"
+	AUD Currency = "AUD"
+	AWG Currency = "AWG"
+	AZN Currency = "AZN"
+	BAM Currency = "BAM"
+	BBD Currency = "BBD"
+	BDT Currency = "BDT"
+	BHD Currency = "BHD"
+	BIF Currency = "BIF"
+	BMD Currency = "BMD"
+	BND Currency = "BND"
+	BOB Currency = "BOB"
+	BOV Currency = "BOV"
+	BRL Currency = "BRL"
+	BSD Currency = "BSD"
+	BTN Currency = "BTN"
+	BWP Currency = "BWP"
+	BYN Currency = "BYN"
+	BZD Currency = "BZD"
+	CAD Currency = "CAD"
+	CDF Currency = "CDF"
+	CHE Currency = "CHE"
+	CHF Currency = "CHF"
+	CHW Currency = "CHW"
+	CLF Currency = "CLF"
+	CLP Currency = "CLP"
+	CNY Currency = "CNY"
+	COP Currency = "COP"
+	COU Currency = "COU"
+	CRC Currency = "CRC"
+	CUP Currency = "CUP"
+	CVE Currency = "CVE"
+	CZK Currency = "CZK"
+	DJF Currency = "DJF"
+	DKK Currency = "DKK"
+	DOP Currency = "DOP"
+	DZD Currency = "DZD"
+	EGP Currency = "EGP"
+	ERN Currency = "ERN"
+	ETB Currency = "ETB"
+	EUR Currency = "EUR"
+	FJD Currency = "FJD"
+	FKP Currency = "FKP"
+	GBP Currency = "GBP"
+	GEL Currency = "GEL"
+	GHS Currency = "GHS"
+	GIP Currency = "GIP"
+	GMD Currency = "GMD"
+	GNF Currency = "GNF"
+	GTQ Currency = "GTQ"
+	GYD Currency = "GYD"
+	HKD Currency = "HKD"
+	HNL Currency = "HNL"
+	HTG Currency = "HTG"
+	HUF Currency = "HUF"
+	IDR Currency = "IDR"
+	ILS Currency = "ILS"
+	INR Currency = "INR"
+	IQD Currency = "IQD"
+	IRR Currency = "IRR"
+	ISK Currency = "ISK"
+	JMD Currency = "JMD"
+	JOD Currency = "JOD"
+	JPY Currency = "JPY"
+	KES Currency = "KES"
+	KGS Currency = "KGS"
+	KHR Currency = "KHR"
+	KMF Currency = "KMF"
+	KPW Currency = "KPW"
+	KRW Currency = "KRW"
+	KWD Currency = "KWD"
+	KYD Currency = "KYD"
+	KZT Currency = "KZT"
+	LAK Currency = "LAK"
+	LBP Currency = "LBP"
+	LKR Currency = "LKR"
+	LRD Currency = "LRD"
+	LSL Currency = "LSL"
+	LYD Currency = "LYD"
+	MAD Currency = "MAD"
+	MDL Currency = "MDL"
+	MGA Currency = "MGA"
+	MKD Currency = "MKD"
+	MMK Currency = "MMK"
+	MNT Currency = "MNT"
+	MOP Currency = "MOP"
+	MRU Currency = "MRU"
+	MUR Currency = "MUR"
+	MVR Currency = "MVR"
+	MWK Currency = "MWK"
+	MXN Currency = "MXN"
+	MXV Currency = "MXV"
+	MYR Currency = "MYR"
+	MZN Currency = "MZN"
+	NAD Currency = "NAD"
+	NGN Currency = "NGN"
+	NIO Currency = "NIO"
+	NOK Currency = "NOK"
+	NPR Currency = "NPR"
+	NZD Currency = "NZD"
+	OMR Currency = "OMR"
+	PAB Currency = "PAB"
+	PEN Currency = "PEN"
+	PGK Currency = "PGK"
+	PHP Currency = "PHP"
+	PKR Currency = "PKR"
+	PLN Currency = "PLN"
+	PYG Currency = "PYG"
+	QAR Currency = "QAR"
+	RON Currency = "RON"
+	RSD Currency = "RSD"
+	RUB Currency = "RUB"
+	RWF Currency = "RWF"
+	SAR Currency = "SAR"
+	SBD Currency = "SBD"
+	SCR Currency = "SCR"
+	SDG Currency = "SDG"
+	SEK Currency = "SEK"
+	SGD Currency = "SGD"
+	SHP Currency = "SHP"
+	SLE Currency = "SLE"
+	SOS Currency = "SOS"
+	SRD Currency = "SRD"
+	SSP Currency = "SSP"
+	STN Currency = "STN"
+	SVC Currency = "SVC"
+	SYP Currency = "SYP"
+	SZL Currency = "SZL"
+	THB Currency = "THB"
+	TJS Currency = "TJS"
+	TMT Currency = "TMT"
+	TND Currency = "TND"
+	TOP Currency = "TOP"
+	TRY Currency = "TRY"
+	TTD Currency = "TTD"
+	TWD Currency = "TWD"
+	TZS Currency = "TZS"
+	UAH Currency = "UAH"
+	UGX Currency = "UGX"
+	USD Currency = "USD"
+	USN Currency = "USN"
+	UYI Currency = "UYI"
+	UYU Currency = "UYU"
+	UYW Currency = "UYW"
+	UZS Currency = "UZS"
+	VED Currency = "VED"
+	VES Currency = "VES"
+	VND Currency = "VND"
+	VUV Currency = "VUV"
+	WST Currency = "WST"
+	XAD Currency = "XAD"
+	XAF Currency = "XAF"
+	XCD Currency = "XCD"
+	XCG Currency = "XCG"
+	XOF Currency = "XOF"
+	XPF Currency = "XPF"
+	YER Currency = "YER"
+	ZAR Currency = "ZAR"
+	ZMW Currency = "ZMW"
+	ZWG Currency = "ZWG"
+)
+
+// Valid indicates whether the value is a known member of the Currency enum.
+func (e Currency) Valid() bool {
+	switch e {
+	case AED:
+		return true
+	case AFN:
+		return true
+	case ALL:
+		return true
+	case AMD:
+		return true
+	case AOA:
+		return true
+	case ARS:
+		return true
+	case AUD:
+		return true
+	case AWG:
+		return true
+	case AZN:
+		return true
+	case BAM:
+		return true
+	case BBD:
+		return true
+	case BDT:
+		return true
+	case BHD:
+		return true
+	case BIF:
+		return true
+	case BMD:
+		return true
+	case BND:
+		return true
+	case BOB:
+		return true
+	case BOV:
+		return true
+	case BRL:
+		return true
+	case BSD:
+		return true
+	case BTN:
+		return true
+	case BWP:
+		return true
+	case BYN:
+		return true
+	case BZD:
+		return true
+	case CAD:
+		return true
+	case CDF:
+		return true
+	case CHE:
+		return true
+	case CHF:
+		return true
+	case CHW:
+		return true
+	case CLF:
+		return true
+	case CLP:
+		return true
+	case CNY:
+		return true
+	case COP:
+		return true
+	case COU:
+		return true
+	case CRC:
+		return true
+	case CUP:
+		return true
+	case CVE:
+		return true
+	case CZK:
+		return true
+	case DJF:
+		return true
+	case DKK:
+		return true
+	case DOP:
+		return true
+	case DZD:
+		return true
+	case EGP:
+		return true
+	case ERN:
+		return true
+	case ETB:
+		return true
+	case EUR:
+		return true
+	case FJD:
+		return true
+	case FKP:
+		return true
+	case GBP:
+		return true
+	case GEL:
+		return true
+	case GHS:
+		return true
+	case GIP:
+		return true
+	case GMD:
+		return true
+	case GNF:
+		return true
+	case GTQ:
+		return true
+	case GYD:
+		return true
+	case HKD:
+		return true
+	case HNL:
+		return true
+	case HTG:
+		return true
+	case HUF:
+		return true
+	case IDR:
+		return true
+	case ILS:
+		return true
+	case INR:
+		return true
+	case IQD:
+		return true
+	case IRR:
+		return true
+	case ISK:
+		return true
+	case JMD:
+		return true
+	case JOD:
+		return true
+	case JPY:
+		return true
+	case KES:
+		return true
+	case KGS:
+		return true
+	case KHR:
+		return true
+	case KMF:
+		return true
+	case KPW:
+		return true
+	case KRW:
+		return true
+	case KWD:
+		return true
+	case KYD:
+		return true
+	case KZT:
+		return true
+	case LAK:
+		return true
+	case LBP:
+		return true
+	case LKR:
+		return true
+	case LRD:
+		return true
+	case LSL:
+		return true
+	case LYD:
+		return true
+	case MAD:
+		return true
+	case MDL:
+		return true
+	case MGA:
+		return true
+	case MKD:
+		return true
+	case MMK:
+		return true
+	case MNT:
+		return true
+	case MOP:
+		return true
+	case MRU:
+		return true
+	case MUR:
+		return true
+	case MVR:
+		return true
+	case MWK:
+		return true
+	case MXN:
+		return true
+	case MXV:
+		return true
+	case MYR:
+		return true
+	case MZN:
+		return true
+	case NAD:
+		return true
+	case NGN:
+		return true
+	case NIO:
+		return true
+	case NOK:
+		return true
+	case NPR:
+		return true
+	case NZD:
+		return true
+	case OMR:
+		return true
+	case PAB:
+		return true
+	case PEN:
+		return true
+	case PGK:
+		return true
+	case PHP:
+		return true
+	case PKR:
+		return true
+	case PLN:
+		return true
+	case PYG:
+		return true
+	case QAR:
+		return true
+	case RON:
+		return true
+	case RSD:
+		return true
+	case RUB:
+		return true
+	case RWF:
+		return true
+	case SAR:
+		return true
+	case SBD:
+		return true
+	case SCR:
+		return true
+	case SDG:
+		return true
+	case SEK:
+		return true
+	case SGD:
+		return true
+	case SHP:
+		return true
+	case SLE:
+		return true
+	case SOS:
+		return true
+	case SRD:
+		return true
+	case SSP:
+		return true
+	case STN:
+		return true
+	case SVC:
+		return true
+	case SYP:
+		return true
+	case SZL:
+		return true
+	case THB:
+		return true
+	case TJS:
+		return true
+	case TMT:
+		return true
+	case TND:
+		return true
+	case TOP:
+		return true
+	case TRY:
+		return true
+	case TTD:
+		return true
+	case TWD:
+		return true
+	case TZS:
+		return true
+	case UAH:
+		return true
+	case UGX:
+		return true
+	case USD:
+		return true
+	case USN:
+		return true
+	case UYI:
+		return true
+	case UYU:
+		return true
+	case UYW:
+		return true
+	case UZS:
+		return true
+	case VED:
+		return true
+	case VES:
+		return true
+	case VND:
+		return true
+	case VUV:
+		return true
+	case WST:
+		return true
+	case XAD:
+		return true
+	case XAF:
+		return true
+	case XCD:
+		return true
+	case XCG:
+		return true
+	case XOF:
+		return true
+	case XPF:
+		return true
+	case YER:
+		return true
+	case ZAR:
+		return true
+	case ZMW:
+		return true
+	case ZWG:
 		return true
 	default:
 		return false
@@ -1653,36 +2046,6 @@ func (e MockUpdatePayoutStatusRequestStatus) Valid() bool {
 	}
 }
 
-// Defines values for OrderResponseCurrency.
-const (
-	OrderResponseCurrencyAED OrderResponseCurrency = "AED"
-	OrderResponseCurrencyAUD OrderResponseCurrency = "AUD"
-	OrderResponseCurrencyEUR OrderResponseCurrency = "EUR"
-	OrderResponseCurrencyGBP OrderResponseCurrency = "GBP"
-	OrderResponseCurrencySGD OrderResponseCurrency = "SGD"
-	OrderResponseCurrencyUSD OrderResponseCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the OrderResponseCurrency enum.
-func (e OrderResponseCurrency) Valid() bool {
-	switch e {
-	case OrderResponseCurrencyAED:
-		return true
-	case OrderResponseCurrencyAUD:
-		return true
-	case OrderResponseCurrencyEUR:
-		return true
-	case OrderResponseCurrencyGBP:
-		return true
-	case OrderResponseCurrencySGD:
-		return true
-	case OrderResponseCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for OrderResponsePaymentMethods.
 const (
 	OrderResponsePaymentMethodsBankTransfer OrderResponsePaymentMethods = "bank_transfer"
@@ -1737,36 +2100,6 @@ func (e OrderResponseStatus) Valid() bool {
 	}
 }
 
-// Defines values for OrdersCurrency.
-const (
-	OrdersCurrencyAED OrdersCurrency = "AED"
-	OrdersCurrencyAUD OrdersCurrency = "AUD"
-	OrdersCurrencyEUR OrdersCurrency = "EUR"
-	OrdersCurrencyGBP OrdersCurrency = "GBP"
-	OrdersCurrencySGD OrdersCurrency = "SGD"
-	OrdersCurrencyUSD OrdersCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the OrdersCurrency enum.
-func (e OrdersCurrency) Valid() bool {
-	switch e {
-	case OrdersCurrencyAED:
-		return true
-	case OrdersCurrencyAUD:
-		return true
-	case OrdersCurrencyEUR:
-		return true
-	case OrdersCurrencyGBP:
-		return true
-	case OrdersCurrencySGD:
-		return true
-	case OrdersCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for OrdersPaymentMethods.
 const (
 	OrdersPaymentMethodsBankTransfer OrdersPaymentMethods = "bank_transfer"
@@ -1815,36 +2148,6 @@ func (e OrdersStatus) Valid() bool {
 	case OrdersStatusPaid:
 		return true
 	case OrdersStatusUnderReview:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for OrdersRequestCurrency.
-const (
-	OrdersRequestCurrencyAED OrdersRequestCurrency = "AED"
-	OrdersRequestCurrencyAUD OrdersRequestCurrency = "AUD"
-	OrdersRequestCurrencyEUR OrdersRequestCurrency = "EUR"
-	OrdersRequestCurrencyGBP OrdersRequestCurrency = "GBP"
-	OrdersRequestCurrencySGD OrdersRequestCurrency = "SGD"
-	OrdersRequestCurrencyUSD OrdersRequestCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the OrdersRequestCurrency enum.
-func (e OrdersRequestCurrency) Valid() bool {
-	switch e {
-	case OrdersRequestCurrencyAED:
-		return true
-	case OrdersRequestCurrencyAUD:
-		return true
-	case OrdersRequestCurrencyEUR:
-		return true
-	case OrdersRequestCurrencyGBP:
-		return true
-	case OrdersRequestCurrencySGD:
-		return true
-	case OrdersRequestCurrencyUSD:
 		return true
 	default:
 		return false
@@ -2043,36 +2346,6 @@ func (e PaymentStatus) Valid() bool {
 	}
 }
 
-// Defines values for PaymentLinkCurrency.
-const (
-	PaymentLinkCurrencyAED PaymentLinkCurrency = "AED"
-	PaymentLinkCurrencyAUD PaymentLinkCurrency = "AUD"
-	PaymentLinkCurrencyEUR PaymentLinkCurrency = "EUR"
-	PaymentLinkCurrencyGBP PaymentLinkCurrency = "GBP"
-	PaymentLinkCurrencySGD PaymentLinkCurrency = "SGD"
-	PaymentLinkCurrencyUSD PaymentLinkCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the PaymentLinkCurrency enum.
-func (e PaymentLinkCurrency) Valid() bool {
-	switch e {
-	case PaymentLinkCurrencyAED:
-		return true
-	case PaymentLinkCurrencyAUD:
-		return true
-	case PaymentLinkCurrencyEUR:
-		return true
-	case PaymentLinkCurrencyGBP:
-		return true
-	case PaymentLinkCurrencySGD:
-		return true
-	case PaymentLinkCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for PaymentLinkPaymentMethods.
 const (
 	PaymentLinkPaymentMethodsBankTransfer PaymentLinkPaymentMethods = "bank_transfer"
@@ -2130,36 +2403,6 @@ func (e PaymentLinkStatus) Valid() bool {
 	}
 }
 
-// Defines values for PaymentLinkRequestCurrency.
-const (
-	PaymentLinkRequestCurrencyAED PaymentLinkRequestCurrency = "AED"
-	PaymentLinkRequestCurrencyAUD PaymentLinkRequestCurrency = "AUD"
-	PaymentLinkRequestCurrencyEUR PaymentLinkRequestCurrency = "EUR"
-	PaymentLinkRequestCurrencyGBP PaymentLinkRequestCurrency = "GBP"
-	PaymentLinkRequestCurrencySGD PaymentLinkRequestCurrency = "SGD"
-	PaymentLinkRequestCurrencyUSD PaymentLinkRequestCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the PaymentLinkRequestCurrency enum.
-func (e PaymentLinkRequestCurrency) Valid() bool {
-	switch e {
-	case PaymentLinkRequestCurrencyAED:
-		return true
-	case PaymentLinkRequestCurrencyAUD:
-		return true
-	case PaymentLinkRequestCurrencyEUR:
-		return true
-	case PaymentLinkRequestCurrencyGBP:
-		return true
-	case PaymentLinkRequestCurrencySGD:
-		return true
-	case PaymentLinkRequestCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for PaymentLinkRequestPaymentMethods.
 const (
 	PaymentLinkRequestPaymentMethodsBankTransfer PaymentLinkRequestPaymentMethods = "bank_transfer"
@@ -2175,36 +2418,6 @@ func (e PaymentLinkRequestPaymentMethods) Valid() bool {
 	case PaymentLinkRequestPaymentMethodsCard:
 		return true
 	case PaymentLinkRequestPaymentMethodsPayViaBank:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for PaymentLinkResponseCurrency.
-const (
-	PaymentLinkResponseCurrencyAED PaymentLinkResponseCurrency = "AED"
-	PaymentLinkResponseCurrencyAUD PaymentLinkResponseCurrency = "AUD"
-	PaymentLinkResponseCurrencyEUR PaymentLinkResponseCurrency = "EUR"
-	PaymentLinkResponseCurrencyGBP PaymentLinkResponseCurrency = "GBP"
-	PaymentLinkResponseCurrencySGD PaymentLinkResponseCurrency = "SGD"
-	PaymentLinkResponseCurrencyUSD PaymentLinkResponseCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the PaymentLinkResponseCurrency enum.
-func (e PaymentLinkResponseCurrency) Valid() bool {
-	switch e {
-	case PaymentLinkResponseCurrencyAED:
-		return true
-	case PaymentLinkResponseCurrencyAUD:
-		return true
-	case PaymentLinkResponseCurrencyEUR:
-		return true
-	case PaymentLinkResponseCurrencyGBP:
-		return true
-	case PaymentLinkResponseCurrencySGD:
-		return true
-	case PaymentLinkResponseCurrencyUSD:
 		return true
 	default:
 		return false
@@ -3186,22 +3399,10 @@ func (e ListBeneficiariesV2ParamsStatus) Valid() bool {
 // AllBalances Balances of the account, one entry per enabled currency.
 type AllBalances struct {
 	// Available Funds you can use now, per currency.
-	Available *[]struct {
-		// Amount Amount in minor units.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"available,omitempty"`
+	Available []Money `json:"available,omitempty,omitzero"`
 
 	// Pending Funds collected but not yet usable, per currency.
-	Pending *[]struct {
-		// Amount Amount in minor units.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"pending,omitempty"`
+	Pending []Money `json:"pending,omitempty,omitzero"`
 }
 
 // Amount An integer amount in minor units of the accompanying currency.
@@ -3210,16 +3411,16 @@ type Amount = int64
 // AttachedDocument A document attached to a payment or payout, and its review state.
 type AttachedDocument struct {
 	// Id Document id (prefix `doc_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// RfiDocId The RFI request this document answers, if any.
-	RfiDocId *string `json:"rfi_doc_id,omitempty"`
+	RfiDocId string `json:"rfi_doc_id,omitempty,omitzero"`
 
 	// Status Review state of the document.
-	Status *AttachedDocumentStatus `json:"status,omitempty"`
+	Status AttachedDocumentStatus `json:"status,omitempty,omitzero"`
 
 	// Type Kind of object or party.
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
 
 // AttachedDocumentStatus Review state of the document.
@@ -3227,45 +3428,69 @@ type AttachedDocumentStatus string
 
 // AttachedDocumentRequest A document to attach in an RFI update: its id and the RFI request it answers.
 type AttachedDocumentRequest struct {
-	Id       string  `json:"id"`
-	RfiDocId *string `json:"rfi_doc_id"`
+	Id       string `json:"id"`
+	RfiDocId string `json:"rfi_doc_id"`
 }
 
 // Balance An amount in one currency (used in withdrawal breakdowns).
 type Balance struct {
 	// Amount Amount in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency code.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 }
 
 // BalanceConversion A conversion between two of your currency balances.
 type BalanceConversion struct {
 	// CreatedAt When the conversion was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Fees The fee charged for the conversion.
-	Fees *Money `json:"fees,omitempty"`
+	Fees Money `json:"fees,omitempty,omitzero"`
 
 	// From What was sold.
-	From *Money `json:"from,omitempty"`
+	From Money `json:"from,omitempty,omitzero"`
 
 	// Id Conversion id (prefix `conv_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// MidMarketRate Mid-market rate when the conversion ran.
-	MidMarketRate *ConversionRate `json:"mid_market_rate,omitempty"`
+	MidMarketRate ConversionRate `json:"mid_market_rate,omitempty,omitzero"`
 
 	// Status Outcome: `pending`, `success` or `failed`.
-	Status *BalanceConversionStatus `json:"status,omitempty"`
+	Status BalanceConversionStatus `json:"status,omitempty,omitzero"`
 
 	// To What was bought.
-	To *Money `json:"to,omitempty"`
+	To Money `json:"to,omitempty,omitzero"`
 }
 
 // BalanceConversionStatus Outcome: `pending`, `success` or `failed`.
 type BalanceConversionStatus string
+
+// BalanceConversionBySource defines model for BalanceConversionBySource.
+type BalanceConversionBySource struct {
+	// SourceAmount Amount to sell, in minor units of source_currency.
+	SourceAmount int64 `json:"source_amount"`
+
+	// SourceCurrency Currency to sell (ISO 4217).
+	SourceCurrency Currency `json:"source_currency"`
+
+	// TargetCurrency Currency to buy (ISO 4217).
+	TargetCurrency Currency `json:"target_currency"`
+}
+
+// BalanceConversionByTarget defines model for BalanceConversionByTarget.
+type BalanceConversionByTarget struct {
+	// SourceCurrency Currency to sell (ISO 4217).
+	SourceCurrency Currency `json:"source_currency"`
+
+	// TargetAmount Amount to receive, in minor units of target_currency.
+	TargetAmount int64 `json:"target_amount"`
+
+	// TargetCurrency Currency to buy (ISO 4217).
+	TargetCurrency Currency `json:"target_currency"`
+}
 
 // BankAccount Bank account details to validate.
 type BankAccount struct {
@@ -3285,19 +3510,25 @@ type BankAccount struct {
 	HolderName string `json:"holder_name"`
 }
 
+// BankAccountReference defines model for BankAccountReference.
+type BankAccountReference struct {
+	// Id An existing beneficiary whose account to validate (`bene_` id).
+	Id string `json:"id"`
+}
+
 // BankAccountValidation The result of one bank-account validation.
 type BankAccountValidation struct {
 	// FeeCharged The fee taken for the check.
-	FeeCharged *Money `json:"fee_charged,omitempty"`
+	FeeCharged Money `json:"fee_charged,omitempty,omitzero"`
 
 	// Id Validation id (prefix `aval_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Status Whether the validation could be performed (`success`) or not (`failed`); it does not say whether the account is valid.
-	Status *BankAccountValidationStatus `json:"status,omitempty"`
+	Status BankAccountValidationStatus `json:"status,omitempty,omitzero"`
 
 	// ValidationMessage What the bank network reported, e.g. the registered holder name.
-	ValidationMessage *string `json:"validation_message,omitempty"`
+	ValidationMessage string `json:"validation_message,omitempty,omitzero"`
 }
 
 // BankAccountValidationStatus Whether the validation could be performed (`success`) or not (`failed`); it does not say whether the account is valid.
@@ -3306,64 +3537,64 @@ type BankAccountValidationStatus string
 // Beneficiary A payout recipient in the v1 flat format.
 type Beneficiary struct {
 	// AccountNumber Account number or IBAN of the recipient.
-	AccountNumber *string `json:"account_number,omitempty"`
+	AccountNumber string `json:"account_number,omitempty,omitzero"`
 
 	// AddressLine1 First line of the street address.
-	AddressLine1 *string `json:"address_line1,omitempty"`
+	AddressLine1 string `json:"address_line1,omitempty,omitzero"`
 
 	// AddressLine2 Second line of the street address (optional).
-	AddressLine2 *string `json:"address_line2,omitempty"`
+	AddressLine2 string `json:"address_line2,omitempty,omitzero"`
 
 	// BankName Name of the recipient's bank.
-	BankName *string `json:"bank_name,omitempty"`
+	BankName string `json:"bank_name,omitempty,omitzero"`
 
 	// BeneficiaryType `individual` or `business`.
-	BeneficiaryType *BeneficiaryBeneficiaryType `json:"beneficiary_type,omitempty"`
+	BeneficiaryType BeneficiaryBeneficiaryType `json:"beneficiary_type,omitempty,omitzero"`
 
 	// BicPrimary SWIFT/BIC of the recipient's bank.
-	BicPrimary *string `json:"bic_primary,omitempty"`
+	BicPrimary string `json:"bic_primary,omitempty,omitzero"`
 
 	// BicSecondary Local routing code (IFSC, sort code, ABA...).
-	BicSecondary *string `json:"bic_secondary,omitempty"`
+	BicSecondary string `json:"bic_secondary,omitempty,omitzero"`
 
 	// City City.
-	City *string `json:"city,omitempty"`
+	City string `json:"city,omitempty,omitzero"`
 
 	// Country Recipient's country (ISO 3166-1 alpha-3).
-	Country *string `json:"country,omitempty"`
+	Country string `json:"country,omitempty,omitzero"`
 
 	// CreatedAt When the beneficiary was created (ISO 8601, UTC).
-	CreatedAt *string `json:"created_at,omitempty"`
+	CreatedAt string `json:"created_at,omitempty,omitzero"`
 
 	// Email Recipient's email address.
-	Email *openapi_types.Email `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// HolderName Name the receiving account is held in.
-	HolderName *string `json:"holder_name,omitempty"`
+	HolderName string `json:"holder_name,omitempty,omitzero"`
 
 	// Id Beneficiary id (prefix `bene_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// IntermediateBankCountry Country of the correspondent bank.
-	IntermediateBankCountry *string `json:"intermediate_bank_country,omitempty"`
+	IntermediateBankCountry string `json:"intermediate_bank_country,omitempty,omitzero"`
 
 	// IntermediateBankName Correspondent bank, when the route needs one.
-	IntermediateBankName *string `json:"intermediate_bank_name,omitempty"`
+	IntermediateBankName string `json:"intermediate_bank_name,omitempty,omitzero"`
 
 	// IntermediateBankSwiftCode SWIFT/BIC of the correspondent bank.
-	IntermediateBankSwiftCode *string `json:"intermediate_bank_swift_code,omitempty"`
+	IntermediateBankSwiftCode string `json:"intermediate_bank_swift_code,omitempty,omitzero"`
 
 	// Nickname Your label for the beneficiary.
-	Nickname *string `json:"nickname,omitempty"`
+	Nickname string `json:"nickname,omitempty,omitzero"`
 
 	// Pincode Postal code.
-	Pincode *string `json:"pincode,omitempty"`
+	Pincode string `json:"pincode,omitempty,omitzero"`
 
 	// State State, province or region.
-	State *string `json:"state,omitempty"`
+	State string `json:"state,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *string `json:"updated_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty,omitzero"`
 }
 
 // BeneficiaryBeneficiaryType `individual` or `business`.
@@ -3373,7 +3604,7 @@ type BeneficiaryBeneficiaryType string
 type BeneficiaryRequest struct {
 	AccountNumber             string                            `json:"account_number"`
 	AddressLine1              string                            `json:"address_line1"`
-	AddressLine2              *string                           `json:"address_line2,omitempty"`
+	AddressLine2              string                            `json:"address_line2,omitempty,omitzero"`
 	BankName                  string                            `json:"bank_name"`
 	BeneficiaryType           BeneficiaryRequestBeneficiaryType `json:"beneficiary_type"`
 	BicPrimary                string                            `json:"bic_primary"`
@@ -3382,9 +3613,9 @@ type BeneficiaryRequest struct {
 	Country                   string                            `json:"country"`
 	Email                     string                            `json:"email"`
 	HolderName                string                            `json:"holder_name"`
-	IntermediateBankCountry   *string                           `json:"intermediate_bank_country,omitempty"`
-	IntermediateBankName      *string                           `json:"intermediate_bank_name,omitempty"`
-	IntermediateBankSwiftCode *string                           `json:"intermediate_bank_swift_code,omitempty"`
+	IntermediateBankCountry   string                            `json:"intermediate_bank_country,omitempty,omitzero"`
+	IntermediateBankName      string                            `json:"intermediate_bank_name,omitempty,omitzero"`
+	IntermediateBankSwiftCode string                            `json:"intermediate_bank_swift_code,omitempty,omitzero"`
 	Nickname                  string                            `json:"nickname"`
 	Pincode                   string                            `json:"pincode"`
 	State                     string                            `json:"state"`
@@ -3395,113 +3626,45 @@ type BeneficiaryRequestBeneficiaryType string
 
 // BeneficiaryV2 A beneficiary in the v2 format, with its review state.
 type BeneficiaryV2 struct {
-	Address *struct {
-		// AddressLine1 First line of the street address.
-		AddressLine1 *string `json:"address_line1,omitempty"`
-
-		// AddressLine2 Second line of the street address (optional).
-		AddressLine2 *string `json:"address_line2,omitempty"`
-
-		// City City.
-		City *string `json:"city,omitempty"`
-
-		// CountryCode Country (ISO 3166-1 alpha-3).
-		CountryCode *string `json:"country_code,omitempty"`
-
-		// PostalCode Postal code.
-		PostalCode *string `json:"postal_code,omitempty"`
-
-		// State State, province or region.
-		State *string `json:"state,omitempty"`
-	} `json:"address,omitempty"`
-	BankAccount *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber *string `json:"account_number,omitempty"`
-		Address       *struct {
-			// AddressLine1 First line of the street address.
-			AddressLine1 *string `json:"address_line1,omitempty"`
-
-			// AddressLine2 Second line of the street address (optional).
-			AddressLine2 *string `json:"address_line2,omitempty"`
-
-			// City City.
-			City *string `json:"city,omitempty"`
-
-			// CountryCode Country (ISO 3166-1 alpha-3).
-			CountryCode *string `json:"country_code,omitempty"`
-
-			// PostalCode Postal code.
-			PostalCode *string `json:"postal_code,omitempty"`
-
-			// State State, province or region.
-			State *string `json:"state,omitempty"`
-		} `json:"address,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency         *string `json:"currency,omitempty"`
-		IntermediateBank *struct {
-			// AccountNumber Account number or IBAN.
-			AccountNumber *string `json:"account_number,omitempty"`
-
-			// Country Country (ISO 3166-1 alpha-3).
-			Country *string `json:"country,omitempty"`
-
-			// Name Name.
-			Name *string `json:"name,omitempty"`
-
-			// SwiftCode SWIFT/BIC code of the bank.
-			SwiftCode *string `json:"swift_code,omitempty"`
-		} `json:"intermediate_bank,omitempty"`
-
-		// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
-		LocalRoutingNumber *string `json:"local_routing_number,omitempty"`
-
-		// Name Name.
-		Name *string `json:"name,omitempty"`
-
-		// SwiftCode SWIFT/BIC code of the bank.
-		SwiftCode *string `json:"swift_code,omitempty"`
-	} `json:"bank_account,omitempty"`
+	Address     Address                `json:"address,omitempty,omitzero"`
+	BankAccount BeneficiaryBankAccount `json:"bank_account,omitempty,omitzero"`
 
 	// Category `payout` or `lrs`.
-	Category *BeneficiaryV2Category `json:"category,omitempty"`
+	Category BeneficiaryV2Category `json:"category,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]string `json:"documents,omitempty"`
+	Documents []string `json:"documents,omitempty,omitzero"`
 
 	// Email Email address.
-	Email *openapi_types.Email `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// Id Beneficiary id (prefix `bene_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Name Name.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// Nickname Your label for it.
-	Nickname *string `json:"nickname,omitempty"`
+	Nickname string `json:"nickname,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// Phone Phone number with country code.
-	Phone *string `json:"phone,omitempty"`
+	Phone string `json:"phone,omitempty,omitzero"`
 
 	// Status Review state: `pending`, `active` (payable) or `rejected`.
-	Status *BeneficiaryV2Status `json:"status,omitempty"`
+	Status BeneficiaryV2Status `json:"status,omitempty,omitzero"`
 
 	// Type Kind of object or party.
-	Type *BeneficiaryV2Type `json:"type,omitempty"`
+	Type BeneficiaryV2Type `json:"type,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt  *time.Time `json:"updated_at,omitempty"`
-	UpiAccount *struct {
-		// UpiId UPI virtual payment address.
-		UpiId *string `json:"upi_id,omitempty"`
-	} `json:"upi_account,omitempty"`
+	UpdatedAt  time.Time  `json:"updated_at,omitempty,omitzero"`
+	UpiAccount UpiAccount `json:"upi_account,omitempty,omitzero"`
 }
 
 // BeneficiaryV2Category `payout` or `lrs`.
@@ -3515,110 +3678,107 @@ type BeneficiaryV2Type string
 
 // BeneficiaryV2CreateRequest A v2 beneficiary to create - the party, its address, and a bank account or UPI id.
 type BeneficiaryV2CreateRequest struct {
-	BankAccount *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber string `json:"account_number"`
-		Address       *struct {
-			// AddressLine1 First line of the street address.
-			AddressLine1 string `json:"address_line1"`
-
-			// AddressLine2 Second line of the street address (optional).
-			AddressLine2 *string `json:"address_line2,omitempty"`
-
-			// City City.
-			City string `json:"city"`
-
-			// CountryCode Country (ISO 3166-1 alpha-3).
-			CountryCode string `json:"country_code"`
-
-			// PostalCode Postal code.
-			PostalCode *string `json:"postal_code,omitempty"`
-
-			// State State, province or region.
-			State string `json:"state"`
-		} `json:"address,omitempty"`
-
-		// Currency Currency the account receives (ISO 4217).
-		Currency         string `json:"currency"`
-		IntermediateBank *struct {
-			// AccountNumber Account number or IBAN.
-			AccountNumber *string `json:"account_number,omitempty"`
-
-			// Country Country (ISO 3166-1 alpha-3).
-			Country *string `json:"country,omitempty"`
-
-			// Name Name.
-			Name *string `json:"name,omitempty"`
-
-			// SwiftCode SWIFT/BIC code of the bank.
-			SwiftCode *string `json:"swift_code,omitempty"`
-		} `json:"intermediate_bank,omitempty"`
-
-		// LocalRoutingNumber Local routing code (IFSC, sort code, BSB...); required for LRS.
-		LocalRoutingNumber *string `json:"local_routing_number,omitempty"`
-
-		// Name Name.
-		Name *string `json:"name,omitempty"`
-
-		// SwiftCode SWIFT/BIC (8 to 11 characters; 8 for LRS).
-		SwiftCode *string `json:"swift_code,omitempty"`
-	} `json:"bank_account,omitempty"`
-	Beneficiary struct {
-		Address struct {
-			// AddressLine1 First line of the street address.
-			AddressLine1 string `json:"address_line1"`
-
-			// AddressLine2 Second line of the street address (optional).
-			AddressLine2 *string `json:"address_line2,omitempty"`
-
-			// City City.
-			City string `json:"city"`
-
-			// CountryCode Country (ISO 3166-1 alpha-3).
-			CountryCode string `json:"country_code"`
-
-			// PostalCode Postal code.
-			PostalCode *string `json:"postal_code,omitempty"`
-
-			// State State, province or region.
-			State string `json:"state"`
-		} `json:"address"`
-
-		// Documents Supporting documents (`doc_` ids or document objects).
-		Documents *[]string `json:"documents,omitempty"`
-
-		// Email Email address.
-		Email *string `json:"email,omitempty"`
-
-		// Name Name of the person or business.
-		Name string `json:"name"`
-
-		// Nickname Your label for it.
-		Nickname *string `json:"nickname,omitempty"`
-
-		// Phone Phone number with country code.
-		Phone *string `json:"phone,omitempty"`
-
-		// Type `individual` or `business` (default business).
-		Type BeneficiaryV2CreateRequestBeneficiaryType `json:"type"`
-	} `json:"beneficiary"`
+	BankAccount BeneficiaryBankAccount `json:"bank_account,omitempty,omitzero"`
+	Beneficiary BeneficiaryParty       `json:"beneficiary"`
 
 	// Category `payout` for ordinary payouts, `lrs` for LRS remittance recipients.
 	Category BeneficiaryV2CreateRequestCategory `json:"category"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes      *Notes `json:"notes,omitempty"`
-	UpiAccount *struct {
-		// UpiId UPI id (INR payouts), instead of a bank account.
-		UpiId *string `json:"upi_id,omitempty"`
-	} `json:"upi_account,omitempty"`
+	Notes      Notes      `json:"notes,omitempty,omitzero"`
+	UpiAccount UpiAccount `json:"upi_account,omitempty,omitzero"`
+}
+
+// IntermediateBank defines model for BeneficiaryV2CreateRequest.bank_account.intermediate_bank.
+type IntermediateBank struct {
+	// AccountNumber Account number or IBAN.
+	AccountNumber string `json:"account_number,omitempty,omitzero"`
+
+	// Country Country (ISO 3166-1 alpha-3).
+	Country string `json:"country,omitempty,omitzero"`
+
+	// Name Name.
+	Name string `json:"name,omitempty,omitzero"`
+
+	// SwiftCode SWIFT/BIC code of the bank.
+	SwiftCode string `json:"swift_code,omitempty,omitzero"`
+}
+
+// BeneficiaryBankAccount defines model for BeneficiaryV2CreateRequest.bank_account.
+type BeneficiaryBankAccount struct {
+	// AccountNumber Account number or IBAN.
+	AccountNumber string  `json:"account_number"`
+	Address       Address `json:"address,omitempty,omitzero"`
+
+	// Currency Currency the account receives (ISO 4217).
+	Currency         Currency         `json:"currency"`
+	IntermediateBank IntermediateBank `json:"intermediate_bank,omitempty,omitzero"`
+
+	// LocalRoutingNumber Local routing code (IFSC, sort code, BSB...); required for LRS.
+	LocalRoutingNumber string `json:"local_routing_number,omitempty,omitzero"`
+
+	// Name Name.
+	Name string `json:"name,omitempty,omitzero"`
+
+	// SwiftCode SWIFT/BIC (8 to 11 characters; 8 for LRS).
+	SwiftCode string `json:"swift_code,omitempty,omitzero"`
+}
+
+// Address defines model for BeneficiaryV2CreateRequest.beneficiary.address.
+type Address struct {
+	// AddressLine1 First line of the street address.
+	AddressLine1 string `json:"address_line1"`
+
+	// AddressLine2 Second line of the street address (optional).
+	AddressLine2 string `json:"address_line2,omitempty,omitzero"`
+
+	// City City.
+	City string `json:"city"`
+
+	// CountryCode Country (ISO 3166-1 alpha-3).
+	CountryCode string `json:"country_code"`
+
+	// PostalCode Postal code.
+	PostalCode string `json:"postal_code,omitempty,omitzero"`
+
+	// State State, province or region.
+	State string `json:"state"`
 }
 
 // BeneficiaryV2CreateRequestBeneficiaryType `individual` or `business` (default business).
 type BeneficiaryV2CreateRequestBeneficiaryType string
 
+// BeneficiaryParty defines model for BeneficiaryV2CreateRequest.beneficiary.
+type BeneficiaryParty struct {
+	Address Address `json:"address"`
+
+	// Documents Supporting documents (`doc_` ids or document objects).
+	Documents []string `json:"documents,omitempty,omitzero"`
+
+	// Email Email address.
+	Email string `json:"email,omitempty,omitzero"`
+
+	// Name Name of the person or business.
+	Name string `json:"name"`
+
+	// Nickname Your label for it.
+	Nickname string `json:"nickname,omitempty,omitzero"`
+
+	// Phone Phone number with country code.
+	Phone string `json:"phone,omitempty,omitzero"`
+
+	// Type `individual` or `business` (default business).
+	Type BeneficiaryV2CreateRequestBeneficiaryType `json:"type"`
+}
+
 // BeneficiaryV2CreateRequestCategory `payout` for ordinary payouts, `lrs` for LRS remittance recipients.
 type BeneficiaryV2CreateRequestCategory string
+
+// UpiAccount defines model for BeneficiaryV2CreateRequest.upi_account.
+type UpiAccount struct {
+	// UpiId UPI id (INR payouts), instead of a bank account.
+	UpiId string `json:"upi_id,omitempty,omitzero"`
+}
 
 // ConnectPayinRequest Body of connectPayin. Glomo names the operation but documents no fields; deliberately open.
 type ConnectPayinRequest map[string]interface{}
@@ -3629,10 +3789,10 @@ type ConnectPayinResponse map[string]interface{}
 // ConversionRate An exchange rate quoted against a currency.
 type ConversionRate struct {
 	// Currency The currency the rate is expressed in (ISO 4217).
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Rate The rate as a decimal number (not minor units); kept exact in Go.
-	Rate *json.Number `json:"rate,omitempty"`
+	Rate json.Number `json:"rate,omitempty,omitzero"`
 }
 
 // CreateInternalTransferRequest A transfer between two merchants of one platform.
@@ -3641,7 +3801,7 @@ type CreateInternalTransferRequest struct {
 	Amount int64 `json:"amount"`
 
 	// Currency Only AED is supported.
-	Currency CreateInternalTransferRequestCurrency `json:"currency"`
+	Currency Currency `json:"currency"`
 
 	// FromMerchantId Merchant debited (`merch_` id).
 	FromMerchantId string `json:"from_merchant_id"`
@@ -3653,32 +3813,23 @@ type CreateInternalTransferRequest struct {
 	ToMerchantId string `json:"to_merchant_id"`
 }
 
-// CreateInternalTransferRequestCurrency Only AED is supported.
-type CreateInternalTransferRequestCurrency string
-
 // CreateLrsQuoteRequest An LRS remittance to price.
 type CreateLrsQuoteRequest struct {
-	BankCode *string                        `json:"bank_code,omitempty"`
-	Resource *CreateLrsQuoteRequestResource `json:"resource,omitempty"`
+	BankCode string                        `json:"bank_code,omitempty,omitzero"`
+	Resource CreateLrsQuoteRequestResource `json:"resource,omitempty,omitzero"`
 
 	// SourceAmount Amount in minor units of `source_currency` (paise for INR).
 	SourceAmount int64 `json:"source_amount"`
 
 	// SourceCurrency ISO 4217 currency code.
-	SourceCurrency CreateLrsQuoteRequestSourceCurrency `json:"source_currency"`
+	SourceCurrency Currency `json:"source_currency"`
 
 	// TargetCurrency ISO 4217 currency code.
-	TargetCurrency CreateLrsQuoteRequestTargetCurrency `json:"target_currency"`
+	TargetCurrency Currency `json:"target_currency"`
 }
 
 // CreateLrsQuoteRequestResource defines model for CreateLrsQuoteRequest.Resource.
 type CreateLrsQuoteRequestResource string
-
-// CreateLrsQuoteRequestSourceCurrency ISO 4217 currency code.
-type CreateLrsQuoteRequestSourceCurrency string
-
-// CreateLrsQuoteRequestTargetCurrency ISO 4217 currency code.
-type CreateLrsQuoteRequestTargetCurrency string
 
 // CreateMerchantRequest A child merchant to onboard (platform businesses).
 type CreateMerchantRequest struct {
@@ -3686,7 +3837,7 @@ type CreateMerchantRequest struct {
 	AddressLine1 string `json:"address_line1"`
 
 	// AddressLine2 Second line of the street address (optional).
-	AddressLine2 *string `json:"address_line2,omitempty"`
+	AddressLine2 string `json:"address_line2,omitempty,omitzero"`
 
 	// Category Business category; `sub_category` must belong to it.
 	Category CreateMerchantRequestCategory `json:"category"`
@@ -3697,7 +3848,7 @@ type CreateMerchantRequest struct {
 
 	// EntityType `individual` or `business`.
 	EntityType CreateMerchantRequestEntityType `json:"entity_type"`
-	Gender     *CreateMerchantRequestGender    `json:"gender,omitempty"`
+	Gender     CreateMerchantRequestGender     `json:"gender,omitempty,omitzero"`
 
 	// Name Name.
 	Name string `json:"name"`
@@ -3731,93 +3882,69 @@ type CreateMerchantRequestSubCategory string
 
 // CreateOrderWithQuoteRequest An order priced by a payin quote; amount and currency are taken from the quote, so leave them out.
 type CreateOrderWithQuoteRequest struct {
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber string `json:"account_number"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CustomerId The customer (`cust_` id).
 	CustomerId string `json:"customer_id"`
 
 	// DocumentId Supporting document (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed the amount collected.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// QuoteId An unexpired, unused payin quote (`quote_` id).
 	QuoteId string `json:"quote_id"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 }
 
 // CreatePaymentLinkWithQuoteRequest A payment link priced by a payin quote; amount and currency come from the quote.
 type CreatePaymentLinkWithQuoteRequest struct {
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber string `json:"account_number"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CustomerId The customer (`cust_` id).
 	CustomerId string `json:"customer_id"`
 
 	// DocumentId Supporting document (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed the amount collected.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// NotifyCustomer Whether Glomo emails the customer.
 	NotifyCustomer *bool `json:"notify_customer,omitempty"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
 	PurposeCode string `json:"purpose_code"`
@@ -3826,8 +3953,8 @@ type CreatePaymentLinkWithQuoteRequest struct {
 	QuoteId string `json:"quote_id"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber   *string `json:"reference_number,omitempty"`
-	ReminderFrequency *int64  `json:"reminder_frequency,omitempty"`
+	ReferenceNumber   string `json:"reference_number,omitempty,omitzero"`
+	ReminderFrequency int64  `json:"reminder_frequency,omitempty,omitzero"`
 }
 
 // CreatePaymentRequest Body of an S2S card payment. Exactly one of `order_id` and `subscription_id`. A first payment
@@ -3836,56 +3963,62 @@ type CreatePaymentLinkWithQuoteRequest struct {
 // card data. `request_id` is strongly recommended on every call.
 type CreatePaymentRequest struct {
 	// Amount Amount in minor units, for subsequent `as_presented` charges only (capped at the subscription's `max_amount`).
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// CallbackUrl HTTPS URL the customer returns to after 3-D Secure; Glomo adds `status` and a signature.
-	CallbackUrl *string `json:"callback_url,omitempty"`
+	CallbackUrl string `json:"callback_url,omitempty,omitzero"`
 
 	// Card Raw card data (PCI scope: never log or store it). The JSON types of the expiry fields are not
 	// documented; they are modelled as strings (two-digit year).
-	Card *PaymentCard `json:"card,omitempty"`
+	Card PaymentCard `json:"card,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount` (subsequent charges only).
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Method Payment method; `card` is the only value seen.
-	Method *string `json:"method,omitempty"`
+	Method string `json:"method,omitempty,omitzero"`
 
 	// OrderId The order being paid (prefix `order_`).
-	OrderId *string `json:"order_id,omitempty"`
+	OrderId string `json:"order_id,omitempty,omitzero"`
 
 	// RequestId Your idempotency key, unique per merchant. A repeat gets 400 "already exists for this
 	// request_id" (the first call succeeded); look it up with `GET /v1/payment?request_id=`.
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// Sequence `initial` for a customer-present first payment, `subsequent` for a merchant-initiated
 	// later charge on an `as_presented` subscription. Other values are not documented.
-	Sequence *string `json:"sequence,omitempty"`
+	Sequence string `json:"sequence,omitempty,omitzero"`
 
 	// SubscriptionId The subscription being charged (prefix `sub_`), instead of `order_id`.
-	SubscriptionId *string `json:"subscription_id,omitempty"`
+	SubscriptionId string `json:"subscription_id,omitempty,omitzero"`
 }
 
 // CreatePaymentResponse Answer to an S2S card payment. Note the id field is `payment_id`, not `id`. When 3-D Secure is
 // needed, `next_steps` holds a `redirect` action with the URL to send the customer to.
 type CreatePaymentResponse struct {
 	// NextSteps What the merchant must do next; empty or absent when nothing is needed.
-	NextSteps *[]struct {
-		// Action The kind of step; `redirect` is the only value seen.
-		Action *string `json:"action,omitempty"`
-
-		// Payload Data for the step.
-		Payload *struct {
-			// Url Where to send the customer (3-D Secure page).
-			Url *string `json:"url,omitempty"`
-		} `json:"payload,omitempty"`
-	} `json:"next_steps,omitempty"`
+	NextSteps []NextStep `json:"next_steps,omitempty,omitzero"`
 
 	// PaymentId The new payment's id (prefix `payt_`).
-	PaymentId *string `json:"payment_id,omitempty"`
+	PaymentId string `json:"payment_id,omitempty,omitzero"`
 
 	// Status Payment status at creation (see Payment.status); values beyond in_progress/success/failed/action_required may appear.
-	Status *string `json:"status,omitempty"`
+	Status string `json:"status,omitempty,omitzero"`
+}
+
+// NextStepPayload Data for the step.
+type NextStepPayload struct {
+	// Url Where to send the customer (3-D Secure page).
+	Url string `json:"url,omitempty,omitzero"`
+}
+
+// NextStep defines model for CreatePaymentResponse.next_steps.
+type NextStep struct {
+	// Action The kind of step; `redirect` is the only value seen.
+	Action string `json:"action,omitempty,omitzero"`
+
+	// Payload Data for the step.
+	Payload NextStepPayload `json:"payload,omitempty,omitzero"`
 }
 
 // CreatePayoutWithQuoteRequest A payout priced by a payout quote; amounts, currencies and rail are taken from the quote, so leave them out.
@@ -3894,13 +4027,13 @@ type CreatePayoutWithQuoteRequest struct {
 	BeneficiaryId string `json:"beneficiary_id"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]string `json:"documents,omitempty"`
+	Documents []string `json:"documents,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
 	PurposeCode string `json:"purpose_code"`
@@ -3909,7 +4042,7 @@ type CreatePayoutWithQuoteRequest struct {
 	QuoteId string `json:"quote_id"`
 
 	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 }
 
 // CreatePayoutWithoutQuoteRequest A payout priced at creation - currencies and amount given inline.
@@ -3918,64 +4051,58 @@ type CreatePayoutWithoutQuoteRequest struct {
 	BeneficiaryId string `json:"beneficiary_id"`
 
 	// DestinationAmount Amount to deliver, in minor units.
-	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+	DestinationAmount int64 `json:"destination_amount,omitempty,omitzero"`
 
 	// DestinationCurrency Currency the beneficiary receives (ISO 4217).
-	DestinationCurrency CreatePayoutWithoutQuoteRequestDestinationCurrency `json:"destination_currency"`
+	DestinationCurrency Currency `json:"destination_currency"`
 
 	// Documents Supporting `doc_` ids.
-	Documents *[]string `json:"documents,omitempty"`
+	Documents []string `json:"documents,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PaymentRail Rail to use; SWIFT when omitted.
-	PaymentRail *CreatePayoutWithoutQuoteRequestPaymentRail `json:"payment_rail,omitempty"`
+	PaymentRail CreatePayoutWithoutQuoteRequestPaymentRail `json:"payment_rail,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
 	PurposeCode string `json:"purpose_code"`
 
 	// RequestId Your idempotency key; a repeat is a 409 and creates nothing.
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// SourceAmount Amount to debit, in minor units (give this or destination_amount).
-	SourceAmount *int64 `json:"source_amount,omitempty"`
+	SourceAmount int64 `json:"source_amount,omitempty,omitzero"`
 
 	// SourceCurrency Balance to debit (ISO 4217).
-	SourceCurrency CreatePayoutWithoutQuoteRequestSourceCurrency `json:"source_currency"`
+	SourceCurrency Currency `json:"source_currency"`
 }
-
-// CreatePayoutWithoutQuoteRequestDestinationCurrency Currency the beneficiary receives (ISO 4217).
-type CreatePayoutWithoutQuoteRequestDestinationCurrency string
 
 // CreatePayoutWithoutQuoteRequestPaymentRail Rail to use; SWIFT when omitted.
 type CreatePayoutWithoutQuoteRequestPaymentRail string
 
-// CreatePayoutWithoutQuoteRequestSourceCurrency Balance to debit (ISO 4217).
-type CreatePayoutWithoutQuoteRequestSourceCurrency string
-
 // CreateQuoteRequest What to quote. Send `source_amount` or `destination_amount`, not both.
 type CreateQuoteRequest struct {
 	// DestinationAmount Amount in minor units of `destination_currency`.
-	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+	DestinationAmount int64 `json:"destination_amount,omitempty,omitzero"`
 
 	// DestinationCurrency ISO 4217 currency received.
-	DestinationCurrency string `json:"destination_currency"`
+	DestinationCurrency Currency `json:"destination_currency"`
 
 	// Method How the money will move.
-	Method *QuoteMethod `json:"method,omitempty"`
+	Method QuoteMethod `json:"method,omitempty,omitzero"`
 
 	// Resource What the quote will be used for: `payout`, or `payin` (payment links and orders).
 	Resource CreateQuoteRequestResource `json:"resource"`
 
 	// SourceAmount Amount in minor units of `source_currency`.
-	SourceAmount *int64 `json:"source_amount,omitempty"`
+	SourceAmount int64 `json:"source_amount,omitempty,omitzero"`
 
 	// SourceCurrency ISO 4217 currency debited (payout) or paid by the customer (payin).
-	SourceCurrency string `json:"source_currency"`
+	SourceCurrency Currency `json:"source_currency"`
 }
 
 // CreateQuoteRequestResource What the quote will be used for: `payout`, or `payin` (payment links and orders).
@@ -3984,13 +4111,13 @@ type CreateQuoteRequestResource string
 // CreateSettlementRequest What to settle.
 type CreateSettlementRequest struct {
 	// Amount Amount in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// BalanceCurrency Balance to settle from (ISO 4217).
-	BalanceCurrency *string `json:"balance_currency,omitempty"`
+	BalanceCurrency Currency `json:"balance_currency,omitempty,omitzero"`
 
 	// PaymentIds The payments (`payt_` ids) to settle.
-	PaymentIds *[]string `json:"payment_ids,omitempty"`
+	PaymentIds []string `json:"payment_ids,omitempty,omitzero"`
 }
 
 // CreateSubscriptionRequest What to bill, how much and how often.
@@ -3999,7 +4126,7 @@ type CreateSubscriptionRequest struct {
 	Amount Amount `json:"amount"`
 
 	// BillingCycles Number of charges (not for `as_presented`).
-	BillingCycles *int64 `json:"billing_cycles,omitempty"`
+	BillingCycles int64 `json:"billing_cycles,omitempty,omitzero"`
 
 	// Currency An ISO 4217 currency code, upper case.
 	Currency Currency `json:"currency"`
@@ -4011,25 +4138,25 @@ type CreateSubscriptionRequest struct {
 	ExpiresAt openapi_types.Date `json:"expires_at"`
 
 	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-	IntervalCount *IntervalCount `json:"interval_count,omitempty"`
+	IntervalCount IntervalCount `json:"interval_count,omitempty,omitzero"`
 
 	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
 	IntervalType IntervalType `json:"interval_type"`
 
 	// MaxAmount Ceiling of a single on-demand charge, in minor units (`as_presented` only).
-	MaxAmount *int64 `json:"max_amount,omitempty"`
+	MaxAmount int64 `json:"max_amount,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// NotifyCustomer Whether Glomo emails the customer.
 	NotifyCustomer bool `json:"notify_customer"`
 
 	// PlanDescription Description shown to the customer.
-	PlanDescription *string `json:"plan_description,omitempty"`
+	PlanDescription string `json:"plan_description,omitempty,omitzero"`
 
 	// PlanName Name shown to the customer.
-	PlanName *string `json:"plan_name,omitempty"`
+	PlanName string `json:"plan_name,omitempty,omitzero"`
 
 	// ProductDescription Description shown to the customer.
 	ProductDescription string `json:"product_description"`
@@ -4038,10 +4165,10 @@ type CreateSubscriptionRequest struct {
 	ProductName string `json:"product_name"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// SplitIds Pricing splits to apply.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 
 	// StartDate First billing date, YYYY-MM-DD (not for `as_presented`).
 	StartDate *openapi_types.Date `json:"start_date,omitempty"`
@@ -4054,7 +4181,7 @@ type CreateSubscriptionRequest struct {
 type CreateSubscriptionResponse struct {
 	// Amount An integer amount in minor units of the accompanying currency.
 	Amount        Amount `json:"amount"`
-	BillingCycles *int64 `json:"billing_cycles,omitempty"`
+	BillingCycles int64  `json:"billing_cycles,omitempty,omitzero"`
 
 	// CancelledAt When it was cancelled.
 	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -4075,25 +4202,25 @@ type CreateSubscriptionResponse struct {
 	Id string `json:"id"`
 
 	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-	IntervalCount *IntervalCount `json:"interval_count,omitempty"`
+	IntervalCount IntervalCount `json:"interval_count,omitempty,omitzero"`
 
 	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
 	IntervalType IntervalType `json:"interval_type"`
 
 	// MaxAmount Ceiling of a single on-demand charge, in minor units.
-	MaxAmount *int64 `json:"max_amount,omitempty"`
+	MaxAmount int64 `json:"max_amount,omitempty,omitzero"`
 
 	// NextPaymentDate Date of the next renewal charge, null when none is scheduled.
 	NextPaymentDate *openapi_types.Date `json:"next_payment_date,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PlanDescription Description shown to the customer.
-	PlanDescription *string `json:"plan_description,omitempty"`
+	PlanDescription string `json:"plan_description,omitempty,omitzero"`
 
 	// PlanName Name shown to the customer.
-	PlanName *string `json:"plan_name,omitempty"`
+	PlanName string `json:"plan_name,omitempty,omitzero"`
 
 	// ProductDescription Description shown to the customer.
 	ProductDescription string `json:"product_description"`
@@ -4102,7 +4229,7 @@ type CreateSubscriptionResponse struct {
 	ProductName string `json:"product_name"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// StartDate First billing date (YYYY-MM-DD).
 	StartDate openapi_types.Date `json:"start_date"`
@@ -4120,7 +4247,7 @@ type CreateSubscriptionResponseStatus string
 // CreateVirtualAccountV2Request Same fields as the v1 create.
 type CreateVirtualAccountV2Request struct {
 	// Currency ISO 4217 currency of the account.
-	Currency string `json:"currency"`
+	Currency Currency `json:"currency"`
 
 	// PaymentType `local` for the domestic rail of the currency, `swift` for international wires.
 	PaymentType CreateVirtualAccountV2RequestPaymentType `json:"payment_type"`
@@ -4135,65 +4262,65 @@ type CreateWithdrawalRequest struct {
 	Amount int64 `json:"amount"`
 
 	// BalanceCurrency The balance to debit (ISO 4217); the credited currency is the account's.
-	BalanceCurrency string `json:"balance_currency"`
+	BalanceCurrency Currency `json:"balance_currency"`
 
 	// WithdrawalAccountId Your registered withdrawal account.
-	WithdrawalAccountId *string `json:"withdrawal_account_id,omitempty"`
+	WithdrawalAccountId string `json:"withdrawal_account_id,omitempty,omitzero"`
 }
 
 // Currency An ISO 4217 currency code, upper case.
-type Currency = string
+type Currency string
 
 // Customer A person or business who pays you. Answers may carry fields not listed here (`address_v2`,
 // `metadata`, `user_id`, `deleted_at`) and null in `dob` and `nationality`.
 type Customer struct {
 	// Address Street address.
-	Address *string `json:"address,omitempty"`
+	Address string `json:"address,omitempty,omitzero"`
 
 	// City City.
-	City *string `json:"city,omitempty"`
+	City string `json:"city,omitempty,omitzero"`
 
 	// Country Country of residence (ISO 3166-1 alpha-3).
-	Country *string `json:"country,omitempty"`
+	Country string `json:"country,omitempty,omitzero"`
 
 	// CreatedAt When the customer was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// CustomerType `individual` or `business`.
-	CustomerType *CustomerCustomerType `json:"customer_type,omitempty"`
+	CustomerType CustomerCustomerType `json:"customer_type,omitempty,omitzero"`
 
 	// Dob Date of birth (individuals), YYYY-MM-DD.
 	Dob *openapi_types.Date `json:"dob,omitempty"`
 
 	// Email Email address; unique per merchant together with `country`. Can be changed later.
-	Email *openapi_types.Email `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// Id Customer id (prefix `cust_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Name Full name or business name (2-128 characters; letters, digits, spaces and `& . , ' -`).
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// Nationality Nationality (ISO 3166-1 alpha-3).
-	Nationality *string `json:"nationality,omitempty"`
+	Nationality string `json:"nationality,omitempty,omitzero"`
 
 	// Phone Phone number with country code. Can be changed later.
-	Phone *string `json:"phone,omitempty"`
+	Phone string `json:"phone,omitempty,omitzero"`
 
 	// Pincode Postal code; required only for some countries.
-	Pincode *string `json:"pincode,omitempty"`
+	Pincode string `json:"pincode,omitempty,omitzero"`
 
 	// State State, province or region.
-	State *string `json:"state,omitempty"`
+	State string `json:"state,omitempty,omitzero"`
 
 	// Status Customer status (e.g. `active`).
-	Status *string `json:"status,omitempty"`
+	Status string `json:"status,omitempty,omitzero"`
 
 	// TaxIdentificationNumber Tax id of the customer.
-	TaxIdentificationNumber *string `json:"tax_identification_number,omitempty"`
+	TaxIdentificationNumber string `json:"tax_identification_number,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // CustomerCustomerType `individual` or `business`.
@@ -4208,11 +4335,11 @@ type CustomerRequest struct {
 	Dob                     *openapi_types.Date         `json:"dob,omitempty"`
 	Email                   string                      `json:"email"`
 	Name                    string                      `json:"name"`
-	Nationality             *string                     `json:"nationality,omitempty"`
-	Phone                   *string                     `json:"phone,omitempty"`
-	Pincode                 *string                     `json:"pincode,omitempty"`
+	Nationality             string                      `json:"nationality,omitempty,omitzero"`
+	Phone                   string                      `json:"phone,omitempty,omitzero"`
+	Pincode                 string                      `json:"pincode,omitempty,omitzero"`
 	State                   string                      `json:"state"`
-	TaxIdentificationNumber *string                     `json:"tax_identification_number,omitempty"`
+	TaxIdentificationNumber string                      `json:"tax_identification_number,omitempty,omitzero"`
 }
 
 // CustomerRequestCustomerType defines model for CustomerRequest.CustomerType.
@@ -4221,42 +4348,42 @@ type CustomerRequestCustomerType string
 // Document An uploaded document.
 type Document struct {
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt    *time.Time `json:"created_at,omitempty"`
-	DocumentName *string    `json:"document_name,omitempty"`
-	FileName     *string    `json:"file_name,omitempty"`
+	CreatedAt    time.Time `json:"created_at,omitempty,omitzero"`
+	DocumentName string    `json:"document_name,omitempty,omitzero"`
+	FileName     string    `json:"file_name,omitempty,omitzero"`
 
 	// Id Document id (prefix `doc_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// PreviewUrl Temporary URL to view the file.
-	PreviewUrl *string `json:"preview_url,omitempty"`
+	PreviewUrl string `json:"preview_url,omitempty,omitzero"`
 
 	// Status Current status; decode unknown values tolerantly.
-	Status *string `json:"status,omitempty"`
+	Status string `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // DocumentResponse An uploaded document as listed by `getDocuments`.
 type DocumentResponse struct {
 	// CreatedAt When it was uploaded (ISO 8601, UTC).
-	CreatedAt *string `json:"created_at,omitempty"`
+	CreatedAt string `json:"created_at,omitempty,omitzero"`
 
 	// DocumentName The name you gave the document.
-	DocumentName *string `json:"document_name,omitempty"`
+	DocumentName string `json:"document_name,omitempty,omitzero"`
 
 	// FileName Name of the uploaded file.
-	FileName *string `json:"file_name,omitempty"`
+	FileName string `json:"file_name,omitempty,omitzero"`
 
 	// Id Document id (prefix `doc_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Status Processing status of the document.
-	Status *string `json:"status,omitempty"`
+	Status string `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *string `json:"updated_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty,omitzero"`
 }
 
 // EligiblePayins Answer of getEligiblePayins; undocumented, deliberately open.
@@ -4266,31 +4393,31 @@ type EligiblePayins map[string]interface{}
 // and 422 answers add a machine `code`. The strings vary by endpoint: never match on exact text.
 type Error struct {
 	// Code Machine-readable reason where given (e.g. INSUFFICIENT_BALANCE).
-	Code *string `json:"code,omitempty"`
+	Code string `json:"code,omitempty,omitzero"`
 
 	// Error Short reason (e.g. "Bad Request").
-	Error *string `json:"error,omitempty"`
+	Error string `json:"error,omitempty,omitzero"`
 
 	// Message Human-readable detail.
-	Message *string `json:"message,omitempty"`
+	Message string `json:"message,omitempty,omitzero"`
 }
 
 // FeeBreakdownEntry One component of a fee, who bears it and when it is collected.
 type FeeBreakdownEntry struct {
 	// Amount Fee in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// Bearer `customer` or `merchant`.
-	Bearer *FeeBreakdownEntryBearer `json:"bearer,omitempty"`
+	Bearer FeeBreakdownEntryBearer `json:"bearer,omitempty,omitzero"`
 
 	// CollectionMode `immediate` or `deferred`.
-	CollectionMode *FeeBreakdownEntryCollectionMode `json:"collection_mode,omitempty"`
+	CollectionMode FeeBreakdownEntryCollectionMode `json:"collection_mode,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency code.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Taxes Taxes applied to the fees.
-	Taxes *[]TaxLine `json:"taxes,omitempty"`
+	Taxes []TaxLine `json:"taxes,omitempty,omitzero"`
 }
 
 // FeeBreakdownEntryBearer `customer` or `merchant`.
@@ -4302,44 +4429,38 @@ type FeeBreakdownEntryCollectionMode string
 // InternalTransfer A completed or attempted transfer between merchants of one platform.
 type InternalTransfer struct {
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// ErrorCode Machine reason of a failure; new codes may appear.
-	ErrorCode *string `json:"error_code,omitempty"`
+	ErrorCode string `json:"error_code,omitempty,omitzero"`
 
 	// ErrorDescription Human-readable explanation of `error_code`.
-	ErrorDescription *string `json:"error_description,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
-	Fees *struct {
-		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		FxFee *Money `json:"fx_fee,omitempty"`
-
-		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		TxnFee *Money `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees Fees `json:"fees,omitempty,omitzero"`
 
 	// FromMerchantId Merchant id (prefix `merch_`).
-	FromMerchantId *string `json:"from_merchant_id,omitempty"`
+	FromMerchantId string `json:"from_merchant_id,omitempty,omitzero"`
 
 	// Id Transfer id (prefix `inttransfer_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// OwnerMerchantId Merchant id (prefix `merch_`).
-	OwnerMerchantId *string `json:"owner_merchant_id,omitempty"`
-	Reference       *string `json:"reference,omitempty"`
+	OwnerMerchantId string `json:"owner_merchant_id,omitempty,omitzero"`
+	Reference       string `json:"reference,omitempty,omitzero"`
 
 	// ToMerchantId Merchant id (prefix `merch_`).
-	ToMerchantId *string `json:"to_merchant_id,omitempty"`
+	ToMerchantId string `json:"to_merchant_id,omitempty,omitzero"`
 
 	// TransferAmount Amount moved, in minor units.
-	TransferAmount *int64 `json:"transfer_amount,omitempty"`
+	TransferAmount int64 `json:"transfer_amount,omitempty,omitzero"`
 
 	// TransferCurrency ISO 4217 currency moved.
-	TransferCurrency *string `json:"transfer_currency,omitempty"`
+	TransferCurrency Currency `json:"transfer_currency,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
@@ -4351,41 +4472,41 @@ type IntervalType string
 // LrsBank An Indian bank supported for LRS remittances.
 type LrsBank struct {
 	// BankCode Code to use in quotes and bank accounts (e.g. hdfc).
-	BankCode *string `json:"bank_code,omitempty"`
+	BankCode string `json:"bank_code,omitempty,omitzero"`
 
 	// BankName Display name.
-	BankName *string `json:"bank_name,omitempty"`
+	BankName string `json:"bank_name,omitempty,omitzero"`
 }
 
 // LrsCustomerBankAccount An LRS customer's Indian bank account.
 type LrsCustomerBankAccount struct {
 	// AccountNumber Account number or IBAN.
-	AccountNumber *string `json:"account_number,omitempty"`
+	AccountNumber string `json:"account_number,omitempty,omitzero"`
 
 	// BankCode The bank (see getLrsBanks).
-	BankCode *string `json:"bank_code,omitempty"`
+	BankCode string `json:"bank_code,omitempty,omitzero"`
 
 	// BankCustomerId The customer's id at that bank.
-	BankCustomerId *string `json:"bank_customer_id,omitempty"`
+	BankCustomerId string `json:"bank_customer_id,omitempty,omitzero"`
 
 	// Id Bank account id (prefix `acclrs_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 }
 
 // LrsCustomerBankAccountRequest Body of createLrsCustomerBankAccount: the customer's Indian bank account.
 type LrsCustomerBankAccountRequest struct {
-	AccountNumber  string  `json:"account_number"`
-	BankCode       string  `json:"bank_code"`
-	BankCustomerId *string `json:"bank_customer_id,omitempty"`
+	AccountNumber  string `json:"account_number"`
+	BankCode       string `json:"bank_code"`
+	BankCustomerId string `json:"bank_customer_id,omitempty,omitzero"`
 }
 
 // LrsOrderDetails LRS details of an order.
 type LrsOrderDetails struct {
 	// BankAccountId The customer's registered Indian bank account (`acclrs_` id).
-	BankAccountId *string `json:"bank_account_id,omitempty"`
+	BankAccountId string `json:"bank_account_id,omitempty,omitzero"`
 
 	// BeneficiaryId The beneficiary (`bene_` id).
-	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+	BeneficiaryId string `json:"beneficiary_id,omitempty,omitzero"`
 
 	// LrsQuoteId The LRS quote the order is priced with.
 	LrsQuoteId string `json:"lrs_quote_id"`
@@ -4396,77 +4517,47 @@ type LrsOrderDetails struct {
 
 // LrsOrderDetailsRequest LRS details sent with an order.
 type LrsOrderDetailsRequest struct {
-	BankAccountId         *string `json:"bank_account_id,omitempty"`
-	BeneficiaryId         *string `json:"beneficiary_id,omitempty"`
-	LrsQuoteId            string  `json:"lrs_quote_id"`
-	RemittanceInformation string  `json:"remittance_information"`
+	BankAccountId         string `json:"bank_account_id,omitempty,omitzero"`
+	BeneficiaryId         string `json:"beneficiary_id,omitempty,omitzero"`
+	LrsQuoteId            string `json:"lrs_quote_id"`
+	RemittanceInformation string `json:"remittance_information"`
 }
 
 // LrsQuote Price of an LRS remittance.
 type LrsQuote struct {
-	BankCode *string `json:"bank_code,omitempty"`
+	BankCode string `json:"bank_code,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// ExpiresAt When the quote lapses (ISO 8601, UTC).
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
-	From      *struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"from,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitempty,omitzero"`
+	From      Money     `json:"from,omitempty,omitzero"`
 
 	// FxRate Rate applied, as a decimal string.
-	FxRate *string `json:"fx_rate,omitempty"`
+	FxRate string `json:"fx_rate,omitempty,omitzero"`
 
 	// Id Quote id.
-	Id *string `json:"id,omitempty"`
-	To *struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"to,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
+	To Money  `json:"to,omitempty,omitzero"`
 
 	// TotalTax Taxes in minor units. Glomo's guide shows a decimal string here ("10.0"); the published file says integer.
-	TotalTax *int64 `json:"total_tax,omitempty"`
+	TotalTax int64 `json:"total_tax,omitempty,omitzero"`
 }
 
 // Merchant A child merchant of your platform.
 type Merchant struct {
-	Address struct {
-		// AddressLine1 First line of the street address.
-		AddressLine1 string `json:"address_line1"`
-
-		// AddressLine2 Second line of the street address (optional).
-		AddressLine2 *string `json:"address_line2,omitempty"`
-
-		// City City.
-		City string `json:"city"`
-
-		// Country Country (ISO 3166-1 alpha-3).
-		Country string `json:"country"`
-
-		// Pincode Postal code.
-		Pincode string `json:"pincode"`
-
-		// State State, province or region.
-		State string `json:"state"`
-	} `json:"address"`
-	Category *CreateMerchantRequestCategory `json:"category,omitempty"`
+	Address  MerchantAddress               `json:"address"`
+	Category CreateMerchantRequestCategory `json:"category,omitempty,omitzero"`
 
 	// CreatedAt When it was onboarded (ISO 8601, UTC).
 	CreatedAt   time.Time           `json:"created_at"`
 	DateOfBirth *openapi_types.Date `json:"date_of_birth,omitempty"`
-	EntityType  *MerchantEntityType `json:"entity_type,omitempty"`
-	Gender      *MerchantGender     `json:"gender,omitempty"`
+	EntityType  MerchantEntityType  `json:"entity_type,omitempty,omitzero"`
+	Gender      MerchantGender      `json:"gender,omitempty,omitzero"`
 
 	// JwtToken A secret key for the child merchant; treat it as a credential.
-	JwtToken *string `json:"jwt_token,omitempty"`
+	JwtToken string `json:"jwt_token,omitempty,omitzero"`
 
 	// MerchantId The child's id (prefix `merch_`).
 	MerchantId string `json:"merchant_id"`
@@ -4476,19 +4567,40 @@ type Merchant struct {
 	OperationCountries []string `json:"operation_countries"`
 
 	// OwnerMerchantId Your platform's merchant id.
-	OwnerMerchantId string  `json:"owner_merchant_id"`
-	PublicKey       *string `json:"public_key,omitempty"`
+	OwnerMerchantId string `json:"owner_merchant_id"`
+	PublicKey       string `json:"public_key,omitempty,omitzero"`
 
 	// RegistrationCountry Country (ISO 3166-1 alpha-3).
 	RegistrationCountry string `json:"registration_country"`
 	RegistrationNumber  string `json:"registration_number"`
 
 	// Status Onboarding outcome: `pending`, `success` or `failed`.
-	Status      MerchantStatus                    `json:"status"`
-	SubCategory *CreateMerchantRequestSubCategory `json:"sub_category,omitempty"`
+	Status      MerchantStatus                   `json:"status"`
+	SubCategory CreateMerchantRequestSubCategory `json:"sub_category,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// MerchantAddress defines model for Merchant.address.
+type MerchantAddress struct {
+	// AddressLine1 First line of the street address.
+	AddressLine1 string `json:"address_line1"`
+
+	// AddressLine2 Second line of the street address (optional).
+	AddressLine2 string `json:"address_line2,omitempty,omitzero"`
+
+	// City City.
+	City string `json:"city"`
+
+	// Country Country (ISO 3166-1 alpha-3).
+	Country string `json:"country"`
+
+	// Pincode Postal code.
+	Pincode string `json:"pincode"`
+
+	// State State, province or region.
+	State string `json:"state"`
 }
 
 // MerchantEntityType defines model for Merchant.EntityType.
@@ -4503,10 +4615,10 @@ type MerchantStatus string
 // MerchantCreateResponse Answer to an onboarding request.
 type MerchantCreateResponse struct {
 	// Data The merchant.
-	Data *Merchant `json:"data,omitempty"`
+	Data Merchant `json:"data,omitempty,omitzero"`
 
 	// Message Human-readable confirmation.
-	Message *string `json:"message,omitempty"`
+	Message string `json:"message,omitempty,omitzero"`
 }
 
 // MerchantStatusUpdate Answer of updateMerchantStatus; undocumented (possibly the merchant), deliberately open.
@@ -4530,8 +4642,8 @@ type MockSettlementTrigger map[string]interface{}
 // MockUpdatePayoutStatusRequest The payout and the status to simulate (sandbox).
 type MockUpdatePayoutStatusRequest struct {
 	// Id The payout (`payout_` id).
-	Id             string    `json:"id"`
-	RfiDocumentIds *[]string `json:"rfi_document_ids,omitempty"`
+	Id             string   `json:"id"`
+	RfiDocumentIds []string `json:"rfi_document_ids,omitempty,omitzero"`
 
 	// Status Target status; only legal transitions are accepted.
 	Status MockUpdatePayoutStatusRequestStatus `json:"status"`
@@ -4543,10 +4655,10 @@ type MockUpdatePayoutStatusRequestStatus string
 // Money An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
 type Money struct {
 	// Amount Integer amount in minor units of `currency` (1000 USD = 10.00).
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency code, upper case.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 }
 
 // NextPaymentDateUpdate Answer of updateNextPaymentDate; undocumented (probably the subscription), deliberately open.
@@ -4558,93 +4670,81 @@ type Notes map[string]string
 // OrderResponse An order as Glomo returns it, with any documents its RFI requires.
 type OrderResponse struct {
 	// Amount Amount to collect, in minor units.
-	Amount             *int64 `json:"amount,omitempty"`
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber *string `json:"account_number,omitempty"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	Amount             int64              `json:"amount,omitempty,omitzero"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *OrderResponseCurrency `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerId The paying customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// DocumentId Document holding the supporting paperwork for the payin (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// Id Identifier of the object.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed the order amount.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Lrs LRS remittance details, for LRS orders only.
-	Lrs *LrsOrderDetails `json:"lrs,omitempty"`
+	Lrs LrsOrderDetails `json:"lrs,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PaymentMethods Payment methods offered to the customer.
-	PaymentMethods *[]OrderResponsePaymentMethods `json:"payment_methods,omitempty"`
+	PaymentMethods []OrderResponsePaymentMethods `json:"payment_methods,omitempty,omitzero"`
 
 	// PriceId Referral price to apply (platform businesses).
-	PriceId *string `json:"price_id,omitempty"`
+	PriceId string `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list (payin codes look like P####).
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// RfiDocuments Documents compliance needs before the order can be paid; answer with `updateOrderRfi`.
-	RfiDocuments *[]struct {
-		// Name Name.
-		Name string `json:"name"`
-
-		// RfiDocId The document request (from the RFI) this file answers.
-		RfiDocId string `json:"rfi_doc_id"`
-	} `json:"rfi_documents,omitempty"`
+	RfiDocuments []RequestedDocument `json:"rfi_documents,omitempty,omitzero"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 
 	// Status Current status; decode unknown values tolerantly.
-	Status *OrderResponseStatus `json:"status,omitempty"`
+	Status OrderResponseStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
-
-// OrderResponseCurrency ISO 4217 currency of `amount`.
-type OrderResponseCurrency string
 
 // OrderResponsePaymentMethods defines model for OrderResponse.PaymentMethods.
 type OrderResponsePaymentMethods string
+
+// RequestedDocument defines model for OrderResponse.rfi_documents.
+type RequestedDocument struct {
+	// Name Name.
+	Name string `json:"name"`
+
+	// RfiDocId The document request (from the RFI) this file answers.
+	RfiDocId string `json:"rfi_doc_id"`
+}
 
 // OrderResponseStatus Current status; decode unknown values tolerantly.
 type OrderResponseStatus string
@@ -4653,83 +4753,68 @@ type OrderResponseStatus string
 // (without quote) and inside answers.
 type Orders struct {
 	// Amount Amount to collect, in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// BankAccountDetails Third-party verification - the account the customer must pay from (instead of a registered `bank_account_id`).
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber string `json:"account_number"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CreatedAt When the order was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *OrdersCurrency `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerId The paying customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// DocumentId Document holding the supporting paperwork for the payin (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// Id Order id (prefix `order_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed the order amount.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Lrs LRS remittance details, for LRS orders only.
-	Lrs *LrsOrderDetails `json:"lrs,omitempty"`
+	Lrs LrsOrderDetails `json:"lrs,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PaymentMethods Payment methods offered on checkout (e.g. card, bank_transfer).
-	PaymentMethods *[]OrdersPaymentMethods `json:"payment_methods,omitempty"`
+	PaymentMethods []OrdersPaymentMethods `json:"payment_methods,omitempty,omitzero"`
 
 	// PriceId Referral price to apply (platform businesses).
-	PriceId *string `json:"price_id,omitempty"`
+	PriceId string `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list (payin codes look like P####).
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 
 	// Status Order status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
-	Status *OrdersStatus `json:"status,omitempty"`
+	Status OrdersStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
-
-// OrdersCurrency ISO 4217 currency of `amount`.
-type OrdersCurrency string
 
 // OrdersPaymentMethods defines model for Orders.PaymentMethods.
 type OrdersPaymentMethods string
@@ -4739,40 +4824,40 @@ type OrdersStatus string
 
 // OrdersRequest Body of createOrder without a quote (GG-24: read-only fields left out, required amounts and currency never null).
 type OrdersRequest struct {
-	Amount             int64 `json:"amount"`
-	BankAccountDetails *struct {
-		AccountNumber  string  `json:"account_number"`
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
-	Currency           OrdersRequestCurrency `json:"currency"`
-	CustomerId         string                `json:"customer_id"`
-	DocumentId         *string               `json:"document_id,omitempty"`
-	InvoiceAmount      *int64                `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string               `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string               `json:"invoice_number,omitempty"`
+	Amount             int64              `json:"amount"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
+	Currency           Currency           `json:"currency"`
+	CustomerId         string             `json:"customer_id"`
+	DocumentId         string             `json:"document_id,omitempty,omitzero"`
+	InvoiceAmount      int64              `json:"invoice_amount,omitempty,omitzero"`
+	InvoiceDescription string             `json:"invoice_description,omitempty,omitzero"`
+	InvoiceNumber      string             `json:"invoice_number,omitempty,omitzero"`
 
 	// Lrs LRS details sent with an order.
-	Lrs *LrsOrderDetailsRequest `json:"lrs,omitempty"`
+	Lrs LrsOrderDetailsRequest `json:"lrs,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes          *Notes                         `json:"notes,omitempty"`
-	PaymentMethods *[]OrdersRequestPaymentMethods `json:"payment_methods,omitempty"`
-	PriceId        *string                        `json:"price_id,omitempty"`
+	Notes          Notes                         `json:"notes,omitempty,omitzero"`
+	PaymentMethods []OrdersRequestPaymentMethods `json:"payment_methods,omitempty,omitzero"`
+	PriceId        string                        `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer pays for, as sent in a create body.
-	Product         *ProductRequest `json:"product,omitempty"`
-	PurposeCode     *string         `json:"purpose_code,omitempty"`
-	ReferenceNumber *string         `json:"reference_number,omitempty"`
-	RequestId       *string         `json:"request_id,omitempty"`
+	Product         ProductRequest `json:"product,omitempty,omitzero"`
+	PurposeCode     string         `json:"purpose_code,omitempty,omitzero"`
+	ReferenceNumber string         `json:"reference_number,omitempty,omitzero"`
+	RequestId       string         `json:"request_id,omitempty,omitzero"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 }
 
-// OrdersRequestCurrency defines model for OrdersRequest.Currency.
-type OrdersRequestCurrency string
+// BankAccountDetails defines model for OrdersRequest.bank_account_details.
+type BankAccountDetails struct {
+	AccountNumber  string `json:"account_number"`
+	BankCustomerId string `json:"bank_customer_id,omitempty,omitzero"`
+	BicPrimary     string `json:"bic_primary,omitempty,omitzero"`
+	BicSecondary   string `json:"bic_secondary,omitempty,omitzero"`
+}
 
 // OrdersRequestPaymentMethods defines model for OrdersRequest.PaymentMethods.
 type OrdersRequestPaymentMethods string
@@ -4781,185 +4866,146 @@ type OrdersRequestPaymentMethods string
 // list. Some integrations read `total`; the documented count field is `count`.
 type PageMeta struct {
 	// Count Number of items across all pages.
-	Count *int64 `json:"count,omitempty"`
+	Count int64 `json:"count,omitempty,omitzero"`
 
 	// Current This page's number (from 1).
-	Current *int64 `json:"current,omitempty"`
+	Current int64 `json:"current,omitempty,omitzero"`
 
 	// Next The next page's number, null on the last page.
-	Next *int64 `json:"next,omitempty"`
+	Next int64 `json:"next,omitempty,omitzero"`
 
 	// Pages Number of pages.
-	Pages *int64 `json:"pages,omitempty"`
+	Pages int64 `json:"pages,omitempty,omitzero"`
 
 	// PerPage Items per page (default 20, at most 100; larger values are clamped).
-	PerPage *int64 `json:"per_page,omitempty"`
+	PerPage int64 `json:"per_page,omitempty,omitzero"`
 
 	// Previous The previous page's number, null on the first page.
-	Previous *int64 `json:"previous,omitempty"`
+	Previous int64 `json:"previous,omitempty,omitzero"`
 
 	// Total Same meaning as `count`, seen in some answers; prefer `count`.
-	Total *int64 `json:"total,omitempty"`
+	Total int64 `json:"total,omitempty,omitzero"`
 }
 
 // Payment One payment attempt by a customer against an order, payment link or subscription (or a
 // balance top-up). `status` is the payment's own outcome; `compliance_status` is a separate,
 // later review of a successful payment that can hold its settlement.
 type Payment struct {
-	AutoDebit *bool `json:"auto_debit,omitempty"`
+	AutoDebit bool `json:"auto_debit,omitempty,omitzero"`
 
 	// ComplianceStatus Outcome of the post-payment compliance review, if one happened.
-	ComplianceStatus *PaymentComplianceStatus `json:"compliance_status,omitempty"`
+	ComplianceStatus PaymentComplianceStatus `json:"compliance_status,omitempty,omitzero"`
 
 	// ConvertedAmount Converted amount in minor units.
-	ConvertedAmount *int64 `json:"converted_amount,omitempty"`
+	ConvertedAmount int64 `json:"converted_amount,omitempty,omitzero"`
 
 	// ConvertedCurrency Currency the payment was converted to (ISO 4217).
-	ConvertedCurrency *string `json:"converted_currency,omitempty"`
+	ConvertedCurrency Currency `json:"converted_currency,omitempty,omitzero"`
 
 	// Country Country (ISO 3166-1 alpha-3).
-	Country *string `json:"country,omitempty"`
+	Country string `json:"country,omitempty,omitzero"`
 
 	// CreatedAt When the attempt was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// CustomerErrorDescription Explanation of the failure suitable for showing to the customer.
-	CustomerErrorDescription *string `json:"customer_error_description,omitempty"`
+	CustomerErrorDescription string `json:"customer_error_description,omitempty,omitzero"`
 
 	// CustomerId The customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]AttachedDocument `json:"documents,omitempty"`
+	Documents []AttachedDocument `json:"documents,omitempty,omitzero"`
 
 	// ErrorCode Machine reason of a failure or hold (e.g. PAYIN_NOT_FOUND, SANCTION_HIT).
-	ErrorCode *string `json:"error_code,omitempty"`
+	ErrorCode string `json:"error_code,omitempty,omitzero"`
 
 	// ErrorDescription Human-readable explanation of `error_code`.
-	ErrorDescription *string           `json:"error_description,omitempty"`
-	ErrorMessage     *string           `json:"error_message,omitempty"`
-	FeeBearer        *PaymentFeeBearer `json:"fee_bearer,omitempty"`
+	ErrorDescription string           `json:"error_description,omitempty,omitzero"`
+	ErrorMessage     string           `json:"error_message,omitempty,omitzero"`
+	FeeBearer        PaymentFeeBearer `json:"fee_bearer,omitempty,omitzero"`
 
 	// FeeBreakdown Fees charged, in minor units.
-	FeeBreakdown *struct {
-		// FxFee Foreign-exchange fee.
-		FxFee *[]FeeBreakdownEntry `json:"fx_fee,omitempty"`
-
-		// ReferralFee Referral fee (platform pricing).
-		ReferralFee *[]FeeBreakdownEntry `json:"referral_fee,omitempty"`
-
-		// TxnFee Transaction fee.
-		TxnFee *[]FeeBreakdownEntry `json:"txn_fee,omitempty"`
-	} `json:"fee_breakdown,omitempty"`
-	FeeCollectionMode *PaymentFeeCollectionMode `json:"fee_collection_mode,omitempty"`
+	FeeBreakdown      FeeBreakdown             `json:"fee_breakdown,omitempty,omitzero"`
+	FeeCollectionMode PaymentFeeCollectionMode `json:"fee_collection_mode,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-	Fees *struct {
-		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		FxFee *Money `json:"fx_fee,omitempty"`
-
-		// ReferralFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		ReferralFee *Money `json:"referral_fee,omitempty"`
-
-		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		TxnFee *Money `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees PaymentFees `json:"fees,omitempty,omitzero"`
 
 	// FundsAvailable True once the money can be paid out or settled; false while in transit.
-	FundsAvailable *bool `json:"funds_available,omitempty"`
+	FundsAvailable bool `json:"funds_available,omitempty,omitzero"`
 
 	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-	FxFee *Money `json:"fx_fee,omitempty"`
+	FxFee Money `json:"fx_fee,omitempty,omitzero"`
 
 	// Id Payment id (prefix `payt_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// MerchantId Merchant id (prefix `merch_`).
-	MerchantId *string `json:"merchant_id,omitempty"`
+	MerchantId string `json:"merchant_id,omitempty,omitzero"`
 
 	// Metadata Free-form data Glomo attaches to an object; deliberately open (any keys, any values).
-	Metadata *Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes           *Notes  `json:"notes,omitempty"`
-	OrderedAmount   *int64  `json:"ordered_amount,omitempty"`
-	OrderedCurrency *string `json:"ordered_currency,omitempty"`
+	Notes           Notes    `json:"notes,omitempty,omitzero"`
+	OrderedAmount   int64    `json:"ordered_amount,omitempty,omitzero"`
+	OrderedCurrency Currency `json:"ordered_currency,omitempty,omitzero"`
 
 	// PaidAt When the payment succeeded (ISO 8601, UTC).
-	PaidAt *time.Time `json:"paid_at,omitempty"`
+	PaidAt time.Time `json:"paid_at,omitempty,omitzero"`
 
 	// PayinId The payment link or order paid, if any.
-	PayinId *string `json:"payin_id,omitempty"`
+	PayinId string `json:"payin_id,omitempty,omitzero"`
 
 	// PayinType `payment_link`, `orders` or `add_funds` (a balance top-up).
-	PayinType *PaymentPayinType `json:"payin_type,omitempty"`
+	PayinType PaymentPayinType `json:"payin_type,omitempty,omitzero"`
 
 	// PaymentAmount Amount the customer was charged, in minor units of `payment_currency`.
-	PaymentAmount *int64 `json:"payment_amount,omitempty"`
+	PaymentAmount int64 `json:"payment_amount,omitempty,omitzero"`
 
 	// PaymentCurrency Currency the customer was charged in (ISO 4217).
-	PaymentCurrency *string    `json:"payment_currency,omitempty"`
-	PaymentDate     *time.Time `json:"payment_date,omitempty"`
+	PaymentCurrency Currency  `json:"payment_currency,omitempty,omitzero"`
+	PaymentDate     time.Time `json:"payment_date,omitempty,omitzero"`
 
 	// PaymentMethod How the money moved.
 	//
 	// Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
-	PaymentMethod *struct {
-		Details *Payment_PaymentMethod_Details `json:"details,omitempty"`
-		Id      *string                        `json:"id,omitempty"`
-
-		// Type Kind of object or party.
-		Type *PaymentPaymentMethodType `json:"type,omitempty"`
-	} `json:"payment_method,omitempty"`
+	PaymentMethod PaymentMethod `json:"payment_method,omitempty,omitzero"`
 
 	// ProductDescription Description shown to the customer.
-	ProductDescription *string `json:"product_description,omitempty"`
+	ProductDescription string `json:"product_description,omitempty,omitzero"`
 
 	// ProductName Name shown to the customer.
-	ProductName *string `json:"product_name,omitempty"`
+	ProductName string `json:"product_name,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// RequestedAmount Amount of the order or link, in minor units.
-	RequestedAmount *int64 `json:"requested_amount,omitempty"`
+	RequestedAmount int64 `json:"requested_amount,omitempty,omitzero"`
 
 	// RequestedCurrency Currency of the order or link (ISO 4217).
-	RequestedCurrency *string `json:"requested_currency,omitempty"`
-	Rfi               *struct {
-		DocumentsRequired *[]struct {
-			Description     *string `json:"description,omitempty"`
-			MaxCount        *int64  `json:"max_count,omitempty"`
-			MultipleAllowed *bool   `json:"multiple_allowed,omitempty"`
-
-			// RfiDocId The document request (from the RFI) this file answers.
-			RfiDocId *string `json:"rfi_doc_id,omitempty"`
-		} `json:"documents_required,omitempty"`
-
-		// Id Identifier of the object.
-		Id                    *string    `json:"id,omitempty"`
-		ReasonCode            *string    `json:"reason_code,omitempty"`
-		ReasonCodeDescription *string    `json:"reason_code_description,omitempty"`
-		ResponseDeadline      *time.Time `json:"response_deadline,omitempty"`
-	} `json:"rfi,omitempty"`
-	SenderName *string `json:"sender_name,omitempty"`
+	RequestedCurrency Currency   `json:"requested_currency,omitempty,omitzero"`
+	Rfi               PaymentRfi `json:"rfi,omitempty,omitzero"`
+	SenderName        string     `json:"sender_name,omitempty,omitzero"`
 
 	// SettlementId The settlement batch that covered this payment.
-	SettlementId *string `json:"settlement_id,omitempty"`
+	SettlementId string `json:"settlement_id,omitempty,omitzero"`
 
 	// Status in_progress, action_required, under_review, success or failed; new values may appear.
-	Status *PaymentStatus `json:"status,omitempty"`
+	Status PaymentStatus `json:"status,omitempty,omitzero"`
 
 	// SubscriptionId The subscription charged, if any.
-	SubscriptionId             *string `json:"subscription_id,omitempty"`
-	TransactionReferenceNumber *string `json:"transaction_reference_number,omitempty"`
+	SubscriptionId             string `json:"subscription_id,omitempty,omitzero"`
+	TransactionReferenceNumber string `json:"transaction_reference_number,omitempty,omitzero"`
 
 	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-	TxnFee *Money `json:"txn_fee,omitempty"`
+	TxnFee Money `json:"txn_fee,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // PaymentComplianceStatus Outcome of the post-payment compliance review, if one happened.
@@ -4968,85 +5014,152 @@ type PaymentComplianceStatus string
 // PaymentFeeBearer defines model for Payment.FeeBearer.
 type PaymentFeeBearer string
 
+// FeeBreakdown Fees charged, in minor units.
+type FeeBreakdown struct {
+	// FxFee Foreign-exchange fee.
+	FxFee []FeeBreakdownEntry `json:"fx_fee,omitempty,omitzero"`
+
+	// ReferralFee Referral fee (platform pricing).
+	ReferralFee []FeeBreakdownEntry `json:"referral_fee,omitempty,omitzero"`
+
+	// TxnFee Transaction fee.
+	TxnFee []FeeBreakdownEntry `json:"txn_fee,omitempty,omitzero"`
+}
+
 // PaymentFeeCollectionMode defines model for Payment.FeeCollectionMode.
 type PaymentFeeCollectionMode string
+
+// PaymentFees Fees charged, in minor units.
+//
+// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+type PaymentFees struct {
+	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	FxFee Money `json:"fx_fee,omitempty,omitzero"`
+
+	// ReferralFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	ReferralFee Money `json:"referral_fee,omitempty,omitzero"`
+
+	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	TxnFee Money `json:"txn_fee,omitempty,omitzero"`
+}
 
 // PaymentPayinType `payment_link`, `orders` or `add_funds` (a balance top-up).
 type PaymentPayinType string
 
 // PaymentPaymentMethodDetails0 defines model for Payment.PaymentMethod.Details.0.
-type PaymentPaymentMethodDetails0 struct {
-	ExternalReference *string `json:"external_reference,omitempty"`
-
-	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
-	LocalRoutingNumber    *string `json:"local_routing_number,omitempty"`
-	ReceiverAccountNumber *string `json:"receiver_account_number,omitempty"`
-	RemittanceInformation *string `json:"remittance_information,omitempty"`
-	SenderAccountNumber   *string `json:"sender_account_number,omitempty"`
-	SenderBankAddress     *string `json:"sender_bank_address,omitempty"`
-
-	// SenderBankCountry Country (ISO 3166-1 alpha-3).
-	SenderBankCountry *string `json:"sender_bank_country,omitempty"`
-	SenderBankName    *string `json:"sender_bank_name,omitempty"`
-
-	// SenderCountry Country (ISO 3166-1 alpha-3).
-	SenderCountry *string `json:"sender_country,omitempty"`
-	SenderName    *string `json:"sender_name,omitempty"`
-
-	// SwiftCode SWIFT/BIC code of the bank.
-	SwiftCode    *string                                   `json:"swift_code,omitempty"`
-	TransferType *PaymentPaymentMethodDetails0TransferType `json:"transfer_type,omitempty"`
-}
+type PaymentPaymentMethodDetails0 = BankTransferDetails
 
 // PaymentPaymentMethodDetails0TransferType defines model for Payment.PaymentMethod.Details.0.TransferType.
 type PaymentPaymentMethodDetails0TransferType string
 
-// PaymentPaymentMethodDetails1 defines model for Payment.PaymentMethod.Details.1.
-type PaymentPaymentMethodDetails1 struct {
-	ExternalReference *string `json:"external_reference,omitempty"`
+// BankTransferDetails defines model for Payment.payment_method.details.0.
+type BankTransferDetails struct {
+	ExternalReference string `json:"external_reference,omitempty,omitzero"`
 
 	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
-	LocalRoutingNumber    *string `json:"local_routing_number,omitempty"`
-	RemittanceInformation *string `json:"remittance_information,omitempty"`
-	SenderAccountNumber   *string `json:"sender_account_number,omitempty"`
-	SenderBankAddress     *string `json:"sender_bank_address,omitempty"`
+	LocalRoutingNumber    string `json:"local_routing_number,omitempty,omitzero"`
+	ReceiverAccountNumber string `json:"receiver_account_number,omitempty,omitzero"`
+	RemittanceInformation string `json:"remittance_information,omitempty,omitzero"`
+	SenderAccountNumber   string `json:"sender_account_number,omitempty,omitzero"`
+	SenderBankAddress     string `json:"sender_bank_address,omitempty,omitzero"`
 
 	// SenderBankCountry Country (ISO 3166-1 alpha-3).
-	SenderBankCountry *string `json:"sender_bank_country,omitempty"`
-	SenderBankName    *string `json:"sender_bank_name,omitempty"`
+	SenderBankCountry string `json:"sender_bank_country,omitempty,omitzero"`
+	SenderBankName    string `json:"sender_bank_name,omitempty,omitzero"`
 
 	// SenderCountry Country (ISO 3166-1 alpha-3).
-	SenderCountry *string `json:"sender_country,omitempty"`
-	SenderName    *string `json:"sender_name,omitempty"`
+	SenderCountry string `json:"sender_country,omitempty,omitzero"`
+	SenderName    string `json:"sender_name,omitempty,omitzero"`
 
 	// SwiftCode SWIFT/BIC code of the bank.
-	SwiftCode    *string                                   `json:"swift_code,omitempty"`
-	TransferType *PaymentPaymentMethodDetails1TransferType `json:"transfer_type,omitempty"`
+	SwiftCode    string                                   `json:"swift_code,omitempty,omitzero"`
+	TransferType PaymentPaymentMethodDetails0TransferType `json:"transfer_type,omitempty,omitzero"`
 }
+
+// PaymentPaymentMethodDetails1 defines model for Payment.PaymentMethod.Details.1.
+type PaymentPaymentMethodDetails1 = PayViaBankDetails
 
 // PaymentPaymentMethodDetails1TransferType defines model for Payment.PaymentMethod.Details.1.TransferType.
 type PaymentPaymentMethodDetails1TransferType string
 
-// PaymentPaymentMethodDetails2 defines model for Payment.PaymentMethod.Details.2.
-type PaymentPaymentMethodDetails2 struct {
-	CardBin        *string `json:"card_bin,omitempty"`
-	CardHolderName *string `json:"card_holder_name,omitempty"`
-	CardNetwork    *string `json:"card_network,omitempty"`
-	CardType       *string `json:"card_type,omitempty"`
+// PayViaBankDetails defines model for Payment.PaymentMethod.Details.1.
+type PayViaBankDetails struct {
+	ExternalReference string `json:"external_reference,omitempty,omitzero"`
 
-	// CountryCode Country (ISO 3166-1 alpha-3).
-	CountryCode *string `json:"country_code,omitempty"`
-	EndDigits   *string `json:"end_digits,omitempty"`
-	IssuerName  *string `json:"issuer_name,omitempty"`
+	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
+	LocalRoutingNumber    string `json:"local_routing_number,omitempty,omitzero"`
+	RemittanceInformation string `json:"remittance_information,omitempty,omitzero"`
+	SenderAccountNumber   string `json:"sender_account_number,omitempty,omitzero"`
+	SenderBankAddress     string `json:"sender_bank_address,omitempty,omitzero"`
+
+	// SenderBankCountry Country (ISO 3166-1 alpha-3).
+	SenderBankCountry string `json:"sender_bank_country,omitempty,omitzero"`
+	SenderBankName    string `json:"sender_bank_name,omitempty,omitzero"`
+
+	// SenderCountry Country (ISO 3166-1 alpha-3).
+	SenderCountry string `json:"sender_country,omitempty,omitzero"`
+	SenderName    string `json:"sender_name,omitempty,omitzero"`
+
+	// SwiftCode SWIFT/BIC code of the bank.
+	SwiftCode    string                                   `json:"swift_code,omitempty,omitzero"`
+	TransferType PaymentPaymentMethodDetails1TransferType `json:"transfer_type,omitempty,omitzero"`
 }
 
-// Payment_PaymentMethod_Details defines model for Payment.PaymentMethod.Details.
-type Payment_PaymentMethod_Details struct {
+// PaymentPaymentMethodDetails2 defines model for Payment.PaymentMethod.Details.2.
+type PaymentPaymentMethodDetails2 = CardDetails
+
+// CardDetails defines model for Payment.PaymentMethod.Details.2.
+type CardDetails struct {
+	CardBin        string `json:"card_bin,omitempty,omitzero"`
+	CardHolderName string `json:"card_holder_name,omitempty,omitzero"`
+	CardNetwork    string `json:"card_network,omitempty,omitzero"`
+	CardType       string `json:"card_type,omitempty,omitzero"`
+
+	// CountryCode Country (ISO 3166-1 alpha-3).
+	CountryCode string `json:"country_code,omitempty,omitzero"`
+	EndDigits   string `json:"end_digits,omitempty,omitzero"`
+	IssuerName  string `json:"issuer_name,omitempty,omitzero"`
+}
+
+// PaymentMethodDetails defines model for Payment.PaymentMethod.Details.
+type PaymentMethodDetails struct {
 	union json.RawMessage
 }
 
 // PaymentPaymentMethodType Kind of object or party.
 type PaymentPaymentMethodType string
+
+// PaymentMethod How the money moved.
+//
+// Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
+type PaymentMethod struct {
+	Details PaymentMethodDetails `json:"details,omitempty,omitzero"`
+	Id      string               `json:"id,omitempty,omitzero"`
+
+	// Type Kind of object or party.
+	Type PaymentPaymentMethodType `json:"type,omitempty,omitzero"`
+}
+
+// RfiDocumentRequirement defines model for Payment.rfi.documents_required.
+type RfiDocumentRequirement struct {
+	Description     string `json:"description,omitempty,omitzero"`
+	MaxCount        int64  `json:"max_count,omitempty,omitzero"`
+	MultipleAllowed bool   `json:"multiple_allowed,omitempty,omitzero"`
+
+	// RfiDocId The document request (from the RFI) this file answers.
+	RfiDocId string `json:"rfi_doc_id,omitempty,omitzero"`
+}
+
+// PaymentRfi defines model for Payment.rfi.
+type PaymentRfi struct {
+	DocumentsRequired []RfiDocumentRequirement `json:"documents_required,omitempty,omitzero"`
+
+	// Id Identifier of the object.
+	Id                    string    `json:"id,omitempty,omitzero"`
+	ReasonCode            string    `json:"reason_code,omitempty,omitzero"`
+	ReasonCodeDescription string    `json:"reason_code_description,omitempty,omitzero"`
+	ResponseDeadline      time.Time `json:"response_deadline,omitempty,omitzero"`
+}
 
 // PaymentStatus in_progress, action_required, under_review, success or failed; new values may appear.
 type PaymentStatus string
@@ -5055,108 +5168,93 @@ type PaymentStatus string
 // documented; they are modelled as strings (two-digit year).
 type PaymentCard struct {
 	// Cvv Card security code.
-	Cvv *string `json:"cvv,omitempty"`
+	Cvv string `json:"cvv,omitempty,omitzero"`
 
 	// ExpiryMonth Expiry month, two digits.
-	ExpiryMonth *string `json:"expiry_month,omitempty"`
+	ExpiryMonth string `json:"expiry_month,omitempty,omitzero"`
 
 	// ExpiryYear Expiry year, two digits.
-	ExpiryYear *string `json:"expiry_year,omitempty"`
+	ExpiryYear string `json:"expiry_year,omitempty,omitzero"`
 
 	// HolderName Name on the card.
-	HolderName *string `json:"holder_name,omitempty"`
+	HolderName string `json:"holder_name,omitempty,omitzero"`
 
 	// Number Full card number (PAN), digits only.
-	Number *string `json:"number,omitempty"`
+	Number string `json:"number,omitempty,omitzero"`
 }
 
 // PaymentLink A hosted payment page for a customer (the `/payin` resource). Used as the create body (without quote) and inside answers.
 type PaymentLink struct {
 	// Amount Amount to collect, in minor units.
-	Amount             *int64 `json:"amount,omitempty"`
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber string `json:"account_number"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	Amount             int64              `json:"amount,omitempty,omitzero"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CreatedAt When the link was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *PaymentLinkCurrency `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerId The paying customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// DocumentId Supporting document (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// ExpiresAt When the link stops accepting payments (ISO 8601; at most six months ahead).
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitempty,omitzero"`
 
 	// Id Payment link id.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed `amount`.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// LastReminderSentAt When the last reminder email went out (ISO 8601, UTC).
-	LastReminderSentAt *time.Time `json:"last_reminder_sent_at,omitempty"`
+	LastReminderSentAt time.Time `json:"last_reminder_sent_at,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// NotifyCustomer Whether Glomo emails the customer.
 	NotifyCustomer *bool `json:"notify_customer,omitempty"`
 
 	// PaymentLink The URL to send to the customer.
-	PaymentLink *string `json:"payment_link,omitempty"`
+	PaymentLink string `json:"payment_link,omitempty,omitzero"`
 
 	// PaymentMethods Payment methods offered to the customer.
-	PaymentMethods *[]PaymentLinkPaymentMethods `json:"payment_methods,omitempty"`
+	PaymentMethods []PaymentLinkPaymentMethods `json:"payment_methods,omitempty,omitzero"`
 
 	// PriceId Referral price to apply; required for platform users.
-	PriceId *string `json:"price_id,omitempty"`
+	PriceId string `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code (required when the account has no default).
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// ReminderFrequency Days between reminder emails (1, 2, 7 or 14).
-	ReminderFrequency *int64 `json:"reminder_frequency,omitempty"`
+	ReminderFrequency int64 `json:"reminder_frequency,omitempty,omitzero"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 
 	// Status Link status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
-	Status *PaymentLinkStatus `json:"status,omitempty"`
+	Status PaymentLinkStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
-
-// PaymentLinkCurrency ISO 4217 currency of `amount`.
-type PaymentLinkCurrency string
 
 // PaymentLinkPaymentMethods defines model for PaymentLink.PaymentMethods.
 type PaymentLinkPaymentMethods string
@@ -5166,39 +5264,31 @@ type PaymentLinkStatus string
 
 // PaymentLinkRequest Body of createPayin without a quote (GG-24: read-only fields left out, required fields never null).
 type PaymentLinkRequest struct {
-	Amount             int64 `json:"amount"`
-	BankAccountDetails *struct {
-		AccountNumber  string  `json:"account_number"`
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-		BicPrimary     *string `json:"bic_primary,omitempty"`
-		BicSecondary   *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
-	Currency           PaymentLinkRequestCurrency `json:"currency"`
-	CustomerId         string                     `json:"customer_id"`
-	DocumentId         *string                    `json:"document_id,omitempty"`
-	ExpiresAt          time.Time                  `json:"expires_at"`
-	InvoiceAmount      *int64                     `json:"invoice_amount,omitempty"`
-	InvoiceDescription *string                    `json:"invoice_description,omitempty"`
-	InvoiceNumber      *string                    `json:"invoice_number,omitempty"`
+	Amount             int64              `json:"amount"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
+	Currency           Currency           `json:"currency"`
+	CustomerId         string             `json:"customer_id"`
+	DocumentId         string             `json:"document_id,omitempty,omitzero"`
+	ExpiresAt          time.Time          `json:"expires_at"`
+	InvoiceAmount      int64              `json:"invoice_amount,omitempty,omitzero"`
+	InvoiceDescription string             `json:"invoice_description,omitempty,omitzero"`
+	InvoiceNumber      string             `json:"invoice_number,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes          *Notes                              `json:"notes,omitempty"`
-	NotifyCustomer *bool                               `json:"notify_customer,omitempty"`
-	PaymentMethods *[]PaymentLinkRequestPaymentMethods `json:"payment_methods,omitempty"`
-	PriceId        *string                             `json:"price_id,omitempty"`
+	Notes          Notes                              `json:"notes,omitempty,omitzero"`
+	NotifyCustomer *bool                              `json:"notify_customer,omitempty"`
+	PaymentMethods []PaymentLinkRequestPaymentMethods `json:"payment_methods,omitempty,omitzero"`
+	PriceId        string                             `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer pays for, as sent in a create body.
-	Product           *ProductRequest `json:"product,omitempty"`
-	PurposeCode       string          `json:"purpose_code"`
-	ReferenceNumber   *string         `json:"reference_number,omitempty"`
-	ReminderFrequency *int64          `json:"reminder_frequency,omitempty"`
+	Product           ProductRequest `json:"product,omitempty,omitzero"`
+	PurposeCode       string         `json:"purpose_code"`
+	ReferenceNumber   string         `json:"reference_number,omitempty,omitzero"`
+	ReminderFrequency int64          `json:"reminder_frequency,omitempty,omitzero"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 }
-
-// PaymentLinkRequestCurrency defines model for PaymentLinkRequest.Currency.
-type PaymentLinkRequestCurrency string
 
 // PaymentLinkRequestPaymentMethods defines model for PaymentLinkRequest.PaymentMethods.
 type PaymentLinkRequestPaymentMethods string
@@ -5206,97 +5296,76 @@ type PaymentLinkRequestPaymentMethods string
 // PaymentLinkResponse A payment link as Glomo returns it, with any documents its RFI requires.
 type PaymentLinkResponse struct {
 	// Amount Amount to collect, in minor units.
-	Amount             *int64 `json:"amount,omitempty"`
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber *string `json:"account_number,omitempty"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	Amount             int64              `json:"amount,omitempty,omitzero"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *PaymentLinkResponseCurrency `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerId The paying customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// DocumentId Supporting document (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// ExpiresAt When it expires (ISO 8601).
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitempty,omitzero"`
 
 	// Id Identifier of the object.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed `amount`.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// LastReminderSentAt When the last reminder email went out (ISO 8601, UTC).
-	LastReminderSentAt *time.Time `json:"last_reminder_sent_at,omitempty"`
+	LastReminderSentAt time.Time `json:"last_reminder_sent_at,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// NotifyCustomer Whether Glomo emails the customer.
-	NotifyCustomer *bool   `json:"notify_customer,omitempty"`
-	PaymentLink    *string `json:"payment_link,omitempty"`
+	NotifyCustomer *bool  `json:"notify_customer,omitempty"`
+	PaymentLink    string `json:"payment_link,omitempty,omitzero"`
 
 	// PaymentMethods Payment methods offered to the customer.
-	PaymentMethods *[]PaymentLinkResponsePaymentMethods `json:"payment_methods,omitempty"`
+	PaymentMethods []PaymentLinkResponsePaymentMethods `json:"payment_methods,omitempty,omitzero"`
 
 	// PriceId Referral price to apply; required for platform users.
-	PriceId *string `json:"price_id,omitempty"`
+	PriceId string `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code (required when the account has no default).
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// ReminderFrequency Days between reminder emails (1, 2, 7 or 14).
-	ReminderFrequency *int64 `json:"reminder_frequency,omitempty"`
+	ReminderFrequency int64 `json:"reminder_frequency,omitempty,omitzero"`
 
 	// RfiDocuments Documents compliance needs; answer with `updatePayinRfi`.
-	RfiDocuments *[]struct {
-		// Name Name.
-		Name string `json:"name"`
-
-		// RfiDocId The document request (from the RFI) this file answers.
-		RfiDocId string `json:"rfi_doc_id"`
-	} `json:"rfi_documents,omitempty"`
+	RfiDocuments []RequestedDocument `json:"rfi_documents,omitempty,omitzero"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 
 	// Status Current status; decode unknown values tolerantly.
-	Status *PaymentLinkResponseStatus `json:"status,omitempty"`
+	Status PaymentLinkResponseStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
-
-// PaymentLinkResponseCurrency ISO 4217 currency of `amount`.
-type PaymentLinkResponseCurrency string
 
 // PaymentLinkResponsePaymentMethods defines model for PaymentLinkResponse.PaymentMethods.
 type PaymentLinkResponsePaymentMethods string
@@ -5307,124 +5376,91 @@ type PaymentLinkResponseStatus string
 // Payout Money sent from your balance to a beneficiary.
 type Payout struct {
 	// BeneficiaryId The recipient (`bene_` id).
-	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+	BeneficiaryId string `json:"beneficiary_id,omitempty,omitzero"`
 
 	// CreatedAt When the payout was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// CustomerErrorDescription Explanation of the failure suitable for showing to the customer.
-	CustomerErrorDescription *string `json:"customer_error_description,omitempty"`
+	CustomerErrorDescription string `json:"customer_error_description,omitempty,omitzero"`
 
 	// DestinationAmount Amount the beneficiary receives, in minor units of `destination_currency`.
-	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+	DestinationAmount int64 `json:"destination_amount,omitempty,omitzero"`
 
 	// DestinationCurrency ISO 4217 currency received.
-	DestinationCurrency *string `json:"destination_currency,omitempty"`
+	DestinationCurrency Currency `json:"destination_currency,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]AttachedDocument `json:"documents,omitempty"`
+	Documents []AttachedDocument `json:"documents,omitempty,omitzero"`
 
 	// ErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
-	ErrorCode *PayoutErrorCode `json:"error_code,omitempty"`
+	ErrorCode PayoutErrorCode `json:"error_code,omitempty,omitzero"`
 
 	// ErrorDescription Human-readable explanation of `error_code`.
-	ErrorDescription  *string `json:"error_description,omitempty"`
-	FeeCollectionMode *string `json:"fee_collection_mode,omitempty"`
+	ErrorDescription  string `json:"error_description,omitempty,omitzero"`
+	FeeCollectionMode string `json:"fee_collection_mode,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
-	Fees *struct {
-		Fx *struct {
-			Amount   *int64  `json:"amount,omitempty"`
-			Currency *string `json:"currency,omitempty"`
-		} `json:"fx,omitempty"`
-
-		// FxFee Foreign-exchange fee.
-		FxFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"fx_fee,omitempty"`
-		Transaction *struct {
-			Amount   *int64  `json:"amount,omitempty"`
-			Currency *string `json:"currency,omitempty"`
-		} `json:"transaction,omitempty"`
-
-		// TxnFee Transaction fee.
-		TxnFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees PayoutFees `json:"fees,omitempty,omitzero"`
 
 	// Id Payout id (prefix `payout_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// MidMarketRate Mid-market rate at creation.
-	MidMarketRate *struct {
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-
-		// Rate Exchange rate as a decimal number (not minor units).
-		Rate *json.Number `json:"rate,omitempty"`
-	} `json:"mid_market_rate,omitempty"`
+	MidMarketRate ConversionRate `json:"mid_market_rate,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PaymentRail Rail used (swift when none was requested).
-	PaymentRail *PayoutPaymentRail `json:"payment_rail,omitempty"`
+	PaymentRail PayoutPaymentRail `json:"payment_rail,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from the payout list.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// QuoteId The quote the payout was priced with, if any.
-	QuoteId *string `json:"quote_id,omitempty"`
+	QuoteId string `json:"quote_id,omitempty,omitzero"`
 
 	// RequestId Your idempotency key; a repeat is a 409.
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// SourceAmount Amount debited from your balance, in minor units of `source_currency`.
-	SourceAmount *int64 `json:"source_amount,omitempty"`
+	SourceAmount int64 `json:"source_amount,omitempty,omitzero"`
 
 	// SourceCurrency ISO 4217 currency debited.
-	SourceCurrency *string `json:"source_currency,omitempty"`
+	SourceCurrency Currency `json:"source_currency,omitempty,omitzero"`
 
 	// Status pending_approval, queued, in_progress, action_required, success, failed or cancelled.
 	// `success`, `failed` and `cancelled` are final; new values may appear.
-	Status *PayoutStatus `json:"status,omitempty"`
+	Status PayoutStatus `json:"status,omitempty,omitzero"`
 
 	// Taxes Taxes applied to the fees.
-	Taxes *[]struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Bps Rate in basis points (100 = 1 %).
-		Bps *int64 `json:"bps,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-
-		// Name Name.
-		Name *string `json:"name,omitempty"`
-	} `json:"taxes,omitempty"`
+	Taxes []TaxLine `json:"taxes,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 
 	// Utr Bank reference of the transfer once sent.
-	Utr *string `json:"utr,omitempty"`
+	Utr string `json:"utr,omitempty,omitzero"`
 }
 
 // PayoutErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
 type PayoutErrorCode string
+
+// PayoutFees Fees charged, in minor units.
+type PayoutFees struct {
+	Fx Money `json:"fx,omitempty,omitzero"`
+
+	// FxFee Foreign-exchange fee.
+	FxFee       Money `json:"fx_fee,omitempty,omitzero"`
+	Transaction Money `json:"transaction,omitempty,omitzero"`
+
+	// TxnFee Transaction fee.
+	TxnFee Money `json:"txn_fee,omitempty,omitzero"`
+}
 
 // PayoutPaymentRail Rail used (swift when none was requested).
 type PayoutPaymentRail string
@@ -5436,28 +5472,28 @@ type PayoutStatus string
 // Price A referral-fee configuration (platform businesses), fixed or in basis points.
 type Price struct {
 	// Bps Percentage fee in basis points (100 bps = 1 %).
-	Bps *int64 `json:"bps,omitempty"`
+	Bps int64 `json:"bps,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// FeesAmount Fixed fee in minor units of `fees_currency`.
-	FeesAmount *int64 `json:"fees_amount,omitempty"`
+	FeesAmount int64 `json:"fees_amount,omitempty,omitzero"`
 
 	// FeesCurrency ISO 4217 currency of the fixed fee.
-	FeesCurrency *string `json:"fees_currency,omitempty"`
+	FeesCurrency Currency `json:"fees_currency,omitempty,omitzero"`
 
 	// Id Price id (prefix `price_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
-	PricingType *PricePricingType `json:"pricing_type,omitempty"`
+	PricingType PricePricingType `json:"pricing_type,omitempty,omitzero"`
 
 	// SetAsDefault Whether this price applies when none is given.
-	SetAsDefault *bool `json:"set_as_default,omitempty"`
+	SetAsDefault bool `json:"set_as_default,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // PricePricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
@@ -5465,11 +5501,11 @@ type PricePricingType string
 
 // PriceRequest Body of createPrice: a fixed fee or basis points (GG-24: read-only fields left out).
 type PriceRequest struct {
-	Bps          *int64                   `json:"bps,omitempty"`
-	FeesAmount   *int64                   `json:"fees_amount,omitempty"`
-	FeesCurrency *string                  `json:"fees_currency,omitempty"`
-	PricingType  *PriceRequestPricingType `json:"pricing_type,omitempty"`
-	SetAsDefault *bool                    `json:"set_as_default,omitempty"`
+	Bps          int64                   `json:"bps,omitempty,omitzero"`
+	FeesAmount   int64                   `json:"fees_amount,omitempty,omitzero"`
+	FeesCurrency Currency                `json:"fees_currency,omitempty,omitzero"`
+	PricingType  PriceRequestPricingType `json:"pricing_type,omitempty,omitzero"`
+	SetAsDefault bool                    `json:"set_as_default,omitempty,omitzero"`
 }
 
 // PriceRequestPricingType defines model for PriceRequest.PricingType.
@@ -5478,7 +5514,7 @@ type PriceRequestPricingType string
 // Product What the customer is paying for, shown on checkout.
 type Product struct {
 	// Description Short product description.
-	Description *string `json:"description,omitempty"`
+	Description string `json:"description,omitempty,omitzero"`
 
 	// Name Product name.
 	Name string `json:"name"`
@@ -5486,164 +5522,170 @@ type Product struct {
 
 // ProductRequest What the customer pays for, as sent in a create body.
 type ProductRequest struct {
-	Description *string `json:"description,omitempty"`
-	Name        string  `json:"name"`
+	Description string `json:"description,omitempty,omitzero"`
+	Name        string `json:"name"`
 }
 
 // Quote A locked rate and fee breakdown, valid for 30 minutes and for a single use.
 type Quote struct {
 	// DestinationAmount Minor units of the destination currency.
-	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+	DestinationAmount int64 `json:"destination_amount,omitempty,omitzero"`
 
 	// DestinationCurrency ISO 4217 destination currency.
-	DestinationCurrency *string `json:"destination_currency,omitempty"`
+	DestinationCurrency Currency `json:"destination_currency,omitempty,omitzero"`
 
 	// ExpiresAt ISO 8601 UTC time after which the quote can no longer be used.
-	ExpiresAt *string `json:"expires_at,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty,omitzero"`
 
 	// Fees Fees charged, each in minor units.
-	Fees *struct {
-		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		FxFee *Money `json:"fx_fee,omitempty"`
-
-		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		TxnFee *Money `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees Fees `json:"fees,omitempty,omitzero"`
 
 	// FxRate Units of destination currency per unit of source currency (a decimal, not minor units).
-	FxRate *json.Number `json:"fx_rate,omitempty"`
+	FxRate json.Number `json:"fx_rate,omitempty,omitzero"`
 
 	// Id Quote id (prefix `quote_`), to pass as `quote_id`.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Method How the money will move.
-	Method *QuoteMethod `json:"method,omitempty"`
+	Method QuoteMethod `json:"method,omitempty,omitzero"`
 
 	// Resource `payout` or `payin`.
-	Resource *string `json:"resource,omitempty"`
+	Resource string `json:"resource,omitempty,omitzero"`
 
 	// SourceAmount Minor units of the source currency.
-	SourceAmount *int64 `json:"source_amount,omitempty"`
+	SourceAmount int64 `json:"source_amount,omitempty,omitzero"`
 
 	// SourceCurrency ISO 4217 source currency.
-	SourceCurrency *string `json:"source_currency,omitempty"`
+	SourceCurrency Currency `json:"source_currency,omitempty,omitzero"`
+}
+
+// Fees Fees charged, each in minor units.
+type Fees struct {
+	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	FxFee Money `json:"fx_fee,omitempty,omitzero"`
+
+	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	TxnFee Money `json:"txn_fee,omitempty,omitzero"`
 }
 
 // QuoteList The quotes on offer; use one `id` as `quote_id`.
 type QuoteList struct {
 	// Quotes One quote per eligible rail.
-	Quotes *[]Quote `json:"quotes,omitempty"`
+	Quotes []Quote `json:"quotes,omitempty,omitzero"`
 }
 
 // QuoteMethod How the money will move.
 type QuoteMethod struct {
 	// PaymentMethod `bank_transfer` or `pay_via_bank`.
-	PaymentMethod *string `json:"payment_method,omitempty"`
+	PaymentMethod string `json:"payment_method,omitempty,omitzero"`
 
 	// PaymentRail The rail the quote is priced for (answers only), e.g. swift, upi, imps, neft, rtgs.
-	PaymentRail *string `json:"payment_rail,omitempty"`
+	PaymentRail string `json:"payment_rail,omitempty,omitzero"`
 
 	// Subtype `local_transfer` or `swift_transfer`.
-	Subtype *string `json:"subtype,omitempty"`
+	Subtype string `json:"subtype,omitempty,omitzero"`
 }
 
 // Refund Money returned to a customer for a successful payment.
 type Refund struct {
 	// Amount Amount refunded, in minor units.
-	Amount      *int64 `json:"amount,omitempty"`
-	BalanceUsed *struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"balance_used,omitempty"`
+	Amount      int64 `json:"amount,omitempty,omitzero"`
+	BalanceUsed Money `json:"balance_used,omitempty,omitzero"`
 
 	// CreatedAt When the refund was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerId The customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]Refund_Documents_Item `json:"documents,omitempty"`
+	Documents []RefundDocument `json:"documents,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
-	Fees *struct {
-		// FxFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		FxFees *Money `json:"fx_fees,omitempty"`
-
-		// TxnFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		TxnFees *Money `json:"txn_fees,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees RefundFees `json:"fees,omitempty,omitzero"`
 
 	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-	FxFee *Money `json:"fx_fee,omitempty"`
+	FxFee Money `json:"fx_fee,omitempty,omitzero"`
 
 	// Id Refund id (prefix `refund_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// PartialRefund True when only part of the payment was refunded.
-	PartialRefund *bool `json:"partial_refund,omitempty"`
+	PartialRefund bool `json:"partial_refund,omitempty,omitzero"`
 
 	// PaymentId The payment refunded (`payt_` id).
-	PaymentId *string `json:"payment_id,omitempty"`
+	PaymentId string `json:"payment_id,omitempty,omitzero"`
 
 	// Reason Why; one of the documented phrases.
-	Reason *RefundReason `json:"reason,omitempty"`
+	Reason RefundReason `json:"reason,omitempty,omitzero"`
 
 	// Status in_progress, under_review, action_required, success, failed or cancelled (the older enum's `pending` shows up as in_progress).
-	Status *RefundStatus `json:"status,omitempty"`
+	Status RefundStatus `json:"status,omitempty,omitzero"`
 
 	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-	TxnFee *Money `json:"txn_fee,omitempty"`
+	TxnFee Money `json:"txn_fee,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 
 	// Utr Bank reference of the refund once sent.
-	Utr *string `json:"utr,omitempty"`
+	Utr string `json:"utr,omitempty,omitzero"`
 }
 
 // RefundDocuments0 defines model for Refund.Documents.0.
-type RefundDocuments0 struct {
-	// Id Identifier of the object.
-	Id *string `json:"id,omitempty"`
-
-	// Status Current status; decode unknown values tolerantly.
-	Status *RefundDocuments0Status `json:"status,omitempty"`
-
-	// Type Kind of object or party.
-	Type *string `json:"type,omitempty"`
-}
+type RefundDocuments0 = RefundAttachedDocument
 
 // RefundDocuments0Status Current status; decode unknown values tolerantly.
 type RefundDocuments0Status string
 
-// RefundDocuments1 defines model for Refund.Documents.1.
-type RefundDocuments1 struct {
+// RefundAttachedDocument defines model for Refund.Documents.0.
+type RefundAttachedDocument struct {
 	// Id Identifier of the object.
-	Id *string `json:"id,omitempty"`
-
-	// RfiDocId The document request (from the RFI) this file answers.
-	RfiDocId *string `json:"rfi_doc_id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Status Current status; decode unknown values tolerantly.
-	Status *RefundDocuments1Status `json:"status,omitempty"`
+	Status RefundDocuments0Status `json:"status,omitempty,omitzero"`
 
 	// Type Kind of object or party.
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type,omitempty,omitzero"`
 }
+
+// RefundDocuments1 defines model for Refund.Documents.1.
+type RefundDocuments1 = RefundRfiDocument
 
 // RefundDocuments1Status Current status; decode unknown values tolerantly.
 type RefundDocuments1Status string
 
-// Refund_Documents_Item defines model for Refund.documents.Item.
-type Refund_Documents_Item struct {
+// RefundRfiDocument defines model for Refund.Documents.1.
+type RefundRfiDocument struct {
+	// Id Identifier of the object.
+	Id string `json:"id,omitempty,omitzero"`
+
+	// RfiDocId The document request (from the RFI) this file answers.
+	RfiDocId string `json:"rfi_doc_id,omitempty,omitzero"`
+
+	// Status Current status; decode unknown values tolerantly.
+	Status RefundDocuments1Status `json:"status,omitempty,omitzero"`
+
+	// Type Kind of object or party.
+	Type string `json:"type,omitempty,omitzero"`
+}
+
+// RefundDocument defines model for Refund.documents.
+type RefundDocument struct {
 	union json.RawMessage
+}
+
+// RefundFees Fees charged, in minor units.
+type RefundFees struct {
+	// FxFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	FxFees Money `json:"fx_fees,omitempty,omitzero"`
+
+	// TxnFees An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
+	TxnFees Money `json:"txn_fees,omitempty,omitzero"`
 }
 
 // RefundReason Why; one of the documented phrases.
@@ -5659,59 +5701,41 @@ type RespondRfiRequest map[string]interface{}
 // the object is otherwise undocumented and kept open.
 type Rfi struct {
 	// Id RFI id (prefix `rfi_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Status Where the RFI stands; values not documented.
-	Status               *string                `json:"status,omitempty"`
+	Status               string                 `json:"status,omitempty,omitzero"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Settlement A batch paying out collected funds.
 type Settlement struct {
 	// Amount Amount settled, in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// CreatedAt When the settlement was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency settled.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
-	Fees *struct {
-		// FxFee Foreign-exchange fee.
-		FxFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"fx_fee,omitempty"`
-
-		// TxnFee Transaction fee.
-		TxnFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees Fees `json:"fees,omitempty,omitzero"`
 
 	// Id Settlement id (prefix `setl_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// PaymentMethod How the money moved.
-	PaymentMethod *string `json:"payment_method,omitempty"`
+	PaymentMethod string `json:"payment_method,omitempty,omitzero"`
 
 	// Status Settlement status.
-	Status *SettlementStatus `json:"status,omitempty"`
+	Status SettlementStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 
 	// Utr Bank reference of the transfer.
-	Utr *string `json:"utr,omitempty"`
+	Utr string `json:"utr,omitempty,omitzero"`
 }
 
 // SettlementStatus Settlement status.
@@ -5726,7 +5750,7 @@ type Subscription struct {
 	Amount Amount `json:"amount"`
 
 	// BillingCycles Number of charges before the subscription completes.
-	BillingCycles *int64 `json:"billing_cycles,omitempty"`
+	BillingCycles int64 `json:"billing_cycles,omitempty,omitzero"`
 
 	// CancelledAt When it was cancelled.
 	CancelledAt *openapi_types.Date `json:"cancelled_at,omitempty"`
@@ -5747,7 +5771,7 @@ type Subscription struct {
 	Id string `json:"id"`
 
 	// IntervalCount Number of intervals between charges (1, 3 or 6 months, or 1 year); not sent for `as_presented`.
-	IntervalCount *IntervalCount `json:"interval_count"`
+	IntervalCount IntervalCount `json:"interval_count"`
 
 	// IntervalType Billing schedule: `month`, `year`, or `as_presented` (charged on demand by the merchant).
 	IntervalType IntervalType `json:"interval_type"`
@@ -5756,13 +5780,13 @@ type Subscription struct {
 	NextPaymentDate *openapi_types.Date `json:"next_payment_date,omitempty"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PlanDescription Description shown to the customer.
-	PlanDescription *string `json:"plan_description,omitempty"`
+	PlanDescription string `json:"plan_description,omitempty,omitzero"`
 
 	// PlanName Name shown to the customer.
-	PlanName *string `json:"plan_name,omitempty"`
+	PlanName string `json:"plan_name,omitempty,omitzero"`
 
 	// ProductDescription Description shown to the customer.
 	ProductDescription string `json:"product_description"`
@@ -5771,7 +5795,7 @@ type Subscription struct {
 	ProductName string `json:"product_name"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// StartDate First billing date (YYYY-MM-DD).
 	StartDate openapi_types.Date `json:"start_date"`
@@ -5789,90 +5813,54 @@ type SubscriptionStatus string
 // TaxLine One tax applied to a fee.
 type TaxLine struct {
 	// Amount Tax in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// Bps Rate in basis points.
-	Bps *int64 `json:"bps,omitempty"`
+	Bps int64 `json:"bps,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency code.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Name Tax name (e.g. GST).
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 }
 
 // Transaction One money movement covered by a settlement.
 type Transaction struct {
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
-	Credit    *struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"credit,omitempty"`
-	Debit *struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"debit,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
+	Credit    Money     `json:"credit,omitempty,omitzero"`
+	Debit     Money     `json:"debit,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
-	Fees *struct {
-		// FxFee Foreign-exchange fee.
-		FxFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"fx_fee,omitempty"`
-
-		// TxnFee Transaction fee.
-		TxnFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees Fees `json:"fees,omitempty,omitzero"`
 
 	// Id Transaction id.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// ProcessedAt When it was processed (ISO 8601, UTC).
-	ProcessedAt *time.Time `json:"processed_at,omitempty"`
+	ProcessedAt time.Time `json:"processed_at,omitempty,omitzero"`
 
 	// SettledAmount Amount in minor units.
-	SettledAmount *struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-	} `json:"settled_amount,omitempty"`
+	SettledAmount Money `json:"settled_amount,omitempty,omitzero"`
 
 	// SourceId Id of the payment, refund or other object behind the movement.
-	SourceId *string `json:"source_id,omitempty"`
+	SourceId string `json:"source_id,omitempty,omitzero"`
 
 	// SourceType Kind of that object.
-	SourceType *string `json:"source_type,omitempty"`
+	SourceType string `json:"source_type,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // UpdateCustomerRequest The two fields that can change after creation; send one or both.
 type UpdateCustomerRequest struct {
 	// Email New email address. Customers are unique per merchant by email + country.
-	Email *string `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// Phone New phone number with country code.
-	Phone *string `json:"phone,omitempty"`
+	Phone string `json:"phone,omitempty,omitzero"`
 }
 
 // UpdateMerchantStatusRequest Which child merchant and the status to simulate.
@@ -5893,25 +5881,25 @@ type UpdateNextPaymentDateRequest struct {
 // VirtualAccount A dedicated account number for receiving transfers in one currency.
 type VirtualAccount struct {
 	// AccountId Virtual account id.
-	AccountId *string `json:"account_id,omitempty"`
+	AccountId string `json:"account_id,omitempty,omitzero"`
 
 	// AccountNumber The number (often an IBAN) payers send to.
-	AccountNumber *string `json:"account_number,omitempty"`
+	AccountNumber string `json:"account_number,omitempty,omitzero"`
 
 	// CreatedAt When it was opened (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency An ISO 4217 currency code, upper case.
-	Currency *Currency `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Name Account holder name.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// Status `active`, `inactive` or `disabled`.
-	Status *VirtualAccountStatus `json:"status,omitempty"`
+	Status VirtualAccountStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // VirtualAccountStatus `active`, `inactive` or `disabled`.
@@ -5923,56 +5911,59 @@ type VirtualAccountClosure map[string]interface{}
 // VirtualAccountV2Accepted Acknowledgement of an asynchronous virtual-account request.
 type VirtualAccountV2Accepted struct {
 	// Data Who asked and where the request stands.
-	Data *struct {
-		// MerchantId The merchant the account is being opened for (prefix `merch_`).
-		MerchantId *string `json:"merchant_id,omitempty"`
-
-		// Status `pending` until the account is opened; a webhook reports the outcome.
-		Status *string `json:"status,omitempty"`
-	} `json:"data,omitempty"`
+	Data VirtualAccountRequestStatus `json:"data,omitempty,omitzero"`
 
 	// Message Human-readable confirmation.
-	Message *string `json:"message,omitempty"`
+	Message string `json:"message,omitempty,omitzero"`
+}
+
+// VirtualAccountRequestStatus Who asked and where the request stands.
+type VirtualAccountRequestStatus struct {
+	// MerchantId The merchant the account is being opened for (prefix `merch_`).
+	MerchantId string `json:"merchant_id,omitempty,omitzero"`
+
+	// Status `pending` until the account is opened; a webhook reports the outcome.
+	Status string `json:"status,omitempty,omitzero"`
 }
 
 // Withdrawal A transfer from your balance to your own withdrawal account.
 type Withdrawal struct {
 	// Amount Amount in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// BalanceUsed Balances debited.
-	BalanceUsed *[]Balance `json:"balance_used,omitempty"`
+	BalanceUsed []Balance `json:"balance_used,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *string `json:"created_at,omitempty"`
+	CreatedAt string `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency credited.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// FxFees Foreign-exchange fee.
-	FxFees *[]Balance `json:"fx_fees,omitempty"`
+	FxFees []Balance `json:"fx_fees,omitempty,omitzero"`
 
 	// Id Withdrawal id.
-	Id            *string           `json:"id,omitempty"`
-	MidMarketRate *[]ConversionRate `json:"mid_market_rate,omitempty"`
+	Id            string           `json:"id,omitempty,omitzero"`
+	MidMarketRate []ConversionRate `json:"mid_market_rate,omitempty,omitzero"`
 
 	// PaymentMethod How the money moved.
-	PaymentMethod *WithdrawalPaymentMethod `json:"payment_method,omitempty"`
+	PaymentMethod WithdrawalPaymentMethod `json:"payment_method,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// Status in_progress, success, failed, action_required, cancelled or under_review.
-	Status *WithdrawalStatus `json:"status,omitempty"`
+	Status WithdrawalStatus `json:"status,omitempty,omitzero"`
 
 	// TxnFees Transaction fee.
-	TxnFees *[]Balance `json:"txn_fees,omitempty"`
+	TxnFees []Balance `json:"txn_fees,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *string `json:"updated_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty,omitzero"`
 
 	// WithdrawalAccountId Destination account.
-	WithdrawalAccountId *string `json:"withdrawal_account_id,omitempty"`
+	WithdrawalAccountId string `json:"withdrawal_account_id,omitempty,omitzero"`
 }
 
 // WithdrawalPaymentMethod How the money moved.
@@ -5984,52 +5975,52 @@ type WithdrawalStatus string
 // WithdrawalAccount One of your own bank accounts, registered for withdrawals.
 type WithdrawalAccount struct {
 	// AccountNumber Account number or IBAN.
-	AccountNumber *string `json:"account_number,omitempty"`
+	AccountNumber string `json:"account_number,omitempty,omitzero"`
 
 	// AddressLine1 First line of the street address.
-	AddressLine1 *string `json:"address_line1,omitempty"`
+	AddressLine1 string `json:"address_line1,omitempty,omitzero"`
 
 	// AddressLine2 Second line of the street address (optional).
-	AddressLine2 *string `json:"address_line2,omitempty"`
+	AddressLine2 string `json:"address_line2,omitempty,omitzero"`
 
 	// BankName Name of the bank.
-	BankName *string `json:"bank_name,omitempty"`
+	BankName string `json:"bank_name,omitempty,omitzero"`
 
 	// BicPrimary SWIFT/BIC code of the bank.
-	BicPrimary *string `json:"bic_primary,omitempty"`
+	BicPrimary string `json:"bic_primary,omitempty,omitzero"`
 
 	// BicSecondary Local routing code (IFSC, sort code, ABA...).
-	BicSecondary *string `json:"bic_secondary,omitempty"`
+	BicSecondary string `json:"bic_secondary,omitempty,omitzero"`
 
 	// City City.
-	City *string `json:"city,omitempty"`
+	City string `json:"city,omitempty,omitzero"`
 
 	// Country Country (ISO 3166-1 alpha-3).
-	Country *string `json:"country,omitempty"`
+	Country string `json:"country,omitempty,omitzero"`
 
 	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *string `json:"created_at,omitempty"`
+	CreatedAt string `json:"created_at,omitempty,omitzero"`
 
 	// Currency Currency the account receives (ISO 4217).
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// Email Email address.
-	Email *openapi_types.Email `json:"email,omitempty"`
+	Email string `json:"email,omitempty,omitzero"`
 
 	// HolderName Name the account is held in.
-	HolderName *string `json:"holder_name,omitempty"`
+	HolderName string `json:"holder_name,omitempty,omitzero"`
 
 	// Id Withdrawal account id.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Pincode Postal code.
-	Pincode *string `json:"pincode,omitempty"`
+	Pincode string `json:"pincode,omitempty,omitzero"`
 
 	// State State, province or region.
-	State *string `json:"state,omitempty"`
+	State string `json:"state,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *string `json:"updated_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty,omitzero"`
 }
 
 // AfterParam defines model for AfterParam.
@@ -6121,13 +6112,22 @@ type RotateApiKeyJSONBody struct {
 	ExpireAfterInSeconds int64 `json:"expire_after_in_seconds"`
 }
 
+// RotateApiKey200JSONResponseBody defines parameters for RotateApiKey.
+type RotateApiKey200JSONResponseBody struct {
+	// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
+	PreviousKeyExpiresAt time.Time `json:"previous_key_expires_at,omitempty,omitzero"`
+
+	// SecretKey The new secret key. Shown only here: store it immediately.
+	SecretKey string `json:"secret_key,omitempty,omitzero"`
+}
+
 // GetBalanceConversionsParams defines parameters for GetBalanceConversions.
 type GetBalanceConversionsParams struct {
 	// SourceCurrency Only conversions that sold this currency (ISO 4217).
-	SourceCurrency *string `form:"source_currency,omitempty" json:"source_currency,omitempty"`
+	SourceCurrency *Currency `form:"source_currency,omitempty" json:"source_currency,omitempty"`
 
 	// TargetCurrency Only conversions that bought this currency (ISO 4217).
-	TargetCurrency *string `form:"target_currency,omitempty" json:"target_currency,omitempty"`
+	TargetCurrency *Currency `form:"target_currency,omitempty" json:"target_currency,omitempty"`
 
 	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
 	Before *BeforeParam `form:"before,omitempty" json:"before,omitempty"`
@@ -6142,37 +6142,17 @@ type GetBalanceConversionsParams struct {
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// GetBalanceConversions200JSONResponseBody defines parameters for GetBalanceConversions.
+type GetBalanceConversions200JSONResponseBody struct {
+	Data []BalanceConversion `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreateBalanceConversionJSONBody defines parameters for CreateBalanceConversion.
 type CreateBalanceConversionJSONBody = CreateBalanceConversionBody
-
-// CreateBalanceConversionJSONBody0 defines parameters for CreateBalanceConversion.
-type CreateBalanceConversionJSONBody0 struct {
-	// SourceAmount Amount to sell, in minor units of source_currency.
-	SourceAmount int64 `json:"source_amount"`
-
-	// SourceCurrency Currency to sell (ISO 4217).
-	SourceCurrency string `json:"source_currency"`
-
-	// TargetCurrency Currency to buy (ISO 4217).
-	TargetCurrency string `json:"target_currency"`
-}
-
-// CreateBalanceConversionJSONBody1 defines parameters for CreateBalanceConversion.
-type CreateBalanceConversionJSONBody1 struct {
-	// SourceCurrency Currency to sell (ISO 4217).
-	SourceCurrency string `json:"source_currency"`
-
-	// TargetAmount Amount to receive, in minor units of target_currency.
-	TargetAmount int64 `json:"target_amount"`
-
-	// TargetCurrency Currency to buy (ISO 4217).
-	TargetCurrency string `json:"target_currency"`
-}
-
-// CreateBalanceConversionBody defines parameters for CreateBalanceConversion.
-type CreateBalanceConversionBody struct {
-	union json.RawMessage
-}
 
 // GetBankAccountValidationsParams defines parameters for GetBankAccountValidations.
 type GetBankAccountValidationsParams struct {
@@ -6195,19 +6175,17 @@ type GetBankAccountValidationsParams struct {
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// GetBankAccountValidations200JSONResponseBody defines parameters for GetBankAccountValidations.
+type GetBankAccountValidations200JSONResponseBody struct {
+	Data []BankAccountValidation `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // ValidateBankAccountJSONBody defines parameters for ValidateBankAccount.
 type ValidateBankAccountJSONBody = ValidateBankAccountBody
-
-// ValidateBankAccountJSONBody1 defines parameters for ValidateBankAccount.
-type ValidateBankAccountJSONBody1 struct {
-	// Id An existing beneficiary whose account to validate (`bene_` id).
-	Id string `json:"id"`
-}
-
-// ValidateBankAccountBody defines parameters for ValidateBankAccount.
-type ValidateBankAccountBody struct {
-	union json.RawMessage
-}
 
 // GetBeneficiariesParams defines parameters for GetBeneficiaries.
 type GetBeneficiariesParams struct {
@@ -6233,13 +6211,22 @@ type GetBeneficiariesParams struct {
 // GetBeneficiariesParamsBeneficiaryType defines parameters for GetBeneficiaries.
 type GetBeneficiariesParamsBeneficiaryType string
 
+// GetBeneficiaries200JSONResponseBody defines parameters for GetBeneficiaries.
+type GetBeneficiaries200JSONResponseBody struct {
+	Data []Beneficiary `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // GetCustomersParams defines parameters for GetCustomers.
 type GetCustomersParams struct {
 	// CustomerType Only `individual` or only `business` customers.
 	CustomerType *GetCustomersParamsCustomerType `form:"customer_type,omitempty" json:"customer_type,omitempty"`
 
 	// EmailAddress Only the customer with this email address (URL-encode the `@`).
-	EmailAddress *openapi_types.Email `form:"email_address,omitempty" json:"email_address,omitempty"`
+	EmailAddress *string `form:"email_address,omitempty" json:"email_address,omitempty"`
 
 	// TaxIdentificationNumber Only customers with this tax id.
 	TaxIdentificationNumber *string `form:"tax_identification_number,omitempty" json:"tax_identification_number,omitempty"`
@@ -6260,6 +6247,15 @@ type GetCustomersParams struct {
 // GetCustomersParamsCustomerType defines parameters for GetCustomers.
 type GetCustomersParamsCustomerType string
 
+// GetCustomers200JSONResponseBody defines parameters for GetCustomers.
+type GetCustomers200JSONResponseBody struct {
+	Data []Customer `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // GetDocumentsParams defines parameters for GetDocuments.
 type GetDocumentsParams struct {
 	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
@@ -6273,6 +6269,15 @@ type GetDocumentsParams struct {
 
 	// Page Page number, from 1.
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetDocuments200JSONResponseBody defines parameters for GetDocuments.
+type GetDocuments200JSONResponseBody struct {
+	Data []DocumentResponse `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
 }
 
 // CreateDocumentMultipartBody defines parameters for CreateDocument.
@@ -6306,24 +6311,31 @@ type GetOrdersParams struct {
 // GetOrdersParamsStatus defines parameters for GetOrders.
 type GetOrdersParamsStatus string
 
+// GetOrders200JSONResponseBody defines parameters for GetOrders.
+type GetOrders200JSONResponseBody struct {
+	Data []OrderResponse `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreateOrderJSONBody defines parameters for CreateOrder.
 type CreateOrderJSONBody = CreateOrderBody
-
-// CreateOrderBody defines parameters for CreateOrder.
-type CreateOrderBody struct {
-	union json.RawMessage
-}
 
 // UpdateOrderRfiJSONBody defines parameters for UpdateOrderRfi.
 type UpdateOrderRfiJSONBody struct {
 	// Documents One entry per requested document.
-	Documents []struct {
-		// Id The uploaded file (`doc_` id).
-		Id string `json:"id"`
+	Documents []RfiDocumentUpload `json:"documents"`
+}
 
-		// RfiDocId The request it answers, from the order's `rfi_documents`.
-		RfiDocId string `json:"rfi_doc_id"`
-	} `json:"documents"`
+// RfiDocumentUpload defines parameters for UpdateOrderRfi.
+type RfiDocumentUpload struct {
+	// Id The uploaded file (`doc_` id).
+	Id string `json:"id"`
+
+	// RfiDocId The request it answers, from the order's `rfi_documents`.
+	RfiDocId string `json:"rfi_doc_id"`
 }
 
 // GetPayinsParams defines parameters for GetPayins.
@@ -6350,33 +6362,31 @@ type GetPayinsParams struct {
 // GetPayinsParamsStatus defines parameters for GetPayins.
 type GetPayinsParamsStatus string
 
+// GetPayins200JSONResponseBody defines parameters for GetPayins.
+type GetPayins200JSONResponseBody struct {
+	Data []PaymentLinkResponse `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreatePayinJSONBody defines parameters for CreatePayin.
 type CreatePayinJSONBody = CreatePayinBody
-
-// CreatePayinBody defines parameters for CreatePayin.
-type CreatePayinBody struct {
-	union json.RawMessage
-}
 
 // UpdatePayinJSONBody defines parameters for UpdatePayin.
 type UpdatePayinJSONBody struct {
 	// ExpiresAt New expiry (ISO 8601), after today and at most six months ahead.
-	ExpiresAt *string `json:"expires_at,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty,omitzero"`
 
 	// ReminderFrequency Days between reminder emails: 1, 2, 7 or 14.
-	ReminderFrequency *int64 `json:"reminder_frequency,omitempty"`
+	ReminderFrequency int64 `json:"reminder_frequency,omitempty,omitzero"`
 }
 
 // UpdatePayinRfiJSONBody defines parameters for UpdatePayinRfi.
 type UpdatePayinRfiJSONBody struct {
 	// Documents One entry per requested document.
-	Documents []struct {
-		// Id The uploaded file (`doc_` id).
-		Id string `json:"id"`
-
-		// RfiDocId The request it answers, from the link's `rfi_documents`.
-		RfiDocId string `json:"rfi_doc_id"`
-	} `json:"documents"`
+	Documents []RfiDocumentUpload `json:"documents"`
 }
 
 // GetPaymentsParams defines parameters for GetPayments.
@@ -6400,7 +6410,7 @@ type GetPaymentsParams struct {
 	SubscriptionId *string `form:"subscription_id,omitempty" json:"subscription_id,omitempty"`
 
 	// Currency Filters on the requested currency of the order or link, not on the currency the customer was charged in.
-	Currency *string `form:"currency,omitempty" json:"currency,omitempty"`
+	Currency *Currency `form:"currency,omitempty" json:"currency,omitempty"`
 
 	// RequestId The payment created with this idempotency key.
 	RequestId *string `form:"request_id,omitempty" json:"request_id,omitempty"`
@@ -6427,22 +6437,31 @@ type GetPaymentsParamsComplianceStatus string
 // GetPaymentsParamsPaymentType defines parameters for GetPayments.
 type GetPaymentsParamsPaymentType string
 
+// GetPayments200JSONResponseBody defines parameters for GetPayments.
+type GetPayments200JSONResponseBody struct {
+	Data []Payment `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreateMockPaymentJSONBody defines parameters for CreateMockPayment.
 type CreateMockPaymentJSONBody struct {
 	// Amount Amount received, in minor units (at least 100). Must equal the payin amount when `payin_id` is given; 6623 forces a screening hit.
 	Amount int64 `json:"amount"`
 
 	// Currency ISO 4217 currency of the transfer.
-	Currency string `json:"currency"`
+	Currency Currency `json:"currency"`
 
 	// PayinId The active payment link or order being paid.
-	PayinId *string `json:"payin_id,omitempty"`
+	PayinId string `json:"payin_id,omitempty,omitzero"`
 
 	// PaymentMethod Required without `payin_id`: creates an unmatched bank-transfer payment.
-	PaymentMethod *CreateMockPaymentJSONBodyPaymentMethod `json:"payment_method,omitempty"`
+	PaymentMethod CreateMockPaymentJSONBodyPaymentMethod `json:"payment_method,omitempty,omitzero"`
 
 	// RemitterName `Sanctioned_Entity` forces a sanctions-screening hit; default `Non_Sanctioned_Entity`.
-	RemitterName *CreateMockPaymentJSONBodyRemitterName `json:"remitter_name,omitempty"`
+	RemitterName CreateMockPaymentJSONBodyRemitterName `json:"remitter_name,omitempty,omitzero"`
 }
 
 // CreateMockPaymentJSONBodyPaymentMethod defines parameters for CreateMockPayment.
@@ -6450,6 +6469,15 @@ type CreateMockPaymentJSONBodyPaymentMethod string
 
 // CreateMockPaymentJSONBodyRemitterName defines parameters for CreateMockPayment.
 type CreateMockPaymentJSONBodyRemitterName string
+
+// MockUpdatePaymentFundsAvailable200JSONResponseBody defines parameters for MockUpdatePaymentFundsAvailable.
+type MockUpdatePaymentFundsAvailable200JSONResponseBody struct {
+	// Data The payment with `funds_available` set.
+	Data Payment `json:"data,omitempty,omitzero"`
+
+	// Message Human-readable confirmation.
+	Message string `json:"message,omitempty,omitzero"`
+}
 
 // UpdateRfiPaymentJSONBody defines parameters for UpdateRfiPayment.
 type UpdateRfiPaymentJSONBody struct {
@@ -6482,13 +6510,17 @@ type GetPayoutsParams struct {
 // GetPayoutsParamsStatus defines parameters for GetPayouts.
 type GetPayoutsParamsStatus string
 
+// GetPayouts200JSONResponseBody defines parameters for GetPayouts.
+type GetPayouts200JSONResponseBody struct {
+	Data []Payout `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreatePayoutJSONBody defines parameters for CreatePayout.
 type CreatePayoutJSONBody = CreatePayoutBody
-
-// CreatePayoutBody defines parameters for CreatePayout.
-type CreatePayoutBody struct {
-	union json.RawMessage
-}
 
 // MockUpdatePayoutStatusJSONBody defines parameters for MockUpdatePayoutStatus.
 type MockUpdatePayoutStatusJSONBody = MockUpdatePayoutStatusRequest
@@ -6514,13 +6546,22 @@ type GetPricesParams struct {
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// GetPrices200JSONResponseBody defines parameters for GetPrices.
+type GetPrices200JSONResponseBody struct {
+	Data []Price `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreatePriceJSONBody defines parameters for CreatePrice.
 type CreatePriceJSONBody struct {
-	Bps          *int64                          `json:"bps,omitempty"`
-	FeesAmount   *int64                          `json:"fees_amount,omitempty"`
-	FeesCurrency *string                         `json:"fees_currency,omitempty"`
-	PricingType  *CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty"`
-	SetAsDefault *bool                           `json:"set_as_default,omitempty"`
+	Bps          int64                          `json:"bps,omitempty,omitzero"`
+	FeesAmount   int64                          `json:"fees_amount,omitempty,omitzero"`
+	FeesCurrency Currency                       `json:"fees_currency,omitempty,omitzero"`
+	PricingType  CreatePriceJSONBodyPricingType `json:"pricing_type,omitempty,omitzero"`
+	SetAsDefault bool                           `json:"set_as_default,omitempty,omitzero"`
 	union        json.RawMessage
 }
 
@@ -6528,30 +6569,63 @@ type CreatePriceJSONBody struct {
 type CreatePriceJSONBodyPricingType string
 
 // CreatePriceJSONBody0 defines parameters for CreatePrice.
-type CreatePriceJSONBody0 struct {
-	// FeesAmount Fixed fee in minor units.
-	FeesAmount int64 `json:"fees_amount"`
-
-	// FeesCurrency ISO 4217 currency of the fixed fee.
-	FeesCurrency string                          `json:"fees_currency"`
-	PricingType  CreatePriceJSONBody0PricingType `json:"pricing_type"`
-}
+type CreatePriceJSONBody0 = FixedPrice
 
 // CreatePriceJSONBody0PricingType defines parameters for CreatePrice.
 type CreatePriceJSONBody0PricingType string
 
+// FixedPrice defines parameters for CreatePrice.
+type FixedPrice struct {
+	// FeesAmount Fixed fee in minor units.
+	FeesAmount int64 `json:"fees_amount"`
+
+	// FeesCurrency ISO 4217 currency of the fixed fee.
+	FeesCurrency Currency                        `json:"fees_currency"`
+	PricingType  CreatePriceJSONBody0PricingType `json:"pricing_type"`
+}
+
 // CreatePriceJSONBody1 defines parameters for CreatePrice.
-type CreatePriceJSONBody1 struct {
+type CreatePriceJSONBody1 = PercentagePrice
+
+// CreatePriceJSONBody1PricingType defines parameters for CreatePrice.
+type CreatePriceJSONBody1PricingType string
+
+// PercentagePrice defines parameters for CreatePrice.
+type PercentagePrice struct {
 	// Bps Percentage fee in basis points (100 = 1 %).
 	Bps         int64                           `json:"bps"`
 	PricingType CreatePriceJSONBody1PricingType `json:"pricing_type"`
 }
 
-// CreatePriceJSONBody1PricingType defines parameters for CreatePrice.
-type CreatePriceJSONBody1PricingType string
-
 // GetPriceById200JSONResponseBodyPricingType defines parameters for GetPriceById.
 type GetPriceById200JSONResponseBodyPricingType string
+
+// GetPriceById200JSONResponseBody defines parameters for GetPriceById.
+type GetPriceById200JSONResponseBody struct {
+	// Bps Percentage fee in basis points (100 bps = 1 %).
+	Bps int64 `json:"bps,omitempty,omitzero"`
+
+	// CreatedAt When it was created (ISO 8601, UTC).
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
+
+	// FeesAmount Fixed fee in minor units of `fees_currency`.
+	FeesAmount int64 `json:"fees_amount,omitempty,omitzero"`
+
+	// FeesCurrency ISO 4217 currency of the fixed fee.
+	FeesCurrency Currency `json:"fees_currency,omitempty,omitzero"`
+
+	// Id Price id (prefix `price_`).
+	Id string `json:"id,omitempty,omitzero"`
+
+	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
+	PricingType GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty,omitzero"`
+
+	// SetAsDefault Whether this price applies when none is given.
+	SetAsDefault bool `json:"set_as_default,omitempty,omitzero"`
+
+	// UpdatedAt When it last changed (ISO 8601, UTC).
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
+}
 
 // GetRefundsParams defines parameters for GetRefunds.
 type GetRefundsParams struct {
@@ -6584,19 +6658,28 @@ type GetRefundsParams struct {
 // GetRefundsParamsStatus defines parameters for GetRefunds.
 type GetRefundsParamsStatus string
 
+// GetRefunds200JSONResponseBody defines parameters for GetRefunds.
+type GetRefunds200JSONResponseBody struct {
+	Data []Refund `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CreateRefundJSONBody defines parameters for CreateRefund.
 type CreateRefundJSONBody struct {
 	// Amount Amount to refund in minor units; omit for the full payment. Partial refunds are cards only and must be enabled.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// DocumentId Supporting document (`doc_` id), if any.
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// DocumentUrl Public URL of a supporting document, as an alternative to `document_id`.
-	DocumentUrl *string `json:"document_url,omitempty"`
+	DocumentUrl string `json:"document_url,omitempty,omitzero"`
 
 	// FileName Name for the document fetched from `document_url`.
-	FileName *string `json:"file_name,omitempty"`
+	FileName string `json:"file_name,omitempty,omitzero"`
 
 	// PaymentId The successful payment to refund (`payt_` id).
 	PaymentId string `json:"payment_id"`
@@ -6605,7 +6688,7 @@ type CreateRefundJSONBody struct {
 	Reason CreateRefundJSONBodyReason `json:"reason"`
 
 	// RequestId Your idempotency key, unique per merchant. A repeat is a 400 "Refund already exists for this request_id"; find it with getRefunds?request_id=.
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 }
 
 // CreateRefundJSONBodyReason defines parameters for CreateRefund.
@@ -6614,7 +6697,7 @@ type CreateRefundJSONBodyReason string
 // MockUpdateRefundJSONBody defines parameters for MockUpdateRefund.
 type MockUpdateRefundJSONBody struct {
 	// Status `success` or `failed`.
-	Status *MockUpdateRefundJSONBodyStatus `json:"status,omitempty"`
+	Status MockUpdateRefundJSONBodyStatus `json:"status,omitempty,omitzero"`
 }
 
 // MockUpdateRefundJSONBodyStatus defines parameters for MockUpdateRefund.
@@ -6641,6 +6724,16 @@ type GetRfisParams struct {
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// GetRfis200JSONResponseBody defines parameters for GetRfis.
+type GetRfis200JSONResponseBody struct {
+	// Data The RFIs on this page.
+	Data []Rfi `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // GetSettlementsParams defines parameters for GetSettlements.
 type GetSettlementsParams struct {
 	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
@@ -6656,6 +6749,15 @@ type GetSettlementsParams struct {
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// GetSettlements200JSONResponseBody defines parameters for GetSettlements.
+type GetSettlements200JSONResponseBody struct {
+	Data []Settlement `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // GetTransactionsLinkedToSettlementParams defines parameters for GetTransactionsLinkedToSettlement.
 type GetTransactionsLinkedToSettlementParams struct {
 	// Before Only records created before this time (ISO 8601, UTC). Fix it on the first page to avoid drift while paginating.
@@ -6669,6 +6771,15 @@ type GetTransactionsLinkedToSettlementParams struct {
 
 	// Page Page number, from 1.
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetTransactionsLinkedToSettlement200JSONResponseBody defines parameters for GetTransactionsLinkedToSettlement.
+type GetTransactionsLinkedToSettlement200JSONResponseBody struct {
+	Data []Transaction `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
 }
 
 // GetSubscriptionsParams defines parameters for GetSubscriptions.
@@ -6701,13 +6812,22 @@ type GetSubscriptionsParams struct {
 // GetSubscriptionsParamsStatus defines parameters for GetSubscriptions.
 type GetSubscriptionsParamsStatus string
 
+// GetSubscriptions200JSONResponseBody defines parameters for GetSubscriptions.
+type GetSubscriptions200JSONResponseBody struct {
+	Data []Subscription `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // CloseVirtualAccountParams defines parameters for CloseVirtualAccount.
 type CloseVirtualAccountParams struct {
 	// PaymentType The rail type of the account to close.
 	PaymentType CloseVirtualAccountParamsPaymentType `form:"payment_type" json:"payment_type"`
 
 	// Currency ISO 4217 currency of the account to close.
-	Currency string `form:"currency" json:"currency"`
+	Currency Currency `form:"currency" json:"currency"`
 }
 
 // CloseVirtualAccountParamsPaymentType defines parameters for CloseVirtualAccount.
@@ -6729,6 +6849,15 @@ type GetVirtualAccountsParams struct {
 
 	// Page Page number, from 1.
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
+}
+
+// GetVirtualAccounts200JSONResponseBody defines parameters for GetVirtualAccounts.
+type GetVirtualAccounts200JSONResponseBody struct {
+	Data []VirtualAccount `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
 }
 
 // CreateVirtualAccountJSONBody defines parameters for CreateVirtualAccount.
@@ -6756,6 +6885,15 @@ type GetWithdrawalAccountsParams struct {
 	Page *PageParam `form:"page,omitempty" json:"page,omitempty"`
 }
 
+// GetWithdrawalAccounts200JSONResponseBody defines parameters for GetWithdrawalAccounts.
+type GetWithdrawalAccounts200JSONResponseBody struct {
+	Data []WithdrawalAccount `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // GetWithdrawalsParams defines parameters for GetWithdrawals.
 type GetWithdrawalsParams struct {
 	// WithdrawalAccountId Only withdrawals to this account.
@@ -6780,6 +6918,15 @@ type GetWithdrawalsParams struct {
 // GetWithdrawalsParamsStatus defines parameters for GetWithdrawals.
 type GetWithdrawalsParamsStatus string
 
+// GetWithdrawals200JSONResponseBody defines parameters for GetWithdrawals.
+type GetWithdrawals200JSONResponseBody struct {
+	Data []Withdrawal `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
+
 // ListBeneficiariesV2Params defines parameters for ListBeneficiariesV2.
 type ListBeneficiariesV2Params struct {
 	// Status Only beneficiaries in this review state.
@@ -6794,6 +6941,16 @@ type ListBeneficiariesV2Params struct {
 
 // ListBeneficiariesV2ParamsStatus defines parameters for ListBeneficiariesV2.
 type ListBeneficiariesV2ParamsStatus string
+
+// ListBeneficiariesV2200JSONResponseBody defines parameters for ListBeneficiariesV2.
+type ListBeneficiariesV2200JSONResponseBody struct {
+	// Data The beneficiaries on this page.
+	Data []BeneficiaryV2 `json:"data,omitempty,omitzero"`
+
+	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
+	// list. Some integrations read `total`; the documented count field is `count`.
+	PageMeta PageMeta `json:"page_meta,omitempty,omitzero"`
+}
 
 // BalanceWebhookParams defines parameters for BalanceWebhook.
 type BalanceWebhookParams struct {
@@ -7095,18 +7252,14 @@ func (a Rfi) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
 	}
 
-	if a.Status != nil {
-		object["status"], err = json.Marshal(a.Status)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'status': %w", err)
-		}
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
 	}
 
 	for fieldName, field := range a.AdditionalProperties {
@@ -7118,22 +7271,22 @@ func (a Rfi) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
-// AsPaymentPaymentMethodDetails0 returns the union data inside the Payment_PaymentMethod_Details as a PaymentPaymentMethodDetails0
-func (t Payment_PaymentMethod_Details) AsPaymentPaymentMethodDetails0() (PaymentPaymentMethodDetails0, error) {
+// AsPaymentPaymentMethodDetails0 returns the union data inside the PaymentMethodDetails as a PaymentPaymentMethodDetails0
+func (t PaymentMethodDetails) AsPaymentPaymentMethodDetails0() (PaymentPaymentMethodDetails0, error) {
 	var body PaymentPaymentMethodDetails0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPaymentPaymentMethodDetails0 overwrites any union data inside the Payment_PaymentMethod_Details as the provided PaymentPaymentMethodDetails0
-func (t *Payment_PaymentMethod_Details) FromPaymentPaymentMethodDetails0(v PaymentPaymentMethodDetails0) error {
+// FromPaymentPaymentMethodDetails0 overwrites any union data inside the PaymentMethodDetails as the provided PaymentPaymentMethodDetails0
+func (t *PaymentMethodDetails) FromPaymentPaymentMethodDetails0(v PaymentPaymentMethodDetails0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePaymentPaymentMethodDetails0 performs a merge with any union data inside the Payment_PaymentMethod_Details, using the provided PaymentPaymentMethodDetails0
-func (t *Payment_PaymentMethod_Details) MergePaymentPaymentMethodDetails0(v PaymentPaymentMethodDetails0) error {
+// MergePaymentPaymentMethodDetails0 performs a merge with any union data inside the PaymentMethodDetails, using the provided PaymentPaymentMethodDetails0
+func (t *PaymentMethodDetails) MergePaymentPaymentMethodDetails0(v PaymentPaymentMethodDetails0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -7144,22 +7297,22 @@ func (t *Payment_PaymentMethod_Details) MergePaymentPaymentMethodDetails0(v Paym
 	return err
 }
 
-// AsPaymentPaymentMethodDetails1 returns the union data inside the Payment_PaymentMethod_Details as a PaymentPaymentMethodDetails1
-func (t Payment_PaymentMethod_Details) AsPaymentPaymentMethodDetails1() (PaymentPaymentMethodDetails1, error) {
+// AsPaymentPaymentMethodDetails1 returns the union data inside the PaymentMethodDetails as a PaymentPaymentMethodDetails1
+func (t PaymentMethodDetails) AsPaymentPaymentMethodDetails1() (PaymentPaymentMethodDetails1, error) {
 	var body PaymentPaymentMethodDetails1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPaymentPaymentMethodDetails1 overwrites any union data inside the Payment_PaymentMethod_Details as the provided PaymentPaymentMethodDetails1
-func (t *Payment_PaymentMethod_Details) FromPaymentPaymentMethodDetails1(v PaymentPaymentMethodDetails1) error {
+// FromPaymentPaymentMethodDetails1 overwrites any union data inside the PaymentMethodDetails as the provided PaymentPaymentMethodDetails1
+func (t *PaymentMethodDetails) FromPaymentPaymentMethodDetails1(v PaymentPaymentMethodDetails1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePaymentPaymentMethodDetails1 performs a merge with any union data inside the Payment_PaymentMethod_Details, using the provided PaymentPaymentMethodDetails1
-func (t *Payment_PaymentMethod_Details) MergePaymentPaymentMethodDetails1(v PaymentPaymentMethodDetails1) error {
+// MergePaymentPaymentMethodDetails1 performs a merge with any union data inside the PaymentMethodDetails, using the provided PaymentPaymentMethodDetails1
+func (t *PaymentMethodDetails) MergePaymentPaymentMethodDetails1(v PaymentPaymentMethodDetails1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -7170,22 +7323,22 @@ func (t *Payment_PaymentMethod_Details) MergePaymentPaymentMethodDetails1(v Paym
 	return err
 }
 
-// AsPaymentPaymentMethodDetails2 returns the union data inside the Payment_PaymentMethod_Details as a PaymentPaymentMethodDetails2
-func (t Payment_PaymentMethod_Details) AsPaymentPaymentMethodDetails2() (PaymentPaymentMethodDetails2, error) {
+// AsPaymentPaymentMethodDetails2 returns the union data inside the PaymentMethodDetails as a PaymentPaymentMethodDetails2
+func (t PaymentMethodDetails) AsPaymentPaymentMethodDetails2() (PaymentPaymentMethodDetails2, error) {
 	var body PaymentPaymentMethodDetails2
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPaymentPaymentMethodDetails2 overwrites any union data inside the Payment_PaymentMethod_Details as the provided PaymentPaymentMethodDetails2
-func (t *Payment_PaymentMethod_Details) FromPaymentPaymentMethodDetails2(v PaymentPaymentMethodDetails2) error {
+// FromPaymentPaymentMethodDetails2 overwrites any union data inside the PaymentMethodDetails as the provided PaymentPaymentMethodDetails2
+func (t *PaymentMethodDetails) FromPaymentPaymentMethodDetails2(v PaymentPaymentMethodDetails2) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePaymentPaymentMethodDetails2 performs a merge with any union data inside the Payment_PaymentMethod_Details, using the provided PaymentPaymentMethodDetails2
-func (t *Payment_PaymentMethod_Details) MergePaymentPaymentMethodDetails2(v PaymentPaymentMethodDetails2) error {
+// MergePaymentPaymentMethodDetails2 performs a merge with any union data inside the PaymentMethodDetails, using the provided PaymentPaymentMethodDetails2
+func (t *PaymentMethodDetails) MergePaymentPaymentMethodDetails2(v PaymentPaymentMethodDetails2) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -7196,32 +7349,32 @@ func (t *Payment_PaymentMethod_Details) MergePaymentPaymentMethodDetails2(v Paym
 	return err
 }
 
-func (t Payment_PaymentMethod_Details) MarshalJSON() ([]byte, error) {
+func (t PaymentMethodDetails) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Payment_PaymentMethod_Details) UnmarshalJSON(b []byte) error {
+func (t *PaymentMethodDetails) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsRefundDocuments0 returns the union data inside the Refund_Documents_Item as a RefundDocuments0
-func (t Refund_Documents_Item) AsRefundDocuments0() (RefundDocuments0, error) {
+// AsRefundDocuments0 returns the union data inside the RefundDocument as a RefundDocuments0
+func (t RefundDocument) AsRefundDocuments0() (RefundDocuments0, error) {
 	var body RefundDocuments0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromRefundDocuments0 overwrites any union data inside the Refund_Documents_Item as the provided RefundDocuments0
-func (t *Refund_Documents_Item) FromRefundDocuments0(v RefundDocuments0) error {
+// FromRefundDocuments0 overwrites any union data inside the RefundDocument as the provided RefundDocuments0
+func (t *RefundDocument) FromRefundDocuments0(v RefundDocuments0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeRefundDocuments0 performs a merge with any union data inside the Refund_Documents_Item, using the provided RefundDocuments0
-func (t *Refund_Documents_Item) MergeRefundDocuments0(v RefundDocuments0) error {
+// MergeRefundDocuments0 performs a merge with any union data inside the RefundDocument, using the provided RefundDocuments0
+func (t *RefundDocument) MergeRefundDocuments0(v RefundDocuments0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -7232,22 +7385,22 @@ func (t *Refund_Documents_Item) MergeRefundDocuments0(v RefundDocuments0) error 
 	return err
 }
 
-// AsRefundDocuments1 returns the union data inside the Refund_Documents_Item as a RefundDocuments1
-func (t Refund_Documents_Item) AsRefundDocuments1() (RefundDocuments1, error) {
+// AsRefundDocuments1 returns the union data inside the RefundDocument as a RefundDocuments1
+func (t RefundDocument) AsRefundDocuments1() (RefundDocuments1, error) {
 	var body RefundDocuments1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromRefundDocuments1 overwrites any union data inside the Refund_Documents_Item as the provided RefundDocuments1
-func (t *Refund_Documents_Item) FromRefundDocuments1(v RefundDocuments1) error {
+// FromRefundDocuments1 overwrites any union data inside the RefundDocument as the provided RefundDocuments1
+func (t *RefundDocument) FromRefundDocuments1(v RefundDocuments1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeRefundDocuments1 performs a merge with any union data inside the Refund_Documents_Item, using the provided RefundDocuments1
-func (t *Refund_Documents_Item) MergeRefundDocuments1(v RefundDocuments1) error {
+// MergeRefundDocuments1 performs a merge with any union data inside the RefundDocument, using the provided RefundDocuments1
+func (t *RefundDocument) MergeRefundDocuments1(v RefundDocuments1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -7258,322 +7411,12 @@ func (t *Refund_Documents_Item) MergeRefundDocuments1(v RefundDocuments1) error 
 	return err
 }
 
-func (t Refund_Documents_Item) MarshalJSON() ([]byte, error) {
+func (t RefundDocument) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Refund_Documents_Item) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreateBalanceConversionJSONBody0 returns the union data inside the CreateBalanceConversionBody as a CreateBalanceConversionJSONBody0
-func (t CreateBalanceConversionBody) AsCreateBalanceConversionJSONBody0() (CreateBalanceConversionJSONBody0, error) {
-	var body CreateBalanceConversionJSONBody0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateBalanceConversionJSONBody0 overwrites any union data inside the CreateBalanceConversionBody as the provided CreateBalanceConversionJSONBody0
-func (t *CreateBalanceConversionBody) FromCreateBalanceConversionJSONBody0(v CreateBalanceConversionJSONBody0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateBalanceConversionJSONBody0 performs a merge with any union data inside the CreateBalanceConversionBody, using the provided CreateBalanceConversionJSONBody0
-func (t *CreateBalanceConversionBody) MergeCreateBalanceConversionJSONBody0(v CreateBalanceConversionJSONBody0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateBalanceConversionJSONBody1 returns the union data inside the CreateBalanceConversionBody as a CreateBalanceConversionJSONBody1
-func (t CreateBalanceConversionBody) AsCreateBalanceConversionJSONBody1() (CreateBalanceConversionJSONBody1, error) {
-	var body CreateBalanceConversionJSONBody1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateBalanceConversionJSONBody1 overwrites any union data inside the CreateBalanceConversionBody as the provided CreateBalanceConversionJSONBody1
-func (t *CreateBalanceConversionBody) FromCreateBalanceConversionJSONBody1(v CreateBalanceConversionJSONBody1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateBalanceConversionJSONBody1 performs a merge with any union data inside the CreateBalanceConversionBody, using the provided CreateBalanceConversionJSONBody1
-func (t *CreateBalanceConversionBody) MergeCreateBalanceConversionJSONBody1(v CreateBalanceConversionJSONBody1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateBalanceConversionBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateBalanceConversionBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsBankAccount returns the union data inside the ValidateBankAccountBody as a BankAccount
-func (t ValidateBankAccountBody) AsBankAccount() (BankAccount, error) {
-	var body BankAccount
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromBankAccount overwrites any union data inside the ValidateBankAccountBody as the provided BankAccount
-func (t *ValidateBankAccountBody) FromBankAccount(v BankAccount) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeBankAccount performs a merge with any union data inside the ValidateBankAccountBody, using the provided BankAccount
-func (t *ValidateBankAccountBody) MergeBankAccount(v BankAccount) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsValidateBankAccountJSONBody1 returns the union data inside the ValidateBankAccountBody as a ValidateBankAccountJSONBody1
-func (t ValidateBankAccountBody) AsValidateBankAccountJSONBody1() (ValidateBankAccountJSONBody1, error) {
-	var body ValidateBankAccountJSONBody1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromValidateBankAccountJSONBody1 overwrites any union data inside the ValidateBankAccountBody as the provided ValidateBankAccountJSONBody1
-func (t *ValidateBankAccountBody) FromValidateBankAccountJSONBody1(v ValidateBankAccountJSONBody1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeValidateBankAccountJSONBody1 performs a merge with any union data inside the ValidateBankAccountBody, using the provided ValidateBankAccountJSONBody1
-func (t *ValidateBankAccountBody) MergeValidateBankAccountJSONBody1(v ValidateBankAccountJSONBody1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ValidateBankAccountBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *ValidateBankAccountBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsOrdersRequest returns the union data inside the CreateOrderBody as a OrdersRequest
-func (t CreateOrderBody) AsOrdersRequest() (OrdersRequest, error) {
-	var body OrdersRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromOrdersRequest overwrites any union data inside the CreateOrderBody as the provided OrdersRequest
-func (t *CreateOrderBody) FromOrdersRequest(v OrdersRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeOrdersRequest performs a merge with any union data inside the CreateOrderBody, using the provided OrdersRequest
-func (t *CreateOrderBody) MergeOrdersRequest(v OrdersRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateOrderWithQuoteRequest returns the union data inside the CreateOrderBody as a CreateOrderWithQuoteRequest
-func (t CreateOrderBody) AsCreateOrderWithQuoteRequest() (CreateOrderWithQuoteRequest, error) {
-	var body CreateOrderWithQuoteRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateOrderWithQuoteRequest overwrites any union data inside the CreateOrderBody as the provided CreateOrderWithQuoteRequest
-func (t *CreateOrderBody) FromCreateOrderWithQuoteRequest(v CreateOrderWithQuoteRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateOrderWithQuoteRequest performs a merge with any union data inside the CreateOrderBody, using the provided CreateOrderWithQuoteRequest
-func (t *CreateOrderBody) MergeCreateOrderWithQuoteRequest(v CreateOrderWithQuoteRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateOrderBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateOrderBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsPaymentLinkRequest returns the union data inside the CreatePayinBody as a PaymentLinkRequest
-func (t CreatePayinBody) AsPaymentLinkRequest() (PaymentLinkRequest, error) {
-	var body PaymentLinkRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromPaymentLinkRequest overwrites any union data inside the CreatePayinBody as the provided PaymentLinkRequest
-func (t *CreatePayinBody) FromPaymentLinkRequest(v PaymentLinkRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergePaymentLinkRequest performs a merge with any union data inside the CreatePayinBody, using the provided PaymentLinkRequest
-func (t *CreatePayinBody) MergePaymentLinkRequest(v PaymentLinkRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreatePaymentLinkWithQuoteRequest returns the union data inside the CreatePayinBody as a CreatePaymentLinkWithQuoteRequest
-func (t CreatePayinBody) AsCreatePaymentLinkWithQuoteRequest() (CreatePaymentLinkWithQuoteRequest, error) {
-	var body CreatePaymentLinkWithQuoteRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreatePaymentLinkWithQuoteRequest overwrites any union data inside the CreatePayinBody as the provided CreatePaymentLinkWithQuoteRequest
-func (t *CreatePayinBody) FromCreatePaymentLinkWithQuoteRequest(v CreatePaymentLinkWithQuoteRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreatePaymentLinkWithQuoteRequest performs a merge with any union data inside the CreatePayinBody, using the provided CreatePaymentLinkWithQuoteRequest
-func (t *CreatePayinBody) MergeCreatePaymentLinkWithQuoteRequest(v CreatePaymentLinkWithQuoteRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreatePayinBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreatePayinBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreatePayoutWithoutQuoteRequest returns the union data inside the CreatePayoutBody as a CreatePayoutWithoutQuoteRequest
-func (t CreatePayoutBody) AsCreatePayoutWithoutQuoteRequest() (CreatePayoutWithoutQuoteRequest, error) {
-	var body CreatePayoutWithoutQuoteRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreatePayoutWithoutQuoteRequest overwrites any union data inside the CreatePayoutBody as the provided CreatePayoutWithoutQuoteRequest
-func (t *CreatePayoutBody) FromCreatePayoutWithoutQuoteRequest(v CreatePayoutWithoutQuoteRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreatePayoutWithoutQuoteRequest performs a merge with any union data inside the CreatePayoutBody, using the provided CreatePayoutWithoutQuoteRequest
-func (t *CreatePayoutBody) MergeCreatePayoutWithoutQuoteRequest(v CreatePayoutWithoutQuoteRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreatePayoutWithQuoteRequest returns the union data inside the CreatePayoutBody as a CreatePayoutWithQuoteRequest
-func (t CreatePayoutBody) AsCreatePayoutWithQuoteRequest() (CreatePayoutWithQuoteRequest, error) {
-	var body CreatePayoutWithQuoteRequest
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreatePayoutWithQuoteRequest overwrites any union data inside the CreatePayoutBody as the provided CreatePayoutWithQuoteRequest
-func (t *CreatePayoutBody) FromCreatePayoutWithQuoteRequest(v CreatePayoutWithQuoteRequest) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreatePayoutWithQuoteRequest performs a merge with any union data inside the CreatePayoutBody, using the provided CreatePayoutWithQuoteRequest
-func (t *CreatePayoutBody) MergeCreatePayoutWithQuoteRequest(v CreatePayoutWithQuoteRequest) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreatePayoutBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreatePayoutBody) UnmarshalJSON(b []byte) error {
+func (t *RefundDocument) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -7643,40 +7486,31 @@ func (t CreatePriceJSONBody) MarshalJSON() ([]byte, error) {
 		}
 	}
 
-	if t.Bps != nil {
-		object["bps"], err = json.Marshal(t.Bps)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bps': %w", err)
-		}
+	object["bps"], err = json.Marshal(t.Bps)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'bps': %w", err)
 	}
 
-	if t.FeesAmount != nil {
-		object["fees_amount"], err = json.Marshal(t.FeesAmount)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'fees_amount': %w", err)
-		}
+	object["fees_amount"], err = json.Marshal(t.FeesAmount)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'fees_amount': %w", err)
 	}
 
-	if t.FeesCurrency != nil {
-		object["fees_currency"], err = json.Marshal(t.FeesCurrency)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'fees_currency': %w", err)
-		}
+	object["fees_currency"], err = json.Marshal(t.FeesCurrency)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'fees_currency': %w", err)
 	}
 
-	if t.PricingType != nil {
-		object["pricing_type"], err = json.Marshal(t.PricingType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'pricing_type': %w", err)
-		}
+	object["pricing_type"], err = json.Marshal(t.PricingType)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'pricing_type': %w", err)
 	}
 
-	if t.SetAsDefault != nil {
-		object["set_as_default"], err = json.Marshal(t.SetAsDefault)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'set_as_default': %w", err)
-		}
+	object["set_as_default"], err = json.Marshal(t.SetAsDefault)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'set_as_default': %w", err)
 	}
+
 	b, err = json.Marshal(object)
 	return b, err
 }
@@ -17640,13 +17474,7 @@ type RotateApiKeyResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
-		PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-
-		// SecretKey The new secret key. Shown only here: store it immediately.
-		SecretKey *string `json:"secret_key,omitempty"`
-	}
+	JSON200 *RotateApiKey200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -17664,13 +17492,7 @@ type RotateApiKeyResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RotateApiKeyResult) GetJSON200() *struct {
-	// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
-	PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-
-	// SecretKey The new secret key. Shown only here: store it immediately.
-	SecretKey *string `json:"secret_key,omitempty"`
-} {
+func (r RotateApiKeyResult) GetJSON200() *RotateApiKey200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -17742,13 +17564,7 @@ type GetBalanceConversionsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]BalanceConversion `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetBalanceConversions200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -17764,13 +17580,7 @@ type GetBalanceConversionsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetBalanceConversionsResult) GetJSON200() *struct {
-	Data *[]BalanceConversion `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetBalanceConversionsResult) GetJSON200() *GetBalanceConversions200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -18010,13 +17820,7 @@ type GetBankAccountValidationsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]BankAccountValidation `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetBankAccountValidations200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -18032,13 +17836,7 @@ type GetBankAccountValidationsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetBankAccountValidationsResult) GetJSON200() *struct {
-	Data *[]BankAccountValidation `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetBankAccountValidationsResult) GetJSON200() *GetBankAccountValidations200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -18195,13 +17993,7 @@ type GetBeneficiariesResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Beneficiary `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetBeneficiaries200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -18217,13 +18009,7 @@ type GetBeneficiariesResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetBeneficiariesResult) GetJSON200() *struct {
-	Data *[]Beneficiary `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetBeneficiariesResult) GetJSON200() *GetBeneficiaries200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -18463,13 +18249,7 @@ type GetCustomersResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Customer `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetCustomers200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -18485,13 +18265,7 @@ type GetCustomersResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetCustomersResult) GetJSON200() *struct {
-	Data *[]Customer `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetCustomersResult) GetJSON200() *GetCustomers200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -18994,13 +18768,7 @@ type GetDocumentsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]DocumentResponse `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetDocuments200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -19016,13 +18784,7 @@ type GetDocumentsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetDocumentsResult) GetJSON200() *struct {
-	Data *[]DocumentResponse `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetDocumentsResult) GetJSON200() *GetDocuments200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -19532,13 +19294,7 @@ type GetOrdersResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]OrderResponse `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetOrders200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -19554,13 +19310,7 @@ type GetOrdersResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetOrdersResult) GetJSON200() *struct {
-	Data *[]OrderResponse `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetOrdersResult) GetJSON200() *GetOrders200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -19890,13 +19640,7 @@ type GetPayinsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]PaymentLinkResponse `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetPayins200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -19912,13 +19656,7 @@ type GetPayinsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetPayinsResult) GetJSON200() *struct {
-	Data *[]PaymentLinkResponse `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetPayinsResult) GetJSON200() *GetPayins200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -20518,13 +20256,7 @@ type GetPaymentsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Payment `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetPayments200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -20540,13 +20272,7 @@ type GetPaymentsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetPaymentsResult) GetJSON200() *struct {
-	Data *[]Payment `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetPaymentsResult) GetJSON200() *GetPayments200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -21056,13 +20782,7 @@ type MockUpdatePaymentFundsAvailableResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Data The payment with `funds_available` set.
-		Data *Payment `json:"data,omitempty"`
-
-		// Message Human-readable confirmation.
-		Message *string `json:"message,omitempty"`
-	}
+	JSON200 *MockUpdatePaymentFundsAvailable200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21080,13 +20800,7 @@ type MockUpdatePaymentFundsAvailableResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r MockUpdatePaymentFundsAvailableResult) GetJSON200() *struct {
-	// Data The payment with `funds_available` set.
-	Data *Payment `json:"data,omitempty"`
-
-	// Message Human-readable confirmation.
-	Message *string `json:"message,omitempty"`
-} {
+func (r MockUpdatePaymentFundsAvailableResult) GetJSON200() *MockUpdatePaymentFundsAvailable200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -21248,13 +20962,7 @@ type GetPayoutsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Payout `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetPayouts200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -21270,13 +20978,7 @@ type GetPayoutsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetPayoutsResult) GetJSON200() *struct {
-	Data *[]Payout `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetPayoutsResult) GetJSON200() *GetPayouts200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -22049,13 +21751,7 @@ type GetPricesResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Price `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetPrices200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22071,13 +21767,7 @@ type GetPricesResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetPricesResult) GetJSON200() *struct {
-	Data *[]Price `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetPricesResult) GetJSON200() *GetPrices200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -22234,31 +21924,7 @@ type GetPriceByIdResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Bps Percentage fee in basis points (100 bps = 1 %).
-		Bps *int64 `json:"bps,omitempty"`
-
-		// CreatedAt When it was created (ISO 8601, UTC).
-		CreatedAt *time.Time `json:"created_at,omitempty"`
-
-		// FeesAmount Fixed fee in minor units of `fees_currency`.
-		FeesAmount *int64 `json:"fees_amount,omitempty"`
-
-		// FeesCurrency ISO 4217 currency of the fixed fee.
-		FeesCurrency *string `json:"fees_currency,omitempty"`
-
-		// Id Price id (prefix `price_`).
-		Id *string `json:"id,omitempty"`
-
-		// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
-		PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-
-		// SetAsDefault Whether this price applies when none is given.
-		SetAsDefault *bool `json:"set_as_default,omitempty"`
-
-		// UpdatedAt When it last changed (ISO 8601, UTC).
-		UpdatedAt *time.Time `json:"updated_at,omitempty"`
-	}
+	JSON200 *GetPriceById200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22274,31 +21940,7 @@ type GetPriceByIdResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetPriceByIdResult) GetJSON200() *struct {
-	// Bps Percentage fee in basis points (100 bps = 1 %).
-	Bps *int64 `json:"bps,omitempty"`
-
-	// CreatedAt When it was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
-
-	// FeesAmount Fixed fee in minor units of `fees_currency`.
-	FeesAmount *int64 `json:"fees_amount,omitempty"`
-
-	// FeesCurrency ISO 4217 currency of the fixed fee.
-	FeesCurrency *string `json:"fees_currency,omitempty"`
-
-	// Id Price id (prefix `price_`).
-	Id *string `json:"id,omitempty"`
-
-	// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
-	PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-
-	// SetAsDefault Whether this price applies when none is given.
-	SetAsDefault *bool `json:"set_as_default,omitempty"`
-
-	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
-} {
+func (r GetPriceByIdResult) GetJSON200() *GetPriceById200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -22462,13 +22104,7 @@ type GetRefundsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Refund `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetRefunds200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22484,13 +22120,7 @@ type GetRefundsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetRefundsResult) GetJSON200() *struct {
-	Data *[]Refund `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetRefundsResult) GetJSON200() *GetRefunds200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -22924,14 +22554,7 @@ type GetRfisResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Data The RFIs on this page.
-		Data *[]Rfi `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetRfis200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -22947,14 +22570,7 @@ type GetRfisResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetRfisResult) GetJSON200() *struct {
-	// Data The RFIs on this page.
-	Data *[]Rfi `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetRfisResult) GetJSON200() *GetRfis200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -23194,13 +22810,7 @@ type GetSettlementsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Settlement `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetSettlements200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23216,13 +22826,7 @@ type GetSettlementsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSettlementsResult) GetJSON200() *struct {
-	Data *[]Settlement `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetSettlementsResult) GetJSON200() *GetSettlements200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -23559,13 +23163,7 @@ type GetTransactionsLinkedToSettlementResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Transaction `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetTransactionsLinkedToSettlement200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23581,13 +23179,7 @@ type GetTransactionsLinkedToSettlementResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetTransactionsLinkedToSettlementResult) GetJSON200() *struct {
-	Data *[]Transaction `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetTransactionsLinkedToSettlementResult) GetJSON200() *GetTransactionsLinkedToSettlement200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -23654,13 +23246,7 @@ type GetSubscriptionsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Subscription `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetSubscriptions200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -23676,13 +23262,7 @@ type GetSubscriptionsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSubscriptionsResult) GetJSON200() *struct {
-	Data *[]Subscription `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetSubscriptionsResult) GetJSON200() *GetSubscriptions200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -24372,13 +23952,7 @@ type GetVirtualAccountsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]VirtualAccount `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetVirtualAccounts200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -24394,13 +23968,7 @@ type GetVirtualAccountsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetVirtualAccountsResult) GetJSON200() *struct {
-	Data *[]VirtualAccount `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetVirtualAccountsResult) GetJSON200() *GetVirtualAccounts200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -24557,13 +24125,7 @@ type GetWithdrawalAccountsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]WithdrawalAccount `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetWithdrawalAccounts200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -24579,13 +24141,7 @@ type GetWithdrawalAccountsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetWithdrawalAccountsResult) GetJSON200() *struct {
-	Data *[]WithdrawalAccount `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetWithdrawalAccountsResult) GetJSON200() *GetWithdrawalAccounts200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -24735,13 +24291,7 @@ type GetWithdrawalsResult struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]Withdrawal `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *GetWithdrawals200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -24757,13 +24307,7 @@ type GetWithdrawalsResult struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetWithdrawalsResult) GetJSON200() *struct {
-	Data *[]Withdrawal `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r GetWithdrawalsResult) GetJSON200() *GetWithdrawals200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -24920,14 +24464,7 @@ type ListBeneficiariesV2Result struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Data The beneficiaries on this page.
-		Data *[]BeneficiaryV2 `json:"data,omitempty"`
-
-		// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-		// list. Some integrations read `total`; the documented count field is `count`.
-		PageMeta *PageMeta `json:"page_meta,omitempty"`
-	}
+	JSON200 *ListBeneficiariesV2200JSONResponseBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -24943,14 +24480,7 @@ type ListBeneficiariesV2Result struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListBeneficiariesV2Result) GetJSON200() *struct {
-	// Data The beneficiaries on this page.
-	Data *[]BeneficiaryV2 `json:"data,omitempty"`
-
-	// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-	// list. Some integrations read `total`; the documented count field is `count`.
-	PageMeta *PageMeta `json:"page_meta,omitempty"`
-} {
+func (r ListBeneficiariesV2Result) GetJSON200() *ListBeneficiariesV2200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -27477,13 +27007,7 @@ func ParseRotateApiKeyResult(rsp *http.Response) (*RotateApiKeyResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// PreviousKeyExpiresAt When the old key stops working (ISO 8601, UTC).
-			PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-
-			// SecretKey The new secret key. Shown only here: store it immediately.
-			SecretKey *string `json:"secret_key,omitempty"`
-		}
+		var dest RotateApiKey200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27558,13 +27082,7 @@ func ParseGetBalanceConversionsResult(rsp *http.Response) (*GetBalanceConversion
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]BalanceConversion `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetBalanceConversions200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27775,13 +27293,7 @@ func ParseGetBankAccountValidationsResult(rsp *http.Response) (*GetBankAccountVa
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]BankAccountValidation `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetBankAccountValidations200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -27924,13 +27436,7 @@ func ParseGetBeneficiariesResult(rsp *http.Response) (*GetBeneficiariesResult, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Beneficiary `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetBeneficiaries200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -28141,13 +27647,7 @@ func ParseGetCustomersResult(rsp *http.Response) (*GetCustomersResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Customer `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetCustomers200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -28576,13 +28076,7 @@ func ParseGetDocumentsResult(rsp *http.Response) (*GetDocumentsResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]DocumentResponse `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetDocuments200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -29018,13 +28512,7 @@ func ParseGetOrdersResult(rsp *http.Response) (*GetOrdersResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]OrderResponse `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetOrders200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -29310,13 +28798,7 @@ func ParseGetPayinsResult(rsp *http.Response) (*GetPayinsResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]PaymentLinkResponse `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetPayins200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -29827,13 +29309,7 @@ func ParseGetPaymentsResult(rsp *http.Response) (*GetPaymentsResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Payment `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetPayments200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -30269,13 +29745,7 @@ func ParseMockUpdatePaymentFundsAvailableResult(rsp *http.Response) (*MockUpdate
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data The payment with `funds_available` set.
-			Data *Payment `json:"data,omitempty"`
-
-			// Message Human-readable confirmation.
-			Message *string `json:"message,omitempty"`
-		}
+		var dest MockUpdatePaymentFundsAvailable200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -30425,13 +29895,7 @@ func ParseGetPayoutsResult(rsp *http.Response) (*GetPayoutsResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Payout `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetPayouts200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -31085,13 +30549,7 @@ func ParseGetPricesResult(rsp *http.Response) (*GetPricesResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Price `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetPrices200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -31234,31 +30692,7 @@ func ParseGetPriceByIdResult(rsp *http.Response) (*GetPriceByIdResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Bps Percentage fee in basis points (100 bps = 1 %).
-			Bps *int64 `json:"bps,omitempty"`
-
-			// CreatedAt When it was created (ISO 8601, UTC).
-			CreatedAt *time.Time `json:"created_at,omitempty"`
-
-			// FeesAmount Fixed fee in minor units of `fees_currency`.
-			FeesAmount *int64 `json:"fees_amount,omitempty"`
-
-			// FeesCurrency ISO 4217 currency of the fixed fee.
-			FeesCurrency *string `json:"fees_currency,omitempty"`
-
-			// Id Price id (prefix `price_`).
-			Id *string `json:"id,omitempty"`
-
-			// PricingType `fixed` (uses fees_amount and fees_currency) or `percentage` (uses bps).
-			PricingType *GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-
-			// SetAsDefault Whether this price applies when none is given.
-			SetAsDefault *bool `json:"set_as_default,omitempty"`
-
-			// UpdatedAt When it last changed (ISO 8601, UTC).
-			UpdatedAt *time.Time `json:"updated_at,omitempty"`
-		}
+		var dest GetPriceById200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -31408,13 +30842,7 @@ func ParseGetRefundsResult(rsp *http.Response) (*GetRefundsResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Refund `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetRefunds200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -31789,14 +31217,7 @@ func ParseGetRfisResult(rsp *http.Response) (*GetRfisResult, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data The RFIs on this page.
-			Data *[]Rfi `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetRfis200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32007,13 +31428,7 @@ func ParseGetSettlementsResult(rsp *http.Response) (*GetSettlementsResult, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Settlement `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetSettlements200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32306,13 +31721,7 @@ func ParseGetTransactionsLinkedToSettlementResult(rsp *http.Response) (*GetTrans
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Transaction `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetTransactionsLinkedToSettlement200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32380,13 +31789,7 @@ func ParseGetSubscriptionsResult(rsp *http.Response) (*GetSubscriptionsResult, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Subscription `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetSubscriptions200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32972,13 +32375,7 @@ func ParseGetVirtualAccountsResult(rsp *http.Response) (*GetVirtualAccountsResul
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]VirtualAccount `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetVirtualAccounts200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -33121,13 +32518,7 @@ func ParseGetWithdrawalAccountsResult(rsp *http.Response) (*GetWithdrawalAccount
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]WithdrawalAccount `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetWithdrawalAccounts200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -33263,13 +32654,7 @@ func ParseGetWithdrawalsResult(rsp *http.Response) (*GetWithdrawalsResult, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]Withdrawal `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest GetWithdrawals200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -33412,14 +32797,7 @@ func ParseListBeneficiariesV2Result(rsp *http.Response) (*ListBeneficiariesV2Res
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Data The beneficiaries on this page.
-			Data *[]BeneficiaryV2 `json:"data,omitempty"`
-
-			// PageMeta Position of a page in a paginated list. `next` (and `previous`) are null at the ends of the
-			// list. Some integrations read `total`; the documented count field is `count`.
-			PageMeta *PageMeta `json:"page_meta,omitempty"`
-		}
+		var dest ListBeneficiariesV2200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

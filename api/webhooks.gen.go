@@ -84,36 +84,6 @@ func (e MerchantWebhookEventEntityType) Valid() bool {
 	}
 }
 
-// Defines values for OrdersWebhookDataCurrency.
-const (
-	OrdersWebhookDataCurrencyAED OrdersWebhookDataCurrency = "AED"
-	OrdersWebhookDataCurrencyAUD OrdersWebhookDataCurrency = "AUD"
-	OrdersWebhookDataCurrencyEUR OrdersWebhookDataCurrency = "EUR"
-	OrdersWebhookDataCurrencyGBP OrdersWebhookDataCurrency = "GBP"
-	OrdersWebhookDataCurrencySGD OrdersWebhookDataCurrency = "SGD"
-	OrdersWebhookDataCurrencyUSD OrdersWebhookDataCurrency = "USD"
-)
-
-// Valid indicates whether the value is a known member of the OrdersWebhookDataCurrency enum.
-func (e OrdersWebhookDataCurrency) Valid() bool {
-	switch e {
-	case OrdersWebhookDataCurrencyAED:
-		return true
-	case OrdersWebhookDataCurrencyAUD:
-		return true
-	case OrdersWebhookDataCurrencyEUR:
-		return true
-	case OrdersWebhookDataCurrencyGBP:
-		return true
-	case OrdersWebhookDataCurrencySGD:
-		return true
-	case OrdersWebhookDataCurrencyUSD:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for OrdersWebhookDataStatus.
 const (
 	OrdersWebhookDataStatusActionRequired OrdersWebhookDataStatus = "action_required"
@@ -599,13 +569,13 @@ func (e WebhookTestWebhookEventEntityType) Valid() bool {
 // BalanceWebhookData A credit to your balance. Glomo identifies it by the payment behind it and a timestamp; other fields are undocumented, so the object stays open.
 type BalanceWebhookData struct {
 	// Amount Amount credited, in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// PaymentId The payment that funded the balance (`payt_` id).
-	PaymentId *string `json:"payment_id,omitempty"`
+	PaymentId string `json:"payment_id,omitempty,omitzero"`
 
 	// Timestamp When the credit happened; a string or a number, kept as sent.
 	Timestamp            *BalanceWebhookData_Timestamp `json:"timestamp,omitempty"`
@@ -626,7 +596,7 @@ type BalanceWebhookData_Timestamp struct {
 // BalanceWebhookEvent What Glomo POSTs to your webhook URL about a balance credit. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type BalanceWebhookEvent struct {
 	// Data A credit to your balance. Glomo identifies it by the payment behind it and a timestamp; other fields are undocumented, so the object stays open.
-	Data *BalanceWebhookData `json:"data,omitempty"`
+	Data BalanceWebhookData `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `balance` for this event.
 	EntityType BalanceWebhookEventEntityType `json:"entity_type"`
@@ -641,7 +611,7 @@ type BalanceWebhookEventEntityType string
 // BeneficiaryWebhookEvent What Glomo POSTs to your webhook URL about a beneficiary (review outcome). `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type BeneficiaryWebhookEvent struct {
 	// Data A beneficiary in the v2 format, with its review state.
-	Data *BeneficiaryV2 `json:"data,omitempty"`
+	Data BeneficiaryV2 `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `beneficiary` for this event.
 	EntityType BeneficiaryWebhookEventEntityType `json:"entity_type"`
@@ -656,40 +626,40 @@ type BeneficiaryWebhookEventEntityType string
 // CreatePayoutRequest Older payout create body of the 1.0.0 file; superseded by CreatePayoutWithoutQuoteRequest / CreatePayoutWithQuoteRequest.
 type CreatePayoutRequest struct {
 	// BeneficiaryId The beneficiary (`bene_` id).
-	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+	BeneficiaryId string `json:"beneficiary_id,omitempty,omitzero"`
 
 	// DestinationAmount Amount in minor units.
-	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+	DestinationAmount int64 `json:"destination_amount,omitempty,omitzero"`
 
 	// DestinationCurrency ISO 4217 currency code.
-	DestinationCurrency *string `json:"destination_currency,omitempty"`
+	DestinationCurrency Currency `json:"destination_currency,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]string `json:"documents,omitempty"`
+	Documents []string `json:"documents,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// SourceAmount Amount in minor units.
-	SourceAmount *int64 `json:"source_amount,omitempty"`
+	SourceAmount int64 `json:"source_amount,omitempty,omitzero"`
 
 	// SourceCurrency ISO 4217 currency code.
-	SourceCurrency *string `json:"source_currency,omitempty"`
+	SourceCurrency Currency `json:"source_currency,omitempty,omitzero"`
 }
 
 // EntityNotFound Body of a 404 for an unknown id. The strings vary by endpoint; do not match on them.
 type EntityNotFound struct {
 	// Error Short reason, e.g. "Not Found".
-	Error *string `json:"error,omitempty"`
+	Error string `json:"error,omitempty,omitzero"`
 
 	// Message Human-readable detail, e.g. "Payout not found".
-	Message *string `json:"message,omitempty"`
+	Message string `json:"message,omitempty,omitzero"`
 }
 
 // InternalTransferWebhookEvent What Glomo POSTs to your webhook URL about an internal transfer. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type InternalTransferWebhookEvent struct {
 	// Data A completed or attempted transfer between merchants of one platform.
-	Data *InternalTransfer `json:"data,omitempty"`
+	Data InternalTransfer `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `internal_transfer` for this event.
 	EntityType InternalTransferWebhookEventEntityType `json:"entity_type"`
@@ -704,20 +674,20 @@ type InternalTransferWebhookEventEntityType string
 // KycJourneyWebhookData A customer's KYC journey. Only its id, status and customer are expected; the rest is undocumented, so the object stays open.
 type KycJourneyWebhookData struct {
 	// CustomerId The customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// Id Journey id.
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// Status Journey status (the event types list the known ones).
-	Status               *string                `json:"status,omitempty"`
+	Status               string                 `json:"status,omitempty,omitzero"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // KycJourneyWebhookEvent What Glomo POSTs to your webhook URL about a customer's KYC journey. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type KycJourneyWebhookEvent struct {
 	// Data A customer's KYC journey. Only its id, status and customer are expected; the rest is undocumented, so the object stays open.
-	Data *KycJourneyWebhookData `json:"data,omitempty"`
+	Data KycJourneyWebhookData `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `kyc_journey` for this event.
 	EntityType KycJourneyWebhookEventEntityType `json:"entity_type"`
@@ -732,7 +702,7 @@ type KycJourneyWebhookEventEntityType string
 // MerchantWebhookEvent What Glomo POSTs to your webhook URL about a platform sub-merchant. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type MerchantWebhookEvent struct {
 	// Data A child merchant of your platform.
-	Data *Merchant `json:"data,omitempty"`
+	Data Merchant `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `merchant` for this event.
 	EntityType MerchantWebhookEventEntityType `json:"entity_type"`
@@ -747,86 +717,71 @@ type MerchantWebhookEventEntityType string
 // OrdersWebhookData An order as its webhooks carry it. Unlike the API, orders webhooks have been seen to send `payment_methods` as a string and `rfi_documents` as an object, so both accept either shape.
 type OrdersWebhookData struct {
 	// Amount Amount to collect, in minor units.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// BankAccountDetails Third-party verification - the account the customer must pay from (instead of a registered `bank_account_id`).
-	BankAccountDetails *struct {
-		// AccountNumber Account number or IBAN.
-		AccountNumber string `json:"account_number"`
-
-		// BankCustomerId The payer's customer id at their bank (third-party verification).
-		BankCustomerId *string `json:"bank_customer_id,omitempty"`
-
-		// BicPrimary SWIFT/BIC code of the bank.
-		BicPrimary *string `json:"bic_primary,omitempty"`
-
-		// BicSecondary Local routing code (IFSC, sort code, ABA...).
-		BicSecondary *string `json:"bic_secondary,omitempty"`
-	} `json:"bank_account_details,omitempty"`
+	BankAccountDetails BankAccountDetails `json:"bank_account_details,omitempty,omitzero"`
 
 	// CreatedAt When the order was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *OrdersWebhookDataCurrency `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerId The paying customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// DocumentId Document holding the supporting paperwork for the payin (`doc_` id).
-	DocumentId *string `json:"document_id,omitempty"`
+	DocumentId string `json:"document_id,omitempty,omitzero"`
 
 	// Id Order id (prefix `order_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceAmount Invoice total in minor units; may exceed the order amount.
-	InvoiceAmount *int64 `json:"invoice_amount,omitempty"`
+	InvoiceAmount int64 `json:"invoice_amount,omitempty,omitzero"`
 
 	// InvoiceDescription What the invoice is for.
-	InvoiceDescription *string `json:"invoice_description,omitempty"`
+	InvoiceDescription string `json:"invoice_description,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// Lrs LRS remittance details, for LRS orders only.
-	Lrs *LrsOrderDetails `json:"lrs,omitempty"`
+	Lrs LrsOrderDetails `json:"lrs,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PaymentMethods The payment methods offered: a list as the API returns it, or a single (possibly comma-separated) string as some webhooks send it.
 	PaymentMethods *OrdersWebhookData_PaymentMethods `json:"payment_methods,omitempty"`
 
 	// PriceId Referral price to apply (platform businesses).
-	PriceId *string `json:"price_id,omitempty"`
+	PriceId string `json:"price_id,omitempty,omitzero"`
 
 	// Product What the customer is paying for, shown on checkout.
-	Product *Product `json:"product,omitempty"`
+	Product Product `json:"product,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list (payin codes look like P####).
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// ReferenceNumber Your own reference.
-	ReferenceNumber *string `json:"reference_number,omitempty"`
+	ReferenceNumber string `json:"reference_number,omitempty,omitzero"`
 
 	// RequestId Your idempotency key; a repeat is a 400 "already exists for this request_id".
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// RfiDocuments Documents compliance needs: a list as the API returns it, or one object as some webhooks send it.
 	RfiDocuments *OrdersWebhookData_RfiDocuments `json:"rfi_documents,omitempty"`
 
 	// SplitIds Ids of pricing splits to apply to the payin.
-	SplitIds *SplitIds `json:"split_ids,omitempty"`
+	SplitIds SplitIds `json:"split_ids,omitempty,omitzero"`
 
 	// Status Order status; `active` awaits payment, `paid`, `failed`, `cancelled` and `expired` are final.
-	Status *OrdersWebhookDataStatus `json:"status,omitempty"`
+	Status OrdersWebhookDataStatus `json:"status,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
-
-// OrdersWebhookDataCurrency ISO 4217 currency of `amount`.
-type OrdersWebhookDataCurrency string
 
 // OrdersWebhookDataPaymentMethods0 defines model for OrdersWebhookData.PaymentMethods.0.
 type OrdersWebhookDataPaymentMethods0 = []string
@@ -853,7 +808,7 @@ type OrdersWebhookDataStatus string
 // OrdersWebhookEvent What Glomo POSTs to your webhook URL about an order. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type OrdersWebhookEvent struct {
 	// Data An order as its webhooks carry it. Unlike the API, orders webhooks have been seen to send `payment_methods` as a string and `rfi_documents` as an object, so both accept either shape.
-	Data *OrdersWebhookData `json:"data,omitempty"`
+	Data OrdersWebhookData `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `orders` for this event.
 	EntityType OrdersWebhookEventEntityType `json:"entity_type"`
@@ -868,7 +823,7 @@ type OrdersWebhookEventEntityType string
 // PaymentLinkWebhookEvent What Glomo POSTs to your webhook URL about a payment link. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type PaymentLinkWebhookEvent struct {
 	// Data A payment link as Glomo returns it, with any documents its RFI requires.
-	Data *PaymentLinkResponse `json:"data,omitempty"`
+	Data PaymentLinkResponse `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `payment_link` for this event.
 	EntityType PaymentLinkWebhookEventEntityType `json:"entity_type"`
@@ -882,163 +837,124 @@ type PaymentLinkWebhookEventEntityType string
 
 // PaymentWebhookData A payment as its webhooks carry it: the Payment plus the referral fee payment events add beside `txn_fee` and `fx_fee`.
 type PaymentWebhookData struct {
-	AutoDebit *bool `json:"auto_debit,omitempty"`
+	AutoDebit bool `json:"auto_debit,omitempty,omitzero"`
 
 	// ComplianceStatus Outcome of the post-payment compliance review, if one happened.
-	ComplianceStatus *PaymentWebhookDataComplianceStatus `json:"compliance_status,omitempty"`
+	ComplianceStatus PaymentWebhookDataComplianceStatus `json:"compliance_status,omitempty,omitzero"`
 
 	// ConvertedAmount Converted amount in minor units.
-	ConvertedAmount *int64 `json:"converted_amount,omitempty"`
+	ConvertedAmount int64 `json:"converted_amount,omitempty,omitzero"`
 
 	// ConvertedCurrency Currency the payment was converted to (ISO 4217).
-	ConvertedCurrency *string `json:"converted_currency,omitempty"`
+	ConvertedCurrency Currency `json:"converted_currency,omitempty,omitzero"`
 
 	// Country Country (ISO 3166-1 alpha-3).
-	Country *string `json:"country,omitempty"`
+	Country string `json:"country,omitempty,omitzero"`
 
 	// CreatedAt When the attempt was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// CustomerErrorDescription Explanation of the failure suitable for showing to the customer.
-	CustomerErrorDescription *string `json:"customer_error_description,omitempty"`
+	CustomerErrorDescription string `json:"customer_error_description,omitempty,omitzero"`
 
 	// CustomerId The customer (`cust_` id).
-	CustomerId *string `json:"customer_id,omitempty"`
+	CustomerId string `json:"customer_id,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]AttachedDocument `json:"documents,omitempty"`
+	Documents []AttachedDocument `json:"documents,omitempty,omitzero"`
 
 	// ErrorCode Machine reason of a failure or hold (e.g. PAYIN_NOT_FOUND, SANCTION_HIT).
-	ErrorCode *string `json:"error_code,omitempty"`
+	ErrorCode string `json:"error_code,omitempty,omitzero"`
 
 	// ErrorDescription Human-readable explanation of `error_code`.
-	ErrorDescription *string                      `json:"error_description,omitempty"`
-	ErrorMessage     *string                      `json:"error_message,omitempty"`
-	FeeBearer        *PaymentWebhookDataFeeBearer `json:"fee_bearer,omitempty"`
+	ErrorDescription string                      `json:"error_description,omitempty,omitzero"`
+	ErrorMessage     string                      `json:"error_message,omitempty,omitzero"`
+	FeeBearer        PaymentWebhookDataFeeBearer `json:"fee_bearer,omitempty,omitzero"`
 
 	// FeeBreakdown Fees charged, in minor units.
-	FeeBreakdown *struct {
-		// FxFee Foreign-exchange fee.
-		FxFee *[]FeeBreakdownEntry `json:"fx_fee,omitempty"`
-
-		// ReferralFee Referral fee (platform pricing).
-		ReferralFee *[]FeeBreakdownEntry `json:"referral_fee,omitempty"`
-
-		// TxnFee Transaction fee.
-		TxnFee *[]FeeBreakdownEntry `json:"txn_fee,omitempty"`
-	} `json:"fee_breakdown,omitempty"`
-	FeeCollectionMode *PaymentWebhookDataFeeCollectionMode `json:"fee_collection_mode,omitempty"`
+	FeeBreakdown      FeeBreakdown                        `json:"fee_breakdown,omitempty,omitzero"`
+	FeeCollectionMode PaymentWebhookDataFeeCollectionMode `json:"fee_collection_mode,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-	Fees *struct {
-		// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		FxFee *Money `json:"fx_fee,omitempty"`
-
-		// ReferralFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		ReferralFee *Money `json:"referral_fee,omitempty"`
-
-		// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-		TxnFee *Money `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees PaymentFees `json:"fees,omitempty,omitzero"`
 
 	// FundsAvailable True once the money can be paid out or settled; false while in transit.
-	FundsAvailable *bool `json:"funds_available,omitempty"`
+	FundsAvailable bool `json:"funds_available,omitempty,omitzero"`
 
 	// FxFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-	FxFee *Money `json:"fx_fee,omitempty"`
+	FxFee Money `json:"fx_fee,omitempty,omitzero"`
 
 	// Id Payment id (prefix `payt_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// MerchantId Merchant id (prefix `merch_`).
-	MerchantId *string `json:"merchant_id,omitempty"`
+	MerchantId string `json:"merchant_id,omitempty,omitzero"`
 
 	// Metadata Free-form data Glomo attaches to an object; deliberately open (any keys, any values).
-	Metadata *Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes           *Notes  `json:"notes,omitempty"`
-	OrderedAmount   *int64  `json:"ordered_amount,omitempty"`
-	OrderedCurrency *string `json:"ordered_currency,omitempty"`
+	Notes           Notes    `json:"notes,omitempty,omitzero"`
+	OrderedAmount   int64    `json:"ordered_amount,omitempty,omitzero"`
+	OrderedCurrency Currency `json:"ordered_currency,omitempty,omitzero"`
 
 	// PaidAt When the payment succeeded (ISO 8601, UTC).
-	PaidAt *time.Time `json:"paid_at,omitempty"`
+	PaidAt time.Time `json:"paid_at,omitempty,omitzero"`
 
 	// PayinId The payment link or order paid, if any.
-	PayinId *string `json:"payin_id,omitempty"`
+	PayinId string `json:"payin_id,omitempty,omitzero"`
 
 	// PayinType `payment_link`, `orders` or `add_funds` (a balance top-up).
-	PayinType *PaymentWebhookDataPayinType `json:"payin_type,omitempty"`
+	PayinType PaymentWebhookDataPayinType `json:"payin_type,omitempty,omitzero"`
 
 	// PaymentAmount Amount the customer was charged, in minor units of `payment_currency`.
-	PaymentAmount *int64 `json:"payment_amount,omitempty"`
+	PaymentAmount int64 `json:"payment_amount,omitempty,omitzero"`
 
 	// PaymentCurrency Currency the customer was charged in (ISO 4217).
-	PaymentCurrency *string    `json:"payment_currency,omitempty"`
-	PaymentDate     *time.Time `json:"payment_date,omitempty"`
+	PaymentCurrency Currency  `json:"payment_currency,omitempty,omitzero"`
+	PaymentDate     time.Time `json:"payment_date,omitempty,omitzero"`
 
 	// PaymentMethod How the money moved.
 	//
 	// Examples: {"summary":"Bank Transfer Payment Method (SWIFT, sender bank identified by BIC)","value":{"details":{"external_reference":"GLM7A2C1","local_routing_number":null,"receiver_account_number":"REDACTED","remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"USA","sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":"REDACTED","transfer_type":"swift"},"type":"bank_transfer"}}, {"summary":"Bank Transfer Payment Method (local, sender bank identified by a UK sort code)","value":{"details":{"external_reference":"GLM7A2C1 INVOICE 4471","local_routing_number":"REDACTED","receiver_account_number":"REDACTED","sender_account_number":"REDACTED","sender_bank_address":"REDACTED","sender_bank_country":"GBR","sender_bank_name":"REDACTED","sender_country":"GBR","sender_name":"REDACTED","swift_code":null,"transfer_type":"local"},"type":"bank_transfer"}}, {"summary":"Pay Via Bank Payment Method (LRS remittance)","value":{"details":{"external_reference":null,"local_routing_number":null,"remittance_information":"PaymentForLrs","sender_account_number":"REDACTED","sender_bank_address":null,"sender_bank_country":null,"sender_bank_name":"REDACTED","sender_country":"IND","sender_name":"REDACTED","swift_code":null,"transfer_type":"swift"},"type":"pay_via_bank"}}, {"summary":"Card Payment Method","value":{"details":{"card_bin":"400000","card_holder_name":"REDACTED","card_network":"Visa","card_type":"credit","country_code":"US","end_digits":"1234","issuer_name":"REDACTED"},"type":"card"}}
-	PaymentMethod *struct {
-		Details *PaymentWebhookData_PaymentMethod_Details `json:"details,omitempty"`
-		Id      *string                                   `json:"id,omitempty"`
-
-		// Type Kind of object or party.
-		Type *PaymentWebhookDataPaymentMethodType `json:"type,omitempty"`
-	} `json:"payment_method,omitempty"`
+	PaymentMethod PaymentMethod `json:"payment_method,omitempty,omitzero"`
 
 	// ProductDescription Description shown to the customer.
-	ProductDescription *string `json:"product_description,omitempty"`
+	ProductDescription string `json:"product_description,omitempty,omitzero"`
 
 	// ProductName Name shown to the customer.
-	ProductName *string `json:"product_name,omitempty"`
+	ProductName string `json:"product_name,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from Glomo's closed list; payin and payout lists differ.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// ReferralFee Referral fee (platform businesses), in minor units.
-	ReferralFee *Money `json:"referral_fee,omitempty"`
+	ReferralFee Money `json:"referral_fee,omitempty,omitzero"`
 
 	// RequestedAmount Amount of the order or link, in minor units.
-	RequestedAmount *int64 `json:"requested_amount,omitempty"`
+	RequestedAmount int64 `json:"requested_amount,omitempty,omitzero"`
 
 	// RequestedCurrency Currency of the order or link (ISO 4217).
-	RequestedCurrency *string `json:"requested_currency,omitempty"`
-	Rfi               *struct {
-		DocumentsRequired *[]struct {
-			Description     *string `json:"description,omitempty"`
-			MaxCount        *int64  `json:"max_count,omitempty"`
-			MultipleAllowed *bool   `json:"multiple_allowed,omitempty"`
-
-			// RfiDocId The document request (from the RFI) this file answers.
-			RfiDocId *string `json:"rfi_doc_id,omitempty"`
-		} `json:"documents_required,omitempty"`
-
-		// Id Identifier of the object.
-		Id                    *string    `json:"id,omitempty"`
-		ReasonCode            *string    `json:"reason_code,omitempty"`
-		ReasonCodeDescription *string    `json:"reason_code_description,omitempty"`
-		ResponseDeadline      *time.Time `json:"response_deadline,omitempty"`
-	} `json:"rfi,omitempty"`
-	SenderName *string `json:"sender_name,omitempty"`
+	RequestedCurrency Currency   `json:"requested_currency,omitempty,omitzero"`
+	Rfi               PaymentRfi `json:"rfi,omitempty,omitzero"`
+	SenderName        string     `json:"sender_name,omitempty,omitzero"`
 
 	// SettlementId The settlement batch that covered this payment.
-	SettlementId *string `json:"settlement_id,omitempty"`
+	SettlementId string `json:"settlement_id,omitempty,omitzero"`
 
 	// Status in_progress, action_required, under_review, success or failed; new values may appear.
-	Status *PaymentWebhookDataStatus `json:"status,omitempty"`
+	Status PaymentWebhookDataStatus `json:"status,omitempty,omitzero"`
 
 	// SubscriptionId The subscription charged, if any.
-	SubscriptionId             *string `json:"subscription_id,omitempty"`
-	TransactionReferenceNumber *string `json:"transaction_reference_number,omitempty"`
+	SubscriptionId             string `json:"subscription_id,omitempty,omitzero"`
+	TransactionReferenceNumber string `json:"transaction_reference_number,omitempty,omitzero"`
 
 	// TxnFee An amount of money. `amount` is an integer in the currency's minor unit (JPY 0 decimals, KWD/BHD/OMR 3, most others 2).
-	TxnFee *Money `json:"txn_fee,omitempty"`
+	TxnFee Money `json:"txn_fee,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 }
 
 // PaymentWebhookDataComplianceStatus Outcome of the post-payment compliance review, if one happened.
@@ -1054,75 +970,19 @@ type PaymentWebhookDataFeeCollectionMode string
 type PaymentWebhookDataPayinType string
 
 // PaymentWebhookDataPaymentMethodDetails0 defines model for PaymentWebhookData.PaymentMethod.Details.0.
-type PaymentWebhookDataPaymentMethodDetails0 struct {
-	ExternalReference *string `json:"external_reference,omitempty"`
-
-	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
-	LocalRoutingNumber    *string `json:"local_routing_number,omitempty"`
-	ReceiverAccountNumber *string `json:"receiver_account_number,omitempty"`
-	RemittanceInformation *string `json:"remittance_information,omitempty"`
-	SenderAccountNumber   *string `json:"sender_account_number,omitempty"`
-	SenderBankAddress     *string `json:"sender_bank_address,omitempty"`
-
-	// SenderBankCountry Country (ISO 3166-1 alpha-3).
-	SenderBankCountry *string `json:"sender_bank_country,omitempty"`
-	SenderBankName    *string `json:"sender_bank_name,omitempty"`
-
-	// SenderCountry Country (ISO 3166-1 alpha-3).
-	SenderCountry *string `json:"sender_country,omitempty"`
-	SenderName    *string `json:"sender_name,omitempty"`
-
-	// SwiftCode SWIFT/BIC code of the bank.
-	SwiftCode    *string                                              `json:"swift_code,omitempty"`
-	TransferType *PaymentWebhookDataPaymentMethodDetails0TransferType `json:"transfer_type,omitempty"`
-}
+type PaymentWebhookDataPaymentMethodDetails0 = BankTransferDetails
 
 // PaymentWebhookDataPaymentMethodDetails0TransferType defines model for PaymentWebhookData.PaymentMethod.Details.0.TransferType.
 type PaymentWebhookDataPaymentMethodDetails0TransferType string
 
 // PaymentWebhookDataPaymentMethodDetails1 defines model for PaymentWebhookData.PaymentMethod.Details.1.
-type PaymentWebhookDataPaymentMethodDetails1 struct {
-	ExternalReference *string `json:"external_reference,omitempty"`
-
-	// LocalRoutingNumber Local bank routing code (IFSC, sort code, ABA, BSB...).
-	LocalRoutingNumber    *string `json:"local_routing_number,omitempty"`
-	RemittanceInformation *string `json:"remittance_information,omitempty"`
-	SenderAccountNumber   *string `json:"sender_account_number,omitempty"`
-	SenderBankAddress     *string `json:"sender_bank_address,omitempty"`
-
-	// SenderBankCountry Country (ISO 3166-1 alpha-3).
-	SenderBankCountry *string `json:"sender_bank_country,omitempty"`
-	SenderBankName    *string `json:"sender_bank_name,omitempty"`
-
-	// SenderCountry Country (ISO 3166-1 alpha-3).
-	SenderCountry *string `json:"sender_country,omitempty"`
-	SenderName    *string `json:"sender_name,omitempty"`
-
-	// SwiftCode SWIFT/BIC code of the bank.
-	SwiftCode    *string                                              `json:"swift_code,omitempty"`
-	TransferType *PaymentWebhookDataPaymentMethodDetails1TransferType `json:"transfer_type,omitempty"`
-}
+type PaymentWebhookDataPaymentMethodDetails1 = PayViaBankDetails
 
 // PaymentWebhookDataPaymentMethodDetails1TransferType defines model for PaymentWebhookData.PaymentMethod.Details.1.TransferType.
 type PaymentWebhookDataPaymentMethodDetails1TransferType string
 
 // PaymentWebhookDataPaymentMethodDetails2 defines model for PaymentWebhookData.PaymentMethod.Details.2.
-type PaymentWebhookDataPaymentMethodDetails2 struct {
-	CardBin        *string `json:"card_bin,omitempty"`
-	CardHolderName *string `json:"card_holder_name,omitempty"`
-	CardNetwork    *string `json:"card_network,omitempty"`
-	CardType       *string `json:"card_type,omitempty"`
-
-	// CountryCode Country (ISO 3166-1 alpha-3).
-	CountryCode *string `json:"country_code,omitempty"`
-	EndDigits   *string `json:"end_digits,omitempty"`
-	IssuerName  *string `json:"issuer_name,omitempty"`
-}
-
-// PaymentWebhookData_PaymentMethod_Details defines model for PaymentWebhookData.PaymentMethod.Details.
-type PaymentWebhookData_PaymentMethod_Details struct {
-	union json.RawMessage
-}
+type PaymentWebhookDataPaymentMethodDetails2 = CardDetails
 
 // PaymentWebhookDataPaymentMethodType Kind of object or party.
 type PaymentWebhookDataPaymentMethodType string
@@ -1133,7 +993,7 @@ type PaymentWebhookDataStatus string
 // PaymentWebhookEvent What Glomo POSTs to your webhook URL about a payment. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type PaymentWebhookEvent struct {
 	// Data A payment as its webhooks carry it: the Payment plus the referral fee payment events add beside `txn_fee` and `fx_fee`.
-	Data *PaymentWebhookData `json:"data,omitempty"`
+	Data PaymentWebhookData `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `payment` for this event.
 	EntityType PaymentWebhookEventEntityType `json:"entity_type"`
@@ -1148,135 +1008,93 @@ type PaymentWebhookEventEntityType string
 // PayoutWebhookData A payout as its webhooks carry it: the Payout plus `amount`, `currency` and a short `beneficiary` (the newer docs' worked example).
 type PayoutWebhookData struct {
 	// Amount Amount in minor units of `currency`.
-	Amount *int64 `json:"amount,omitempty"`
+	Amount int64 `json:"amount,omitempty,omitzero"`
 
 	// Beneficiary Who receives the payout.
-	Beneficiary *struct {
-		// Country Beneficiary country (ISO 3166-1 alpha-3).
-		Country *string `json:"country,omitempty"`
-
-		// Name Beneficiary name.
-		Name *string `json:"name,omitempty"`
-	} `json:"beneficiary,omitempty"`
+	Beneficiary PayoutBeneficiary `json:"beneficiary,omitempty,omitzero"`
 
 	// BeneficiaryId The recipient (`bene_` id).
-	BeneficiaryId *string `json:"beneficiary_id,omitempty"`
+	BeneficiaryId string `json:"beneficiary_id,omitempty,omitzero"`
 
 	// CreatedAt When the payout was created (ISO 8601, UTC).
-	CreatedAt *time.Time `json:"created_at,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitempty,omitzero"`
 
 	// Currency ISO 4217 currency of `amount`.
-	Currency *string `json:"currency,omitempty"`
+	Currency Currency `json:"currency,omitempty,omitzero"`
 
 	// CustomerErrorDescription Explanation of the failure suitable for showing to the customer.
-	CustomerErrorDescription *string `json:"customer_error_description,omitempty"`
+	CustomerErrorDescription string `json:"customer_error_description,omitempty,omitzero"`
 
 	// DestinationAmount Amount the beneficiary receives, in minor units of `destination_currency`.
-	DestinationAmount *int64 `json:"destination_amount,omitempty"`
+	DestinationAmount int64 `json:"destination_amount,omitempty,omitzero"`
 
 	// DestinationCurrency ISO 4217 currency received.
-	DestinationCurrency *string `json:"destination_currency,omitempty"`
+	DestinationCurrency Currency `json:"destination_currency,omitempty,omitzero"`
 
 	// Documents Supporting documents (`doc_` ids or document objects).
-	Documents *[]AttachedDocument `json:"documents,omitempty"`
+	Documents []AttachedDocument `json:"documents,omitempty,omitzero"`
 
 	// ErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
-	ErrorCode *PayoutWebhookDataErrorCode `json:"error_code,omitempty"`
+	ErrorCode PayoutWebhookDataErrorCode `json:"error_code,omitempty,omitzero"`
 
 	// ErrorDescription Human-readable explanation of `error_code`.
-	ErrorDescription  *string `json:"error_description,omitempty"`
-	FeeCollectionMode *string `json:"fee_collection_mode,omitempty"`
+	ErrorDescription  string `json:"error_description,omitempty,omitzero"`
+	FeeCollectionMode string `json:"fee_collection_mode,omitempty,omitzero"`
 
 	// Fees Fees charged, in minor units.
-	Fees *struct {
-		Fx *struct {
-			Amount   *int64  `json:"amount,omitempty"`
-			Currency *string `json:"currency,omitempty"`
-		} `json:"fx,omitempty"`
-
-		// FxFee Foreign-exchange fee.
-		FxFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"fx_fee,omitempty"`
-		Transaction *struct {
-			Amount   *int64  `json:"amount,omitempty"`
-			Currency *string `json:"currency,omitempty"`
-		} `json:"transaction,omitempty"`
-
-		// TxnFee Transaction fee.
-		TxnFee *struct {
-			// Amount Amount in minor units of the accompanying currency.
-			Amount *int64 `json:"amount,omitempty"`
-
-			// Currency ISO 4217 currency code.
-			Currency *string `json:"currency,omitempty"`
-		} `json:"txn_fee,omitempty"`
-	} `json:"fees,omitempty"`
+	Fees PayoutFees `json:"fees,omitempty,omitzero"`
 
 	// Id Payout id (prefix `payout_`).
-	Id *string `json:"id,omitempty"`
+	Id string `json:"id,omitempty,omitzero"`
 
 	// InvoiceNumber Your invoice number.
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
+	InvoiceNumber string `json:"invoice_number,omitempty,omitzero"`
 
 	// MidMarketRate Mid-market rate at creation.
-	MidMarketRate *struct {
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-
-		// Rate Exchange rate as a decimal number (not minor units).
-		Rate *json.Number `json:"rate,omitempty"`
-	} `json:"mid_market_rate,omitempty"`
+	MidMarketRate ConversionRate `json:"mid_market_rate,omitempty,omitzero"`
 
 	// Notes Free-form key/value strings you attach to an object; returned as given.
-	Notes *Notes `json:"notes,omitempty"`
+	Notes Notes `json:"notes,omitempty,omitzero"`
 
 	// PaymentRail Rail used (swift when none was requested).
-	PaymentRail *PayoutWebhookDataPaymentRail `json:"payment_rail,omitempty"`
+	PaymentRail PayoutWebhookDataPaymentRail `json:"payment_rail,omitempty,omitzero"`
 
 	// PurposeCode Regulatory purpose code from the payout list.
-	PurposeCode *string `json:"purpose_code,omitempty"`
+	PurposeCode string `json:"purpose_code,omitempty,omitzero"`
 
 	// QuoteId The quote the payout was priced with, if any.
-	QuoteId *string `json:"quote_id,omitempty"`
+	QuoteId string `json:"quote_id,omitempty,omitzero"`
 
 	// RequestId Your idempotency key; a repeat is a 409.
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id,omitempty,omitzero"`
 
 	// SourceAmount Amount debited from your balance, in minor units of `source_currency`.
-	SourceAmount *int64 `json:"source_amount,omitempty"`
+	SourceAmount int64 `json:"source_amount,omitempty,omitzero"`
 
 	// SourceCurrency ISO 4217 currency debited.
-	SourceCurrency *string `json:"source_currency,omitempty"`
+	SourceCurrency Currency `json:"source_currency,omitempty,omitzero"`
 
 	// Status pending_approval, queued, in_progress, action_required, success, failed or cancelled.
 	// `success`, `failed` and `cancelled` are final; new values may appear.
-	Status *PayoutWebhookDataStatus `json:"status,omitempty"`
+	Status PayoutWebhookDataStatus `json:"status,omitempty,omitzero"`
 
 	// Taxes Taxes applied to the fees.
-	Taxes *[]struct {
-		// Amount Amount in minor units of the accompanying currency.
-		Amount *int64 `json:"amount,omitempty"`
-
-		// Bps Rate in basis points (100 = 1 %).
-		Bps *int64 `json:"bps,omitempty"`
-
-		// Currency ISO 4217 currency code.
-		Currency *string `json:"currency,omitempty"`
-
-		// Name Name.
-		Name *string `json:"name,omitempty"`
-	} `json:"taxes,omitempty"`
+	Taxes []TaxLine `json:"taxes,omitempty,omitzero"`
 
 	// UpdatedAt When it last changed (ISO 8601, UTC).
-	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty,omitzero"`
 
 	// Utr Bank reference of the transfer once sent.
-	Utr *string `json:"utr,omitempty"`
+	Utr string `json:"utr,omitempty,omitzero"`
+}
+
+// PayoutBeneficiary Who receives the payout.
+type PayoutBeneficiary struct {
+	// Country Beneficiary country (ISO 3166-1 alpha-3).
+	Country string `json:"country,omitempty,omitzero"`
+
+	// Name Beneficiary name.
+	Name string `json:"name,omitempty,omitzero"`
 }
 
 // PayoutWebhookDataErrorCode Machine reason of a failure; null for mocked failures. New codes may appear.
@@ -1292,7 +1110,7 @@ type PayoutWebhookDataStatus string
 // PayoutWebhookEvent What Glomo POSTs to your webhook URL about a payout. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type PayoutWebhookEvent struct {
 	// Data A payout as its webhooks carry it: the Payout plus `amount`, `currency` and a short `beneficiary` (the newer docs' worked example).
-	Data *PayoutWebhookData `json:"data,omitempty"`
+	Data PayoutWebhookData `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `payout` for this event.
 	EntityType PayoutWebhookEventEntityType `json:"entity_type"`
@@ -1307,7 +1125,7 @@ type PayoutWebhookEventEntityType string
 // RefundWebhookEvent What Glomo POSTs to your webhook URL about a refund. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type RefundWebhookEvent struct {
 	// Data Money returned to a customer for a successful payment.
-	Data *Refund `json:"data,omitempty"`
+	Data Refund `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `refund` for this event.
 	EntityType RefundWebhookEventEntityType `json:"entity_type"`
@@ -1322,7 +1140,7 @@ type RefundWebhookEventEntityType string
 // SettlementWebhookEvent What Glomo POSTs to your webhook URL about a settlement. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type SettlementWebhookEvent struct {
 	// Data A batch paying out collected funds.
-	Data *Settlement `json:"data,omitempty"`
+	Data Settlement `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `settlement` for this event.
 	EntityType SettlementWebhookEventEntityType `json:"entity_type"`
@@ -1337,7 +1155,7 @@ type SettlementWebhookEventEntityType string
 // SubscriptionWebhookEvent What Glomo POSTs to your webhook URL about a subscription. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type SubscriptionWebhookEvent struct {
 	// Data A recurring card-billing agreement with a customer.
-	Data *Subscription `json:"data,omitempty"`
+	Data Subscription `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `subscription` for this event.
 	EntityType SubscriptionWebhookEventEntityType `json:"entity_type"`
@@ -1352,7 +1170,7 @@ type SubscriptionWebhookEventEntityType string
 // VirtualAccountWebhookEvent What Glomo POSTs to your webhook URL about a virtual account. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type VirtualAccountWebhookEvent struct {
 	// Data A dedicated account number for receiving transfers in one currency.
-	Data *VirtualAccount `json:"data,omitempty"`
+	Data VirtualAccount `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `virtual_account` for this event.
 	EntityType VirtualAccountWebhookEventEntityType `json:"entity_type"`
@@ -1367,16 +1185,16 @@ type VirtualAccountWebhookEventEntityType string
 // WebhookRfiDocument A document compliance asks for.
 type WebhookRfiDocument struct {
 	// Name Name of the requested document.
-	Name *string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// RequiredDocumentType What kind of document is needed.
-	RequiredDocumentType *string `json:"required_document_type,omitempty"`
+	RequiredDocumentType string `json:"required_document_type,omitempty,omitzero"`
 
 	// RfiDocId The document request (older name).
-	RfiDocId *string `json:"rfi_doc_id,omitempty"`
+	RfiDocId string `json:"rfi_doc_id,omitempty,omitzero"`
 
 	// RfiDocumentId The document request to answer.
-	RfiDocumentId *string `json:"rfi_document_id,omitempty"`
+	RfiDocumentId string `json:"rfi_document_id,omitempty,omitzero"`
 }
 
 // WebhookTestData Whatever the dashboard's test delivery carries; deliberately open.
@@ -1385,7 +1203,7 @@ type WebhookTestData map[string]interface{}
 // WebhookTestWebhookEvent What Glomo POSTs to your webhook URL about the dashboard's test delivery. `data` is the object as it was when the event happened; `event_type` names the event (for most, the new status).
 type WebhookTestWebhookEvent struct {
 	// Data Whatever the dashboard's test delivery carries; deliberately open.
-	Data *WebhookTestData `json:"data,omitempty"`
+	Data WebhookTestData `json:"data,omitempty,omitzero"`
 
 	// EntityType Always `webhook_test` for this event.
 	EntityType WebhookTestWebhookEventEntityType `json:"entity_type"`
@@ -1473,25 +1291,19 @@ func (a BalanceWebhookData) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.Amount != nil {
-		object["amount"], err = json.Marshal(a.Amount)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'amount': %w", err)
-		}
+	object["amount"], err = json.Marshal(a.Amount)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'amount': %w", err)
 	}
 
-	if a.Currency != nil {
-		object["currency"], err = json.Marshal(a.Currency)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'currency': %w", err)
-		}
+	object["currency"], err = json.Marshal(a.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'currency': %w", err)
 	}
 
-	if a.PaymentId != nil {
-		object["payment_id"], err = json.Marshal(a.PaymentId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'payment_id': %w", err)
-		}
+	object["payment_id"], err = json.Marshal(a.PaymentId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'payment_id': %w", err)
 	}
 
 	if a.Timestamp != nil {
@@ -1578,25 +1390,19 @@ func (a KycJourneyWebhookData) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.CustomerId != nil {
-		object["customer_id"], err = json.Marshal(a.CustomerId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'customer_id': %w", err)
-		}
+	object["customer_id"], err = json.Marshal(a.CustomerId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'customer_id': %w", err)
 	}
 
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
 	}
 
-	if a.Status != nil {
-		object["status"], err = json.Marshal(a.Status)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'status': %w", err)
-		}
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
 	}
 
 	for fieldName, field := range a.AdditionalProperties {
@@ -1790,94 +1596,6 @@ func (t OrdersWebhookData_RfiDocuments) MarshalJSON() ([]byte, error) {
 }
 
 func (t *OrdersWebhookData_RfiDocuments) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsPaymentWebhookDataPaymentMethodDetails0 returns the union data inside the PaymentWebhookData_PaymentMethod_Details as a PaymentWebhookDataPaymentMethodDetails0
-func (t PaymentWebhookData_PaymentMethod_Details) AsPaymentWebhookDataPaymentMethodDetails0() (PaymentWebhookDataPaymentMethodDetails0, error) {
-	var body PaymentWebhookDataPaymentMethodDetails0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromPaymentWebhookDataPaymentMethodDetails0 overwrites any union data inside the PaymentWebhookData_PaymentMethod_Details as the provided PaymentWebhookDataPaymentMethodDetails0
-func (t *PaymentWebhookData_PaymentMethod_Details) FromPaymentWebhookDataPaymentMethodDetails0(v PaymentWebhookDataPaymentMethodDetails0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergePaymentWebhookDataPaymentMethodDetails0 performs a merge with any union data inside the PaymentWebhookData_PaymentMethod_Details, using the provided PaymentWebhookDataPaymentMethodDetails0
-func (t *PaymentWebhookData_PaymentMethod_Details) MergePaymentWebhookDataPaymentMethodDetails0(v PaymentWebhookDataPaymentMethodDetails0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsPaymentWebhookDataPaymentMethodDetails1 returns the union data inside the PaymentWebhookData_PaymentMethod_Details as a PaymentWebhookDataPaymentMethodDetails1
-func (t PaymentWebhookData_PaymentMethod_Details) AsPaymentWebhookDataPaymentMethodDetails1() (PaymentWebhookDataPaymentMethodDetails1, error) {
-	var body PaymentWebhookDataPaymentMethodDetails1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromPaymentWebhookDataPaymentMethodDetails1 overwrites any union data inside the PaymentWebhookData_PaymentMethod_Details as the provided PaymentWebhookDataPaymentMethodDetails1
-func (t *PaymentWebhookData_PaymentMethod_Details) FromPaymentWebhookDataPaymentMethodDetails1(v PaymentWebhookDataPaymentMethodDetails1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergePaymentWebhookDataPaymentMethodDetails1 performs a merge with any union data inside the PaymentWebhookData_PaymentMethod_Details, using the provided PaymentWebhookDataPaymentMethodDetails1
-func (t *PaymentWebhookData_PaymentMethod_Details) MergePaymentWebhookDataPaymentMethodDetails1(v PaymentWebhookDataPaymentMethodDetails1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsPaymentWebhookDataPaymentMethodDetails2 returns the union data inside the PaymentWebhookData_PaymentMethod_Details as a PaymentWebhookDataPaymentMethodDetails2
-func (t PaymentWebhookData_PaymentMethod_Details) AsPaymentWebhookDataPaymentMethodDetails2() (PaymentWebhookDataPaymentMethodDetails2, error) {
-	var body PaymentWebhookDataPaymentMethodDetails2
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromPaymentWebhookDataPaymentMethodDetails2 overwrites any union data inside the PaymentWebhookData_PaymentMethod_Details as the provided PaymentWebhookDataPaymentMethodDetails2
-func (t *PaymentWebhookData_PaymentMethod_Details) FromPaymentWebhookDataPaymentMethodDetails2(v PaymentWebhookDataPaymentMethodDetails2) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergePaymentWebhookDataPaymentMethodDetails2 performs a merge with any union data inside the PaymentWebhookData_PaymentMethod_Details, using the provided PaymentWebhookDataPaymentMethodDetails2
-func (t *PaymentWebhookData_PaymentMethod_Details) MergePaymentWebhookDataPaymentMethodDetails2(v PaymentWebhookDataPaymentMethodDetails2) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t PaymentWebhookData_PaymentMethod_Details) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *PaymentWebhookData_PaymentMethod_Details) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

@@ -124,7 +124,7 @@ func BenchmarkDecodePage100(b *testing.B) {
 		defer cpu.report(b)
 		for b.Loop() {
 			var pg wrapper.GetPayoutsPage // the generated JSON200 type
-			if err := json.Unmarshal(body, &pg); err != nil || len(*pg.Data) != PageSize {
+			if err := json.Unmarshal(body, &pg); err != nil || len(pg.Data) != PageSize {
 				b.Fatal(err)
 			}
 		}

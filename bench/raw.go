@@ -36,45 +36,37 @@ func (r *rawClient) GetBalance(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if res.JSON200 == nil || res.JSON200.Available == nil || len(*res.JSON200.Available) == 0 {
+	if res.JSON200 == nil || len(res.JSON200.Available) == 0 {
 		return fmt.Errorf("raw: GetBalance: status %d", res.StatusCode())
 	}
 	return nil
 }
 
 func (r *rawClient) CreatePayout(ctx context.Context) error {
-	body, err := rawPayoutBody()
+	res, err := r.c.CreatePayoutWithResponse(ctx, payoutBody())
 	if err != nil {
 		return err
 	}
-	res, err := r.c.CreatePayoutWithResponse(ctx, body)
-	if err != nil {
-		return err
-	}
-	if res.JSON201 == nil || res.JSON201.Id == nil {
+	if res.JSON201 == nil || res.JSON201.Id == "" {
 		return fmt.Errorf("raw: CreatePayout: status %d", res.StatusCode())
 	}
 	return nil
 }
 
-// rawPayoutBody builds the benchmark's payout request as the generated union.
-func rawPayoutBody() (api.CreatePayoutJSONBody, error) {
-	var body api.CreatePayoutJSONBody
-	purpose, bene, src, dst := reqPurposeCode, reqBeneficiaryID, api.CreatePayoutWithoutQuoteRequestSourceCurrency(reqSourceCur), api.CreatePayoutWithoutQuoteRequestDestinationCurrency(reqDestCur)
-	amount, rail, inv, rid := int64(reqSourceAmount), api.CreatePayoutWithoutQuoteRequestPaymentRail(reqPaymentRail), reqInvoiceNumber, reqRequestID
-	docs := []string{reqDocument}
-	err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		PurposeCode:         purpose,
-		BeneficiaryId:       bene,
-		SourceCurrency:      src,
-		DestinationCurrency: dst,
-		SourceAmount:        &amount,
-		PaymentRail:         &rail,
-		InvoiceNumber:       &inv,
-		RequestId:           &rid,
-		Documents:           &docs,
-	})
-	return body, err
+// payoutBody is the benchmark's payout request: the oneOf branch value
+// itself, which the raw client and the wrapper both take.
+func payoutBody() api.CreatePayoutBody {
+	return api.CreatePayoutWithoutQuoteRequest{
+		PurposeCode:         reqPurposeCode,
+		BeneficiaryId:       reqBeneficiaryID,
+		SourceCurrency:      reqSourceCur,
+		DestinationCurrency: reqDestCur,
+		SourceAmount:        reqSourceAmount,
+		PaymentRail:         reqPaymentRail,
+		InvoiceNumber:       reqInvoiceNumber,
+		RequestId:           reqRequestID,
+		Documents:           []string{reqDocument},
+	}
 }
 
 func (r *rawClient) page(ctx context.Context, page int64) (*api.GetPayoutsResult, error) {
@@ -83,7 +75,7 @@ func (r *rawClient) page(ctx context.Context, page int64) (*api.GetPayoutsResult
 	if err != nil {
 		return nil, err
 	}
-	if res.JSON200 == nil || res.JSON200.Data == nil {
+	if res.JSON200 == nil {
 		return nil, fmt.Errorf("raw: GetPayouts: status %d", res.StatusCode())
 	}
 	return res, nil
@@ -94,7 +86,7 @@ func (r *rawClient) ListPage(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(*res.JSON200.Data), nil
+	return len(res.JSON200.Data), nil
 }
 
 func (r *rawClient) Walk(ctx context.Context) (int, error) {
@@ -104,15 +96,15 @@ func (r *rawClient) Walk(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		for _, po := range *res.JSON200.Data {
-			if po.Id != nil {
+		for _, po := range res.JSON200.Data {
+			if po.Id != "" {
 				n++
 			}
 		}
-		pm := res.JSON200.PageMeta
-		if pm == nil || pm.Next == nil {
+		next := res.JSON200.PageMeta.Next
+		if next <= p { // null (0) on the last page
 			return n, nil
 		}
-		p = *pm.Next
+		p = next
 	}
 }

@@ -41,22 +41,18 @@ func (w *wrapperClient) GetBalance(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if b.Available == nil || len(*b.Available) == 0 {
+	if len(b.Available) == 0 {
 		return fmt.Errorf("wrapper: no balances")
 	}
 	return nil
 }
 
 func (w *wrapperClient) CreatePayout(ctx context.Context) error {
-	body, err := rawPayoutBody()
+	p, err := w.c.CreatePayout(ctx, payoutBody())
 	if err != nil {
 		return err
 	}
-	p, err := w.c.CreatePayout(ctx, body)
-	if err != nil {
-		return err
-	}
-	if p.Id == nil {
+	if p.Id == "" {
 		return fmt.Errorf("wrapper: payout without id")
 	}
 	return nil
@@ -68,10 +64,7 @@ func (w *wrapperClient) ListPage(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if pg.Data == nil {
-		return 0, fmt.Errorf("wrapper: page without data")
-	}
-	return len(*pg.Data), nil
+	return len(pg.Data), nil
 }
 
 func (w *wrapperClient) Walk(ctx context.Context) (int, error) {
@@ -80,7 +73,7 @@ func (w *wrapperClient) Walk(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if p.Id != nil {
+		if p.Id != "" {
 			n++
 		}
 	}

@@ -149,16 +149,16 @@ func TestDecodeDataOrdersWebhookShapes(t *testing.T) {
 	require.NoError(t, err)
 	order, ok := got.(*api.OrdersWebhookData)
 	require.True(t, ok)
-	assert.Equal(t, "order_1", *order.Id)
-	assert.Equal(t, api.OrdersWebhookDataStatus("paid"), *order.Status)
-	assert.Equal(t, int64(29900), *order.Amount)
-	assert.Equal(t, "v", (*order.Notes)["k"])
+	assert.Equal(t, "order_1", order.Id)
+	assert.Equal(t, api.OrdersWebhookDataStatus("paid"), order.Status)
+	assert.Equal(t, int64(29900), order.Amount)
+	assert.Equal(t, "v", (order.Notes)["k"])
 	one, err := order.PaymentMethods.AsOrdersWebhookDataPaymentMethods1()
 	require.NoError(t, err)
 	assert.Equal(t, "bank_transfer", one)
 	doc, err := order.RfiDocuments.AsWebhookRfiDocument()
 	require.NoError(t, err)
-	assert.Equal(t, "rfi_1", *doc.RfiDocId)
+	assert.Equal(t, "rfi_1", doc.RfiDocId)
 
 	// The API's shape decodes too.
 	ev.Data = json.RawMessage(`{"id":"order_2","payment_methods":["card"],"rfi_documents":[{"rfi_document_id":"rfidoc_1","required_document_type":"invoice"}]}`)
@@ -178,10 +178,10 @@ func TestDecodeDataMistypedField(t *testing.T) {
 	require.Error(t, err)
 	p, ok := got.(*api.PayoutWebhookData)
 	require.True(t, ok, "typed value returned even with a decode error")
-	assert.Equal(t, "payout_1", *p.Id)
-	assert.Equal(t, "USD", *p.Currency)
-	assert.NotNil(t, p.CreatedAt)
-	assert.Nil(t, p.Amount)
+	assert.Equal(t, "payout_1", p.Id)
+	assert.Equal(t, api.USD, p.Currency)
+	assert.False(t, p.CreatedAt.IsZero())
+	assert.Zero(t, p.Amount)
 
 	var de *webhook.DataError
 	require.ErrorAs(t, err, &de)
@@ -205,9 +205,9 @@ func TestDecodeDataBadTimestamp(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	require.Len(t, de.Fields, 1)
 	assert.Equal(t, "created_at", de.Fields[0].Field)
-	assert.Equal(t, "payout_1", *p.Id)
-	assert.Equal(t, int64(100), *p.SourceAmount)
-	assert.Nil(t, p.CreatedAt)
+	assert.Equal(t, "payout_1", p.Id)
+	assert.Equal(t, int64(100), p.SourceAmount)
+	assert.True(t, p.CreatedAt.IsZero())
 }
 
 func TestDecodeDataNotAnObject(t *testing.T) {
@@ -258,7 +258,7 @@ func TestDataErrorWithoutFieldsReportsOriginal(t *testing.T) {
 	assert.Empty(t, de.Fields)
 	var te *json.UnmarshalTypeError
 	assert.True(t, errors.As(err, &te))
-	assert.Equal(t, "payout_1", *got.Id)
+	assert.Equal(t, "payout_1", got.Id)
 }
 
 func TestKnownEventTypes(t *testing.T) {

@@ -43,7 +43,7 @@ func ExampleHandler() {
 				// and e.Data the raw JSON. Log it, don't drop the event.
 				fmt.Println("partial decode:", err)
 			}
-			fmt.Println("payout", *p.Id, "is now", *p.Status)
+			fmt.Println("payout", p.Id, "is now", p.Status)
 		default:
 			// Unknown or uninteresting types: acknowledge, or Glomo
 			// retries them for days.
@@ -84,7 +84,7 @@ func ExampleEvent_DecodeData() {
 	data, err := e.DecodeData()
 	o := data.(*api.OrdersWebhookData)
 	methods, _ := o.PaymentMethods.AsOrdersWebhookDataPaymentMethods1()
-	fmt.Println(*o.Id, *o.Amount, methods, err)
+	fmt.Println(o.Id, o.Amount, methods, err)
 	fmt.Println(e.Status() == "", e.State()) // no data.status: the event type says it
 	// Output:
 	// order_1 29900 bank_transfer <nil>
@@ -95,7 +95,7 @@ func ExampleDataAs() {
 	e := webhook.Event{EntityType: webhook.EntityRefund, EventType: webhook.EventRefundUTRUpdated,
 		Data: json.RawMessage(`{"id":"refund_1","status":"success","utr":"UTR0001"}`)}
 	r, err := webhook.DataAs[api.Refund](e)
-	fmt.Println(*r.Utr, err)
+	fmt.Println(r.Utr, err)
 	// Output: UTR0001 <nil>
 }
 

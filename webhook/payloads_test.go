@@ -18,14 +18,15 @@ import (
 )
 
 // lostKeys lists the object keys of sent (at any depth) that back lacks,
-// ignoring null values: what a decode dropped.
+// ignoring null and zero values (false, 0, "": optional fields are values
+// tagged omitzero, which re-encode a zero as absent): what a decode dropped.
 func lostKeys(sent, back any, path string) []string {
 	var out []string
 	switch s := sent.(type) {
 	case map[string]any:
 		b, _ := back.(map[string]any)
 		for k, v := range s {
-			if v == nil {
+			if v == nil || v == false || v == 0.0 || v == "" {
 				continue
 			}
 			bv, ok := b[k]

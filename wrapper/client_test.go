@@ -140,6 +140,6 @@ func TestWithHTTPDoer(t *testing.T) {
 	require.NoError(t, err)
 	p, err := c.GetPayoutById(t.Context(), "payout_1")
 	require.NoError(t, err)
-	assert.Equal(t, "payout_1", *p.Id)
+	assert.Equal(t, "payout_1", p.Id)
 	assert.Equal(t, "/api/v1/payouts/payout_1", f.requests()[0].Path)
 }

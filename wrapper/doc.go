@@ -95,7 +95,7 @@
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(*b.Id)
+//		fmt.Println(b.Id)
 //	}
 //
 // per_page defaults to 100; unless params set before, it is pinned to the

@@ -34,10 +34,9 @@ var (
 	ErrOutcomeUnknown = errors.New("glomo: outcome unknown")
 	// ErrResponseTooLarge matches a response body over the size limit.
 	ErrResponseTooLarge = errors.New("glomo: response too large")
-	// ErrEmptyBody is returned, before anything is sent, for a request body
-	// that encodes to null: a oneOf body (CreatePayout, CreatePayin, ...)
-	// whose From<Branch> method was never called.
-	ErrEmptyBody = errors.New("glomo: request body is empty (set a oneOf body with its From... method)")
+	// ErrEmptyBody is returned, before anything is sent, for a oneOf body
+	// (CreatePayout, CreatePayin, ...) that is nil instead of a branch value.
+	ErrEmptyBody = errors.New("glomo: request body is empty (pass a branch value, e.g. api.CreatePayoutWithoutQuoteRequest{...})")
 	// ErrDecode matches a *DecodeError.
 	ErrDecode = errors.New("glomo: response does not decode")
 )

@@ -58,21 +58,15 @@ func ExampleClient_CreatePayout() {
 		panic(err)
 	}
 
-	src, dst := api.CreatePayoutWithoutQuoteRequestSourceCurrencyUSD, api.CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD
-	amount := int64(29900) // minor units: $299.00
-	var body api.CreatePayoutJSONRequestBody
-	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		BeneficiaryId: beneID, SourceCurrency: src, SourceAmount: &amount,
-		DestinationCurrency: dst, PurposeCode: "S0017",
-	}); err != nil {
-		panic(err)
-	}
 	var requestID string
-	p, err := c.CreatePayout(ctx, body, wrapper.WithRequestIDCapture(&requestID))
+	p, err := c.CreatePayout(ctx, api.CreatePayoutWithoutQuoteRequest{
+		BeneficiaryId: beneID, SourceCurrency: api.USD, SourceAmount: 29900, // minor units: $299.00
+		DestinationCurrency: api.USD, PurposeCode: "S0017",
+	}, wrapper.WithRequestIDCapture(&requestID))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(strings.HasPrefix(*p.Id, "payout_"), *p.Status, *p.SourceAmount, len(requestID), srv.Count("payouts"))
+	fmt.Println(strings.HasPrefix(p.Id, "payout_"), p.Status, p.SourceAmount, len(requestID), srv.Count("payouts"))
 	// Output:
 	// true in_progress 29900 36 1
 }
@@ -90,7 +84,7 @@ func ExampleClient_GetPayoutsIter() {
 			fmt.Println("error:", err)
 			break
 		}
-		fmt.Println(*p.Id, *p.Status, *p.SourceAmount)
+		fmt.Println(p.Id, p.Status, p.SourceAmount)
 	}
 	// Output:
 	// payout_3 failed 300

@@ -83,7 +83,7 @@ func TestCreateIsNeverReplayedElsewhere(t *testing.T) {
 			e := newElsewhere(t)
 			f := newFake(t, script(reply{status: status, header: map[string]string{"Location": e.URL + "/api/v1/payouts"}}))
 			h := newHarness(t, f)
-			p, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
+			p, err := h.c.CreatePayout(t.Context(), payoutBody(""))
 			assert.Nil(t, p)
 			assert.ErrorIs(t, err, ErrRedirect)
 			assert.NotErrorIs(t, err, ErrOutcomeUnknown, "Glomo answered; nothing was made")
@@ -96,7 +96,7 @@ func TestCreateIsNeverReplayedElsewhere(t *testing.T) {
 			follower := &http.Client{Transport: &http.Transport{}} // follows redirects
 			t.Cleanup(follower.CloseIdleConnections)
 			h := newHarness(t, f, WithHTTPDoer(follower))
-			p, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
+			p, err := h.c.CreatePayout(t.Context(), payoutBody(""))
 			assert.Nil(t, p, "the other host's answer is never a success")
 			var re *RedirectError
 			require.ErrorAs(t, err, &re)
@@ -115,7 +115,7 @@ func TestRotatedSecretKeyNotLogged(t *testing.T) {
 	res, err := h.c.RotateApiKey(t.Context(), api.RotateApiKeyJSONRequestBody{})
 	require.NoError(t, err)
 	require.NotNil(t, res.SecretKey)
-	assert.Equal(t, fresh, *res.SecretKey, "the caller still gets it")
+	assert.Equal(t, fresh, res.SecretKey, "the caller still gets it")
 	logs := h.logs.String()
 	assert.Contains(t, logs, "response_body")
 	assert.NotContains(t, logs, fresh)
@@ -169,7 +169,7 @@ func TestNullAndDuplicateKeyBodiesAreDecodeErrors(t *testing.T) {
 		assert.Equal(t, body, string(de.Body))
 		_, err = h.c.GetBalance(t.Context())
 		assert.ErrorIs(t, err, ErrDecode, body)
-		c, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil))
+		c, err := h.c.CreatePayout(t.Context(), payoutBody(""))
 		assert.Nil(t, c, body)
 		require.ErrorAs(t, err, &de, body)
 		assert.NotEmpty(t, de.RequestID, "a create that may have been made names its request_id")
@@ -193,7 +193,7 @@ func (d *refusingDoer) Do(*http.Request) (*http.Response, error) {
 func TestRefusedBeforeSendingIsNeitherRetriedNorUnknown(t *testing.T) {
 	f := newFake(t, script(reply{status: 201, body: payoutJSON}))
 	h := newHarness(t, f)
-	_, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil), WithHeader("X-Trace", "a\r\nb"))
+	_, err := h.c.CreatePayout(t.Context(), payoutBody(""), WithHeader("X-Trace", "a\r\nb"))
 	var ce *ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "Header X-Trace", ce.Field)
@@ -203,7 +203,7 @@ func TestRefusedBeforeSendingIsNeitherRetriedNorUnknown(t *testing.T) {
 		d := &refusingDoer{}
 		h := newHarness(t, f, WithHTTPDoer(d))
 		if create {
-			_, err = h.c.CreatePayout(t.Context(), payoutBody(t, nil))
+			_, err = h.c.CreatePayout(t.Context(), payoutBody(""))
 		} else {
 			_, err = h.c.CreateCustomer(t.Context(), api.CreateCustomerJSONRequestBody{})
 		}
@@ -230,11 +230,11 @@ func TestBaseURLWithEmptyQueryKeepsItsPath(t *testing.T) {
 func TestWithRequestIDKeepsUnicodeWhitespace(t *testing.T) {
 	f := newFake(t, script(reply{status: 201, body: payoutJSON}))
 	h := newHarness(t, f)
-	_, err := h.c.CreatePayout(t.Context(), payoutBody(t, nil), WithRequestID("\u2028\u2029"))
+	_, err := h.c.CreatePayout(t.Context(), payoutBody(""), WithRequestID("\u2028\u2029"))
 	require.NoError(t, err)
 	assert.Equal(t, "\u2028\u2029", bodyMap(t, f.requests()[0].Body)["request_id"])
 
-	_, err = h.c.CreatePayout(t.Context(), payoutBody(t, nil), WithRequestID(" \t "))
+	_, err = h.c.CreatePayout(t.Context(), payoutBody(""), WithRequestID(" \t "))
 	var ce *ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "RequestID", ce.Field)

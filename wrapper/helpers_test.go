@@ -170,19 +170,13 @@ func requireNoKey(t *testing.T, s string) {
 	require.NotContains(t, s, testKey[4:], "part of the API key leaked")
 }
 
-// payoutBody is a CreatePayout body (oneOf: the variant without a quote)
-// plus extra fields.
-func payoutBody(t *testing.T, extra map[string]any) api.CreatePayoutJSONRequestBody {
-	t.Helper()
-	fields := map[string]any{"beneficiary_id": "bene_1", "destination_amount": 29900}
-	for k, v := range extra {
-		fields[k] = v
+// payoutBody is a CreatePayout body (the oneOf branch without a quote)
+// carrying requestID ("" for none).
+func payoutBody(requestID string) api.CreatePayoutWithoutQuoteRequest {
+	return api.CreatePayoutWithoutQuoteRequest{
+		BeneficiaryId: "bene_1", DestinationAmount: 29900, RequestId: requestID,
+		SourceCurrency: api.USD, DestinationCurrency: api.INR, PurposeCode: "P1006",
 	}
-	raw, err := json.Marshal(fields)
-	require.NoError(t, err)
-	var b api.CreatePayoutJSONBody
-	require.NoError(t, b.UnmarshalJSON(raw))
-	return api.CreatePayoutJSONRequestBody(b)
 }
 
 func bodyMap(t *testing.T, b []byte) map[string]any {

@@ -115,15 +115,12 @@ func TestMiddlewareSeesTheRequestID(t *testing.T) {
 	assert.NotEmpty(t, id)
 }
 
-func payoutBody(t *testing.T, bene string) api.CreatePayoutJSONRequestBody {
+func payoutBody(t *testing.T, bene string) api.CreatePayoutBody {
 	t.Helper()
-	amount := int64(29900) // above the mock's fees
-	var body api.CreatePayoutJSONRequestBody
-	require.NoError(t, body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		BeneficiaryId: bene, SourceCurrency: api.CreatePayoutWithoutQuoteRequestSourceCurrencyUSD, SourceAmount: &amount,
-		DestinationCurrency: api.CreatePayoutWithoutQuoteRequestDestinationCurrencyUSD, PurposeCode: "S0017",
-	}))
-	return body
+	return api.CreatePayoutWithoutQuoteRequest{
+		BeneficiaryId: bene, SourceCurrency: api.USD, SourceAmount: 29900, // above the mock's fees
+		DestinationCurrency: api.USD, PurposeCode: "S0017",
+	}
 }
 
 // The client's middlewares run outside the call's, each list in the order

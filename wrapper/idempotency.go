@@ -17,6 +17,9 @@ import (
 // WithRequestID names, else the one the body carries, else a fresh UUID. An
 // id the caller named either way is explicit: a first attempt that hears
 // "already exists" is a repeat of that create and resolves to the original.
+// The generated method sets the id on its own copy of the typed body (a
+// field, or a oneOf branch's WithRequestID), which is then marshalled once
+// by jsonBody: the caller's value is never modified.
 func (r *request) chooseRequestID(cur string) string {
 	switch {
 	case r.opts.requestID != "":
@@ -27,55 +30,6 @@ func (r *request) chooseRequestID(cur string) string {
 		r.requestID = uuid.NewString()
 	}
 	return r.requestID
-}
-
-// fieldRequestID is the request_id to put in a body's RequestId field.
-func (r *request) fieldRequestID(cur *string) *string {
-	var c string
-	if cur != nil {
-		c = *cur
-	}
-	id := r.chooseRequestID(c)
-	return &id
-}
-
-// union is a oneOf body as oapi-codegen generates it: raw JSON behind
-// MarshalJSON/UnmarshalJSON and From<Branch> setters.
-type union interface {
-	json.Marshaler
-	json.Unmarshaler
-}
-
-// unionRequestID sets request_id in a oneOf body. Every branch of Glomo's
-// idempotent oneOf bodies declares request_id at the top level, so it is
-// set on the union's object, which is then stored back through
-// UnmarshalJSON — the body stays typed and is marshalled once, by jsonBody.
-func (r *request) unionRequestID(u union) error {
-	b, err := u.MarshalJSON()
-	if err != nil {
-		return fmt.Errorf("glomo: %s %s: encode request body: %w", r.op.method, r.op.path, err)
-	}
-	if len(b) == 0 || string(b) == "null" {
-		return ErrEmptyBody
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("glomo: %s %s: request body is not a JSON object: %w", r.op.method, r.op.path, err)
-	}
-	var cur string
-	if raw, ok := m["request_id"]; ok {
-		_ = json.Unmarshal(raw, &cur)
-	}
-	id := r.chooseRequestID(cur)
-	if id == cur {
-		return nil
-	}
-	m["request_id"], _ = json.Marshal(id)
-	nb, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	return u.UnmarshalJSON(nb)
 }
 
 // jsonBody encodes a JSON request body as the generated New...Request

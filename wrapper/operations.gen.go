@@ -6,7 +6,6 @@ import (
 	"context"
 	"io"
 	"iter"
-	"time"
 
 	"github.com/glomo-go/glomo-go/api"
 )
@@ -191,10 +190,7 @@ var operations = []*operation{
 }
 
 // RotateApiKeyResponse is the 2xx body of RotateApiKey (POST /v1/api-keys/rotate).
-type RotateApiKeyResponse = struct {
-	PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at,omitempty"`
-	SecretKey            *string    `json:"secret_key,omitempty"`
-}
+type RotateApiKeyResponse = api.RotateApiKey200JSONResponseBody
 
 // RotateApiKey calls POST /v1/api-keys/rotate (operation rotateApiKey): rotate the secret API key.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -220,10 +216,7 @@ func (c *Client) RotateApiKey(ctx context.Context, body api.RotateApiKeyJSONRequ
 }
 
 // GetBalanceConversionsPage is the 2xx body of GetBalanceConversions (GET /v1/balance_conversions).
-type GetBalanceConversionsPage = struct {
-	Data     *[]api.BalanceConversion `json:"data,omitempty"`
-	PageMeta *api.PageMeta            `json:"page_meta,omitempty"`
-}
+type GetBalanceConversionsPage = api.GetBalanceConversions200JSONResponseBody
 
 // GetBalanceConversions calls GET /v1/balance_conversions (operation getBalanceConversions): list balance conversions.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -260,12 +253,12 @@ func (c *Client) GetBalanceConversionsIter(ctx context.Context, params *api.GetB
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.BalanceConversion) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetBalanceConversionsParams) ([]api.BalanceConversion, *api.PageMeta, error) {
+	}, func(it *api.BalanceConversion) string { return it.Id }, func(ctx context.Context, p *api.GetBalanceConversionsParams) ([]api.BalanceConversion, *api.PageMeta, error) {
 		pg, err := c.GetBalanceConversions(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -283,6 +276,9 @@ func (c *Client) CreateBalanceConversion(ctx context.Context, body api.CreateBal
 		return nil, err
 	}
 	defer r.end()
+	if body == nil {
+		return nil, ErrEmptyBody
+	}
 	reader, err := r.jsonBody(body)
 	if err != nil {
 		return nil, err
@@ -307,10 +303,7 @@ func (c *Client) GetBalance(ctx context.Context, opts ...Option) (*api.AllBalanc
 }
 
 // GetBankAccountValidationsPage is the 2xx body of GetBankAccountValidations (GET /v1/bank_account_validation).
-type GetBankAccountValidationsPage = struct {
-	Data     *[]api.BankAccountValidation `json:"data,omitempty"`
-	PageMeta *api.PageMeta                `json:"page_meta,omitempty"`
-}
+type GetBankAccountValidationsPage = api.GetBankAccountValidations200JSONResponseBody
 
 // GetBankAccountValidations calls GET /v1/bank_account_validation (operation getBankAccountValidations): list bank account validations.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -347,12 +340,12 @@ func (c *Client) GetBankAccountValidationsIter(ctx context.Context, params *api.
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.BankAccountValidation) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetBankAccountValidationsParams) ([]api.BankAccountValidation, *api.PageMeta, error) {
+	}, func(it *api.BankAccountValidation) string { return it.Id }, func(ctx context.Context, p *api.GetBankAccountValidationsParams) ([]api.BankAccountValidation, *api.PageMeta, error) {
 		pg, err := c.GetBankAccountValidations(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -370,6 +363,9 @@ func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankA
 		return nil, err
 	}
 	defer r.end()
+	if body == nil {
+		return nil, ErrEmptyBody
+	}
 	reader, err := r.jsonBody(body)
 	if err != nil {
 		return nil, err
@@ -379,10 +375,7 @@ func (c *Client) ValidateBankAccount(ctx context.Context, body api.ValidateBankA
 }
 
 // GetBeneficiariesPage is the 2xx body of GetBeneficiaries (GET /v1/beneficiaries).
-type GetBeneficiariesPage = struct {
-	Data     *[]api.Beneficiary `json:"data,omitempty"`
-	PageMeta *api.PageMeta      `json:"page_meta,omitempty"`
-}
+type GetBeneficiariesPage = api.GetBeneficiaries200JSONResponseBody
 
 // GetBeneficiaries calls GET /v1/beneficiaries (operation getBeneficiaries): list beneficiaries (v1).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -419,12 +412,12 @@ func (c *Client) GetBeneficiariesIter(ctx context.Context, params *api.GetBenefi
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Beneficiary) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetBeneficiariesParams) ([]api.Beneficiary, *api.PageMeta, error) {
+	}, func(it *api.Beneficiary) string { return it.Id }, func(ctx context.Context, p *api.GetBeneficiariesParams) ([]api.Beneficiary, *api.PageMeta, error) {
 		pg, err := c.GetBeneficiaries(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -466,10 +459,7 @@ func (c *Client) GetBeneficiaryById(ctx context.Context, id api.BeneficiaryIdPar
 }
 
 // GetCustomersPage is the 2xx body of GetCustomers (GET /v1/customer).
-type GetCustomersPage = struct {
-	Data     *[]api.Customer `json:"data,omitempty"`
-	PageMeta *api.PageMeta   `json:"page_meta,omitempty"`
-}
+type GetCustomersPage = api.GetCustomers200JSONResponseBody
 
 // GetCustomers calls GET /v1/customer (operation getCustomers): list customers.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -506,12 +496,12 @@ func (c *Client) GetCustomersIter(ctx context.Context, params *api.GetCustomersP
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Customer) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetCustomersParams) ([]api.Customer, *api.PageMeta, error) {
+	}, func(it *api.Customer) string { return it.Id }, func(ctx context.Context, p *api.GetCustomersParams) ([]api.Customer, *api.PageMeta, error) {
 		pg, err := c.GetCustomers(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -612,10 +602,7 @@ func (c *Client) CreateLrsCustomerBankAccount(ctx context.Context, id api.Custom
 }
 
 // GetDocumentsPage is the 2xx body of GetDocuments (GET /v1/document).
-type GetDocumentsPage = struct {
-	Data     *[]api.DocumentResponse `json:"data,omitempty"`
-	PageMeta *api.PageMeta           `json:"page_meta,omitempty"`
-}
+type GetDocumentsPage = api.GetDocuments200JSONResponseBody
 
 // GetDocuments calls GET /v1/document (operation getDocuments): list documents.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -652,12 +639,12 @@ func (c *Client) GetDocumentsIter(ctx context.Context, params *api.GetDocumentsP
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.DocumentResponse) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetDocumentsParams) ([]api.DocumentResponse, *api.PageMeta, error) {
+	}, func(it *api.DocumentResponse) string { return it.Id }, func(ctx context.Context, p *api.GetDocumentsParams) ([]api.DocumentResponse, *api.PageMeta, error) {
 		pg, err := c.GetDocuments(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -754,10 +741,7 @@ func (c *Client) CreateLrsQuote(ctx context.Context, body api.CreateLrsQuoteJSON
 }
 
 // GetOrdersPage is the 2xx body of GetOrders (GET /v1/orders).
-type GetOrdersPage = struct {
-	Data     *[]api.OrderResponse `json:"data,omitempty"`
-	PageMeta *api.PageMeta        `json:"page_meta,omitempty"`
-}
+type GetOrdersPage = api.GetOrders200JSONResponseBody
 
 // GetOrders calls GET /v1/orders (operation getOrders): list orders.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -794,12 +778,12 @@ func (c *Client) GetOrdersIter(ctx context.Context, params *api.GetOrdersParams,
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.OrderResponse) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetOrdersParams) ([]api.OrderResponse, *api.PageMeta, error) {
+	}, func(it *api.OrderResponse) string { return it.Id }, func(ctx context.Context, p *api.GetOrdersParams) ([]api.OrderResponse, *api.PageMeta, error) {
 		pg, err := c.GetOrders(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -819,9 +803,10 @@ func (c *Client) CreateOrder(ctx context.Context, body api.CreateOrderJSONReques
 		return nil, err
 	}
 	defer r.end()
-	if err := r.unionRequestID(&body); err != nil {
-		return nil, err
+	if body == nil {
+		return nil, ErrEmptyBody
 	}
+	body = body.WithRequestID(r.chooseRequestID(body.RequestID()))
 	reader, err := r.jsonBody(body)
 	if err != nil {
 		return nil, err
@@ -869,10 +854,7 @@ func (c *Client) UpdateOrderRfi(ctx context.Context, id api.OrderIdParam, body a
 }
 
 // GetPayinsPage is the 2xx body of GetPayins (GET /v1/payin).
-type GetPayinsPage = struct {
-	Data     *[]api.PaymentLinkResponse `json:"data,omitempty"`
-	PageMeta *api.PageMeta              `json:"page_meta,omitempty"`
-}
+type GetPayinsPage = api.GetPayins200JSONResponseBody
 
 // GetPayins calls GET /v1/payin (operation getPayins): list payment links.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -909,12 +891,12 @@ func (c *Client) GetPayinsIter(ctx context.Context, params *api.GetPayinsParams,
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.PaymentLinkResponse) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPayinsParams) ([]api.PaymentLinkResponse, *api.PageMeta, error) {
+	}, func(it *api.PaymentLinkResponse) string { return it.Id }, func(ctx context.Context, p *api.GetPayinsParams) ([]api.PaymentLinkResponse, *api.PageMeta, error) {
 		pg, err := c.GetPayins(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -932,6 +914,9 @@ func (c *Client) CreatePayin(ctx context.Context, body api.CreatePayinJSONReques
 		return nil, err
 	}
 	defer r.end()
+	if body == nil {
+		return nil, ErrEmptyBody
+	}
 	reader, err := r.jsonBody(body)
 	if err != nil {
 		return nil, err
@@ -1038,10 +1023,7 @@ func (c *Client) UpdatePayinRfi(ctx context.Context, id api.PaymentLinkIdParam, 
 }
 
 // GetPaymentsPage is the 2xx body of GetPayments (GET /v1/payment).
-type GetPaymentsPage = struct {
-	Data     *[]api.Payment `json:"data,omitempty"`
-	PageMeta *api.PageMeta  `json:"page_meta,omitempty"`
-}
+type GetPaymentsPage = api.GetPayments200JSONResponseBody
 
 // GetPayments calls GET /v1/payment (operation getPayments): list payments.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1078,12 +1060,12 @@ func (c *Client) GetPaymentsIter(ctx context.Context, params *api.GetPaymentsPar
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Payment) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPaymentsParams) ([]api.Payment, *api.PageMeta, error) {
+	}, func(it *api.Payment) string { return it.Id }, func(ctx context.Context, p *api.GetPaymentsParams) ([]api.Payment, *api.PageMeta, error) {
 		pg, err := c.GetPayments(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -1103,7 +1085,7 @@ func (c *Client) CreatePayment(ctx context.Context, body api.CreatePaymentJSONRe
 		return nil, err
 	}
 	defer r.end()
-	body.RequestId = r.fieldRequestID(body.RequestId)
+	body.RequestId = r.chooseRequestID(body.RequestId)
 	reader, err := r.jsonBody(body)
 	if err != nil {
 		return nil, err
@@ -1188,10 +1170,7 @@ func (c *Client) GetEligiblePayins(ctx context.Context, id api.PaymentIdParam, o
 }
 
 // MockUpdatePaymentFundsAvailableResponse is the 2xx body of MockUpdatePaymentFundsAvailable (PATCH /v1/payment/{id}/mock-funds-available).
-type MockUpdatePaymentFundsAvailableResponse = struct {
-	Data    *api.Payment `json:"data,omitempty"`
-	Message *string      `json:"message,omitempty"`
-}
+type MockUpdatePaymentFundsAvailableResponse = api.MockUpdatePaymentFundsAvailable200JSONResponseBody
 
 // MockUpdatePaymentFundsAvailable calls PATCH /v1/payment/{id}/mock-funds-available (operation mockUpdatePaymentFundsAvailable): sandbox only - mark a payment's funds as cleared.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1235,10 +1214,7 @@ func (c *Client) UpdateRfiPayment(ctx context.Context, id api.PaymentIdParam, bo
 }
 
 // GetPayoutsPage is the 2xx body of GetPayouts (GET /v1/payouts).
-type GetPayoutsPage = struct {
-	Data     *[]api.Payout `json:"data,omitempty"`
-	PageMeta *api.PageMeta `json:"page_meta,omitempty"`
-}
+type GetPayoutsPage = api.GetPayouts200JSONResponseBody
 
 // GetPayouts calls GET /v1/payouts (operation getPayouts): list payouts.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1275,12 +1251,12 @@ func (c *Client) GetPayoutsIter(ctx context.Context, params *api.GetPayoutsParam
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Payout) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPayoutsParams) ([]api.Payout, *api.PageMeta, error) {
+	}, func(it *api.Payout) string { return it.Id }, func(ctx context.Context, p *api.GetPayoutsParams) ([]api.Payout, *api.PageMeta, error) {
 		pg, err := c.GetPayouts(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -1300,9 +1276,10 @@ func (c *Client) CreatePayout(ctx context.Context, body api.CreatePayoutJSONRequ
 		return nil, err
 	}
 	defer r.end()
-	if err := r.unionRequestID(&body); err != nil {
-		return nil, err
+	if body == nil {
+		return nil, ErrEmptyBody
 	}
+	body = body.WithRequestID(r.chooseRequestID(body.RequestID()))
 	reader, err := r.jsonBody(body)
 	if err != nil {
 		return nil, err
@@ -1449,10 +1426,7 @@ func (c *Client) GetMerchant(ctx context.Context, merchantId string, opts ...Opt
 }
 
 // GetPricesPage is the 2xx body of GetPrices (GET /v1/prices).
-type GetPricesPage = struct {
-	Data     *[]api.Price  `json:"data,omitempty"`
-	PageMeta *api.PageMeta `json:"page_meta,omitempty"`
-}
+type GetPricesPage = api.GetPrices200JSONResponseBody
 
 // GetPrices calls GET /v1/prices (operation getPrices): list prices.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1489,12 +1463,12 @@ func (c *Client) GetPricesIter(ctx context.Context, params *api.GetPricesParams,
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Price) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetPricesParams) ([]api.Price, *api.PageMeta, error) {
+	}, func(it *api.Price) string { return it.Id }, func(ctx context.Context, p *api.GetPricesParams) ([]api.Price, *api.PageMeta, error) {
 		pg, err := c.GetPrices(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -1522,16 +1496,7 @@ func (c *Client) CreatePrice(ctx context.Context, body api.CreatePriceJSONReques
 }
 
 // GetPriceByIdResponse is the 2xx body of GetPriceById (GET /v1/prices/{id}).
-type GetPriceByIdResponse = struct {
-	Bps          *int64                                          `json:"bps,omitempty"`
-	CreatedAt    *time.Time                                      `json:"created_at,omitempty"`
-	FeesAmount   *int64                                          `json:"fees_amount,omitempty"`
-	FeesCurrency *string                                         `json:"fees_currency,omitempty"`
-	Id           *string                                         `json:"id,omitempty"`
-	PricingType  *api.GetPriceById200JSONResponseBodyPricingType `json:"pricing_type,omitempty"`
-	SetAsDefault *bool                                           `json:"set_as_default,omitempty"`
-	UpdatedAt    *time.Time                                      `json:"updated_at,omitempty"`
-}
+type GetPriceByIdResponse = api.GetPriceById200JSONResponseBody
 
 // GetPriceById calls GET /v1/prices/{id} (operation getPriceById): get one price.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1571,10 +1536,7 @@ func (c *Client) CreateQuote(ctx context.Context, body api.CreateQuoteJSONReques
 }
 
 // GetRefundsPage is the 2xx body of GetRefunds (GET /v1/refunds).
-type GetRefundsPage = struct {
-	Data     *[]api.Refund `json:"data,omitempty"`
-	PageMeta *api.PageMeta `json:"page_meta,omitempty"`
-}
+type GetRefundsPage = api.GetRefunds200JSONResponseBody
 
 // GetRefunds calls GET /v1/refunds (operation getRefunds): list refunds.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1611,12 +1573,12 @@ func (c *Client) GetRefundsIter(ctx context.Context, params *api.GetRefundsParam
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Refund) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetRefundsParams) ([]api.Refund, *api.PageMeta, error) {
+	}, func(it *api.Refund) string { return it.Id }, func(ctx context.Context, p *api.GetRefundsParams) ([]api.Refund, *api.PageMeta, error) {
 		pg, err := c.GetRefunds(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -1637,7 +1599,7 @@ func (c *Client) CreateRefund(ctx context.Context, body api.CreateRefundJSONRequ
 	}
 	defer r.end()
 	b := api.CreateRefundJSONBody(body)
-	b.RequestId = r.fieldRequestID(b.RequestId)
+	b.RequestId = r.chooseRequestID(b.RequestId)
 	reader, err := r.jsonBody(b)
 	if err != nil {
 		return nil, err
@@ -1708,10 +1670,7 @@ func (c *Client) UpdateRfiRefund(ctx context.Context, id api.RefundIdParam, body
 }
 
 // GetRfisPage is the 2xx body of GetRfis (GET /v1/rfis).
-type GetRfisPage = struct {
-	Data     *[]api.Rfi    `json:"data,omitempty"`
-	PageMeta *api.PageMeta `json:"page_meta,omitempty"`
-}
+type GetRfisPage = api.GetRfis200JSONResponseBody
 
 // GetRfis calls GET /v1/rfis (operation getRfis): list requests for information (RFIs).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1748,12 +1707,12 @@ func (c *Client) GetRfisIter(ctx context.Context, params *api.GetRfisParams, opt
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Rfi) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetRfisParams) ([]api.Rfi, *api.PageMeta, error) {
+	}, func(it *api.Rfi) string { return it.Id }, func(ctx context.Context, p *api.GetRfisParams) ([]api.Rfi, *api.PageMeta, error) {
 		pg, err := c.GetRfis(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -1795,10 +1754,7 @@ func (c *Client) RespondRfi(ctx context.Context, id api.RfiIdParam, body api.Res
 }
 
 // GetSettlementsPage is the 2xx body of GetSettlements (GET /v1/settlements).
-type GetSettlementsPage = struct {
-	Data     *[]api.Settlement `json:"data,omitempty"`
-	PageMeta *api.PageMeta     `json:"page_meta,omitempty"`
-}
+type GetSettlementsPage = api.GetSettlements200JSONResponseBody
 
 // GetSettlements calls GET /v1/settlements (operation getSettlements): list settlements.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1835,12 +1791,12 @@ func (c *Client) GetSettlementsIter(ctx context.Context, params *api.GetSettleme
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Settlement) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetSettlementsParams) ([]api.Settlement, *api.PageMeta, error) {
+	}, func(it *api.Settlement) string { return it.Id }, func(ctx context.Context, p *api.GetSettlementsParams) ([]api.Settlement, *api.PageMeta, error) {
 		pg, err := c.GetSettlements(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -1900,10 +1856,7 @@ func (c *Client) GetSettlementById(ctx context.Context, id api.SettlementIdParam
 }
 
 // GetTransactionsLinkedToSettlementPage is the 2xx body of GetTransactionsLinkedToSettlement (GET /v1/settlements/{id}/transactions).
-type GetTransactionsLinkedToSettlementPage = struct {
-	Data     *[]api.Transaction `json:"data,omitempty"`
-	PageMeta *api.PageMeta      `json:"page_meta,omitempty"`
-}
+type GetTransactionsLinkedToSettlementPage = api.GetTransactionsLinkedToSettlement200JSONResponseBody
 
 // GetTransactionsLinkedToSettlement calls GET /v1/settlements/{id}/transactions (operation getTransactionsLinkedToSettlement): list the transactions of a settlement.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1943,20 +1896,17 @@ func (c *Client) GetTransactionsLinkedToSettlementIter(ctx context.Context, id a
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Transaction) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetTransactionsLinkedToSettlementParams) ([]api.Transaction, *api.PageMeta, error) {
+	}, func(it *api.Transaction) string { return it.Id }, func(ctx context.Context, p *api.GetTransactionsLinkedToSettlementParams) ([]api.Transaction, *api.PageMeta, error) {
 		pg, err := c.GetTransactionsLinkedToSettlement(ctx, id, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
 // GetSubscriptionsPage is the 2xx body of GetSubscriptions (GET /v1/subscriptions).
-type GetSubscriptionsPage = struct {
-	Data     *[]api.Subscription `json:"data,omitempty"`
-	PageMeta *api.PageMeta       `json:"page_meta,omitempty"`
-}
+type GetSubscriptionsPage = api.GetSubscriptions200JSONResponseBody
 
 // GetSubscriptions calls GET /v1/subscriptions (operation getSubscriptions): page through subscriptions.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -1998,7 +1948,7 @@ func (c *Client) GetSubscriptionsIter(ctx context.Context, params *api.GetSubscr
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -2134,10 +2084,7 @@ func (c *Client) CloseVirtualAccount(ctx context.Context, params *api.CloseVirtu
 }
 
 // GetVirtualAccountsPage is the 2xx body of GetVirtualAccounts (GET /v1/virtual-accounts).
-type GetVirtualAccountsPage = struct {
-	Data     *[]api.VirtualAccount `json:"data,omitempty"`
-	PageMeta *api.PageMeta         `json:"page_meta,omitempty"`
-}
+type GetVirtualAccountsPage = api.GetVirtualAccounts200JSONResponseBody
 
 // GetVirtualAccounts calls GET /v1/virtual-accounts (operation getVirtualAccounts): list virtual accounts.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -2181,7 +2128,7 @@ func (c *Client) GetVirtualAccountsIter(ctx context.Context, params *api.GetVirt
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -2209,10 +2156,7 @@ func (c *Client) CreateVirtualAccount(ctx context.Context, body api.CreateVirtua
 }
 
 // GetWithdrawalAccountsPage is the 2xx body of GetWithdrawalAccounts (GET /v1/withdrawal_accounts).
-type GetWithdrawalAccountsPage = struct {
-	Data     *[]api.WithdrawalAccount `json:"data,omitempty"`
-	PageMeta *api.PageMeta            `json:"page_meta,omitempty"`
-}
+type GetWithdrawalAccountsPage = api.GetWithdrawalAccounts200JSONResponseBody
 
 // GetWithdrawalAccounts calls GET /v1/withdrawal_accounts (operation getWithdrawalAccounts): list withdrawal accounts.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -2249,12 +2193,12 @@ func (c *Client) GetWithdrawalAccountsIter(ctx context.Context, params *api.GetW
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.WithdrawalAccount) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetWithdrawalAccountsParams) ([]api.WithdrawalAccount, *api.PageMeta, error) {
+	}, func(it *api.WithdrawalAccount) string { return it.Id }, func(ctx context.Context, p *api.GetWithdrawalAccountsParams) ([]api.WithdrawalAccount, *api.PageMeta, error) {
 		pg, err := c.GetWithdrawalAccounts(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -2274,10 +2218,7 @@ func (c *Client) GetWithdrawalAccountById(ctx context.Context, id api.Withdrawal
 }
 
 // GetWithdrawalsPage is the 2xx body of GetWithdrawals (GET /v1/withdrawals).
-type GetWithdrawalsPage = struct {
-	Data     *[]api.Withdrawal `json:"data,omitempty"`
-	PageMeta *api.PageMeta     `json:"page_meta,omitempty"`
-}
+type GetWithdrawalsPage = api.GetWithdrawals200JSONResponseBody
 
 // GetWithdrawals calls GET /v1/withdrawals (operation getWithdrawals): list withdrawals.
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -2314,12 +2255,12 @@ func (c *Client) GetWithdrawalsIter(ctx context.Context, params *api.GetWithdraw
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.Withdrawal) string { return derefID(it.Id) }, func(ctx context.Context, p *api.GetWithdrawalsParams) ([]api.Withdrawal, *api.PageMeta, error) {
+	}, func(it *api.Withdrawal) string { return it.Id }, func(ctx context.Context, p *api.GetWithdrawalsParams) ([]api.Withdrawal, *api.PageMeta, error) {
 		pg, err := c.GetWithdrawals(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 
@@ -2346,10 +2287,7 @@ func (c *Client) CreateWithdrawal(ctx context.Context, body api.CreateWithdrawal
 }
 
 // ListBeneficiariesV2Page is the 2xx body of ListBeneficiariesV2 (GET /v2/beneficiaries).
-type ListBeneficiariesV2Page = struct {
-	Data     *[]api.BeneficiaryV2 `json:"data,omitempty"`
-	PageMeta *api.PageMeta        `json:"page_meta,omitempty"`
-}
+type ListBeneficiariesV2Page = api.ListBeneficiariesV2200JSONResponseBody
 
 // ListBeneficiariesV2 calls GET /v2/beneficiaries (operation listBeneficiariesV2): list beneficiaries (v2).
 // It returns the decoded 2xx body, an *APIError for any other status, or a
@@ -2383,12 +2321,12 @@ func (c *Client) ListBeneficiariesV2Iter(ctx context.Context, params *api.ListBe
 			}
 			return int64(*p.Page)
 		},
-	}, func(it *api.BeneficiaryV2) string { return derefID(it.Id) }, func(ctx context.Context, p *api.ListBeneficiariesV2Params) ([]api.BeneficiaryV2, *api.PageMeta, error) {
+	}, func(it *api.BeneficiaryV2) string { return it.Id }, func(ctx context.Context, p *api.ListBeneficiariesV2Params) ([]api.BeneficiaryV2, *api.PageMeta, error) {
 		pg, err := c.ListBeneficiariesV2(ctx, p, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
-		return derefSlice(pg.Data), pg.PageMeta, nil
+		return pg.Data, &pg.PageMeta, nil
 	})
 }
 

@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/glomo-go/glomo-go/internal/oneof"
 	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
@@ -37,7 +37,7 @@ func callAll(t *testing.T, c *Client, each func(name string, out []reflect.Value
 			if ft.IsVariadic() && j == ft.NumIn()-1 {
 				break
 			}
-			args = append(args, arg(ft.In(j)))
+			args = append(args, arg(t, ft.In(j)))
 		}
 		each(m.Name, v.Method(i).Call(args))
 		n++
@@ -97,20 +97,17 @@ func TestEveryOperationDecodesAndFails(t *testing.T) {
 	})
 }
 
-// arg is a placeholder argument: "x1" for path parameters, zero otherwise.
-func arg(t reflect.Type) reflect.Value {
-	if t.Kind() == reflect.String {
-		return reflect.ValueOf("x1").Convert(t)
+// arg is a placeholder argument: "x1" for path parameters, a branch value
+// for a oneOf body (a nil one is refused before sending, ErrEmptyBody), zero
+// otherwise.
+func arg(t *testing.T, typ reflect.Type) reflect.Value {
+	if typ.Kind() == reflect.String {
+		return reflect.ValueOf("x1").Convert(typ)
 	}
-	// A oneOf body must hold something (an empty one is refused before
-	// sending, ErrEmptyBody): give it an empty object.
-	if p := reflect.New(t); p.Type().Implements(reflect.TypeFor[json.Unmarshaler]()) {
-		if _, union := p.Elem().Interface().(json.Marshaler); union {
-			_ = p.Interface().(json.Unmarshaler).UnmarshalJSON([]byte("{}"))
-			return p.Elem()
-		}
+	if b, ok := oneof.Zero(typ); ok {
+		return b
 	}
-	return reflect.Zero(t)
+	return reflect.Zero(typ)
 }
 
 func callOne(t *testing.T, c *Client, name string) []reflect.Value {
@@ -118,7 +115,7 @@ func callOne(t *testing.T, c *Client, name string) []reflect.Value {
 	ft := m.Type()
 	args := []reflect.Value{reflect.ValueOf(t.Context())}
 	for j := 1; j < ft.NumIn()-1; j++ {
-		args = append(args, arg(ft.In(j)))
+		args = append(args, arg(t, ft.In(j)))
 	}
 	return m.Call(args)
 }

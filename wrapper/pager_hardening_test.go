@@ -31,7 +31,7 @@ func iterIDs(t *testing.T, h *harness) ([]string, []error) {
 			errs = append(errs, err)
 			continue
 		}
-		ids = append(ids, *b.Id)
+		ids = append(ids, b.Id)
 	}
 	return ids, errs
 }
@@ -138,7 +138,7 @@ func TestIteratorWithoutBeforeIsNotPinned(t *testing.T) {
 	var ids []string
 	for b, err := range h.c.ListBeneficiariesV2Iter(t.Context(), nil) {
 		require.NoError(t, err)
-		ids = append(ids, *b.Id)
+		ids = append(ids, b.Id)
 	}
 	assert.Equal(t, []string{"a", "b", "c"}, ids)
 	reqs := f.requests()

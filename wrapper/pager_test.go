@@ -97,7 +97,7 @@ func collect(t *testing.T, seq func(func(api.Beneficiary, error) bool)) []string
 	var ids []string
 	for b, err := range seq {
 		require.NoError(t, err)
-		ids = append(ids, *b.Id)
+		ids = append(ids, b.Id)
 	}
 	return ids
 }
@@ -237,12 +237,4 @@ func TestIteratorGuards(t *testing.T) {
 			assert.Len(t, f.requests(), 1)
 		})
 	}
-}
-
-func TestTypedIDAccessors(t *testing.T) {
-	id := "x"
-	assert.Equal(t, "x", derefID(&id))
-	assert.Equal(t, "", derefID(nil))
-	assert.Nil(t, derefSlice[int](nil))
-	assert.Equal(t, []int{1}, derefSlice(&[]int{1}))
 }

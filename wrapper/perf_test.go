@@ -14,59 +14,49 @@ import (
 	"github.com/glomo-go/glomo-go/internal/jsondec"
 )
 
-// unionCases are oneOf bodies for unionRequestID: request_id absent, empty,
-// set, escaped, repeated, not a string, nested only.
-var unionCases = []string{
-	`{}`, `{"a":"<&>","request_id":""}`, `{"request_id":"keep"}`,
-	` {  "request_id" : "keep" , "b" : [1, {"request_id":"nested"}] } `,
-	`{"b":{"request_id":"nested"},"c":[{"request_id":"x"}]}`,
-	`{"request\u005fid":"escaped-key"}`, `{"request_id":"esc\"aped\\value\u00e9"}`,
-	`{"request_id":"dup1","request_id":"dup2"}`, `{"request_id":1}`, `{"request_id":null}`,
-	`{"Request_ID":"case"}`, `{"request_id":"héllo"}`,
-}
-
-// TestUnionRequestIDAgainstDecodedMap: the request_id set in a oneOf body
-// is the one a decoder sees afterwards, the caller's (WithRequestID, then
-// the body's own) wins over a fresh UUID, and every other member survives.
-func TestUnionRequestIDAgainstDecodedMap(t *testing.T) {
-	for _, body := range unionCases {
+// TestOneOfRequestIDOnTheTypedBranch: the request_id of a oneOf body is set
+// on the wrapper's copy of the typed branch (WithRequestID), for either
+// branch: the option wins over the body's own, which wins over a fresh UUID;
+// every other member is sent as given and the caller's value is unchanged.
+// A nil body is refused before anything is sent.
+func TestOneOfRequestIDOnTheTypedBranch(t *testing.T) {
+	f := newFake(t, script(reply{status: 201, body: payoutJSON}))
+	h := newHarness(t, f)
+	branches := func(id string) []api.CreatePayoutBody {
+		return []api.CreatePayoutBody{
+			payoutBody(id),
+			api.CreatePayoutWithQuoteRequest{QuoteId: "quote_1", BeneficiaryId: "bene_1", PurposeCode: "P1006", RequestId: id},
+		}
+	}
+	for _, own := range []string{"", "keep", "esc\"aped\\value\u00e9<&>"} {
 		for _, override := range []string{"", "over\"ride<&>é"} {
-			var before map[string]any
-			require.NoError(t, json.Unmarshal([]byte(body), &before), body)
-			var u api.CreatePayoutJSONBody
-			require.NoError(t, u.UnmarshalJSON([]byte(body)))
-			r := &request{op: &opCreatePayout}
-			r.opts.requestID = override
-			require.NoError(t, r.unionRequestID(&u), body)
-			raw, err := u.MarshalJSON()
-			require.NoError(t, err)
-			var after map[string]any
-			require.NoError(t, json.Unmarshal(raw, &after), string(raw))
-			cur, _ := before["request_id"].(string)
-			switch {
-			case override != "":
-				assert.Equal(t, override, after["request_id"], body)
-				assert.True(t, r.explicitID)
-			case cur != "":
-				assert.Equal(t, cur, after["request_id"], body)
-				assert.True(t, r.explicitID, "a request_id in the body is the caller's")
-			default:
-				assert.Len(t, after["request_id"], 36, body)
-				assert.False(t, r.explicitID)
-			}
-			assert.Equal(t, after["request_id"], r.requestID)
-			for k, v := range before {
-				if k != "request_id" {
-					assert.Equal(t, v, after[k], "%s: member %s", body, k)
+			for _, body := range branches(own) {
+				var opts []Option
+				if override != "" {
+					opts = append(opts, WithRequestID(override))
 				}
+				_, err := h.c.CreatePayout(t.Context(), body, opts...)
+				require.NoError(t, err)
+				reqs := f.requests()
+				sent := bodyMap(t, reqs[len(reqs)-1].Body)
+				switch {
+				case override != "":
+					assert.Equal(t, override, sent["request_id"])
+				case own != "":
+					assert.Equal(t, own, sent["request_id"])
+				default:
+					assert.Len(t, sent["request_id"], 36, "a fresh UUID")
+				}
+				assert.Equal(t, "bene_1", sent["beneficiary_id"])
+				assert.Equal(t, "P1006", sent["purpose_code"])
+				assert.Equal(t, own, body.RequestID(), "the caller's body is not modified")
 			}
 		}
 	}
-	var empty api.CreatePayoutJSONBody
-	assert.ErrorIs(t, (&request{op: &opCreatePayout}).unionRequestID(&empty), ErrEmptyBody)
-	var arr api.CreatePayoutJSONBody
-	require.NoError(t, arr.UnmarshalJSON([]byte(`[1]`)))
-	assert.Error(t, (&request{op: &opCreatePayout}).unionRequestID(&arr))
+	n := len(f.requests())
+	_, err := h.c.CreatePayout(t.Context(), nil)
+	require.ErrorIs(t, err, ErrEmptyBody)
+	assert.Len(t, f.requests(), n, "nothing sent")
 }
 
 // strictOracle finds repeated keys with encoding/json's tokenizer.
@@ -194,7 +184,7 @@ func TestBodyAtTheLimit(t *testing.T) {
 		h := newHarness(t, f, WithMaxResponseBytes(limit))
 		p, err := h.c.GetPayoutById(t.Context(), "payout_1")
 		require.NoError(t, err, "chunked=%v", chunked)
-		assert.Len(t, *p.Id, limit-len(`{"id":""}`))
+		assert.Len(t, p.Id, limit-len(`{"id":""}`))
 
 		f = newFake(t, script(reply{body: body(limit + 1), header: hdr}))
 		h = newHarness(t, f, WithMaxResponseBytes(limit))

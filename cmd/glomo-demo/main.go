@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -62,8 +61,8 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 	if err != nil {
 		return fmt.Errorf("balance: %w", err)
 	}
-	for _, b := range deref(bal.Available) {
-		p("   available %s %d (minor units)", deref(b.Currency), deref(b.Amount))
+	for _, b := range bal.Available {
+		p("   available %s %d (minor units)", b.Currency, b.Amount)
 	}
 	usdBefore := available(bal, "USD")
 	if usdBefore < 29900 {
@@ -86,24 +85,19 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 		e.mock.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultCommitThenDrop})
 		p("   mock: createPayout answers 503 once, then commits and drops the connection once")
 	}
-	var body api.CreatePayoutJSONRequestBody
-	rail := api.CreatePayoutWithoutQuoteRequestPaymentRail("swift")
-	if err := body.FromCreatePayoutWithoutQuoteRequest(api.CreatePayoutWithoutQuoteRequest{
-		BeneficiaryId:       deref(bene),
-		SourceCurrency:      "USD",
-		SourceAmount:        ptr[int64](29900), // $299.00
-		DestinationCurrency: "USD",
+	payout, err := c.CreatePayout(ctx, api.CreatePayoutWithoutQuoteRequest{
+		BeneficiaryId:       bene,
+		SourceCurrency:      api.USD,
+		SourceAmount:        29900, // $299.00
+		DestinationCurrency: api.USD,
 		PurposeCode:         "S0017",
-		PaymentRail:         &rail,
-		RequestId:           &requestID,
-	}); err != nil {
-		return err
-	}
-	payout, err := c.CreatePayout(ctx, body)
+		PaymentRail:         api.CreatePayoutWithoutQuoteRequestPaymentRailSwift,
+		RequestId:           requestID,
+	})
 	if err != nil {
 		return fmt.Errorf("payout: %w", err)
 	}
-	p("   payout %s status %s, request_id %s", deref(payout.Id), deref(payout.Status), requestID)
+	p("   payout %s status %s, request_id %s", payout.Id, payout.Status, requestID)
 	same, err := collect(c.GetPayoutsIter(ctx, &api.GetPayoutsParams{RequestId: &requestID}))
 	if err != nil {
 		return fmt.Errorf("list by request_id: %w", err)
@@ -118,17 +112,17 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 
 	p("\n4. Drive the payout to success (sandbox mock endpoint)")
 	success := api.MockUpdatePayoutStatusRequestStatus("success")
-	if _, err := c.MockUpdatePayoutStatus(ctx, api.MockUpdatePayoutStatusJSONRequestBody{Id: deref(payout.Id), Status: success}); err != nil {
+	if _, err := c.MockUpdatePayoutStatus(ctx, api.MockUpdatePayoutStatusJSONRequestBody{Id: payout.Id, Status: success}); err != nil {
 		return fmt.Errorf("mock payout status: %w", err)
 	}
-	done, err := c.GetPayoutById(ctx, deref(payout.Id))
+	done, err := c.GetPayoutById(ctx, payout.Id)
 	if err != nil {
 		return err
 	}
-	if string(deref(done.Status)) != "success" {
-		return fmt.Errorf("payout %s is %s, want success", deref(payout.Id), deref(done.Status))
+	if string(done.Status) != "success" {
+		return fmt.Errorf("payout %s is %s, want success", payout.Id, done.Status)
 	}
-	p("   %s -> %s", deref(payout.Status), deref(done.Status))
+	p("   %s -> %s", payout.Status, done.Status)
 	bal, err = c.GetBalance(ctx)
 	if err != nil {
 		return fmt.Errorf("balance: %w", err)
@@ -151,7 +145,7 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 		if derr != nil {
 			return fmt.Errorf("webhook data: %w", derr)
 		}
-		p("   verified %s %s for %s (dedupe key %s)", ev.EntityType, ev.EventType, deref(po.Id), webhook.DedupeKey(ev))
+		p("   verified %s %s for %s (dedupe key %s)", ev.EntityType, ev.EventType, po.Id, webhook.DedupeKey(ev))
 	}
 
 	p("\n6. List payouts with the iterator")
@@ -162,7 +156,7 @@ func run(ctx context.Context, out io.Writer, key string, live bool) error {
 		}
 		n++
 		if n <= 5 {
-			p("   %s  %-12s %d %s", deref(po.Id), deref(po.Status), deref(po.SourceAmount), deref(po.SourceCurrency))
+			p("   %s  %-12s %d %s", po.Id, po.Status, po.SourceAmount, po.SourceCurrency)
 		}
 	}
 	p("   %d payout(s) in all", n)
@@ -232,26 +226,26 @@ func setup(out io.Writer, key string, live bool) (*env, error) {
 
 // createBeneficiary creates a v2 payout beneficiary and, when it starts
 // pending review, approves it through the sandbox review endpoint.
-func createBeneficiary(ctx context.Context, c *wrapper.Client, sandbox bool, p func(string, ...any)) (*string, error) {
-	var req api.CreateBeneficiaryV2JSONRequestBody
-	if err := json.Unmarshal([]byte(`{
-	  "category": "payout",
-	  "beneficiary": {"name": "ACME Corporation", "type": "business", "email": "finance@acme.com",
-	    "address": {"address_line1": "123 Business Park", "city": "New York", "state": "NY", "country_code": "USA", "postal_code": "10001"}},
-	  "bank_account": {"account_number": "1234567890", "currency": "USD", "bic_primary": "CITIUS33",
-	    "address": {"address_line1": "388 Greenwich St", "city": "New York", "state": "NY", "country_code": "USA"}}
-	}`), &req); err != nil {
-		return nil, err
-	}
-	b, err := c.CreateBeneficiaryV2(ctx, req)
+func createBeneficiary(ctx context.Context, c *wrapper.Client, sandbox bool, p func(string, ...any)) (string, error) {
+	b, err := c.CreateBeneficiaryV2(ctx, api.BeneficiaryV2CreateRequest{
+		Category: api.BeneficiaryV2CreateRequestCategoryPayout,
+		Beneficiary: api.BeneficiaryParty{
+			Name: "ACME Corporation", Type: api.BeneficiaryV2CreateRequestBeneficiaryTypeBusiness, Email: "finance@acme.com",
+			Address: api.Address{AddressLine1: "123 Business Park", City: "New York", State: "NY", CountryCode: "USA", PostalCode: "10001"},
+		},
+		BankAccount: api.BeneficiaryBankAccount{
+			AccountNumber: "1234567890", Currency: api.USD, SwiftCode: "CITIUS33",
+			Address: api.Address{AddressLine1: "388 Greenwich St", City: "New York", State: "NY", CountryCode: "USA"},
+		},
+	})
 	if err != nil {
-		return nil, fmt.Errorf("beneficiary: %w", err)
+		return "", fmt.Errorf("beneficiary: %w", err)
 	}
-	p("   beneficiary %s status %s", deref(b.Id), deref(b.Status))
-	if string(deref(b.Status)) == "pending" && sandbox {
-		action := api.MockReviewBeneficiaryV2RequestReviewAction("approve")
-		if _, err := c.MockReviewBeneficiaryV2(ctx, deref(b.Id), api.MockReviewBeneficiaryV2JSONRequestBody{ReviewAction: action}); err != nil {
-			return nil, fmt.Errorf("approve beneficiary: %w", err)
+	p("   beneficiary %s status %s", b.Id, b.Status)
+	if b.Status == api.BeneficiaryV2StatusPending && sandbox {
+		review := api.MockReviewBeneficiaryV2JSONRequestBody{ReviewAction: api.Approve}
+		if _, err := c.MockReviewBeneficiaryV2(ctx, b.Id, review); err != nil {
+			return "", fmt.Errorf("approve beneficiary: %w", err)
 		}
 		p("   approved through the sandbox review endpoint")
 	}
@@ -260,9 +254,9 @@ func createBeneficiary(ctx context.Context, c *wrapper.Client, sandbox bool, p f
 
 // available is the available amount of currency in bal (0 when absent).
 func available(bal *api.AllBalances, currency string) int64 {
-	for _, b := range deref(bal.Available) {
-		if string(deref(b.Currency)) == currency {
-			return deref(b.Amount)
+	for _, b := range bal.Available {
+		if string(b.Currency) == currency {
+			return b.Amount
 		}
 	}
 	return 0
@@ -298,14 +292,4 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, error) {
 func looksLive(key string) bool {
 	prefix, _, _ := strings.Cut(key, "_")
 	return prefix == "live" || strings.HasPrefix(key, "sk_live") || strings.Contains(key, "_live_")
-}
-
-func ptr[T any](v T) *T { return &v }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

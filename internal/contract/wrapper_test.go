@@ -13,10 +13,10 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/glomo-go/glomo-go/drift"
 	"github.com/glomo-go/glomo-go/internal/contract"
+	"github.com/glomo-go/glomo-go/internal/oneof"
 	"github.com/glomo-go/glomo-go/wrapper"
 )
 
@@ -141,14 +141,17 @@ func wrapperArgs(ctx context.Context, mt reflect.Type, req *contract.Request) ([
 			if req.Body == nil {
 				return nil, false
 			}
+			if in.Kind() == reflect.Interface {
+				// A oneOf body: the branch the request was written for.
+				b, err := oneof.Decode(in, req.Body)
+				if err != nil {
+					return nil, false
+				}
+				args = append(args, b)
+				continue
+			}
 			v := reflect.New(in)
-			if f, ok := unionField(in); ok {
-				// A oneOf body as a defined type of the generated union type,
-				// which does not inherit its UnmarshalJSON: set the union's
-				// raw JSON directly.
-				fv := v.Elem().FieldByIndex(f.Index)
-				reflect.NewAt(fv.Type(), unsafe.Pointer(fv.UnsafeAddr())).Elem().SetBytes(append([]byte(nil), req.Body...))
-			} else if err := json.Unmarshal(req.Body, v.Interface()); err != nil {
+			if err := json.Unmarshal(req.Body, v.Interface()); err != nil {
 				return nil, false
 			}
 			args = append(args, v.Elem())
@@ -194,13 +197,4 @@ func fillParams(s reflect.Value, q map[string][]string) bool {
 		}
 	}
 	return true
-}
-
-// unionField finds the raw-JSON field of a generated oneOf body that lost
-// its UnmarshalJSON by being a defined type of the union type.
-func unionField(t reflect.Type) (reflect.StructField, bool) {
-	if t.Kind() != reflect.Struct || t.NumField() != 1 || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
-		return reflect.StructField{}, false
-	}
-	return t.FieldByName("union")
 }

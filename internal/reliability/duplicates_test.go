@@ -101,11 +101,11 @@ func TestNoDuplicatePayouts(t *testing.T) {
 			defer wg.Done()
 			for i := range jobs {
 				p, err := c.CreatePayout(context.Background(), payoutBody(t, bene, requestIDFor(i)))
-				if err == nil && (p == nil || p.Id == nil) {
+				if err == nil && (p == nil || p.Id == "") {
 					err = fmt.Errorf("no payout and no error")
 				}
 				if err == nil {
-					results[i].id = *p.Id
+					results[i].id = p.Id
 				}
 				results[i].err = err
 			}

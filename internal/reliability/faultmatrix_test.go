@@ -47,10 +47,10 @@ var matrixOps = []matrixOp{
 			if err != nil {
 				return "", err
 			}
-			if p == nil || p.Id == nil {
+			if p == nil || p.Id == "" {
 				return "", errors.New("CreatePayout returned no payout and no error")
 			}
-			return *p.Id, nil
+			return p.Id, nil
 		},
 	},
 	{
@@ -61,10 +61,10 @@ var matrixOps = []matrixOp{
 			if err != nil {
 				return "", err
 			}
-			if p == nil || p.Id == nil {
+			if p == nil || p.Id == "" {
 				return "", errors.New("CreatePayin returned no payment link and no error")
 			}
-			return *p.Id, nil
+			return p.Id, nil
 		},
 	},
 }
@@ -317,13 +317,13 @@ func callWithTimeout(ctx context.Context, t *testing.T, c *wrapper.Client, op ma
 		if err != nil {
 			return "", err
 		}
-		return *p.Id, nil
+		return p.Id, nil
 	case "createPayin":
 		p, err := c.CreatePayin(ctx, payinBody(t), to)
 		if err != nil {
 			return "", err
 		}
-		return *p.Id, nil
+		return p.Id, nil
 	}
 	t.Fatalf("no timed call for %s", op.opID)
 	return "", nil

@@ -58,7 +58,7 @@ func TestFindingLostCreateAfterRetriesExhausted(t *testing.T) {
 	switch {
 	case err != nil:
 		problems = append(problems, "repeating the create WithRequestID(captured) fails: "+err.Error())
-	case p == nil || p.Id == nil:
+	case p == nil || p.Id == "":
 		problems = append(problems, "repeating the create returned no payout")
 	}
 	if n := srv.Count("payouts"); n != 1 {
@@ -70,13 +70,13 @@ func TestFindingLostCreateAfterRetriesExhausted(t *testing.T) {
 }
 
 // TestFindingNullUnionBody: the oneOf request bodies (payment links,
-// payouts, ...) are unions. Before GG-20, api.CreatePayinJSONRequestBody was
+// payouts, ...) were unions. Before GG-20, api.CreatePayinJSONRequestBody was
 // a defined type without the union's JSON methods, so json.Unmarshal into
-// it silently produced an empty body that CreatePayin sent as `null`. Since
-// GG-20 the request-body types are aliases; the first half guards that. The
-// second half: a zero-value union body (nothing set) is still sent as
-// `null` and costs a round trip and a 400; the client could refuse it
-// before sending.
+// it silently produced an empty body that CreatePayin sent as `null`; later a
+// zero-value union was still sent as `null` and cost a round trip and a 400.
+// Since issue 13 a oneOf body is a sealed interface that a branch value
+// implements: the first half sends the description's example decoded into
+// its branch, the second half checks a nil body is refused before sending.
 func TestFindingNullUnionBody(t *testing.T) {
 	raw, err := mock.RequestBody("createPayin")
 	if err != nil {
@@ -98,8 +98,8 @@ func TestFindingNullUnionBody(t *testing.T) {
 	})
 	c := newClient(t, srv, rec, 0)
 
-	// Decoded with json.Unmarshal straight into the request-body type.
-	var body api.CreatePayinJSONRequestBody
+	// Decoded with json.Unmarshal straight into the branch type.
+	var body api.PaymentLinkRequest
 	if err := json.Unmarshal(raw, &body); err != nil {
 		t.Fatal(err)
 	}
@@ -110,18 +110,18 @@ func TestFindingNullUnionBody(t *testing.T) {
 		t.Fatalf("the mock holds %d payment links, want 1", n)
 	}
 
-	// A zero-value union body.
+	// A nil body: refused before anything is sent.
 	mu.Lock()
 	sent = nil
 	mu.Unlock()
-	_, err = c.CreatePayin(context.Background(), api.CreatePayinJSONRequestBody{})
+	_, err = c.CreatePayin(context.Background(), nil)
 	mu.Lock()
 	defer mu.Unlock()
-	if err == nil {
-		t.Fatal("an empty payment-link body was accepted")
+	if !errors.Is(err, wrapper.ErrEmptyBody) {
+		t.Fatalf("a nil payment-link body: %v, want ErrEmptyBody", err)
 	}
-	if len(sent) > 0 && sent[0] == "null" {
-		t.Skipf("known gap (wrapper/call.go jsonBody): a zero-value %T is sent as the body `null` (the API answers: %v); refusing it before sending would save the round trip", body, err)
+	if len(sent) > 0 {
+		t.Fatalf("a nil body was sent: %q", sent)
 	}
 }
 

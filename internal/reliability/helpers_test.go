@@ -153,49 +153,36 @@ func createBeneficiary(t testing.TB, c *wrapper.Client) string {
 	if err != nil {
 		t.Fatalf("create beneficiary: %v", err)
 	}
-	if b.Id == nil || *b.Id == "" {
+	if b.Id == "" {
 		t.Fatal("create beneficiary: no id")
 	}
-	return *b.Id
+	return b.Id
 }
 
 // payoutBody is a USD swift payout of $299.00 to bene. An empty requestID
 // leaves request_id to the client (it sets a UUID).
-func payoutBody(t testing.TB, bene, requestID string) api.CreatePayoutJSONRequestBody {
+func payoutBody(t testing.TB, bene, requestID string) api.CreatePayoutBody {
 	t.Helper()
-	var body api.CreatePayoutJSONBody
-	rail := api.CreatePayoutWithoutQuoteRequestPaymentRail("swift")
-	src := api.CreatePayoutWithoutQuoteRequestSourceCurrency("USD")
-	dst := api.CreatePayoutWithoutQuoteRequestDestinationCurrency("USD")
-	amount, purpose := int64(29900), "S0017"
-	req := api.CreatePayoutWithoutQuoteRequest{
+	return api.CreatePayoutWithoutQuoteRequest{
 		BeneficiaryId:       bene,
-		SourceCurrency:      src,
-		SourceAmount:        &amount,
-		DestinationCurrency: dst,
-		PurposeCode:         purpose,
-		PaymentRail:         &rail,
+		SourceCurrency:      api.USD,
+		SourceAmount:        29900,
+		DestinationCurrency: api.USD,
+		PurposeCode:         "S0017",
+		PaymentRail:         api.CreatePayoutWithoutQuoteRequestPaymentRailSwift,
+		RequestId:           requestID,
 	}
-	if requestID != "" {
-		req.RequestId = &requestID
-	}
-	if err := body.FromCreatePayoutWithoutQuoteRequest(req); err != nil {
-		t.Fatal(err)
-	}
-	return api.CreatePayoutJSONRequestBody(body)
 }
 
 // payinBody is the description's example payment link (POST /v1/payin: no
-// request_id, no duplicate protection).
-func payinBody(t testing.TB) api.CreatePayinJSONRequestBody {
+// request_id, no duplicate protection), decoded into its oneOf branch.
+func payinBody(t testing.TB) api.CreatePayinBody {
 	t.Helper()
 	raw, err := mock.RequestBody("createPayin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Decoded into the union type itself, which works whether or not the
-	// request-body type is an alias of it (see TestFindingNullUnionBody).
-	var body api.CreatePayinJSONBody
+	var body api.PaymentLinkRequest
 	if err := json.Unmarshal(raw, &body); err != nil {
 		t.Fatal(err)
 	}

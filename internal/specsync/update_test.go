@@ -166,8 +166,12 @@ func TestUpdateWithAChangedFile(t *testing.T) {
 		spec, api, wrapper := filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "glomo.gen.go"), filepath.Join(dir, "operations.gen.go")
 		require.NoError(t, os.WriteFile(spec, []byte(out), 0o644))
 		require.NoError(t, os.WriteFile(api, []byte(code), 0o644))
+		glue := exec.Command("go", "run", "../cmd/genglue", "-spec", spec, "-config", "../../oapi-codegen.yaml", "-api", api,
+			"-out", filepath.Join(dir, "glue.gen.go"), "-branches", filepath.Join(dir, "branches.gen.go"))
+		msg, err := glue.CombinedOutput()
+		require.NoError(t, err, string(msg))
 		cmd := exec.Command("go", "run", "../cmd/genwrapper", "-spec", spec, "-api", api, "-out", wrapper)
-		msg, err := cmd.CombinedOutput()
+		msg, err = cmd.CombinedOutput()
 		require.NoError(t, err, string(msg))
 		gen, err := os.ReadFile(wrapper)
 		require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,13 +24,37 @@ type apiFile struct {
 	methods  map[string]bool          // ClientWithResponses methods ending in WithResponse
 }
 
+// loadAPI reads api/glomo.gen.go and the files generated beside it
+// (glue.gen.go declares the oneOf bodies' interfaces the builders take).
 func loadAPI(path string) (*apiFile, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
-	}
 	g := &apiFile{types: map[string]ast.Expr{}, defined: map[string]bool{}, imports: map[string]string{}, builders: map[string]*ast.FuncDecl{}, methods: map[string]bool{}}
+	siblings, err := filepath.Glob(filepath.Join(filepath.Dir(path), "*.gen.go"))
+	if err != nil {
+		return nil, err
+	}
+	paths := []string{path}
+	for _, p := range siblings {
+		if p != path {
+			paths = append(paths, p)
+		}
+	}
+	for _, p := range paths {
+		f, err := parser.ParseFile(token.NewFileSet(), p, nil, 0)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		g.add(f, p == path)
+	}
+	return g, nil
+}
+
+// add records f's declarations; the imports of the main file only (the
+// others' are of no type genwrapper prints).
+func (g *apiFile) add(f *ast.File, main bool) {
 	for _, imp := range f.Imports {
+		if !main {
+			break
+		}
 		p, _ := strconv.Unquote(imp.Path.Value)
 		name := p[strings.LastIndex(p, "/")+1:]
 		if imp.Name != nil {
@@ -55,7 +80,6 @@ func loadAPI(path string) (*apiFile, error) {
 			}
 		}
 	}
-	return g, nil
 }
 
 // orphans lists the ...WithResponse methods of api/ no operation of the
@@ -76,7 +100,10 @@ func (g *apiFile) orphans(m *specmodel.Model) []string {
 	return out
 }
 
-var jsonField = regexp.MustCompile(`^JSON(2\d\d)$`)
+var (
+	jsonField = regexp.MustCompile(`^JSON(2\d\d)$`)
+	hoisted   = regexp.MustCompile(`^[A-Z]\w*[1-5]\d\dJSONResponseBody$`)
+)
 
 // operation joins one operation of the spec model with its generated Go.
 func (g *apiFile) operation(so *specmodel.Operation, used map[string]bool) (*opData, error) {
@@ -167,46 +194,69 @@ func (g *apiFile) jsonBody(op *opData, expr ast.Expr) (*bodyData, error) {
 			b.Var, b.Conv = "b", "api."+under.Name
 		}
 	}
-	if !op.Idempotent {
+	if it := g.interfaceOf(id.Name); it != nil {
+		b.Sealed = true
+		if op.Idempotent && hasMethod(it, "WithRequestID") {
+			b.RequestID = "union"
+		}
 		return b, nil
 	}
-	st := g.structOf(id.Name)
-	switch {
-	case st == nil:
-	case hasField(st, "RequestId"):
+	if st := g.structOf(id.Name); op.Idempotent && st != nil && stringField(st, "RequestId") {
 		b.RequestID = "field"
-	case hasField(st, "union"):
-		b.RequestID = "union"
 	}
 	return b, nil
 }
 
-func (g *apiFile) isDefined(name string) bool { return g.defined[name] }
-
-// structOf follows type names and aliases to a struct type.
-func (g *apiFile) structOf(name string) *ast.StructType {
-	for range 16 {
-		switch t := g.types[name].(type) {
-		case *ast.StructType:
-			return t
-		case *ast.Ident:
-			name = t.Name
-		default:
-			return nil
-		}
-	}
-	return nil
+// interfaceOf follows type names and aliases to an interface type (a oneOf
+// body's sealed interface, api/glue.gen.go).
+func (g *apiFile) interfaceOf(name string) *ast.InterfaceType {
+	it, _ := g.underlying(name).(*ast.InterfaceType)
+	return it
 }
 
-func hasField(st *ast.StructType, name string) bool {
-	for _, f := range st.Fields.List {
-		for _, n := range f.Names {
+func hasMethod(it *ast.InterfaceType, name string) bool {
+	for _, m := range it.Methods.List {
+		for _, n := range m.Names {
 			if n.Name == name {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// stringField reports whether st has a field name of type string.
+func stringField(st *ast.StructType, name string) bool {
+	for _, f := range st.Fields.List {
+		for _, n := range f.Names {
+			if id, ok := f.Type.(*ast.Ident); ok && n.Name == name && id.Name == "string" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (g *apiFile) isDefined(name string) bool { return g.defined[name] }
+
+// structOf follows type names and aliases to a struct type.
+func (g *apiFile) structOf(name string) *ast.StructType {
+	st, _ := g.underlying(name).(*ast.StructType)
+	return st
+}
+
+// underlying follows type names and aliases of api/ to the type expression
+// they end in (nil for a name api/ does not declare).
+func (g *apiFile) underlying(name string) ast.Expr {
+	for range 16 {
+		t := g.types[name]
+		id, ok := t.(*ast.Ident)
+		if !ok {
+			return t
+		}
+		name = id.Name
+	}
+	return nil
 }
 
 // result finds T of execute[T]: the one type of every 2xx JSON body.
@@ -241,14 +291,17 @@ func (g *apiFile) result(op *opData, so *specmodel.Operation, used map[string]bo
 	if !ok {
 		return fmt.Errorf("no 2xx JSON body to return")
 	}
-	if inline, ok := star.X.(*ast.StructType); ok {
+	// An inline response schema: oapi-codegen names it <Op><status>JSONResponseBody
+	// (generate-types-for-anonymous-schemas); the wrapper keeps its own
+	// names for it, <Op>Page for a list and <Op>Response otherwise.
+	if id, ok := star.X.(*ast.Ident); ok && hoisted.MatchString(id.Name) && strings.HasPrefix(id.Name, op.Name) {
 		suffix := "Response"
 		if so.List {
 			suffix = "Page"
 		}
 		op.Result = op.Name + suffix
-		op.Alias = g.exprString(inline, used)
-		op.page = inline
+		op.Alias = g.exprString(id, used)
+		op.page = g.structOf(id.Name)
 		return nil
 	}
 	op.Result = g.exprString(star.X, used)
@@ -295,17 +348,17 @@ func (g *apiFile) iterator(op *opData) (*iterData, error) {
 		}
 		switch f.Names[0].Name {
 		case "Data":
-			t := f.Type
-			if s, ok := t.(*ast.StarExpr); ok {
-				t, it.DataPtr = s.X, true
-			}
-			if a, ok := t.(*ast.ArrayType); ok {
+			if a, ok := f.Type.(*ast.ArrayType); ok {
 				it.Item = g.exprString(a.Elt, nil)
 				it.IDAccess = g.idAccess(a.Elt)
 			}
 		case "PageMeta":
-			if g.exprString(f.Type, nil) != "*api.PageMeta" {
-				return nil, errors.New("list page_meta is not *api.PageMeta")
+			switch g.exprString(f.Type, nil) {
+			case "*api.PageMeta":
+			case "api.PageMeta":
+				it.MetaAddr = true
+			default:
+				return nil, errors.New("list page_meta is not an api.PageMeta")
 			}
 		}
 	}
@@ -315,8 +368,8 @@ func (g *apiFile) iterator(op *opData) (*iterData, error) {
 	return it, nil
 }
 
-// idAccess says how to read an item's id: "ptr" (Id *string), "value"
-// (Id string) or "" (no string id: items are not de-duplicated).
+// idAccess says how to read an item's id: "value" (Id string) or "" (no
+// string id: items are not de-duplicated).
 func (g *apiFile) idAccess(item ast.Expr) string {
 	id, ok := item.(*ast.Ident)
 	if !ok {
@@ -331,15 +384,8 @@ func (g *apiFile) idAccess(item ast.Expr) string {
 			if n.Name != "Id" {
 				continue
 			}
-			switch t := f.Type.(type) {
-			case *ast.StarExpr:
-				if x, ok := t.X.(*ast.Ident); ok && x.Name == "string" {
-					return "ptr"
-				}
-			case *ast.Ident:
-				if t.Name == "string" {
-					return "value"
-				}
+			if t, ok := f.Type.(*ast.Ident); ok && t.Name == "string" {
+				return "value"
 			}
 		}
 	}

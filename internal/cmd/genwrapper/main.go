@@ -154,8 +154,11 @@ type bodyData struct {
 	// Var is the variable holding the typed body: "body", or "b" after a
 	// conversion Conv (a defined type that lost its MarshalJSON).
 	Var, Conv string
-	// RequestID is "field" (a RequestId *string field), "union" (a oneOf
-	// whose branches declare request_id) or "" (not idempotent).
+	// Sealed: a oneOf body's interface (api/glue.gen.go); nil is refused.
+	Sealed bool
+	// RequestID is "field" (a RequestId string field), "union" (a sealed
+	// interface whose branches carry request_id: RequestID/WithRequestID) or
+	// "" (not idempotent).
 	RequestID string
 }
 
@@ -163,8 +166,8 @@ type bodyData struct {
 type iterData struct {
 	Item, Params, Before, PerPage, Page string
 	ParamsArg                           string // the Params argument's name
-	DataPtr                             bool   // Data is *[]T
-	IDAccess                            string // "ptr", "value" or "" (no id field)
+	MetaAddr                            bool   // PageMeta is a value: pass its address
+	IDAccess                            string // "value" or "" (no id field)
 	CallArgs                            string // arguments of the page method inside the iterator
 }
 

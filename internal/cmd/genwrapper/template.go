@@ -96,12 +96,15 @@ func (c *Client) {{.Name}}(ctx context.Context{{range .Args}}, {{.Name}} {{.Type
 {{- if .Conv}}
 	b := {{.Conv}}(body)
 {{- end}}
-{{- if eq .RequestID "field"}}
-	{{.Var}}.RequestId = r.fieldRequestID({{.Var}}.RequestId)
-{{- else if eq .RequestID "union"}}
-	if err := r.unionRequestID(&{{.Var}}); err != nil {
-		return nil, err
+{{- if .Sealed}}
+	if {{.Var}} == nil {
+		return nil, ErrEmptyBody
 	}
+{{- end}}
+{{- if eq .RequestID "field"}}
+	{{.Var}}.RequestId = r.chooseRequestID({{.Var}}.RequestId)
+{{- else if eq .RequestID "union"}}
+	{{.Var}} = {{.Var}}.WithRequestID(r.chooseRequestID({{.Var}}.RequestID()))
 {{- end}}
 	reader, err := r.jsonBody({{.Var}})
 	if err != nil {
@@ -140,14 +143,14 @@ func (c *Client) {{.Name}}Iter(ctx context.Context{{range .Args}}, {{.Name}} {{.
 			return int64(*p.Page)
 		},
 	}, func(it *{{.Iter.Item}}) string {
-{{- if eq .Iter.IDAccess "ptr"}} return derefID(it.Id) {{else if eq .Iter.IDAccess "value"}} return it.Id {{else}} return "" // no id: not de-duplicated
+{{- if eq .Iter.IDAccess "value"}} return it.Id {{else}} return "" // no id: not de-duplicated
 {{end -}}
 	}, func(ctx context.Context, p *{{$p}}) ([]{{.Iter.Item}}, *api.PageMeta, error) {
 		pg, err := c.{{.Name}}(ctx, {{.Iter.CallArgs}})
 		if err != nil {
 			return nil, nil, err
 		}
-		return {{if .Iter.DataPtr}}derefSlice(pg.Data){{else}}pg.Data{{end}}, pg.PageMeta, nil
+		return pg.Data, {{if .Iter.MetaAddr}}&{{end}}pg.PageMeta, nil
 	})
 }
 {{end}}
