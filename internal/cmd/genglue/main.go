@@ -34,7 +34,6 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/template"
@@ -42,7 +41,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
-	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/glomo-go/glomo-go/internal/gentools"
 )
 
 func main() {
@@ -76,7 +76,7 @@ type union struct {
 
 // generate returns api/glue.gen.go and internal/oneof/branches.gen.go.
 func generate(spec, config, apiPath string) (glue, branches []byte, err error) {
-	doc, err := loadOverlaid(spec, config)
+	doc, _, err := gentools.Load(spec, config, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -109,24 +109,6 @@ func render(t *template.Template, unions []union) ([]byte, error) {
 		return nil, fmt.Errorf("format %s: %w\n%s", t.Name(), err, b.Bytes())
 	}
 	return src, nil
-}
-
-// loadOverlaid loads spec with the overlay the oapi-codegen configuration
-// names, as oapi-codegen itself loads it.
-func loadOverlaid(spec, config string) (*openapi3.T, error) {
-	raw, err := os.ReadFile(config)
-	if err != nil {
-		return nil, err
-	}
-	var cfg codegen.Configuration
-	if err := yaml.Unmarshal(raw, &cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", config, err)
-	}
-	overlay := cfg.OutputOptions.Overlay.Path
-	if overlay != "" {
-		overlay = filepath.Join(filepath.Dir(config), overlay)
-	}
-	return util.LoadSwaggerWithOverlay(spec, util.LoadSwaggerWithOverlayOpts{Path: overlay, Strict: true, AllowRemoteRefsFrom: []string{}})
 }
 
 // unionsOf finds the oneOf request bodies the overlay turned into
@@ -170,7 +152,7 @@ func unionsOf(doc, orig *openapi3.T, structs map[string]*ast.StructType) ([]unio
 					return nil, fmt.Errorf("%s: api/ has no struct %s: regenerate api/", where, t)
 				}
 				u.Branches = append(u.Branches, t)
-				u.Idempotent = u.Idempotent && stringField(st, "RequestId")
+				u.Idempotent = u.Idempotent && gentools.StringField(st, "RequestId")
 			}
 			out = append(out, u)
 		}
@@ -268,18 +250,6 @@ func apiStructs(path string) (map[string]*ast.StructType, error) {
 		}
 	}
 	return out, nil
-}
-
-// stringField reports whether st has a field name of type string.
-func stringField(st *ast.StructType, name string) bool {
-	for _, f := range st.Fields.List {
-		for _, n := range f.Names {
-			if id, ok := f.Type.(*ast.Ident); ok && n.Name == name && id.Name == "string" {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // goName is oapi-codegen's Go name of an operationId (createPayout ->

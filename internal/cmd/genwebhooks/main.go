@@ -20,12 +20,11 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
-	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/glomo-go/glomo-go/internal/gentools"
 )
 
 func main() {
@@ -46,27 +45,12 @@ func main() {
 }
 
 func generate(spec, config, apiPath string) ([]byte, error) {
-	raw, err := os.ReadFile(config)
+	swagger, cfg, err := gentools.Load(spec, config, true)
 	if err != nil {
-		return nil, err
-	}
-	var cfg struct {
-		codegen.Configuration `yaml:",inline"`
-		Output                string `yaml:"output"`
-	}
-	if err := yaml.Unmarshal(raw, &cfg); err != nil {
 		return nil, err
 	}
 	cfg.Generate.Client = false
 	cfg.OutputOptions.SkipPrune = true
-	overlay := cfg.OutputOptions.Overlay.Path
-	if overlay != "" {
-		overlay = filepath.Join(filepath.Dir(config), overlay)
-	}
-	swagger, err := util.LoadSwaggerWithOverlay(spec, util.LoadSwaggerWithOverlayOpts{Path: overlay, Strict: true, AllowRemoteRefsFrom: []string{}})
-	if err != nil {
-		return nil, err
-	}
 	code, err := codegen.Generate(swagger, cfg.Configuration)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/glomo-go/glomo-go/internal/gentools"
 	"github.com/glomo-go/glomo-go/internal/specmodel"
 )
 
@@ -201,7 +202,7 @@ func (g *apiFile) jsonBody(op *opData, expr ast.Expr) (*bodyData, error) {
 		}
 		return b, nil
 	}
-	if st := g.structOf(id.Name); op.Idempotent && st != nil && stringField(st, "RequestId") {
+	if st := g.structOf(id.Name); op.Idempotent && st != nil && gentools.StringField(st, "RequestId") {
 		b.RequestID = "field"
 	}
 	return b, nil
@@ -218,18 +219,6 @@ func hasMethod(it *ast.InterfaceType, name string) bool {
 	for _, m := range it.Methods.List {
 		for _, n := range m.Names {
 			if n.Name == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// stringField reports whether st has a field name of type string.
-func stringField(st *ast.StructType, name string) bool {
-	for _, f := range st.Fields.List {
-		for _, n := range f.Names {
-			if id, ok := f.Type.(*ast.Ident); ok && n.Name == name && id.Name == "string" {
 				return true
 			}
 		}
