@@ -44,6 +44,12 @@ func BenchmarkPair(b *testing.B) {
 		"CreatePayout": func(p Peer) callFn { return p.CreatePayout },
 		"ListPage100":  listPage,
 	}
+	// DecodePage100: decoding alone, no HTTP (the peers' decoders of
+	// BenchmarkDecodePage100).
+	decoders := map[string]callFn{
+		"wrapper": func(context.Context) error { return decodeWrapperPage(ListPageJSON) },
+		"ogen":    func(context.Context) error { return decodeOgenPage(ListPageJSON) },
+	}
 	det, err := drift.NewDetector(func(f drift.Finding) { panic("drift finding on a canned answer: " + f.Error()) })
 	if err != nil {
 		b.Fatal(err)
@@ -61,12 +67,17 @@ func BenchmarkPair(b *testing.B) {
 		{"CreatePayout", "wrapper-vs-floor", "wrapper", "floor", nil},
 		{"ListPage100", "wrapper-vs-floor", "wrapper", "floor", nil},
 		{"ListPage100", "wrapper-vs-ogen", "wrapper", "ogen", nil},
+		{"DecodePage100", "wrapper-vs-ogen", "wrapper", "ogen", nil},
 		{"GetBalance", "drift-on-vs-off", "wrapper", "wrapper", []wrapper.Option{driftOn}},
 		{"ListPage100", "drift-on-vs-off", "wrapper", "wrapper", []wrapper.Option{driftOn}},
 	} {
 		b.Run("op="+c.op+"/pair="+c.pair, func(b *testing.B) {
-			callA := ops[c.op](build(b, c.a, c.aOpts...))
-			callB := ops[c.op](build(b, c.b))
+			var callA, callB callFn
+			if c.op == "DecodePage100" {
+				callA, callB = decoders[c.a], decoders[c.b]
+			} else {
+				callA, callB = ops[c.op](build(b, c.a, c.aOpts...)), ops[c.op](build(b, c.b))
+			}
 			warm(b, c.a, callA)
 			warm(b, c.b, callB)
 			ctx := context.Background()

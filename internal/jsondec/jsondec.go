@@ -175,13 +175,12 @@ func Slice[S ~[]T, T any](d *jx.Decoder, p *S, f Func[T]) error {
 		return typeError[S](kindOf(d))
 	}
 	s := (*p)[:0]
+	// Decode into the slice's own slot: a local T would escape through f
+	// and cost an allocation per element.
+	var zero T
 	err := d.Arr(func(d *jx.Decoder) error {
-		var v T
-		if err := f(d, &v); err != nil {
-			return err
-		}
-		s = append(s, v)
-		return nil
+		s = append(s, zero)
+		return f(d, &s[len(s)-1])
 	})
 	if s == nil {
 		s = S{}
@@ -205,12 +204,14 @@ func Map[M ~map[string]T, T any](d *jx.Decoder, p *M, f Func[T]) error {
 	}
 	m := *p
 	n := len(m)
+	v := new(T) // one per map, not per entry: a local would escape through f
 	return d.ObjBytes(func(d *jx.Decoder, k []byte) error {
-		var v T
-		if err := f(d, &v); err != nil {
+		var zero T
+		*v = zero
+		if err := f(d, v); err != nil {
 			return err
 		}
-		m[string(k)] = v
+		m[string(k)] = *v
 		if n++; len(m) != n {
 			return fmt.Errorf("%w: %q", ErrDuplicateName, k)
 		}
