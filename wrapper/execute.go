@@ -95,14 +95,14 @@ func execute[T any](r *request, req *http.Request, buildErr error) (*T, error) {
 	}
 	req = req.WithContext(r.ctx)
 	if !r.hooked() { // the common case: no closure, nothing allocated for hooks
-		res, err := r.do(req, false)
+		res, err := r.do(req)
 		if err != nil {
 			return nil, err
 		}
 		return decode[T](r, res)
 	}
 	var out *T
-	_, err := r.run(req, false, func(res result) (err error) {
+	_, err := r.run(req, func(res result) (err error) {
 		out, err = decode[T](r, res)
 		return err
 	})
@@ -122,11 +122,10 @@ type result struct {
 	sent   bool // the request may have reached the server
 }
 
-// do runs the attempt loop. shared: req belongs to someone else (the
-// generated client behind API()), so it is copied before the key is added.
+// do runs the attempt loop; the key is added to req's headers.
 // On error the result is the last attempt's (zero when none was made), for
 // Response.
-func (r *request) do(req *http.Request, shared bool) (result, error) {
+func (r *request) do(req *http.Request) (result, error) {
 	cfg := r.c.cfg
 	r.path = req.URL.Path
 	if req.Body != nil && req.Body != http.NoBody {
@@ -141,14 +140,6 @@ func (r *request) do(req *http.Request, shared bool) (result, error) {
 		_ = req.Body.Close()
 	}
 	r.canRetry = isSafeMethod(r.method) || r.requestID != ""
-	if shared {
-		cp := *req
-		cp.Header = make(http.Header, len(req.Header)+3)
-		for k, vs := range req.Header {
-			cp.Header[k] = vs
-		}
-		req = &cp
-	}
 	r.setHeaders(req.Header)
 	var (
 		res  result // the previous attempt's

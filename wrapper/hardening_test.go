@@ -257,6 +257,20 @@ func TestRetryWaitsForTheBackoff(t *testing.T) {
 	assert.Len(t, f.requests(), 1)
 }
 
+// TestAPICallsTakeTheClientTimeout: a call through API() starts like a
+// typed method's, so the client's WithTimeout bounds it, backoff included.
+func TestAPICallsTakeTheClientTimeout(t *testing.T) {
+	f := newFake(t, script(reply{status: 503, body: `{"error":"busy"}`}))
+	hc := &http.Client{Transport: &http.Transport{}}
+	defer hc.CloseIdleConnections()
+	c, err := New(WithAPIKey(testKey), WithBaseURL(f.URL), WithHTTPClient(hc), WithTimeout(50*time.Millisecond),
+		WithRetryPolicy(RetryPolicy{MaxRetries: 3, BaseDelay: time.Hour, MaxDelay: time.Hour}))
+	require.NoError(t, err)
+	_, err = c.API().GetPayoutByIdWithResponse(t.Context(), "payout_1")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Len(t, f.requests(), 1)
+}
+
 // TestSleepCtxWaitsUntilTheContextEnds pins that sleepCtx waits: it returns
 // the context's error when the context ends first.
 func TestSleepCtxWaitsUntilTheContextEnds(t *testing.T) {

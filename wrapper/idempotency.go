@@ -78,7 +78,7 @@ func (r *request) resolveDuplicate(dupErr *APIError) (res result, ok bool) {
 	}
 	lr := &request{c: r.c, op: lookup, ctx: r.ctx, opts: r.opts, method: http.MethodGet, maxRetries: r.maxRetries}
 	lr.opts.captureID = nil
-	page, err := lr.do(get, false)
+	page, err := lr.do(get)
 	log := r.c.cfg.logger
 	if err != nil {
 		log.LogAttrs(r.ctx, slog.LevelDebug, "glomo duplicate lookup failed",

@@ -163,9 +163,9 @@ func (r *request) wait(attempt int, prev error) error {
 // run is a call under its middlewares: next runs the attempt loop and then
 // finish (a typed method's decoding; nil for API()). It returns what the
 // loop returned, the call's error, and fills WithResponseInto.
-func (r *request) run(req *http.Request, shared bool, finish func(result) error) (result, error) {
+func (r *request) run(req *http.Request, finish func(result) error) (result, error) {
 	if !r.hooked() {
-		res, err := r.do(req, shared)
+		res, err := r.do(req)
 		if err == nil && finish != nil {
 			err = finish(res)
 		}
@@ -185,7 +185,7 @@ func (r *request) run(req *http.Request, shared bool, finish func(result) error)
 		if req.Context() != ctx {
 			req = req.WithContext(ctx)
 		}
-		res, inner = r.do(req, shared)
+		res, inner = r.do(req)
 		if inner == nil && finish != nil {
 			inner = finish(res)
 		}
