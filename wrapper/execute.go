@@ -47,7 +47,6 @@ type request struct {
 	// that hears "already exists" is a repeat of the same logical create.
 	requestID  string
 	explicitID bool
-	maxRetries int
 	canRetry   bool
 	method     string
 	path       string // URL path, for errors and logs
@@ -68,7 +67,6 @@ func (c *Client) begin(ctx context.Context, op *operation, opts []Option) (*requ
 	if err := (&settings{call: &r.opts}).apply(opts); err != nil {
 		return nil, err
 	}
-	r.maxRetries = r.opts.maxRetries
 	if r.opts.timeout > 0 {
 		r.ctx, r.cancel = context.WithTimeout(ctx, r.opts.timeout)
 	}
@@ -159,7 +157,7 @@ func (r *request) do(req *http.Request) (result, error) {
 			return *orig, nil // a duplicate resolved to the original object
 		}
 		prev = final
-		if !retry || attempt >= r.maxRetries {
+		if !retry || attempt >= r.opts.maxRetries {
 			return res, r.lostCreate(final)
 		}
 		delay, fromHeader := time.Duration(0), false

@@ -76,7 +76,7 @@ func (r *request) resolveDuplicate(dupErr *APIError) (res result, ok bool) {
 	if err != nil {
 		return result{}, false
 	}
-	lr := &request{c: r.c, op: lookup, ctx: r.ctx, opts: r.opts, method: http.MethodGet, maxRetries: r.maxRetries}
+	lr := &request{c: r.c, op: lookup, ctx: r.ctx, opts: r.opts, method: http.MethodGet}
 	lr.opts.captureID = nil
 	page, err := lr.do(get)
 	log := r.c.cfg.logger

@@ -147,7 +147,7 @@ func secretMemberValue(text string, i int) int {
 // of the token after them, else 0.
 func bearerToken(text string, i int) int {
 	const w = "bearer"
-	if len(text)-i <= len(w) || !strings.EqualFold(text[i:i+len(w)], w) || (i > 0 && isWordByte(text[i-1])) {
+	if len(text)-i <= len(w) || !strings.EqualFold(text[i:i+len(w)], w) || (i > 0 && isBase64URL(text[i-1])) {
 		return 0
 	}
 	j := i + len(w)
@@ -172,7 +172,7 @@ func tokenEnd(text string, i int) int {
 // jwtEnd: at text[i] starts eyJ<8+>.<8+>.<*> (base64url parts); it returns
 // the end of the token, else 0.
 func jwtEnd(text string, i int) int {
-	if !strings.HasPrefix(text[i:], "eyJ") || (i > 0 && isWordByte(text[i-1])) {
+	if !strings.HasPrefix(text[i:], "eyJ") || (i > 0 && isBase64URL(text[i-1])) {
 		return 0
 	}
 	j := i
@@ -194,8 +194,6 @@ func jwtEnd(text string, i int) int {
 func isBase64URL(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
-
-func isWordByte(c byte) bool { return isBase64URL(c) }
 
 // secretName: a member name that says its value is a secret.
 func secretName(name string) bool {
