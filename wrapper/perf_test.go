@@ -59,6 +59,10 @@ func TestOneOfRequestIDOnTheTypedBranch(t *testing.T) {
 	assert.Len(t, f.requests(), n, "nothing sent")
 }
 
+// errRepeatedKey is strictOracle's verdict; its other errors are the
+// tokenizer's own (a number it cannot hold, such as 1e700).
+var errRepeatedKey = errors.New("repeated key")
+
 // strictOracle finds repeated keys with encoding/json's tokenizer.
 func strictOracle(data []byte) error {
 	var v any
@@ -107,7 +111,7 @@ func strictOracle(data []byte) error {
 		case string:
 			if isKey {
 				if top.keys[t] {
-					return errors.New("repeated key")
+					return errRepeatedKey
 				}
 				top.keys[t] = true
 			}
@@ -119,7 +123,7 @@ var strictCases = []string{
 	`{}`, `null`, ` null `, `[]`, `[null]`, `{"a":null}`, `{"a":1,"a":2}`, `{"a":1,"b":{"a":2}}`,
 	`{"a":{"b":1,"b":2}}`, `[{"a":1},{"a":1}]`, `{"a":"x","\u0061":"y"}`, `{"a\"b":1,"a\"b":2}`,
 	`{"data":[{"id":"1","id":"2"}],"page_meta":{}}`, `"s"`, `12`, `{"x":"{\"a\":1,\"a\":2}"}`,
-	`{"a":[1,2,{"c":[{"d":1,"d":1}]}]}`, `{"":1,"":2}`, `{"a":1,"b":2,"c":3,"a ":4}`,
+	`{"a":[1,2,{"c":[{"d":1,"d":1}]}]}`, `{"":1,"":2}`, `{"a":1,"b":2,"c":3,"a ":4}`, `{"a":1e700}`,
 }
 
 // TestDuplicateNamesAgainstOracle: the generated decoders find a repeated
@@ -140,7 +144,11 @@ func checkDuplicateNames(t *testing.T, body string) {
 	if err != nil && !errors.Is(err, jsondec.ErrDuplicateName) {
 		return // a known member of the wrong kind stopped it first
 	}
-	assert.Equal(t, strictOracle([]byte(body)) != nil, err != nil, "%s: decoder said %v", body, err)
+	oracle := strictOracle([]byte(body))
+	if oracle != nil && !errors.Is(oracle, errRepeatedKey) {
+		return // the tokenizer refused something else (1e700)
+	}
+	assert.Equal(t, oracle != nil, err != nil, "%s: decoder said %v", body, err)
 }
 
 func FuzzDuplicateNames(f *testing.F) {
