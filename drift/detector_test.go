@@ -27,14 +27,14 @@ func calls(d *drift.Detector, reported *[]int, n int) {
 }
 
 // The default detector validates the first response of an operation and
-// status class, then one in 16.
+// status class, then one in 32.
 func TestDetectorDefaultSampling(t *testing.T) {
 	var got []int
 	d, err := drift.NewDetector(func(drift.Finding) { got = append(got, 0) })
 	require.NoError(t, err)
-	calls(d, &got, 40)
-	assert.Equal(t, []int{1, 17, 33}, got)
-	assert.Equal(t, drift.Sampling{First: 1, Every: 16}, drift.DefaultSampling)
+	calls(d, &got, 70)
+	assert.Equal(t, []int{1, 33, 65}, got)
+	assert.Equal(t, drift.Sampling{First: 1, Every: 32}, drift.DefaultSampling)
 }
 
 // Each status class has its own count: the first 404 is validated however
@@ -68,7 +68,7 @@ func TestDetectorCustomSampling(t *testing.T) {
 }
 
 // Concurrent callers share the count exactly: 160 answers from 8
-// goroutines are 1 + 159/16 validations.
+// goroutines are 1 + 159/32 validations.
 func TestDetectorConcurrentSampling(t *testing.T) {
 	var n atomic.Int64
 	d, err := drift.NewDetector(func(drift.Finding) { n.Add(1) })
@@ -82,5 +82,5 @@ func TestDetectorConcurrentSampling(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assert.Equal(t, int64(1+159/16), n.Load())
+	assert.Equal(t, int64(1+159/32), n.Load())
 }
