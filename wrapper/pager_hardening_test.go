@@ -149,3 +149,19 @@ func TestIteratorWithoutBeforeIsNotPinned(t *testing.T) {
 		assert.False(t, q.Has("before"), "nothing to pin: %s", r.Query)
 	}
 }
+
+// TestIteratorEmptyPageEndsAnUnpinnedWalk: an empty page ends the walk even
+// when it names a next page and nothing else would stop it (no before to
+// pin, so a page with nothing new does not end it).
+func TestIteratorEmptyPageEndsAnUnpinnedWalk(t *testing.T) {
+	f := newFake(t, script(
+		reply{body: pageOf(`"next":2`)},
+		reply{body: pageOf(`"next":null`, "a")},
+	))
+	h := newHarness(t, f)
+	for _, err := range h.c.ListBeneficiariesV2Iter(t.Context(), nil) {
+		require.NoError(t, err)
+		t.Fatal("an empty page yields nothing and ends the walk")
+	}
+	assert.Len(t, f.requests(), 1)
+}
