@@ -8,7 +8,6 @@ import (
 	jsondec "github.com/glomo-go/glomo-go/internal/jsondec"
 	jx "github.com/go-faster/jx"
 	openapi_types "github.com/oapi-codegen/runtime/types"
-	time "time"
 )
 
 // UnmarshalJSON decodes Address with a decoder generated for it
@@ -119,7 +118,7 @@ func decodeBalanceConversion(d *jx.Decoder, v *BalanceConversion) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 0, jsondec.Time(d, &v.CreatedAt)
 		case "fees":
 			return 1, decodeMoney(d, &v.Fees)
 		case "from":
@@ -509,7 +508,7 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 		case "category":
 			return 2, jsondec.Str[BeneficiaryV2Category](d, &v.Category)
 		case "created_at":
-			return 3, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 3, jsondec.Time(d, &v.CreatedAt)
 		case "documents":
 			return 4, jsondec.Slice(d, &v.Documents, jsondec.Str[string])
 		case "email":
@@ -529,7 +528,7 @@ func decodeBeneficiaryV2(d *jx.Decoder, v *BeneficiaryV2) error {
 		case "type":
 			return 12, jsondec.Str[BeneficiaryV2Type](d, &v.Type)
 		case "updated_at":
-			return 13, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 13, jsondec.Time(d, &v.UpdatedAt)
 		case "upi_account":
 			return 14, decodeUpiAccount(d, &v.UpiAccount)
 		}
@@ -1377,7 +1376,7 @@ func decodeCustomer(d *jx.Decoder, v *Customer) error {
 		case "country":
 			return 2, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 3, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 3, jsondec.Time(d, &v.CreatedAt)
 		case "customer_type":
 			return 4, jsondec.Str[CustomerCustomerType](d, &v.CustomerType)
 		case "dob":
@@ -1401,7 +1400,7 @@ func decodeCustomer(d *jx.Decoder, v *Customer) error {
 		case "tax_identification_number":
 			return 14, jsondec.Str[string](d, &v.TaxIdentificationNumber)
 		case "updated_at":
-			return 15, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 15, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -1453,7 +1452,7 @@ func decodeDocument(d *jx.Decoder, v *Document) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 0, jsondec.Time(d, &v.CreatedAt)
 		case "document_name":
 			return 1, jsondec.Str[string](d, &v.DocumentName)
 		case "file_name":
@@ -1465,7 +1464,7 @@ func decodeDocument(d *jx.Decoder, v *Document) error {
 		case "status":
 			return 5, jsondec.Str[string](d, &v.Status)
 		case "updated_at":
-			return 6, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 6, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -2033,7 +2032,7 @@ func decodeGetPriceById200JSONResponseBody(d *jx.Decoder, v *GetPriceById200JSON
 		case "bps":
 			return 0, jsondec.Int[int64](d, &v.Bps)
 		case "created_at":
-			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 1, jsondec.Time(d, &v.CreatedAt)
 		case "fees_amount":
 			return 2, jsondec.Int[int64](d, &v.FeesAmount)
 		case "fees_currency":
@@ -2045,7 +2044,7 @@ func decodeGetPriceById200JSONResponseBody(d *jx.Decoder, v *GetPriceById200JSON
 		case "set_as_default":
 			return 6, jsondec.Bool[bool](d, &v.SetAsDefault)
 		case "updated_at":
-			return 7, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 7, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -2467,7 +2466,7 @@ func decodeInternalTransfer(d *jx.Decoder, v *InternalTransfer) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 0, jsondec.Time(d, &v.CreatedAt)
 		case "error_code":
 			return 1, jsondec.Str[string](d, &v.ErrorCode)
 		case "error_description":
@@ -2489,7 +2488,7 @@ func decodeInternalTransfer(d *jx.Decoder, v *InternalTransfer) error {
 		case "transfer_currency":
 			return 10, jsondec.Str[Currency](d, &v.TransferCurrency)
 		case "updated_at":
-			return 11, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 11, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -2717,9 +2716,9 @@ func decodeLrsQuote(d *jx.Decoder, v *LrsQuote) error {
 		case "bank_code":
 			return 0, jsondec.Str[string](d, &v.BankCode)
 		case "created_at":
-			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 1, jsondec.Time(d, &v.CreatedAt)
 		case "expires_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
+			return 2, jsondec.Time(d, &v.ExpiresAt)
 		case "from":
 			return 3, decodeMoney(d, &v.From)
 		case "fx_rate":
@@ -2747,7 +2746,7 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 		case "category":
 			return 1, jsondec.Str[CreateMerchantRequestCategory](d, &v.Category)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "date_of_birth":
 			return 3, jsondec.Ptr(d, &v.DateOfBirth, jsondec.Unmarshaler[openapi_types.Date])
 		case "entity_type":
@@ -2775,7 +2774,7 @@ func decodeMerchant(d *jx.Decoder, v *Merchant) error {
 		case "sub_category":
 			return 15, jsondec.Str[CreateMerchantRequestSubCategory](d, &v.SubCategory)
 		case "updated_at":
-			return 16, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 16, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3009,7 +3008,7 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 		case "bank_account_details":
 			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -3047,7 +3046,7 @@ func decodeOrderResponse(d *jx.Decoder, v *OrderResponse) error {
 		case "status":
 			return 20, jsondec.Str[OrderResponseStatus](d, &v.Status)
 		case "updated_at":
-			return 21, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 21, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3065,7 +3064,7 @@ func decodeOrders(d *jx.Decoder, v *Orders) error {
 		case "bank_account_details":
 			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -3101,7 +3100,7 @@ func decodeOrders(d *jx.Decoder, v *Orders) error {
 		case "status":
 			return 19, jsondec.Str[OrdersStatus](d, &v.Status)
 		case "updated_at":
-			return 20, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 20, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3169,7 +3168,7 @@ func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
 		case "bank_account_details":
 			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -3207,7 +3206,7 @@ func decodeOrdersWebhookData(d *jx.Decoder, v *OrdersWebhookData) error {
 		case "status":
 			return 20, jsondec.Str[OrdersWebhookDataStatus](d, &v.Status)
 		case "updated_at":
-			return 21, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 21, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3329,7 +3328,7 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 		case "country":
 			return 4, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 5, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 5, jsondec.Time(d, &v.CreatedAt)
 		case "customer_error_description":
 			return 6, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "customer_id":
@@ -3367,7 +3366,7 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 		case "ordered_currency":
 			return 23, jsondec.Str[Currency](d, &v.OrderedCurrency)
 		case "paid_at":
-			return 24, jsondec.Unmarshaler[time.Time](d, &v.PaidAt)
+			return 24, jsondec.Time(d, &v.PaidAt)
 		case "payin_id":
 			return 25, jsondec.Str[string](d, &v.PayinId)
 		case "payin_type":
@@ -3377,7 +3376,7 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 		case "payment_currency":
 			return 28, jsondec.Str[Currency](d, &v.PaymentCurrency)
 		case "payment_date":
-			return 29, jsondec.Unmarshaler[time.Time](d, &v.PaymentDate)
+			return 29, jsondec.Time(d, &v.PaymentDate)
 		case "payment_method":
 			return 30, decodePaymentMethod(d, &v.PaymentMethod)
 		case "product_description":
@@ -3405,7 +3404,7 @@ func decodePayment(d *jx.Decoder, v *Payment) error {
 		case "txn_fee":
 			return 42, decodeMoney(d, &v.TxnFee)
 		case "updated_at":
-			return 43, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 43, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3469,7 +3468,7 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 		case "bank_account_details":
 			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -3477,7 +3476,7 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 		case "document_id":
 			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "expires_at":
-			return 6, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
+			return 6, jsondec.Time(d, &v.ExpiresAt)
 		case "id":
 			return 7, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
@@ -3487,7 +3486,7 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 		case "invoice_number":
 			return 10, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "last_reminder_sent_at":
-			return 11, jsondec.Unmarshaler[time.Time](d, &v.LastReminderSentAt)
+			return 11, jsondec.Time(d, &v.LastReminderSentAt)
 		case "notes":
 			return 12, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
@@ -3511,7 +3510,7 @@ func decodePaymentLink(d *jx.Decoder, v *PaymentLink) error {
 		case "status":
 			return 22, jsondec.Str[PaymentLinkStatus](d, &v.Status)
 		case "updated_at":
-			return 23, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 23, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3537,7 +3536,7 @@ func decodePaymentLinkRequest(d *jx.Decoder, v *PaymentLinkRequest) error {
 		case "document_id":
 			return 4, jsondec.Str[string](d, &v.DocumentId)
 		case "expires_at":
-			return 5, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
+			return 5, jsondec.Time(d, &v.ExpiresAt)
 		case "invoice_amount":
 			return 6, jsondec.Int[int64](d, &v.InvoiceAmount)
 		case "invoice_description":
@@ -3581,7 +3580,7 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 		case "bank_account_details":
 			return 1, decodeBankAccountDetails(d, &v.BankAccountDetails)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -3589,7 +3588,7 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 		case "document_id":
 			return 5, jsondec.Str[string](d, &v.DocumentId)
 		case "expires_at":
-			return 6, jsondec.Unmarshaler[time.Time](d, &v.ExpiresAt)
+			return 6, jsondec.Time(d, &v.ExpiresAt)
 		case "id":
 			return 7, jsondec.Str[string](d, &v.Id)
 		case "invoice_amount":
@@ -3599,7 +3598,7 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 		case "invoice_number":
 			return 10, jsondec.Str[string](d, &v.InvoiceNumber)
 		case "last_reminder_sent_at":
-			return 11, jsondec.Unmarshaler[time.Time](d, &v.LastReminderSentAt)
+			return 11, jsondec.Time(d, &v.LastReminderSentAt)
 		case "notes":
 			return 12, jsondec.Map(d, &v.Notes, jsondec.Str[string])
 		case "notify_customer":
@@ -3625,7 +3624,7 @@ func decodePaymentLinkResponse(d *jx.Decoder, v *PaymentLinkResponse) error {
 		case "status":
 			return 23, jsondec.Str[PaymentLinkResponseStatus](d, &v.Status)
 		case "updated_at":
-			return 24, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 24, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3703,7 +3702,7 @@ func decodePaymentRfi(d *jx.Decoder, v *PaymentRfi) error {
 		case "reason_code_description":
 			return 3, jsondec.Str[string](d, &v.ReasonCodeDescription)
 		case "response_deadline":
-			return 4, jsondec.Unmarshaler[time.Time](d, &v.ResponseDeadline)
+			return 4, jsondec.Time(d, &v.ResponseDeadline)
 		}
 		return -1, nil
 	})
@@ -3729,7 +3728,7 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 		case "country":
 			return 4, jsondec.Str[string](d, &v.Country)
 		case "created_at":
-			return 5, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 5, jsondec.Time(d, &v.CreatedAt)
 		case "customer_error_description":
 			return 6, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "customer_id":
@@ -3767,7 +3766,7 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 		case "ordered_currency":
 			return 23, jsondec.Str[Currency](d, &v.OrderedCurrency)
 		case "paid_at":
-			return 24, jsondec.Unmarshaler[time.Time](d, &v.PaidAt)
+			return 24, jsondec.Time(d, &v.PaidAt)
 		case "payin_id":
 			return 25, jsondec.Str[string](d, &v.PayinId)
 		case "payin_type":
@@ -3777,7 +3776,7 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 		case "payment_currency":
 			return 28, jsondec.Str[Currency](d, &v.PaymentCurrency)
 		case "payment_date":
-			return 29, jsondec.Unmarshaler[time.Time](d, &v.PaymentDate)
+			return 29, jsondec.Time(d, &v.PaymentDate)
 		case "payment_method":
 			return 30, decodePaymentMethod(d, &v.PaymentMethod)
 		case "product_description":
@@ -3807,7 +3806,7 @@ func decodePaymentWebhookData(d *jx.Decoder, v *PaymentWebhookData) error {
 		case "txn_fee":
 			return 43, decodeMoney(d, &v.TxnFee)
 		case "updated_at":
-			return 44, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 44, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -3859,7 +3858,7 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 		case "beneficiary_id":
 			return 0, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "created_at":
-			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 1, jsondec.Time(d, &v.CreatedAt)
 		case "customer_error_description":
 			return 2, jsondec.Str[string](d, &v.CustomerErrorDescription)
 		case "destination_amount":
@@ -3901,7 +3900,7 @@ func decodePayout(d *jx.Decoder, v *Payout) error {
 		case "taxes":
 			return 21, jsondec.Slice(d, &v.Taxes, decodeTaxLine)
 		case "updated_at":
-			return 22, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 22, jsondec.Time(d, &v.UpdatedAt)
 		case "utr":
 			return 23, jsondec.Str[string](d, &v.Utr)
 		}
@@ -3963,7 +3962,7 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 		case "beneficiary_id":
 			return 2, jsondec.Str[string](d, &v.BeneficiaryId)
 		case "created_at":
-			return 3, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 3, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 4, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_error_description":
@@ -4007,7 +4006,7 @@ func decodePayoutWebhookData(d *jx.Decoder, v *PayoutWebhookData) error {
 		case "taxes":
 			return 24, jsondec.Slice(d, &v.Taxes, decodeTaxLine)
 		case "updated_at":
-			return 25, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 25, jsondec.Time(d, &v.UpdatedAt)
 		case "utr":
 			return 26, jsondec.Str[string](d, &v.Utr)
 		}
@@ -4079,7 +4078,7 @@ func decodePrice(d *jx.Decoder, v *Price) error {
 		case "bps":
 			return 0, jsondec.Int[int64](d, &v.Bps)
 		case "created_at":
-			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 1, jsondec.Time(d, &v.CreatedAt)
 		case "fees_amount":
 			return 2, jsondec.Int[int64](d, &v.FeesAmount)
 		case "fees_currency":
@@ -4091,7 +4090,7 @@ func decodePrice(d *jx.Decoder, v *Price) error {
 		case "set_as_default":
 			return 6, jsondec.Bool[bool](d, &v.SetAsDefault)
 		case "updated_at":
-			return 7, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 7, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -4233,7 +4232,7 @@ func decodeRefund(d *jx.Decoder, v *Refund) error {
 		case "balance_used":
 			return 1, decodeMoney(d, &v.BalanceUsed)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "customer_id":
@@ -4257,7 +4256,7 @@ func decodeRefund(d *jx.Decoder, v *Refund) error {
 		case "txn_fee":
 			return 13, decodeMoney(d, &v.TxnFee)
 		case "updated_at":
-			return 14, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 14, jsondec.Time(d, &v.UpdatedAt)
 		case "utr":
 			return 15, jsondec.Str[string](d, &v.Utr)
 		}
@@ -4427,7 +4426,7 @@ func decodeRotateApiKey200JSONResponseBody(d *jx.Decoder, v *RotateApiKey200JSON
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "previous_key_expires_at":
-			return 0, jsondec.Unmarshaler[time.Time](d, &v.PreviousKeyExpiresAt)
+			return 0, jsondec.Time(d, &v.PreviousKeyExpiresAt)
 		case "secret_key":
 			return 1, jsondec.Str[string](d, &v.SecretKey)
 		}
@@ -4477,7 +4476,7 @@ func decodeSettlement(d *jx.Decoder, v *Settlement) error {
 		case "amount":
 			return 0, jsondec.Int[int64](d, &v.Amount)
 		case "created_at":
-			return 1, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 1, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 2, jsondec.Str[Currency](d, &v.Currency)
 		case "fees":
@@ -4489,7 +4488,7 @@ func decodeSettlement(d *jx.Decoder, v *Settlement) error {
 		case "status":
 			return 6, jsondec.Str[SettlementStatus](d, &v.Status)
 		case "updated_at":
-			return 7, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 7, jsondec.Time(d, &v.UpdatedAt)
 		case "utr":
 			return 8, jsondec.Str[string](d, &v.Utr)
 		}
@@ -4653,7 +4652,7 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 	return jsondec.Object(d, v, func(d *jx.Decoder, k []byte) (int, error) {
 		switch string(k) {
 		case "created_at":
-			return 0, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 0, jsondec.Time(d, &v.CreatedAt)
 		case "credit":
 			return 1, decodeMoney(d, &v.Credit)
 		case "debit":
@@ -4663,7 +4662,7 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 		case "id":
 			return 4, jsondec.Str[string](d, &v.Id)
 		case "processed_at":
-			return 5, jsondec.Unmarshaler[time.Time](d, &v.ProcessedAt)
+			return 5, jsondec.Time(d, &v.ProcessedAt)
 		case "settled_amount":
 			return 6, decodeMoney(d, &v.SettledAmount)
 		case "source_id":
@@ -4671,7 +4670,7 @@ func decodeTransaction(d *jx.Decoder, v *Transaction) error {
 		case "source_type":
 			return 8, jsondec.Str[string](d, &v.SourceType)
 		case "updated_at":
-			return 9, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 9, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})
@@ -4953,7 +4952,7 @@ func decodeVirtualAccount(d *jx.Decoder, v *VirtualAccount) error {
 		case "account_number":
 			return 1, jsondec.Str[string](d, &v.AccountNumber)
 		case "created_at":
-			return 2, jsondec.Unmarshaler[time.Time](d, &v.CreatedAt)
+			return 2, jsondec.Time(d, &v.CreatedAt)
 		case "currency":
 			return 3, jsondec.Str[Currency](d, &v.Currency)
 		case "name":
@@ -4961,7 +4960,7 @@ func decodeVirtualAccount(d *jx.Decoder, v *VirtualAccount) error {
 		case "status":
 			return 5, jsondec.Str[VirtualAccountStatus](d, &v.Status)
 		case "updated_at":
-			return 6, jsondec.Unmarshaler[time.Time](d, &v.UpdatedAt)
+			return 6, jsondec.Time(d, &v.UpdatedAt)
 		}
 		return -1, nil
 	})

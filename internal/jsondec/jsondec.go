@@ -8,9 +8,11 @@
 // Glomo answer can tell them apart: unknown members are skipped, null
 // leaves a value untouched and sets a pointer, slice or map to nil, an
 // integer field refuses a fraction or exponent, and a type with its own
-// UnmarshalJSON (unions, dates) gets the raw bytes. One difference is
+// UnmarshalJSON (unions, dates) gets the raw bytes. Two differences are
 // deliberate: member names match exactly (Glomo's are snake_case), not
-// case-insensitively.
+// case-insensitively; and a timestamp is read from the string's value, so
+// one spelt with a JSON escape ("\u005a" for Z) is accepted where
+// time.Time's own UnmarshalJSON refuses it.
 package jsondec
 
 import (
@@ -20,6 +22,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"time"
 	"unsafe"
 
 	"github.com/go-faster/jx"
@@ -103,6 +106,13 @@ func Str[T ~string](d *jx.Decoder, p *T) error {
 // value out of T's range.
 func Int[T ~int | ~int8 | ~int16 | ~int32 | ~int64](d *jx.Decoder, p *T) error {
 	return scalar(d, p, jx.Number, func(d *jx.Decoder) (T, error) {
+		if unsafe.Sizeof(T(0)) == 8 {
+			n, err := d.Int64()
+			if err != nil {
+				return 0, typeError[T]("number")
+			}
+			return T(n), nil
+		}
 		raw, err := d.Raw()
 		if err != nil {
 			return 0, err
@@ -135,6 +145,19 @@ func Bool[T ~bool](d *jx.Decoder, p *T) error {
 	return scalar(d, p, jx.Bool, func(d *jx.Decoder) (T, error) {
 		b, err := d.Bool()
 		return T(b), err
+	})
+}
+
+// Time decodes an RFC 3339 timestamp as time.Time's UnmarshalJSON does,
+// from the string's bytes in place (no copy, no second scan of the value).
+func Time(d *jx.Decoder, p *time.Time) error {
+	return scalar(d, p, jx.String, func(d *jx.Decoder) (time.Time, error) {
+		b, err := d.StrBytes()
+		if err != nil {
+			return time.Time{}, err
+		}
+		var t time.Time
+		return t, t.UnmarshalText(b)
 	})
 }
 

@@ -2,7 +2,9 @@ package jsondec_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/go-faster/jx"
 	"github.com/stretchr/testify/assert"
@@ -17,19 +19,47 @@ import (
 
 type amount int32
 
+var intInputs = []string{`0`, `-29900`, `2147483647`, `2147483648`, `9223372036854775807`, `9223372036854775808`,
+	`-9223372036854775809`, `1.0`, `1e3`, `1E3`, `"12"`, `true`, `null`, `-0`, `012`, `-`, `1.`, `+1`, ` 12 `, `[1]`}
+
 func TestIntMatchesEncodingJSON(t *testing.T) {
-	for _, in := range []string{`0`, `-29900`, `2147483647`, `2147483648`, `1.0`, `1e3`, `"12"`, `true`, `null`, `-0`} {
-		var want, got amount = 7, 7
+	checkInts[amount](t)
+	checkInts[int64](t)
+}
+
+func checkInts[T int64 | amount](t *testing.T) {
+	for _, in := range intInputs {
+		var want, got T = 7, 7
 		wantErr := json.Unmarshal([]byte(in), &want)
-		gotErr := jsondec.Unmarshal([]byte(in), &got, jsondec.Int[amount])
-		assert.Equal(t, wantErr != nil, gotErr != nil, "%s: encoding/json %v, generated %v", in, wantErr, gotErr)
+		gotErr := jsondec.Unmarshal([]byte(in), &got, jsondec.Int[T])
+		assert.Equal(t, wantErr != nil, gotErr != nil, "%T %s: encoding/json %v, generated %v", got, in, wantErr, gotErr)
 		if wantErr == nil {
 			assert.Equal(t, want, got, in)
-		} else {
-			var te *json.UnmarshalTypeError
-			assert.ErrorAs(t, gotErr, &te, in)
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(wantErr, &te) {
+			assert.ErrorAs(t, gotErr, &te, "%T %s", got, in)
 		}
 	}
+}
+
+func TestTimeMatchesEncodingJSON(t *testing.T) {
+	for _, in := range []string{`"2026-12-06T03:04:05Z"`, `"2026-12-06T03:04:05.123456+05:30"`, `"2026-12-06"`,
+		`"2026-12-06 03:04:05Z"`, `"2026-13-06T03:04:05Z"`, `null`, `12`, `""`} {
+		want, got := time.Unix(7, 0), time.Unix(7, 0)
+		wantErr := json.Unmarshal([]byte(in), &want)
+		gotErr := jsondec.Unmarshal([]byte(in), &got, jsondec.Time)
+		assert.Equal(t, wantErr != nil, gotErr != nil, "%s: encoding/json %v, generated %v", in, wantErr, gotErr)
+		if wantErr == nil {
+			assert.True(t, want.Equal(got), in)
+		}
+	}
+	// One deliberate difference: time.Time's UnmarshalJSON reads the quoted
+	// bytes without unescaping them, so it refuses a timestamp spelt with an
+	// escape; the string's value is what counts here.
+	var got time.Time
+	require.NoError(t, jsondec.Unmarshal([]byte(`"2026-12-06T03:04:05\u005a"`), &got, jsondec.Time))
+	assert.Equal(t, time.Date(2026, 12, 6, 3, 4, 5, 0, time.UTC), got)
 }
 
 func TestInt64KeepsEveryDigit(t *testing.T) {

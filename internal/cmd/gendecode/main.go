@@ -205,6 +205,9 @@ func (g *gen) callFor(t types.Type, target string) (string, error) {
 func (g *gen) funcFor(t types.Type) (string, error) {
 	ts := g.typeString(t)
 	if named, ok := t.(*types.Named); ok {
+		if obj := named.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == "time" && obj.Name() == "Time" {
+			return "jsondec.Time", nil
+		}
 		if hasUnmarshalJSON(named) {
 			return "jsondec.Unmarshaler[" + ts + "]", nil
 		}
