@@ -91,6 +91,8 @@ func WithMiddleware(mw ...Middleware) Option {
 // WithResponseInto stores in *dst the answer that ended the call (see
 // Response) whatever the outcome: on success, on an *APIError, on a
 // *DecodeError, and with StatusCode 0 after a transport error. Call option.
+// Given to an ...Iter method it applies to every page's call, so *dst
+// ends holding the last page's answer.
 func WithResponseInto(dst *Response) Option {
 	return callOption("ResponseInto", func(o *callOptions) error {
 		if dst == nil {
