@@ -22,6 +22,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -34,17 +35,21 @@ type Func[T any] func(d *jx.Decoder, p *T) error
 // Unmarshal decodes b into v with f and refuses anything after the value
 // but whitespace, as json.Unmarshal does.
 func Unmarshal[T any](b []byte, v *T, f Func[T]) error {
-	d := jx.GetDecoder()
-	defer jx.PutDecoder(d)
+	d := decoders.Get().(*jx.Decoder)
 	d.ResetBytes(b)
-	if err := f(d, v); err != nil {
-		return err
+	err := f(d, v)
+	if err == nil && d.Skip() != io.EOF {
+		err = errors.New("json: invalid character after top-level value")
 	}
-	if err := d.Skip(); err != io.EOF {
-		return errors.New("json: invalid character after top-level value")
-	}
-	return nil
+	d.ResetBytes(nil)
+	decoders.Put(d)
+	return err
 }
+
+// decoders is this package's own pool: jx.PutDecoder keeps the last input
+// as the decoder's buffer (a whole response body, held until the pool is
+// cleared), and emptying it first makes jx allocate a new one.
+var decoders = sync.Pool{New: func() any { return new(jx.Decoder) }}
 
 // Null consumes a null and reports whether there was one.
 func Null(d *jx.Decoder) (bool, error) {

@@ -3,8 +3,11 @@ package jsondec_test
 import (
 	"encoding/json"
 	"errors"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/go-faster/jx"
 	"github.com/stretchr/testify/assert"
@@ -175,4 +178,18 @@ func TestRepeatedNamesAreRefusedWhereDecoded(t *testing.T) {
 	var open any
 	assert.ErrorIs(t, jsondec.Unmarshal([]byte(`[{"k":{"a":1,"a":1}}]`), &open, jsondec.Std[any]), jsondec.ErrDuplicateName)
 	require.NoError(t, jsondec.Unmarshal([]byte(`[{"k":{"a":1,"b":1}},{"k":2}]`), &open, jsondec.Std[any]))
+}
+
+// A decode keeps no reference to the body it read: the decoder pool must
+// not hold a response (up to the client's 10 MiB limit) until the pool is
+// cleared. One GC frees it (jx.PutDecoder would keep it as the pooled
+// decoder's buffer through the pool's victim cache).
+func TestBodyNotRetainedAfterDecode(t *testing.T) {
+	body := []byte(`{"x":1,"y":2}` + strings.Repeat(" ", 1<<20))
+	var p point
+	require.NoError(t, jsondec.Unmarshal(body, &p, decodePoint))
+	w := weak.Make(&body[0])
+	body = nil
+	runtime.GC()
+	assert.Nil(t, w.Value(), "the body is still referenced after the decode")
 }
