@@ -59,7 +59,9 @@ func skipSpace[S ~string | ~[]byte](data S, i int) int {
 	return i
 }
 
-// skipString returns the offset after the string starting at data[i] ('"').
+// skipString returns the offset after the string starting at data[i] ('"'),
+// at most len(data): a body cut inside an escape (an error body past
+// maxErrorBody) ends there.
 func skipString[S ~string | ~[]byte](data S, i int) int {
 	for i++; i < len(data); i++ {
 		switch data[i] {
@@ -69,5 +71,5 @@ func skipString[S ~string | ~[]byte](data S, i int) int {
 			return i + 1
 		}
 	}
-	return i
+	return min(i, len(data))
 }

@@ -129,7 +129,7 @@ func secretMemberValue(text string, i int) int {
 	if !escaped && end-i >= 2 {
 		name = text[i+1 : end-1]
 	}
-	if end > len(text) || end-i < 3 || !secretName(name) {
+	if end-i < 3 || !secretName(name) {
 		return 0
 	}
 	j := skipSpace(text, end)
