@@ -4,7 +4,7 @@ SPEC    ?=
 PKGS    := ./...
 
 .PHONY: help demo test test-short vet fmt-check generate check-generated update-spec build mock lint bench soak fuzz cover \
-	test-scripts vuln api-compat api-compat-test release-check mutate
+	test-scripts vuln api-compat api-compat-test release-check mutate thin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,9 @@ build: ## build every package and the binaries
 bench: ## benchmarks in bench/ (own module): floor, raw, wrapper, ogen; writes bench/results/ (~9 min)
 	cd bench && ./run.sh
 
+thin: ## issue 10's "Done when" figures in one run, as a markdown table for docs/benchmarks.md (~20 s on a warm build cache; THIN_PAIRS=0 skips the pair benchmarks; may fetch modules, so not in test)
+	./scripts/thin.sh
+
 soak: ## the long reliability runs (100 x 1,000 concurrent calls, 1,000 payouts with faults)
 	$(GO) test -race -count=1 -tags soak ./...
 
@@ -74,9 +77,10 @@ api-compat: ## BASE=<ref>: apidiff of every public package, BASE vs the working 
 api-compat-test: ## prove the gate: removing a field is refused without a Breaking entry and accepted with one (~3 min)
 	./scripts/api-compat_test.sh --e2e
 
-test-scripts: ## the fast tests of scripts/ (release check, Breaking-entry matching)
+test-scripts: ## the fast tests of scripts/ (release check, Breaking-entry matching, thin's offline part)
 	./scripts/release-check_test.sh
 	./scripts/api-compat_test.sh
+	./scripts/thin.sh --self-check >/dev/null
 
 release-check: ## TAG=vX.Y.Z: refuse a tag that differs from wrapper.Version or has no CHANGELOG.md section
 	@test -n "$(TAG)" || { echo "usage: make release-check TAG=vX.Y.Z"; exit 2; }
