@@ -79,11 +79,11 @@ func (r *request) attempt(orig *http.Request, attempt int) result {
 // redirect a custom doer followed).
 func (r *request) checkRedirect(sent *http.Request, resp *http.Response) error {
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return &RedirectError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Location: resp.Header.Get("Location")}
+		return &RedirectError{Method: r.op.method, Path: r.path, StatusCode: resp.StatusCode, Location: resp.Header.Get("Location")}
 	}
 	if got := resp.Request; got != nil && got != sent && got.URL != nil &&
 		(got.URL.Host != sent.URL.Host || got.URL.Path != sent.URL.Path || got.URL.Scheme != sent.URL.Scheme) {
-		return &RedirectError{Method: r.method, Path: r.path, StatusCode: resp.StatusCode, Location: got.URL.Redacted(), Followed: true}
+		return &RedirectError{Method: r.op.method, Path: r.path, StatusCode: resp.StatusCode, Location: got.URL.Redacted(), Followed: true}
 	}
 	return nil
 }
@@ -92,7 +92,7 @@ func (r *request) checkRedirect(sent *http.Request, resp *http.Response) error {
 // fails the call.
 func (r *request) validate(res result) {
 	defer func() { _ = recover() }()
-	r.c.cfg.validator.ValidateResponse(r.op.id, r.method, strings.TrimPrefix(r.path, r.c.cfg.basePath), res.status, res.header, res.body)
+	r.c.cfg.validator.ValidateResponse(r.op.id, r.op.method, strings.TrimPrefix(r.path, r.c.cfg.basePath), res.status, res.header, res.body)
 }
 
 // sentTrace records, through httptrace, whether a request got a connection
@@ -110,7 +110,7 @@ func (r *request) logAttempt(attempt int, start time.Time, res result) {
 	cfg := r.c.cfg
 	attrs := make([]slog.Attr, 0, 10)
 	attrs = append(attrs,
-		slog.String("method", r.method), slog.String("path", r.path),
+		slog.String("method", r.op.method), slog.String("path", r.path),
 		slog.Int("attempt", attempt+1), slog.Duration("duration", time.Since(start)),
 	)
 	if r.op.id != "" {
@@ -168,5 +168,5 @@ func (r *request) readBody(resp *http.Response) ([]byte, error) {
 }
 
 func (r *request) tooLarge(status int) error {
-	return &ResponseTooLargeError{Method: r.method, Path: r.path, StatusCode: status, Limit: r.c.cfg.maxBody, RequestID: r.requestID}
+	return &ResponseTooLargeError{Method: r.op.method, Path: r.path, StatusCode: status, Limit: r.c.cfg.maxBody, RequestID: r.requestID}
 }

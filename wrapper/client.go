@@ -149,10 +149,8 @@ func (c Client) String() string {
 	return fmt.Sprintf("wrapper.Client{BaseURL: %q, APIKey: %s, MaxRetries: %d}", c.cfg.baseURL, redacted, c.cfg.call.maxRetries)
 }
 
-// GoString is String, so %#v redacts too.
-func (c Client) GoString() string { return c.String() }
-
-// Format makes every verb (%v, %+v, %#v, %s, %q, %x, %t...) print String.
+// Format makes every verb (%v, %+v, %#v, %s, %q, %x, %t...) print String;
+// fmt consults it before GoString, so %#v needs nothing more.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue keeps the key out of slog output.
@@ -230,8 +228,9 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
-// Format keeps the key out of any print of the configuration; it is the
-// client's String, so the key is printed nowhere.
+// Format keeps the key out of any print of the configuration: a bad verb
+// (%s of the creds pointer) makes fmt print the pointed-to struct, key
+// included, so the pointer alone is not enough.
 func (cfg config) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprintf(f, "wrapper.config{BaseURL: %q, APIKey: %s}", cfg.baseURL, redacted)
 }

@@ -1,10 +1,15 @@
 package wrapper
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 )
+
+// jsonSpace is JSON's insignificant whitespace.
+const jsonSpace = " \t\n\r"
 
 // errNullBody is the Err of a *DecodeError for a 2xx body of null, which
 // json.Unmarshal would accept as a zero object and no error. (A repeated
@@ -17,10 +22,11 @@ var errNullBody = errors.New("body is null")
 // status, another content type, null, a repeated key, a body that does not
 // fit T — is a *DecodeError keeping the raw body.
 func decode[T any](r *request, res result) (*T, error) {
-	if !slices.Contains(r.op.success, res.status) || !isJSON(res.header.Get("Content-Type")) {
+	ct := strings.ToLower(res.header.Get("Content-Type"))
+	if !slices.Contains(r.op.success, res.status) || !strings.Contains(ct, "json") {
 		return nil, r.decodeError(res, nil)
 	}
-	if i := skipSpace(res.body, 0); i+4 <= len(res.body) && string(res.body[i:i+4]) == "null" {
+	if bytes.HasPrefix(bytes.TrimLeft(res.body, jsonSpace), []byte("null")) {
 		return nil, r.decodeError(res, errNullBody)
 	}
 	var out T
@@ -41,35 +47,6 @@ func unmarshal(body []byte, v any) error {
 }
 
 func (r *request) decodeError(res result, err error) *DecodeError {
-	return &DecodeError{Method: r.method, Path: r.path, StatusCode: res.status, ContentType: res.header.Get("Content-Type"),
+	return &DecodeError{Method: r.op.method, Path: r.path, StatusCode: res.status, ContentType: res.header.Get("Content-Type"),
 		Body: res.body, RequestID: r.requestID, Err: err}
-}
-
-// skipSpace and skipString serve the null check above and redact.go's
-// scan of error bodies.
-func skipSpace[S ~string | ~[]byte](data S, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the offset after the string starting at data[i] ('"'),
-// at most len(data): a body cut inside an escape (an error body past
-// maxErrorBody) ends there.
-func skipString[S ~string | ~[]byte](data S, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return min(i, len(data))
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +49,6 @@ type request struct {
 	requestID  string
 	explicitID bool
 	canRetry   bool
-	method     string
 	path       string // URL path, for errors and logs
 	// attempts is how many attempts were made, for Response.
 	attempts int
@@ -60,12 +60,20 @@ func (c *Client) begin(ctx context.Context, op *operation, opts []Option) (*requ
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r := &request{c: c, op: op, ctx: ctx, method: op.method}
-	// The client's headers and hooks stay the client's (setHeaders, run and
-	// limiter read both); the call's start empty.
+	r := &request{c: c, op: op, ctx: ctx}
+	// The client's headers stay the client's (setHeaders reads both); the
+	// call's start empty, and its hooks are joined to the client's below.
 	r.opts = callOptions{maxRetries: c.cfg.call.maxRetries, timeout: c.cfg.call.timeout}
 	if err := (&settings{call: &r.opts}).apply(opts); err != nil {
 		return nil, err
+	}
+	if h := r.opts.hooks; h != nil { // the call's middlewares run inside the client's
+		h.middleware = append(slices.Clip(c.cfg.call.hooks.middleware), h.middleware...)
+		if h.limiter == nil {
+			h.limiter = c.cfg.call.hooks.limiter
+		}
+	} else {
+		r.opts.hooks = c.cfg.call.hooks
 	}
 	if r.opts.timeout > 0 {
 		r.ctx, r.cancel = context.WithTimeout(ctx, r.opts.timeout)
@@ -131,13 +139,13 @@ func (r *request) do(req *http.Request) (result, error) {
 			b, err := io.ReadAll(req.Body)
 			if err != nil {
 				_ = req.Body.Close()
-				return result{}, fmt.Errorf("glomo: %s %s: read request body: %w", r.method, r.path, err)
+				return result{}, fmt.Errorf("glomo: %s %s: read request body: %w", r.op.method, r.path, err)
 			}
 			r.body = b
 		}
 		_ = req.Body.Close()
 	}
-	r.canRetry = isSafeMethod(r.method) || r.requestID != ""
+	r.canRetry = isSafeMethod(r.op.method) || r.requestID != ""
 	r.setHeaders(req.Header)
 	var (
 		res  result // the previous attempt's
@@ -168,11 +176,11 @@ func (r *request) do(req *http.Request) (result, error) {
 			delay = cfg.retry.backoff(attempt+1, cfg.jitter)
 		}
 		cfg.logger.LogAttrs(r.ctx, slog.LevelDebug, "glomo retry",
-			slog.String("method", r.method), slog.String("path", r.path),
+			slog.String("method", r.op.method), slog.String("path", r.path),
 			slog.Int("attempt", attempt+1), slog.String("reason", reason),
 			slog.Duration("delay", delay), slog.Bool("retry_after", fromHeader))
 		if err := cfg.sleep(r.ctx, delay); err != nil {
-			return res, r.lostCreate(fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", r.method, r.path, err, final))
+			return res, r.lostCreate(fmt.Errorf("glomo: %s %s: %w while waiting to retry after: %w", r.op.method, r.path, err, final))
 		}
 	}
 }
@@ -200,20 +208,21 @@ func (r *request) setHeaders(h http.Header) {
 // "already exists" to our own request_id, the original object instead.
 func (r *request) classify(res result, attempt int) (orig *result, retry bool, reason string, final error) {
 	if res.err != nil {
-		final = r.wrap(res.err)
+		// errors.Is still sees context.DeadlineExceeded and friends.
+		final = fmt.Errorf("glomo: %s %s: %w", r.op.method, r.path, res.err)
 		switch {
 		case errors.Is(res.err, ErrResponseTooLarge), errors.Is(res.err, ErrRedirect):
 			return nil, false, "", res.err
 		case notSendable(res.err):
-			return nil, false, "", fmt.Errorf("glomo: %s %s: %w: %w", r.method, r.path, ErrNotSent, res.err)
+			return nil, false, "", fmt.Errorf("glomo: %s %s: %w: %w", r.op.method, r.path, ErrNotSent, res.err)
 		case !r.canRetry && res.sent:
-			return nil, false, "", &OutcomeUnknownError{Method: r.method, Path: r.path, Err: final}
+			return nil, false, "", &OutcomeUnknownError{Method: r.op.method, Path: r.path, Err: final}
 		case r.ctx.Err() != nil: // the caller's context ended; nothing to retry
 			return nil, false, "", final
 		}
 		return nil, retryableTransport(res.err), "transport error", final
 	}
-	apiErr := newAPIError(res.status, r.method, r.path, r.requestID, res.body, r.c.cfg.creds.key)
+	apiErr := newAPIError(res.status, r.op.method, r.path, r.requestID, res.body, r.c.cfg.creds.key)
 	apiErr.Retryable = retryableStatus(res.status, apiErr)
 	if (attempt > 0 || r.explicitID) && r.op.idempotent && r.requestID != "" && isDuplicate(res.status, apiErr) {
 		if o, ok := r.resolveDuplicate(apiErr); ok {
@@ -226,7 +235,7 @@ func (r *request) classify(res result, attempt int) (orig *result, retry bool, r
 	case !r.canRetry && res.status == http.StatusTooManyRequests:
 		return nil, true, "status 429", apiErr // a 429 was refused, not acted on
 	case !r.canRetry && res.status >= 500:
-		return nil, false, "", &OutcomeUnknownError{Method: r.method, Path: r.path, Err: apiErr}
+		return nil, false, "", &OutcomeUnknownError{Method: r.op.method, Path: r.path, Err: apiErr}
 	case !r.canRetry:
 		return nil, false, "", apiErr
 	}
@@ -239,7 +248,7 @@ func (r *request) classify(res result, attempt int) (orig *result, retry bool, r
 // *OutcomeUnknownError holding the request_id, to repeat the create with
 // WithRequestID (which then returns the original) or look it up.
 func (r *request) lostCreate(err error) error {
-	if isSafeMethod(r.method) || r.requestID == "" {
+	if isSafeMethod(r.op.method) || r.requestID == "" {
 		return err
 	}
 	var apiErr *APIError
@@ -249,17 +258,7 @@ func (r *request) lostCreate(err error) error {
 	if errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrRedirect) || errors.Is(err, ErrNotSent) || errors.Is(err, ErrResponseTooLarge) {
 		return err
 	}
-	return &OutcomeUnknownError{Method: r.method, Path: r.path, RequestID: r.requestID, Err: err}
-}
-
-// wrap gives a transport error the call's method and path; errors.Is still
-// sees context.DeadlineExceeded and friends through it.
-func (r *request) wrap(err error) error {
-	return fmt.Errorf("glomo: %s %s: %w", r.method, r.path, err)
-}
-
-func isJSON(ct string) bool {
-	return strings.Contains(strings.ToLower(ct), "json")
+	return &OutcomeUnknownError{Method: r.op.method, Path: r.path, RequestID: r.requestID, Err: err}
 }
 
 func isSafeMethod(m string) bool {

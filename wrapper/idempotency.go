@@ -76,7 +76,7 @@ func (r *request) resolveDuplicate(dupErr *APIError) (res result, ok bool) {
 	if err != nil {
 		return result{}, false
 	}
-	lr := &request{c: r.c, op: lookup, ctx: r.ctx, opts: r.opts, method: http.MethodGet}
+	lr := &request{c: r.c, op: lookup, ctx: r.ctx, opts: r.opts}
 	lr.opts.captureID = nil
 	page, err := lr.do(get)
 	log := r.c.cfg.logger
@@ -90,7 +90,7 @@ func (r *request) resolveDuplicate(dupErr *APIError) (res result, ok bool) {
 		return result{}, false
 	}
 	log.LogAttrs(r.ctx, slog.LevelDebug, "glomo duplicate resolved",
-		slog.String("method", r.method), slog.String("path", r.path),
+		slog.String("method", r.op.method), slog.String("path", r.path),
 		slog.String("request_id", r.requestID), slog.Int("duplicate_status", dupErr.StatusCode))
 	return result{status: r.op.success[0], header: http.Header{"Content-Type": {"application/json"}}, body: item}, true
 }

@@ -133,22 +133,13 @@ var errNextSkipped = errors.New("glomo: middleware returned without calling next
 // the two things that need run's closures; without them a call allocates
 // nothing for hooks.
 func (r *request) hooked() bool {
-	h := r.opts.hooks
-	return len(r.c.cfg.call.hooks.middleware) > 0 || (h != nil && (len(h.middleware) > 0 || h.into != nil))
-}
-
-// limiter is the call's limiter, else the client's (nil: none).
-func (r *request) limiter() Limiter {
-	if h := r.opts.hooks; h != nil && h.limiter != nil {
-		return h.limiter
-	}
-	return r.c.cfg.call.hooks.limiter
+	return len(r.opts.hooks.middleware) > 0 || r.opts.hooks.into != nil
 }
 
 // wait consults the limiter before attempt number attempt (0-based);
 // prev is the error of the attempt before it.
 func (r *request) wait(attempt int, prev error) error {
-	l := r.limiter()
+	l := r.opts.hooks.limiter
 	if l == nil {
 		return nil
 	}
@@ -157,9 +148,9 @@ func (r *request) wait(attempt int, prev error) error {
 	case err == nil:
 		return nil
 	case attempt == 0:
-		return fmt.Errorf("glomo: %s %s: %w: rate limiter: %w", r.method, r.path, ErrNotSent, err)
+		return fmt.Errorf("glomo: %s %s: %w: rate limiter: %w", r.op.method, r.path, ErrNotSent, err)
 	}
-	return r.lostCreate(fmt.Errorf("glomo: %s %s: rate limiter: %w while waiting to retry after: %w", r.method, r.path, err, prev))
+	return r.lostCreate(fmt.Errorf("glomo: %s %s: rate limiter: %w while waiting to retry after: %w", r.op.method, r.path, err, prev))
 }
 
 // run is a call under its middlewares: next runs the attempt loop and then
@@ -193,21 +184,15 @@ func (r *request) run(req *http.Request, finish func(result) error) (result, err
 		}
 		return r.response(res), inner
 	})
-	call := Call{OperationID: r.op.id, Method: r.method, Path: r.op.path, RequestID: r.requestID}
-	h := next
-	var callMW []Middleware
-	if r.opts.hooks != nil {
-		callMW = r.opts.hooks.middleware
-	}
-	for _, mws := range [][]Middleware{callMW, r.c.cfg.call.hooks.middleware} { // innermost first
-		for i := len(mws) - 1; i >= 0; i-- {
-			mw, inside := mws[i], h
-			h = func(ctx context.Context) (*Response, error) { return mw(ctx, call, inside) }
-		}
+	call := Call{OperationID: r.op.id, Method: r.op.method, Path: r.op.path, RequestID: r.requestID}
+	h, mws := next, r.opts.hooks.middleware
+	for i := len(mws) - 1; i >= 0; i-- { // the first is outermost
+		mw, inside := mws[i], h
+		h = func(ctx context.Context) (*Response, error) { return mw(ctx, call, inside) }
 	}
 	_, err := h(r.ctx)
-	if h := r.opts.hooks; h != nil && h.into != nil {
-		*h.into = *r.response(res)
+	if into := r.opts.hooks.into; into != nil {
+		*into = *r.response(res)
 	}
 	switch {
 	case err != nil:

@@ -19,7 +19,7 @@ import (
 )
 
 // notOperations are the hand-written methods of *Client.
-var notOperations = map[string]bool{"API": true, "BaseURL": true, "String": true, "GoString": true, "Format": true, "LogValue": true}
+var notOperations = map[string]bool{"API": true, "BaseURL": true, "String": true, "Format": true, "LogValue": true}
 
 // callAll calls every generated operation method with zero arguments.
 func callAll(t *testing.T, c *Client, each func(name string, out []reflect.Value)) int {

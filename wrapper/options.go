@@ -46,14 +46,16 @@ type callOptions struct {
 	timeout    time.Duration
 	maxRetries int
 	captureID  *string
-	// hooks is nil unless the call has a middleware, a limiter or a
-	// response capture, so that calls without them carry no room for them.
+	// hooks: the client's (never nil); a call that sets any gets its own,
+	// joined to the client's in begin, so calls without them share the
+	// client's and allocate nothing.
 	hooks *callHooks
 }
 
-// callHooks are the hooks (middleware.go): the client's, or a call's.
+// callHooks are the hooks (middleware.go): the client's, or a call's
+// joined to them.
 type callHooks struct {
-	middleware []Middleware // a call's run inside the client's
+	middleware []Middleware // the first is outermost; the client's come first
 	limiter    Limiter      // a call's replaces the client's
 	into       *Response    // a call's only
 }

@@ -17,13 +17,11 @@ type secret string
 // String implements fmt.Stringer.
 func (secret) String() string { return redacted }
 
-// GoString implements fmt.GoStringer.
-func (secret) GoString() string { return redacted }
-
 // LogValue implements slog.LogValuer.
 func (secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// Format implements fmt.Formatter, so %s, %v, %+v, %#v, %q and %x all redact.
+// Format implements fmt.Formatter, so %s, %v, %+v, %#v, %q and %x all
+// redact (fmt asks a Formatter before a GoStringer).
 func (secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // MarshalText keeps the key out of JSON and text encodings.
@@ -132,15 +130,30 @@ func secretMemberValue(text string, i int) int {
 	if end-i < 3 || !secretName(name) {
 		return 0
 	}
-	j := skipSpace(text, end)
-	if j >= len(text) || text[j] != ':' {
+	rest := strings.TrimLeft(text[end:], jsonSpace)
+	if !strings.HasPrefix(rest, ":") {
 		return 0
 	}
-	j = skipSpace(text, j+1)
-	if j >= len(text) || text[j] != '"' {
+	rest = strings.TrimLeft(rest[1:], jsonSpace)
+	if !strings.HasPrefix(rest, `"`) {
 		return 0
 	}
-	return j
+	return len(text) - len(rest)
+}
+
+// skipString returns the offset after the JSON string starting at text[i]
+// ('"'), at most len(text): an error body cut at maxErrorBody may end inside
+// an escape.
+func skipString(text string, i int) int {
+	for i++; i < len(text); i++ {
+		switch text[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return min(i, len(text))
 }
 
 // bearerToken: at text[i] starts "bearer" and blanks; it returns the offset

@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -63,13 +64,12 @@ func (p RetryPolicy) retryAfter(h http.Header, now time.Time) (time.Duration, bo
 		return 0, false
 	}
 	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || allDigits(v) {
-		// ifs, not a switch: mutation testing cannot see case
+	// delay-seconds is digits only: ParseUint refuses a sign, and its range
+	// error is a delay beyond any cap.
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// An if, not a switch: mutation testing cannot see case
 		// expressions as covered (Go's coverage blocks leave them out).
-		if secs < 0 {
-			return 0, false
-		}
-		if err != nil || secs > int64(p.MaxRetryAfter/time.Second) {
+		if err != nil || secs > uint64(p.MaxRetryAfter/time.Second) {
 			return p.MaxRetryAfter, true // beyond the cap (or beyond int64)
 		}
 		d = time.Duration(secs) * time.Second
@@ -107,14 +107,4 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// allDigits: a delay-seconds value, however large.
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -118,6 +118,7 @@ func TestRetryAfter(t *testing.T) {
 		{"capped date", now.Add(time.Hour).Format(http.TimeFormat), 30 * time.Second},
 		{"garbage falls back to backoff", "soon", 500 * time.Millisecond},
 		{"negative falls back to backoff", "-1", 500 * time.Millisecond},
+		{"a sign is not delay-seconds (RFC 9110: digits only)", "+5", 500 * time.Millisecond},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
