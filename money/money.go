@@ -25,6 +25,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/bojanz/currency"
+
+	"github.com/glomo-go/glomo-go/internal/quote"
 )
 
 // Sentinel errors, wrapped by *[Error]; test for them with errors.Is.
@@ -60,35 +62,19 @@ type Error struct {
 
 // Error puts the input, the currency and the reason in one line, so the
 // message alone tells a user what to fix. Input and currency are quoted up
-// to [maxQuoted] bytes each, so that an error about a huge input stays one
+// to 32 bytes each (quote.Short), so that an error about a huge input stays one
 // short log line.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Op == "parse" {
-		fmt.Fprintf(&b, "money: parsing %s as %s: %v", quoteShort(e.Input), quoteShort(e.Currency), e.Err)
+		fmt.Fprintf(&b, "money: parsing %s as %s: %v", quote.Short(e.Input), quote.Short(e.Currency), e.Err)
 	} else {
-		fmt.Fprintf(&b, "money: %s: currency %s: %v", e.Op, quoteShort(e.Currency), e.Err)
+		fmt.Fprintf(&b, "money: %s: currency %s: %v", e.Op, quote.Short(e.Currency), e.Err)
 	}
 	if e.Detail != "" {
 		fmt.Fprintf(&b, " (%s)", e.Detail)
 	}
 	return b.String()
-}
-
-// maxQuoted is how many bytes of an input an error message quotes.
-const maxQuoted = 32
-
-// quoteShort quotes s, or its first maxQuoted bytes (cut on a rune
-// boundary) followed by its length when it is longer.
-func quoteShort(s string) string {
-	if len(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // Unwrap returns the sentinel error, for errors.Is.

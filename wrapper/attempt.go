@@ -2,8 +2,10 @@ package wrapper
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -52,10 +54,11 @@ func (r *request) attempt(orig *http.Request, attempt int) result {
 		// With a doer that honours httptrace (net/http), WroteHeaders says
 		// exactly whether anything left; otherwise only a dial failure or
 		// a request net/http refused to write is known not to be sent.
+		var op *net.OpError
 		if trace != nil && trace.traced.Load() {
 			res.sent = trace.wrote.Load()
 		} else {
-			res.sent = !isDialError(err) && !notSendable(err)
+			res.sent = !(errors.As(err, &op) && op.Op == "dial") && !notSendable(err)
 		}
 	default:
 		res.sent, res.resp = true, resp

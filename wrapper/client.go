@@ -117,7 +117,6 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.userAgent != "" {
 		ua = cfg.userAgent + " " + ua
 	}
-	cfg.userAgent = ua
 	cfg.creds.auth = []string{"Bearer " + string(cfg.creds.key)}
 	cfg.uaHeader = []string{ua}
 	cfg.acceptHeader = []string{"application/json"}

@@ -142,3 +142,22 @@ func TestWithHTTPDoer(t *testing.T) {
 	assert.Equal(t, "payout_1", p.Id)
 	assert.Equal(t, "/api/v1/payouts/payout_1", f.requests()[0].Path)
 }
+
+// TestHeaderValidation pins the header checks WithHeader and WithUserAgent
+// run before anything is sent: a name is an RFC 9110 token (ASCII, no
+// separators), a value has no control character but tab.
+func TestHeaderValidation(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"X-Trace": true, "x_y.z~!#$%&'*+-^`|": true,
+		"": false, "X Trace": false, "X:Trace": false, "X\tTrace": false, "X-Tracé": false,
+		"X\x7fT": false, "X\xffT": false, `X"T`: false, "X{T}": false, "X/T": false,
+	} {
+		assert.Equal(t, ok, validHeaderName(name), "%q", name)
+	}
+	for value, ok := range map[string]bool{
+		"": true, "a b\tc": true, "café ☕": true, "\xff": true,
+		"a\r\nb": false, "a\x00": false, "a\x7f": false, "\x1b[31m": false,
+	} {
+		assert.Equal(t, ok, validHeaderValue(value), "%q", value)
+	}
+}

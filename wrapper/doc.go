@@ -29,13 +29,9 @@
 // WithRateLimiter work in both places; WithRequestID, WithRequestIDCapture
 // and WithResponseInto only per call; the rest only in New.
 // An option given where it does not belong is a *ConfigError, never ignored.
-// Every method builds its request with the generated api.New...Request
-// function and hands it, with its generated descriptor (operationId, method,
-// path, idempotent, success statuses, duplicate lookup), to one executor that
-// owns auth, User-Agent, request_id, retries, duplicate resolution, error
-// mapping and decoding. API returns the generated client for anything else:
-// it gets auth, retries of reads and 429s, and typed errors, but no
-// request_id.
+// API returns the generated client for anything else: it gets auth, retries
+// of reads and 429s, and typed errors, but no request_id (docs/architecture.md
+// follows a call through the package).
 //
 // # Redirects
 //
@@ -98,13 +94,19 @@
 //		fmt.Println(b.Id)
 //	}
 //
-// per_page defaults to 100; unless params set before, it is pinned to the
-// first request's time so objects created meanwhile cannot shift pages; an
-// id is never yielded twice (ids of the latest pages are remembered, so
-// memory stays O(page)); iteration stops when page_meta.next is null or does
-// not advance, at the page count the first page announced, after an error,
-// or as soon as the loop breaks; MaxIterPages bounds a walk without a page
-// count; ranging the sequence again starts over.
+// per_page defaults to 100. Unless params set before, it is pinned to the
+// first request's time (rounded up to the second), so objects created while
+// paging cannot push items across page boundaries (Glomo's remedy for page
+// drift). An id is never yielded twice: the ids of the latest three pages
+// are remembered, so memory stays O(page) however long the walk (a repeat
+// from further back would mean a server re-serving old pages, which the
+// stops below end). Iteration stops when page_meta.next is null or does not
+// advance, on an empty page, at the page count the first page announced (a
+// pinned window cannot grow), on a pinned page holding nothing new (the
+// server is looping), after yielding an error, or as soon as the loop breaks
+// (no extra request); MaxIterPages bounds a walk without a page count.
+// Ranging the sequence again starts over from the caller's params, which
+// are never modified.
 //
 // # Observability
 //

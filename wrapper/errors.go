@@ -39,6 +39,12 @@ var (
 	ErrEmptyBody = errors.New("glomo: request body is empty (pass a branch value, e.g. api.CreatePayoutWithoutQuoteRequest{...})")
 	// ErrDecode matches a *DecodeError.
 	ErrDecode = errors.New("glomo: response does not decode")
+	// ErrRedirect matches a *RedirectError.
+	ErrRedirect = errors.New("glomo: redirect refused")
+	// ErrNotSent matches a request refused before anything was sent (an
+	// invalid header, an unsupported scheme): it was not retried, and for a
+	// write the outcome is known — nothing happened.
+	ErrNotSent = errors.New("glomo: request refused before sending")
 )
 
 // maxErrorBody bounds APIError.Body.
@@ -254,14 +260,6 @@ type ConfigError struct {
 func (e *ConfigError) Error() string {
 	return "glomo: invalid " + e.Field + ": " + e.Reason
 }
-
-// ErrRedirect matches a *RedirectError.
-var ErrRedirect = errors.New("glomo: redirect refused")
-
-// ErrNotSent matches a request refused before anything was sent (an
-// invalid header, an unsupported scheme): it was not retried, and for a
-// write the outcome is known — nothing happened.
-var ErrNotSent = errors.New("glomo: request refused before sending")
 
 // RedirectError is a 3xx answer. The client never follows redirects: the
 // key must only ever go to the base URL, and a create must never be

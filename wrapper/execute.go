@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -298,9 +297,4 @@ func notSendable(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "net/http: invalid header") || strings.Contains(msg, "unsupported protocol scheme") ||
 		strings.Contains(msg, "net/http: nil Request.URL") || strings.Contains(msg, "invalid method")
-}
-
-func isDialError(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
 }

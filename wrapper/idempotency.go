@@ -109,14 +109,11 @@ func findByRequestID(page []byte, id string) []byte {
 	}
 	for _, it := range p.Data {
 		var f echo
-		if json.Unmarshal(it, &f) == nil && f.RequestID != nil && *f.RequestID == id {
-			return it
+		if json.Unmarshal(it, &f) != nil {
+			continue
 		}
-	}
-	if len(p.Data) == 1 {
-		var f echo
-		if json.Unmarshal(p.Data[0], &f) == nil && f.RequestID == nil {
-			return p.Data[0]
+		if f.RequestID != nil && *f.RequestID == id || f.RequestID == nil && len(p.Data) == 1 {
+			return it
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/glomo-go/glomo-go/api"
+	"github.com/glomo-go/glomo-go/internal/quote"
 )
 
 // Option configures the client (passed to New) or one call (passed last to
@@ -184,7 +185,7 @@ func WithTimeout(d time.Duration) Option {
 func WithHeader(key, value string) Option {
 	return func(s *settings) error {
 		if !validHeaderName(key) {
-			return &ConfigError{Field: "Header", Reason: "invalid header name " + quoteShort(key)}
+			return &ConfigError{Field: "Header", Reason: "invalid header name " + quote.Short(key)}
 		}
 		if !validHeaderValue(value) {
 			return &ConfigError{Field: "Header " + key, Reason: "value contains a control character"}
@@ -292,24 +293,12 @@ type ResponseValidator interface {
 
 // validHeaderName: an RFC 9110 token.
 func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
+	return s != "" && !strings.ContainsFunc(s, func(c rune) bool {
+		return c <= ' ' || c >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c)
+	})
 }
 
 // validHeaderValue: no control characters other than horizontal tab.
 func validHeaderValue(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return false
-		}
-	}
-	return true
+	return !strings.ContainsFunc(s, func(c rune) bool { return c < ' ' && c != '\t' || c == 0x7f })
 }

@@ -38,23 +38,8 @@ type pageFields[P any] struct {
 	getPage    func(*P) int64
 }
 
-// paginate is the one pager behind every ...Iter method.
-//
-//   - per_page defaults to DefaultPerPage;
-//   - unless the caller set before, it is pinned to the time of the first
-//     request (rounded up to the second), so objects created while paging
-//     cannot push items across page boundaries (Glomo's page-drift remedy);
-//   - an id is never yielded twice: ids are remembered for the latest
-//     dedupeWindow pages (a duplicate from further back would mean a server
-//     re-serving old pages, which the bounds below stop), so the heap stays
-//     O(page) however long the walk;
-//   - it stops when page_meta.next is null or does not advance, on an empty
-//     page, after the page count the first page announced when the window is
-//     pinned (it cannot grow), on a pinned page holding no id it has not
-//     yielded (the server is looping), after yielding an error, or as soon as the
-//     consumer stops ranging (no extra request); MaxIterPages bounds a walk
-//     without a page count;
-//   - ranging the returned sequence again starts over from the caller's params.
+// paginate is the one pager behind every ...Iter method. Its rules, and why
+// each is there, are the package documentation's "Pagination".
 func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFields[P], idOf func(*T) string,
 	fetch func(context.Context, *P) ([]T, *api.PageMeta, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
@@ -117,19 +102,24 @@ func paginate[P any, T any](ctx context.Context, c *Client, params *P, f pageFie
 	}
 }
 
-// window remembers the ids of the latest dedupeWindow pages.
+// window remembers the ids of the latest dedupeWindow pages, each with the
+// page it was last seen on.
 type window struct {
-	pages [dedupeWindow]map[string]struct{}
-	cur   int
+	seen map[string]int
+	page int
 }
 
-// next starts a page, forgetting the oldest one.
+// next starts a page, forgetting the ids the latest dedupeWindow-1 pages
+// did not bring.
 func (w *window) next() {
-	w.cur = (w.cur + 1) % dedupeWindow
-	if m := w.pages[w.cur]; m != nil {
-		clear(m)
-	} else {
-		w.pages[w.cur] = map[string]struct{}{}
+	if w.seen == nil {
+		w.seen = map[string]int{}
+	}
+	w.page++
+	for id, at := range w.seen {
+		if at <= w.page-dedupeWindow {
+			delete(w.seen, id)
+		}
 	}
 }
 
@@ -137,15 +127,7 @@ func (w *window) next() {
 // repeat moves the id to the current page, so an item a server keeps
 // re-serving stays remembered as long as it keeps coming back.
 func (w *window) add(id string) bool {
-	for i, m := range w.pages {
-		if _, dup := m[id]; dup {
-			if i != w.cur {
-				delete(m, id)
-				w.pages[w.cur][id] = struct{}{}
-			}
-			return false
-		}
-	}
-	w.pages[w.cur][id] = struct{}{}
-	return true
+	_, dup := w.seen[id]
+	w.seen[id] = w.page
+	return !dup
 }

@@ -218,12 +218,3 @@ func secretName(name string) bool {
 	}
 	return false
 }
-
-// quoteShort quotes at most the first 32 bytes of s, for error messages
-// about caller input.
-func quoteShort(s string) string {
-	if len(s) > 32 {
-		return fmt.Sprintf("%q…", s[:32])
-	}
-	return fmt.Sprintf("%q", s)
-}

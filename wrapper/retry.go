@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -30,17 +31,12 @@ func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxRetries: 2, BaseDelay: 500 * time.Millisecond, MaxDelay: 8 * time.Second, MaxRetryAfter: 30 * time.Second}
 }
 
+// withDefaults fills zero (or negative) delays from DefaultRetryPolicy.
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	d := DefaultRetryPolicy()
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = d.BaseDelay
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = d.MaxDelay
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = d.MaxRetryAfter
-	}
+	p.BaseDelay = cmp.Or(max(p.BaseDelay, 0), d.BaseDelay)
+	p.MaxDelay = cmp.Or(max(p.MaxDelay, 0), d.MaxDelay)
+	p.MaxRetryAfter = cmp.Or(max(p.MaxRetryAfter, 0), d.MaxRetryAfter)
 	return p
 }
 
