@@ -86,5 +86,5 @@ release-check: ## TAG=vX.Y.Z: refuse a tag that differs from wrapper.Version or 
 	@test -n "$(TAG)" || { echo "usage: make release-check TAG=vX.Y.Z"; exit 2; }
 	./scripts/release-check.sh $(TAG)
 
-mutate: ## mutation testing (gremlins, pinned) of money, webhook, wrapper/retry.go, wrapper/pager.go (755-866 s on 2 shared cores); scores in docs/reliability.md
-	./scripts/mutate.sh money webhook retry pager
+mutate: ## mutation testing (gremlins, pinned) of money, internal/quote, webhook, wrapper/retry.go, wrapper/pager.go (755-866 s on 2 shared cores); scores in docs/reliability.md
+	./scripts/mutate.sh money quote webhook retry pager

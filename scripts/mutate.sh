@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make mutate: mutation testing of money/, webhook/, the wrapper's retry
+# make mutate: mutation testing of money/, internal/quote/ (the input
+# quoting money's and the wrapper's errors share), webhook/, the wrapper's retry
 # policy (wrapper/retry.go) and its pager (wrapper/pager.go) with gremlins
 # (pinned, installed into a temporary directory, never in go.mod). Prints
 # one table row per target, the surviving mutants, and how long each target
@@ -26,8 +27,8 @@
 #     records, and the table reports those as timed out.
 #
 # Usage: scripts/mutate.sh [target...]
-#        targets: money webhook retry pager (default: all four; wrapper =
-#        retry pager)
+#        targets: money quote webhook retry pager (default: all five;
+#        wrapper = retry pager)
 # Env:   MUTATE_OUT (default $TMPDIR/glomo-mutate), MUTATE_WORKERS (default 2),
 #        MUTATE_TEST_TIMEOUT (default 60s), MUTATE_BUILD_FLOOR (default 10),
 #        MUTATE_TIMEOUT_COEFFICIENT (default 30)
@@ -42,7 +43,7 @@ COEFF=${MUTATE_TIMEOUT_COEFFICIENT:-30}
 export MUTATE_TEST_TIMEOUT=${MUTATE_TEST_TIMEOUT:-60s}
 export MUTATE_BUILD_FLOOR=${MUTATE_BUILD_FLOOR:-10}
 TARGETS=()
-for t in "${@:-money webhook retry pager}"; do
+for t in "${@:-money quote webhook retry pager}"; do
 	for u in $t; do
 		case $u in wrapper) TARGETS+=(retry pager) ;; *) TARGETS+=("$u") ;; esac
 	done
@@ -51,7 +52,7 @@ done
 # target_dir and target_files name each target's package directory and the
 # non-test files mutated there ("" = all of them). Change only these if the
 # files are renamed or split.
-target_dir() { case $1 in retry | pager) echo wrapper ;; *) echo "$1" ;; esac; }
+target_dir() { case $1 in retry | pager) echo wrapper ;; quote) echo internal/quote ;; *) echo "$1" ;; esac; }
 target_files() { case $1 in retry) echo retry.go ;; pager) echo pager.go ;; *) echo "" ;; esac; }
 
 REAL_GO=$(command -v go)
@@ -188,7 +189,7 @@ export GLOMO_PG_BIN=/nonexistent/mutate
 unset CI GLOMO_REQUIRE_POSTGRES
 for t in "${TARGETS[@]}"; do
 	dir=$(target_dir "$t") files=$(target_files "$t")
-	[ -d "$dir" ] || { echo "mutate: unknown target $t (money, webhook, retry, pager)" >&2; exit 2; }
+	[ -d "$dir" ] || { echo "mutate: unknown target $t (money, quote, webhook, retry, pager)" >&2; exit 2; }
 	for f in $files; do
 		[ -f "$dir/$f" ] || { echo "mutate: $dir/$f not found: update target_files in $0" >&2; exit 1; }
 	done

@@ -47,9 +47,9 @@ type callOptions struct {
 	timeout    time.Duration
 	maxRetries int
 	captureID  *string
-	// hooks: the client's (never nil); a call that sets any gets its own,
-	// joined to the client's in begin, so calls without them share the
-	// client's and allocate nothing.
+	// hooks: never nil in the client's defaults; a call's is made by the
+	// first hook option it is given and joined to the client's in begin.
+	// Calls without hooks share the client's and allocate nothing for them.
 	hooks *callHooks
 }
 

@@ -17,4 +17,7 @@ func TestShort(t *testing.T) {
 	// UTF-8 in the message.
 	euro := strings.Repeat("x", Max-1) + "€"
 	assert.Equal(t, `"`+strings.Repeat("x", Max-1)+`"... (34 bytes)`, Short(euro))
+	// Input with no character start at all (not UTF-8) is cut to nothing,
+	// never past its beginning.
+	assert.Equal(t, `""... (40 bytes)`, Short(strings.Repeat("\x80", 40)))
 }
