@@ -48,6 +48,18 @@
 // balance covers it). A payout holds its money until it ends: failed or
 // cancelled gives it back. GET /v1/balances and Server.Balances show it.
 //
+// POST /v1/quotes prices a payout or payin the way a payout of the same
+// amounts is priced (Rate, TxnFee, FXFeeBPS), one quote per rail for an INR
+// local_transfer (upi, imps, neft, rtgs; the same price on each, since the
+// guide gives no per-rail fees) and one otherwise. A quote is single use
+// and expires QuoteTTL after it is made. A payout with quote_id takes the
+// quote's currencies, amounts, fees and rail and uses the quote up; an
+// unknown, expired, used or payin quote is refused with 400 (the wording
+// is the mock's: Glomo's guide gives none), and a payout refused for its
+// balance leaves its quote usable. A repeat of a quote payout's request_id
+// is answered as a repeat (409), before its quote is looked at. Orders and
+// payment links do not check their quote_id (not modelled).
+//
 // # The rules (hand-written)
 //
 //   - Auth: Authorization: Bearer <Key>; missing or wrong key → 401; a
@@ -70,7 +82,8 @@
 //     payouts 409 "Record already exists"; orders, payments and refunds 400
 //     "… already exists for this request_id".
 //   - A payout needs an existing, active beneficiary (else 400); with
-//     quote_id the amounts, currencies and rail must not be sent. A refund
+//     quote_id the amounts, currencies and rail must not be sent, and the
+//     quote must be usable (see Money). A refund
 //     needs an existing payment. Customers are unique by email + country.
 //   - Lifecycles move only along legal transitions ("State change not
 //     allowed" otherwise): PATCH /v1/payouts/mock {id, status}, PATCH

@@ -144,6 +144,11 @@ func TestCreatesAnswerWhatWasSent(t *testing.T) {
 		t.Run(op.ID, func(t *testing.T) {
 			req, err := r.Build(ctx, op, true)
 			require.NoError(t, err)
+			// The operation's preconditions (a fresh quote for a quote
+			// payout), as the contract tests run them.
+			if setup := r.Setups[op.ID]; setup != nil {
+				require.NoError(t, setup(ctx, r, req))
+			}
 			var body map[string]any
 			if json.Unmarshal(req.Body, &body) == nil && body != nil {
 				// Make each leaf distinctive where the request schema allows

@@ -157,6 +157,7 @@ func init() {
 		"createSettlement":                createSettlement,
 		"createBalanceConversion":         createBalanceConversion,
 		"createInternalTransfer":          createInternalTransfer,
+		"createQuote":                     createQuote,
 	}
 }
 
@@ -219,27 +220,19 @@ func createPayout(h *handler, op *opInfo, params map[string]string, body map[str
 			return nil, errorf(400, "Beneficiary is not active")
 		}
 	}
-	var pr *price
-	if qid := str(body, "quote_id"); qid != "" {
-		for _, k := range []string{"source_amount", "destination_amount", "source_currency", "destination_currency", "payment_rail"} {
-			if _, ok := body[k]; ok {
-				return nil, errorf(400, "%s must not be sent with quote_id", k)
-			}
-		}
-	} else {
-		p, aerr := priceOf(body, "source_amount", "destination_amount", "source_currency", "destination_currency")
-		if aerr != nil {
-			return nil, aerr
-		}
-		pr = &p
+	pr, rail, aerr := h.payoutPrice(body)
+	if aerr != nil {
+		return nil, aerr
 	}
+	quote := &quoteUse{h: h, id: str(body, "quote_id")}
 	queued := h.cfg.queueing
 	rep, aerr := h.createWith(op, params, body, creation{
 		init: func(obj map[string]any) {
-			if _, ok := body["payment_rail"]; !ok && pr != nil {
-				setIfFits(op, obj, "payment_rail", "swift")
+			if _, ok := body["payment_rail"]; !ok && pr != nil && rail != nil {
+				setIfFits(op, obj, "payment_rail", rail)
 			}
 			if pr != nil {
+				obj["source_currency"], obj["destination_currency"] = pr.srcCur, pr.dstCur
 				obj["source_amount"], obj["destination_amount"] = pr.src, pr.dst
 				obj["fees"] = map[string]any{"txn_fee": amountOf(pr.txn, pr.srcCur), "fx_fee": amountOf(pr.fx, pr.srcCur)}
 				obj["mid_market_rate"] = map[string]any{"currency": pr.dstCur, "rate": pr.rate}
@@ -249,12 +242,25 @@ func createPayout(h *handler, op *opInfo, params map[string]string, body map[str
 			}
 		},
 		admit: func(id string, _ map[string]any) *apiError {
-			if queued || pr == nil {
+			if pr == nil {
 				return nil
 			}
-			return h.ledger.hold(id, pr.srcCur, pr.src)
+			if aerr := quote.use(); aerr != nil {
+				return aerr
+			}
+			if queued {
+				return nil
+			}
+			if aerr := h.ledger.hold(id, pr.srcCur, pr.src); aerr != nil {
+				quote.undo()
+				return aerr
+			}
+			return nil
 		},
-		undo: func(id string) { h.ledger.settle(id, true) },
+		undo: func(id string) {
+			h.ledger.settle(id, true)
+			quote.undo()
+		},
 	})
 	if aerr == nil && queued {
 		h.releaseQueued()

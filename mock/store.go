@@ -223,6 +223,15 @@ func (s *store) insertUnique(resource, id, parent string, obj map[string]any, no
 	return s.insertLocked(resource, c, id, parent, reqID, obj, now)
 }
 
+// hasRequestID reports whether an object of resource was created with
+// request_id reqID (never for an empty reqID).
+func (s *store) hasRequestID(resource, reqID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.cols[resource]
+	return reqID != "" && c != nil && c.byReq[reqID] != nil
+}
+
 func (s *store) count(resource string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -2,6 +2,7 @@ package wrapper_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -34,6 +35,36 @@ func ExampleClient_CreateBeneficiaryV2() {
 	}
 	fmt.Println(strings.HasPrefix(b.Id, "bene_"), b.Status, b.BankAccount.Currency, b.BankAccount.SwiftCode)
 	// Output: true active USD CITIUS33
+}
+
+// A quote locks the rate and fees of a payout for 30 minutes; the payout then
+// names it instead of amounts (the api.CreatePayoutWithQuoteRequest branch)
+// and gets exactly the quoted amounts. A quote is used once.
+func ExampleClient_CreateQuote() {
+	srv, c := startMock()
+	defer srv.Close()
+	ctx := context.Background()
+	if err := srv.Put("beneficiaries", map[string]any{"id": "bene_acme", "status": "active"}); err != nil {
+		panic(err)
+	}
+	ql, err := c.CreateQuote(ctx, api.CreateQuoteRequest{
+		Resource: api.CreateQuoteRequestResourcePayout, SourceCurrency: api.USD, DestinationCurrency: api.INR,
+		SourceAmount: 10000, Method: api.QuoteMethod{PaymentMethod: "bank_transfer", Subtype: "swift_transfer"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	q := ql.Quotes[0]
+	p, err := c.CreatePayout(ctx, api.CreatePayoutWithQuoteRequest{BeneficiaryId: "bene_acme", QuoteId: q.Id, PurposeCode: "S0017"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.QuoteId == q.Id, p.SourceAmount == q.SourceAmount, p.DestinationAmount == q.DestinationAmount, p.PaymentRail)
+	_, err = c.CreatePayout(ctx, api.CreatePayoutWithQuoteRequest{BeneficiaryId: "bene_acme", QuoteId: q.Id, PurposeCode: "S0017"})
+	fmt.Println(wrapper.IsNotFound(err), errors.Is(err, wrapper.ErrBadRequest))
+	// Output:
+	// true true true swift
+	// false true
 }
 
 // A customer: required fields are values the compiler asks for.

@@ -15,16 +15,36 @@ func DefaultSetups() map[string]Setup {
 		// A payout needs an active beneficiary: approve it when the API
 		// reviews beneficiaries (a 400 "State change not allowed" means it
 		// already is active).
+		// A payout with quote_id needs a fresh quote for a payout (single
+		// use, 30 minutes).
 		"createPayout": func(ctx context.Context, r *Runner, req *Request) error {
 			body, err := decode(req.Body)
 			if err != nil {
 				return err
+			}
+			if _, ok := body["quote_id"]; ok {
+				if body["quote_id"], err = freshQuote(ctx, r); err != nil {
+					return err
+				}
+				req.Body, _ = json.Marshal(body)
 			}
 			if bid, _ := body["beneficiary_id"].(string); bid != "" {
 				if op := r.Spec.Op("mockReviewBeneficiaryV2"); op != nil {
 					_, err := r.Call(ctx, &Request{Op: op, PathParams: map[string]string{"id": bid}, Body: []byte(`{"review_action":"approve"}`)})
 					return err
 				}
+			}
+			return nil
+		},
+		// A quote asks for a source or a destination amount, not both.
+		"createQuote": func(_ context.Context, _ *Runner, req *Request) error {
+			body, err := decode(req.Body)
+			if err != nil {
+				return err
+			}
+			if _, both := body["source_amount"]; both {
+				delete(body, "destination_amount")
+				req.Body, _ = json.Marshal(body)
 			}
 			return nil
 		},
@@ -139,4 +159,27 @@ func decode(b []byte) (map[string]any, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// freshQuote makes a USD→INR payout quote through createQuote and returns
+// its id.
+func freshQuote(ctx context.Context, r *Runner) (string, error) {
+	op := r.Spec.Op("createQuote")
+	if op == nil {
+		return "", fmt.Errorf("no createQuote operation for a quote_id")
+	}
+	res, err := r.Call(ctx, &Request{Op: op, PathParams: map[string]string{}, Body: []byte(
+		`{"resource":"payout","source_currency":"USD","destination_currency":"INR","source_amount":10000}`)})
+	if err != nil {
+		return "", err
+	}
+	var ql struct {
+		Quotes []struct {
+			ID string `json:"id"`
+		} `json:"quotes"`
+	}
+	if res.Status/100 != 2 || json.Unmarshal(res.Body, &ql) != nil || len(ql.Quotes) == 0 || ql.Quotes[0].ID == "" {
+		return "", fmt.Errorf("createQuote: %d %s", res.Status, res.Body)
+	}
+	return ql.Quotes[0].ID, nil
 }
