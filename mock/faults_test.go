@@ -87,6 +87,49 @@ func TestFaultTransportKinds(t *testing.T) {
 	}
 }
 
+// TestAnswerFaultsApplyToErrorAnswers: a fault that acts on the answer
+// (commit-then-drop, truncated, wrong content type) acts on an error answer
+// too, instead of being used up unapplied, so a dropped 409 can be
+// scripted and "drop every attempt" really drops every attempt.
+func TestAnswerFaultsApplyToErrorAnswers(t *testing.T) {
+	c := newClient(t)
+	bene := beneficiary(t, c)
+	st, m := c.do("POST", "/v1/payouts", payoutBody(bene, "once"))
+	if st != 201 {
+		t.Fatalf("create: %d %v", st, m)
+	}
+
+	// The repeat's 409 is dropped: the caller hears nothing, and nothing
+	// more is created.
+	c.srv.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultCommitThenDrop})
+	if _, err := post(c, "/v1/payouts", payoutBody(bene, "once")); err == nil {
+		t.Fatal("a dropped 409: want a transport error")
+	}
+	if n := c.srv.Count("payouts"); n != 1 {
+		t.Fatalf("%d payouts, want 1", n)
+	}
+
+	// A 404 answer, truncated.
+	c.srv.AddFault(mock.Fault{Operation: "getPayoutById", Kind: mock.FaultTruncated})
+	st, h, b := c.raw("GET", c.srv.URL+"/v1/payouts/payout_0123456789abcdef", nil)
+	if st != 404 || json.Valid(b) || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		t.Fatalf("truncated 404: %d %q", st, b)
+	}
+
+	// A 400 validation answer, as HTML.
+	c.srv.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultWrongContentType})
+	st, h, b = c.raw("POST", c.srv.URL+"/v1/payouts", map[string]any{"beneficiary_id": bene})
+	if st != 400 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "<html>") {
+		t.Fatalf("HTML 400: %d %q %q", st, h.Get("Content-Type"), b)
+	}
+
+	// Every fault is spent on the call it applied to: the next answers are
+	// the API's own.
+	if st, _ := c.do("POST", "/v1/payouts", payoutBody(bene, "once")); st != 409 {
+		t.Fatalf("after the faults: %d, want 409", st)
+	}
+}
+
 func post(c *client, p string, body any) (*http.Response, error) {
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", c.srv.URL+p, strings.NewReader(string(b)))

@@ -241,16 +241,25 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) string {
 	if f != nil && f.before(w) {
 		return op.id
 	}
+	// From here every answer goes through the fault, errors included: a
+	// commit-then-drop or a truncation applies to a 409 as to a 201.
+	answer := func(status int, out []byte) string {
+		if f != nil {
+			f.after(w, status, out)
+		} else {
+			writeJSON(w, status, out)
+		}
+		return op.id
+	}
+	fail := func(e *apiError) string { return answer(e.status, errorBody(e)) }
 	// ID prefixes in the path, before schema validation so the message is the API's.
 	for name, prefix := range op.prefixes {
 		if v := params[name]; !strings.HasPrefix(v, prefix) {
-			writeError(w, errorf(400, "Id must start with '%s'", prefix))
-			return op.id
+			return fail(errorf(400, "Id must start with '%s'", prefix))
 		}
 	}
 	if tooDeep(body, MaxBodyDepth) {
-		writeError(w, errorf(400, "body: nested deeper than %d levels", MaxBodyDepth))
-		return op.id
+		return fail(errorf(400, "body: nested deeper than %d levels", MaxBodyDepth))
 	}
 	rr.Body = io.NopCloser(bytes.NewReader(body))
 	jsonBody := jsonMedia(op, r)
@@ -263,8 +272,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) string {
 		err = validateJSONBody(op.op.RequestBody.Value, jsonBody, body)
 	}
 	if err != nil {
-		writeError(w, errorf(400, "%s", describe(err)))
-		return op.id
+		return fail(errorf(400, "%s", describe(err)))
 	}
 	var reqBody map[string]any
 	if len(bytes.TrimSpace(body)) > 0 {
@@ -275,20 +283,13 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) string {
 	}
 	rep, aerr := h.dispatch(op, params, r.URL.Query(), reqBody)
 	if aerr != nil {
-		writeError(w, aerr)
-		return op.id
+		return fail(aerr)
 	}
 	out, err := json.Marshal(rep.body)
 	if err != nil {
-		writeError(w, errorf(500, "encode: %v", err))
-		return op.id
+		return fail(errorf(500, "encode: %v", err))
 	}
-	if f != nil {
-		f.after(w, rep.status, out)
-		return op.id
-	}
-	writeJSON(w, rep.status, out)
-	return op.id
+	return answer(rep.status, out)
 }
 
 func (h *handler) auth(r *http.Request) *apiError {
@@ -316,13 +317,17 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-func writeError(w http.ResponseWriter, e *apiError) {
+func writeError(w http.ResponseWriter, e *apiError) { writeJSON(w, e.status, errorBody(e)) }
+
+// errorBody is the API's error answer: {"error", "message"} and, where the
+// API gives one, "code".
+func errorBody(e *apiError) []byte {
 	m := map[string]any{"error": e.err, "message": e.message}
 	if e.code != "" {
 		m["code"] = e.code
 	}
 	b, _ := json.Marshal(m)
-	writeJSON(w, e.status, b)
+	return b
 }
 
 func newID(prefix string) string {

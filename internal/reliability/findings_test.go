@@ -1,9 +1,9 @@
 package reliability
 
 // Tests that show gaps found in wrapper/ while building the reliability
-// suite. Each asserts the behaviour a caller needs; while wrapper/ still
-// behaves otherwise the test reports what it got and skips ("known bug"),
-// so CI stays green and the test starts guarding as soon as it is fixed.
+// suite. Each asserts the behaviour a caller needs. They once skipped while
+// wrapper/ behaved otherwise ("known bug"); every gap is fixed now, so a
+// test that sees one again fails.
 
 import (
 	"context"
@@ -22,11 +22,12 @@ import (
 
 // TestFindingLostCreateAfterRetriesExhausted: a payout create whose answer
 // is lost (commit-then-drop) and whose retries then fail at the transport
-// (reset, reset) has made a payout, yet the caller gets a bare transport
+// (reset, reset) has made a payout, yet the caller got a bare transport
 // error: not an *OutcomeUnknownError, no request_id in it. Repeating the
 // create with that request_id (WithRequestID, as APIError.RequestID's doc
-// suggests) then gets a 409 *APIError instead of the payout, because
-// transport.run resolves "already exists" only for attempt > 0.
+// suggests) got a 409 *APIError instead of the payout, because
+// "already exists" was resolved only for attempt > 0. Both are fixed (the
+// executor's lostCreate and the caller-named request_id).
 func TestFindingLostCreateAfterRetriesExhausted(t *testing.T) {
 	srv := startMock(t)
 	c := newClient(t, srv, nil, 0)
@@ -65,7 +66,43 @@ func TestFindingLostCreateAfterRetriesExhausted(t *testing.T) {
 		t.Fatalf("the mock holds %d payouts after the repeat, want 1", n)
 	}
 	if len(problems) > 0 {
-		t.Skipf("known bug (wrapper/transport.go run): %s", strings.Join(problems, "; "))
+		t.Fatalf("lost create: %s", strings.Join(problems, "; "))
+	}
+}
+
+// TestFindingEveryAttemptDropped: when every attempt of a payout is
+// performed and its answer lost — the first's 201 and the repeats' 409s
+// alike — the caller must hear that the outcome is unknown, with the
+// request_id to settle it, never a success it did not see. The mock used to
+// spend an answer fault on an error answer without applying it, so the
+// second attempt's 409 got through and resolved to the payout, and this
+// path was never exercised. Repeating the create with the request_id once
+// the network is back returns the one payout.
+func TestFindingEveryAttemptDropped(t *testing.T) {
+	srv := startMock(t)
+	c := newClient(t, srv, nil, 0)
+	bene := createBeneficiary(t, c)
+	srv.AddFault(mock.Fault{Operation: "createPayout", Kind: mock.FaultCommitThenDrop, Times: -1})
+
+	_, err := c.CreatePayout(context.Background(), payoutBody(t, bene, ""))
+	var ou *wrapper.OutcomeUnknownError
+	if !errors.As(err, &ou) || ou.RequestID == "" {
+		t.Fatalf("want an *OutcomeUnknownError naming the request_id, got %v", err)
+	}
+	if n := srv.Calls("createPayout"); n != 3 {
+		t.Fatalf("%d attempts, want 3 (the first and two retries)", n)
+	}
+	if n := srv.Count("payouts"); n != 1 {
+		t.Fatalf("the mock holds %d payouts, want 1", n)
+	}
+
+	srv.ClearFaults()
+	p, err := c.CreatePayout(context.Background(), payoutBody(t, bene, ""), wrapper.WithRequestID(ou.RequestID))
+	if err != nil || p == nil || p.Id == "" {
+		t.Fatalf("repeating with the request_id: %v, %v", p, err)
+	}
+	if n := srv.Count("payouts"); n != 1 {
+		t.Fatalf("the mock holds %d payouts after the repeat, want 1", n)
 	}
 }
 
