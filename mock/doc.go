@@ -57,8 +57,9 @@
 // unknown, expired, used or payin quote is refused with 400 (the wording
 // is the mock's: Glomo's guide gives none), and a payout refused for its
 // balance leaves its quote usable. A repeat of a quote payout's request_id
-// is answered as a repeat (409), before its quote is looked at. Orders and
-// payment links do not check their quote_id (not modelled).
+// is answered as a repeat (409), before its quote is looked at. An order or
+// a payment link with quote_id takes a payin quote the same way: its amount
+// and currency are the quote's source side (what the customer pays).
 //
 // # The rules (hand-written)
 //

@@ -19,8 +19,9 @@ var inrLocalRails = []any{"upi", "imps", "neft", "rtgs"}
 
 // createQuote prices what was asked as a payout of the same amounts is
 // priced (Rate, TxnFee, FXFeeBPS; every rail alike, as the guide gives no
-// per-rail fees) and keeps each quote, so that a payout can use it once
-// before it expires. Quotes are single use and expire after QuoteTTL.
+// per-rail fees) and keeps each quote, so that a payout (resource payout)
+// or an order or payment link (resource payin) can use it once before it
+// expires. Quotes are single use and expire after QuoteTTL.
 func createQuote(h *handler, op *opInfo, _ map[string]string, body map[string]any) (*reply, *apiError) {
 	_, hasSrc := body["source_amount"]
 	if _, hasDst := body["destination_amount"]; hasSrc && hasDst {
@@ -60,6 +61,44 @@ func createQuote(h *handler, op *opInfo, _ map[string]string, body map[string]an
 		quotes = append(quotes, q)
 	}
 	return &reply{status: op.status, body: render(op.schema, map[string]any{"quotes": quotes})}, nil
+}
+
+// createPayinWithQuote is createOrder and createPayin (a payment link).
+// With quote_id the object takes its amount and currency from the quote —
+// its source side, what the customer pays, as CreateQuoteRequest describes
+// payins — and uses the quote up; an unknown, expired, used or payout quote
+// is refused like a payout's. Without quote_id it is the generic create.
+func createPayinWithQuote(h *handler, op *opInfo, params map[string]string, body map[string]any) (*reply, *apiError) {
+	qid := str(body, "quote_id")
+	if qid == "" {
+		return h.create(op, params, body, nil)
+	}
+	var q *quote
+	// A repeated request_id (orders) is answered as a repeat first, as for
+	// payouts.
+	if !h.store.hasRequestID(op.resource, str(body, "request_id")) {
+		found, aerr := h.quoteFor(qid, "payin")
+		if aerr != nil {
+			return nil, aerr
+		}
+		q = &found
+	}
+	use := &quoteUse{h: h, id: qid}
+	return h.createWith(op, params, body, creation{
+		init: func(obj map[string]any) {
+			if q != nil {
+				setIfFits(op, obj, "amount", q.src)
+				setIfFits(op, obj, "currency", q.srcCur)
+			}
+		},
+		admit: func(string, map[string]any) *apiError {
+			if q == nil {
+				return nil
+			}
+			return use.use()
+		},
+		undo: func(string) { use.undo() },
+	})
 }
 
 // quote is what a payout takes from the quote it names.

@@ -172,3 +172,40 @@ func TestQueuedQuotePayoutHoldsTheQuotesAmount(t *testing.T) {
 	require.Equal(t, 201, st, "%v", p)
 	assert.Equal(t, 6000.0, available(t, c, "USD"))
 }
+
+// TestPayinQuoteGivesTheOrderItsAmount: an order or a payment link made
+// with a payin quote collects the quote's source amount in its source
+// currency (what the customer pays), and uses the quote up; a payout quote
+// is refused, and a repeated order request_id is still answered as a
+// repeat.
+func TestPayinQuoteGivesTheOrderItsAmount(t *testing.T) {
+	c := newClient(t)
+	cb, _ := mock.RequestBody("createCustomer")
+	st, cust := c.do("POST", "/v1/customer", cb)
+	require.Equal(t, 201, st, "%v", cust)
+	customer := cust["id"].(string)
+	payin := usdINRQuote(25000)
+	payin["resource"] = "payin"
+
+	qid := quotes(t, c, payin)[0]["id"].(string)
+	order := map[string]any{"quote_id": qid, "customer_id": customer, "request_id": "order-1"}
+	st, o := c.do("POST", "/v1/orders", order)
+	require.Equal(t, 201, st, "%v", o)
+	assert.Equal(t, 25000.0, o["amount"])
+	assert.Equal(t, "USD", o["currency"])
+	st, m := c.do("POST", "/v1/orders", map[string]any{"quote_id": qid, "customer_id": customer, "request_id": "order-2"})
+	wantErr(t, st, m, 400, "Quote has already been used")
+	st, m = c.do("POST", "/v1/orders", order)
+	wantErr(t, st, m, 400, "already exists for this request_id")
+
+	link := map[string]any{"quote_id": quotes(t, c, payin)[0]["id"], "customer_id": customer, "purpose_code": "P0103"}
+	st, l := c.do("POST", "/v1/payin", link)
+	require.Equal(t, 201, st, "%v", l)
+	assert.Equal(t, 25000.0, l["amount"])
+	assert.Equal(t, "USD", l["currency"])
+
+	st, m = c.do("POST", "/v1/orders", map[string]any{"quote_id": quotes(t, c, usdINRQuote(1000))[0]["id"], "customer_id": customer})
+	wantErr(t, st, m, 400, "Quote is for a payout, not a payin")
+	st, m = c.do("POST", "/v1/payin", map[string]any{"quote_id": "quote_unknown", "customer_id": customer, "purpose_code": "P0103"})
+	wantErr(t, st, m, 400, "Quote not found")
+}

@@ -154,6 +154,8 @@ func init() {
 		"createBalanceConversion":         createBalanceConversion,
 		"createInternalTransfer":          createInternalTransfer,
 		"createQuote":                     createQuote,
+		"createOrder":                     createPayinWithQuote,
+		"createPayin":                     createPayinWithQuote,
 	}
 }
 

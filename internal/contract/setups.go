@@ -22,11 +22,8 @@ func DefaultSetups() map[string]Setup {
 			if err != nil {
 				return err
 			}
-			if _, ok := body["quote_id"]; ok {
-				if body["quote_id"], err = freshQuote(ctx, r); err != nil {
-					return err
-				}
-				req.Body, _ = json.Marshal(body)
+			if err := withFreshQuote(ctx, r, req, body, "payout"); err != nil {
+				return err
 			}
 			if bid, _ := body["beneficiary_id"].(string); bid != "" {
 				if op := r.Spec.Op("mockReviewBeneficiaryV2"); op != nil {
@@ -35,6 +32,21 @@ func DefaultSetups() map[string]Setup {
 				}
 			}
 			return nil
+		},
+		// An order or a payment link with quote_id needs a fresh payin quote.
+		"createOrder": func(ctx context.Context, r *Runner, req *Request) error {
+			body, err := decode(req.Body)
+			if err != nil {
+				return err
+			}
+			return withFreshQuote(ctx, r, req, body, "payin")
+		},
+		"createPayin": func(ctx context.Context, r *Runner, req *Request) error {
+			body, err := decode(req.Body)
+			if err != nil {
+				return err
+			}
+			return withFreshQuote(ctx, r, req, body, "payin")
 		},
 		// A quote asks for a source or a destination amount, not both.
 		"createQuote": func(_ context.Context, _ *Runner, req *Request) error {
@@ -161,15 +173,30 @@ func decode(b []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// freshQuote makes a USD→INR payout quote through createQuote and returns
-// its id.
-func freshQuote(ctx context.Context, r *Runner) (string, error) {
+// withFreshQuote gives a body that names a quote_id a fresh quote for
+// resource (payout or payin), made through createQuote.
+func withFreshQuote(ctx context.Context, r *Runner, req *Request, body map[string]any, resource string) error {
+	if _, ok := body["quote_id"]; !ok {
+		return nil
+	}
+	id, err := freshQuote(ctx, r, resource)
+	if err != nil {
+		return err
+	}
+	body["quote_id"] = id
+	req.Body, _ = json.Marshal(body)
+	return nil
+}
+
+// freshQuote makes a USD→INR quote for resource through createQuote and
+// returns its id.
+func freshQuote(ctx context.Context, r *Runner, resource string) (string, error) {
 	op := r.Spec.Op("createQuote")
 	if op == nil {
 		return "", fmt.Errorf("no createQuote operation for a quote_id")
 	}
 	res, err := r.Call(ctx, &Request{Op: op, PathParams: map[string]string{}, Body: []byte(
-		`{"resource":"payout","source_currency":"USD","destination_currency":"INR","source_amount":10000}`)})
+		`{"resource":"` + resource + `","source_currency":"USD","destination_currency":"INR","source_amount":10000}`)})
 	if err != nil {
 		return "", err
 	}
